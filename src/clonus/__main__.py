@@ -1,0 +1,5 @@
+"""``python -m clonus`` is the same as the ``clonus`` command."""
+
+from .cli.main import run
+
+run()

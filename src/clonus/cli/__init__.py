@@ -1,0 +1,1 @@
+"""The ``clonus`` command-line interface (thin wrappers over library calls)."""

@@ -1,0 +1,1 @@
+"""One module per command. Each module defines ``register(app)``; main discovers them."""

@@ -1,0 +1,110 @@
+"""Entry point of the ``clonus`` command.
+
+Commands live in :mod:`clonus.cli.commands`, one module each, every module exposing
+``register(app: typer.Typer) -> None``. They are discovered automatically, so adding a
+command never touches this file.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 usage error; 3 file format error;
+4 sampling-rate or parameter error; 5 unit error; 6 signal-quality error; 7 missing optional
+dependency; 8 other ClonusError.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from .. import __version__
+from ..exceptions import (
+    ClonusError,
+    FileFormatError,
+    InvalidParameterError,
+    MissingDependencyError,
+    SignalQualityError,
+    UnitError,
+)
+
+EXIT_CODES: list[tuple[type[ClonusError], int]] = [
+    (FileFormatError, 3),
+    (InvalidParameterError, 4),
+    (UnitError, 5),
+    (SignalQualityError, 6),
+    (MissingDependencyError, 7),
+    (ClonusError, 8),
+]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"clonus {__version__}")
+        raise typer.Exit()
+
+
+def build_app() -> typer.Typer:
+    """Build the Typer application with every command module registered."""
+    app = typer.Typer(
+        name="clonus",
+        help="Measure, grade, explain and record clonus from motion, EMG and video recordings. "
+        "Decision support only: it does not replace clinical judgement.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(False, "--version", callback=_version_callback,
+                                     is_eager=True, help="Show the version and exit."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
+    ) -> None:
+        if verbose:
+            logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    from . import commands
+
+    for mod in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{mod.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    app = build_app()
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, standalone_mode=False)
+    except ClonusError as exc:
+        code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
+        typer.echo(f"Error: {exc}", err=True)
+        return code
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        return 1
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return int(exc.exit_code)
+        if isinstance(exc, click.exceptions.Exit):
+            return int(exc.exit_code or 0)
+        raise
+    return 0
+
+
+def run() -> None:  # pragma: no cover - console script wrapper
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

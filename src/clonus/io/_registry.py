@@ -1,0 +1,211 @@
+"""Reader registry, format detection and the public `read` entry points."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import FileFormatError, InvalidParameterError, SamplingRateError
+from ..model import Recording
+
+__all__ = ["Reader", "FORMATS", "register", "detect_format", "read", "read_all", "list_channels"]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A file-format reader.
+
+    Parameters
+    ----------
+    name : str
+        Format identifier shown by ``clonus formats`` and in ``clonus info --json``.
+    description : str
+        One line for users.
+    extensions : tuple of str
+        Usual file extensions (lower case, with dot), used only to break ties.
+    sniff : callable
+        ``sniff(path) -> bool``: does this file look like this format? Must be cheap and must
+        never raise for files of other formats.
+    read_groups : callable
+        ``read_groups(path, **options) -> list[Recording]``: one recording per sampling rate.
+    extra : str or None
+        The pip extra needed (``"edf"``, ``"wfdb"``, ``"c3d"``), or None for the core.
+    """
+
+    name: str
+    description: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[Path], bool]
+    read_groups: Callable[..., list[Recording]]
+    extra: str | None = None
+
+
+#: Registered readers in detection order.
+FORMATS: dict[str, Reader] = {}
+
+# Modules that register readers on import (each defines and registers one or more Readers).
+_READER_MODULES: tuple[str, ...] = (
+    "clonus.io._csv",
+)
+_loaded = False
+
+
+def register(reader: Reader) -> Reader:
+    """Add a reader to :data:`FORMATS` (later registrations with the same name replace earlier)."""
+    FORMATS[reader.name] = reader
+    return reader
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for mod in _READER_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:  # a reader module not written yet
+            if exc.name != mod:
+                raise
+    _loaded = True
+
+
+def _check_path(path: str | os.PathLike[str]) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise FileFormatError(f"{p}: no such file or folder. Check the path.")
+    if p.is_file() and p.stat().st_size == 0:
+        raise FileFormatError(f"{p}: the file is empty (0 bytes). Export the recording again.")
+    return p
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """Return the format name of ``path``, detected from its content.
+
+    Raises
+    ------
+    FileFormatError
+        If no reader recognises the file.
+    """
+    _load()
+    p = _check_path(path)
+    matches = [r for r in FORMATS.values() if _safe_sniff(r, p)]
+    if not matches:
+        names = ", ".join(FORMATS)
+        raise FileFormatError(
+            f"{p}: the file is not in a format clonus can read (tried: {names}). "
+            "Run 'clonus formats' to see the supported formats; if the file is a CSV, give it a "
+            "time column such as 'time_s' and units in the headers, e.g. 'gyro_x (rad/s)'."
+        )
+    if len(matches) > 1:
+        ext = p.suffix.lower()
+        by_ext = [r for r in matches if ext in r.extensions]
+        if by_ext:
+            return by_ext[0].name
+    return matches[0].name
+
+
+def _safe_sniff(reader: Reader, p: Path) -> bool:
+    try:
+        return bool(reader.sniff(p))
+    except Exception:  # a sniffer must never break detection of other formats
+        return False
+
+
+def read_all(path: str | os.PathLike[str], *, format: str | None = None,
+             **options: Any) -> list[Recording]:
+    """Read every channel of a file, one :class:`Recording` per sampling rate.
+
+    Parameters
+    ----------
+    path : path-like
+        File or folder (phyphox and Empatica exports may be folders or zips).
+    format : str, optional
+        Skip detection and use this reader (see ``clonus formats``).
+    **options
+        Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF).
+    """
+    _load()
+    p = _check_path(path)
+    name = format or detect_format(p)
+    if name not in FORMATS:
+        raise InvalidParameterError(f"Unknown format {name!r}. Known formats: {list(FORMATS)}.")
+    groups = FORMATS[name].read_groups(p, **options)
+    if not groups:
+        raise FileFormatError(f"{p}: no signal channels found in this {name} file.")
+    return groups
+
+
+def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None = None,
+         resample_to_hz: float | None = None, format: str | None = None,
+         **options: Any) -> Recording:
+    """Read a recording; the format is detected from the content.
+
+    Parameters
+    ----------
+    path : path-like
+        File or folder.
+    channels : str or sequence of str, optional
+        Keep only these channels. All selected channels must share one sampling rate unless
+        ``resample_to_hz`` is given.
+    resample_to_hz : float, optional
+        Resample every selected channel to this rate, in Hz, so that channels recorded at
+        different rates can be combined. Never done unless asked.
+    format : str, optional
+        Skip detection and use this reader.
+    **options
+        Reader options (see :func:`read_all`).
+
+    Returns
+    -------
+    Recording
+
+    Raises
+    ------
+    FileFormatError
+        Empty, truncated, corrupt or unrecognised file.
+    SamplingRateError
+        The selected channels have different rates and ``resample_to_hz`` was not given.
+    """
+    groups = read_all(path, format=format, **options)
+    if channels is not None:
+        wanted = [channels] if isinstance(channels, str) else list(channels)
+        available = {c.name for g in groups for c in g.channels}
+        missing = [c for c in wanted if c not in available]
+        if missing:
+            raise InvalidParameterError(
+                f"{path}: no channel(s) {missing}. Available channels: {sorted(available)}."
+            )
+        groups = [g.pick([c for c in wanted if c in g.ch_names]) for g in groups
+                  if any(c in g.ch_names for c in wanted)]
+    if len(groups) == 1:
+        rec = groups[0]
+        return rec if resample_to_hz is None else rec.resample(resample_to_hz)
+    if resample_to_hz is None:
+        rates = "; ".join(f"{g.fs:g} Hz: {', '.join(g.ch_names)}" for g in groups)
+        raise SamplingRateError(
+            f"{path}: the channels have different sampling rates ({rates}). Pick channels of "
+            "one rate with channels=[...] (CLI: --channel), or pass resample_to_hz= to resample "
+            "them to one rate."
+        )
+    return _merge([g.resample(resample_to_hz) for g in groups])
+
+
+def _merge(groups: list[Recording]) -> Recording:
+    import numpy as np
+
+    n = min(g.n_samples for g in groups)
+    data = np.vstack([g.data[:, :n] for g in groups])
+    chans = tuple(c for g in groups for c in g.channels)
+    md: dict[str, Any] = dict(groups[0].metadata)
+    md["merged_rates_hz"] = [g.metadata.get("resampled_from_hz", g.fs) for g in groups]
+    return Recording(data, groups[0].fs, chans, start_time=groups[0].start_time,
+                     tz_is_local=groups[0].tz_is_local, source=groups[0].source, metadata=md)
+
+
+def list_channels(path: str | os.PathLike[str], **options: Any) -> list[Mapping[str, Any]]:
+    """Describe every channel: name, kind, unit, orig_unit, fs_hz, n_samples."""
+    return [info for g in read_all(path, **options) for info in g.channel_info()]
