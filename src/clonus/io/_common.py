@@ -206,15 +206,18 @@ _NAME_KINDS = (
     (re.compile(r"ecg|ekg", re.I), "ecg"),
     (re.compile(r"gyr|rotation.?rate|angular.?vel", re.I), "gyro"),
     (re.compile(r"acc|grav", re.I), "acc"),
-    (re.compile(r"angle|gonio|joint", re.I), "angle"),
-    (re.compile(r"force|load", re.I), "force"),
-    (re.compile(r"torque|moment", re.I), "torque"),
-    (re.compile(r"marker|pos|traj", re.I), "position"),
+    (re.compile(r"angle|gonio", re.I), "angle"),
+    (re.compile(r"force", re.I), "force"),
+    (re.compile(r"torque", re.I), "torque"),
 )
 
 
 def guess_kind(name: str, si_unit: str, kind_hint: str | None = None) -> str:
-    """Channel kind from its SI unit (authoritative) and its name (for volts and AU)."""
+    """Channel kind from its SI unit (authoritative) and its name (for volts and AU).
+
+    A channel whose unit is unknown (``"AU"``) keeps the kind its name suggests (``gyro_x`` is
+    still a gyroscope axis), so that it can be selected; its unit stays ``"AU"``.
+    """
     by_unit = {"rad/s": "gyro", "m/s^2": "acc", "rad": "angle", "N": "force", "N m": "torque",
                "m": "position", "px": "position"}
     if si_unit in by_unit:
@@ -223,11 +226,8 @@ def guess_kind(name: str, si_unit: str, kind_hint: str | None = None) -> str:
         if pat.search(name):
             if si_unit == "V" and kind not in ("emg", "ecg"):
                 continue
-            if si_unit not in ("V", "AU") and kind in ("emg", "ecg"):
+            if si_unit not in ("V", "AU"):
                 continue
-            if si_unit == "AU" and kind in ("gyro", "acc", "angle", "force", "torque", "position"):
-                # kind by name but the unit is unknown: keep the kind so users can pick it, AU unit
-                return kind
             return kind
     return kind_hint if kind_hint in ("emg", "ecg") else "misc"
 
