@@ -158,8 +158,9 @@ def to_si(unit: str | None, *, channel: str = "", source: str = "") -> tuple[str
     info = parse_unit(unit)
     if info is None:
         where = f" in {source}" if source else ""
+        what = "No unit" if unit is None or not str(unit).strip() else f"Unknown unit {unit!r}"
         warnings.warn(
-            f"Unknown unit {unit!r} for channel {channel!r}{where}; the channel is kept in "
+            f"{what} for channel {channel!r}{where}; the channel is kept in "
             "arbitrary units ('AU'). Pass units={channel: 'uV'} (or the right unit) to read() "
             "to convert it to SI.",
             UnitWarning,
