@@ -206,3 +206,15 @@ TEXT_FORMATS = [
     TextFormat("gaitmap", gaitmap_csv, ",", 2, 1, None, None,
                _replace_line(1, "axis,acc_x,gyr_x,gyr_y")),
 ]
+
+
+def researchkit_json(d: Path, mutate: Mutate = None) -> Path:
+    items = [{"timestamp": 100.0 + float(t), "x": float(x), "y": float(y), "z": float(z)}
+             for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "accel.json"
+    p.write_text(_apply(json.dumps(items, indent=0), mutate))
+    return p
+
+
+#: (format name, builder) for every text reader, used by the fuzz tests.
+FUZZ_TARGETS = [(f.name, f.build) for f in TEXT_FORMATS] + [("researchkit", researchkit_json)]
