@@ -77,7 +77,8 @@ def sensorlogger_zip(d: Path, mutate: Mutate = None) -> Path:
     p = d / "sensorlogger.zip"
     with zipfile.ZipFile(p, "w") as zf:
         zf.writestr("Gyroscope.csv", _apply("\n".join(lines) + "\n", mutate))
-        zf.writestr("Metadata.csv", "version,platform,appVersion,standardisation\n3,android,1.2,false\n")
+        zf.writestr("Metadata.csv",
+                    "version,platform,appVersion,standardisation\n3,android,1.2,false\n")
     return p
 
 

@@ -9,11 +9,10 @@ import warnings
 
 import numpy as np
 import pytest
+from io_builders import TextFormat
 
 import clonus
 from clonus.exceptions import ClonusError, FileFormatError, UnitError, UnitWarning
-
-from io_builders import TextFormat
 
 MID = 10  # data line (after the first) that the surgery edits
 

@@ -9,8 +9,22 @@ import zipfile
 
 import numpy as np
 import pytest
-from io_builders import FS, N, X, Y, Z, delsys_csv, empatica_dir, faros_dir, generic_csv, \
-    gaitmap_csv, phyphox_android, phyphox_zip, physics_toolbox, sensorlogger_zip, shimmer_csv
+from io_builders import (
+    FS,
+    N,
+    X,
+    Z,
+    delsys_csv,
+    empatica_dir,
+    faros_dir,
+    gaitmap_csv,
+    generic_csv,
+    phyphox_android,
+    phyphox_zip,
+    physics_toolbox,
+    sensorlogger_zip,
+    shimmer_csv,
+)
 
 import clonus
 from clonus.exceptions import FileFormatError, InvalidParameterError, UnitError

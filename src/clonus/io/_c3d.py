@@ -18,8 +18,14 @@ import numpy as np
 
 from ..exceptions import FileFormatError, InvalidParameterError, MissingDependencyError
 from ..model import Recording
-from ._common import check_options, check_unit_overrides, handle_nonfinite, make_recording, \
-    read_head, unit_channel
+from ._common import (
+    check_options,
+    check_unit_overrides,
+    handle_nonfinite,
+    make_recording,
+    read_head,
+    unit_channel,
+)
 from ._registry import Reader, register
 
 FMT = "c3d"

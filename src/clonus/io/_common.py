@@ -118,7 +118,7 @@ class Container:
         return list(self._names)
 
     def find(self, name: str) -> str | None:
-        """Return the member whose base name equals ``name`` (case-insensitive), preferring the root."""
+        """The member whose base name is ``name`` (any case), preferring the shallowest."""
         low = name.lower()
         hits = [n for n in self._names if n.lower() == low]
         if not hits:
@@ -196,7 +196,8 @@ def check_options(path: Path, fmt: str, options: Mapping[str, Any],
             f"units must be a dict {{channel: unit}} or one unit string, got {units!r}."
         )
     out["units"] = units
-    out["nan_policy"] = check_option("nan_policy", out.get("nan_policy", "raise"), ("raise", "omit"))
+    out["nan_policy"] = check_option("nan_policy", out.get("nan_policy", "raise"),
+                                     ("raise", "omit"))
     return out
 
 
@@ -535,7 +536,7 @@ _UNIT_RE = re.compile(r"^\s*(?P<name>.*?)\s*[\(\[](?P<unit>[^\)\]]*)[\)\]]\s*$")
 
 
 def split_name_unit(header: str) -> tuple[str, str | None]:
-    """``"gyro_x (rad/s)"`` -> ``("gyro_x", "rad/s")``; ``"gyro_x [rad/s]"`` likewise; no unit -> None."""
+    """``"gyro_x (rad/s)"`` -> ``("gyro_x", "rad/s")``; brackets likewise; no unit -> None."""
     h = header.strip().strip('"').strip()
     m = _UNIT_RE.match(h)
     if m and m.group("name"):

@@ -109,8 +109,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             label = c.label(m)
             lines = data_lines(c.read_text(m))
             if not lines or not _is_motion_header(lines[0]):
-                raise FileFormatError(f"{label}: the header should be 'time,seconds_elapsed,z,y,x', "
-                                      f"got {lines[0][:60] if lines else ''!r}. The file is corrupt.")
+                got = lines[0][:60] if lines else ""
+                raise FileFormatError(
+                    f"{label}: the header should be 'time,seconds_elapsed,z,y,x', got {got!r}. "
+                    "The file is corrupt.")
             headers = [h.strip().strip('"').lower() for h in lines[0].split(",")]
             rows = split_rows(lines[1:], ",", path=label, first_row=2, n_fields=len(headers))
             if len(rows) < 2:
