@@ -334,6 +334,16 @@ def test_wfdb_corrupt_header_and_units(tmp_path, emg_rec) -> None:
         clonus.read(hea)
 
 
+def test_wfdb_wrong_extension_and_empty(tmp_path, emg_rec) -> None:
+    hea = write_wfdb(tmp_path / "r4", emg_rec)
+    with pytest.raises(FileFormatError, match="not a edf file.*wfdb"):
+        clonus.read(hea, format="edf")
+    empty = tmp_path / "r5.hea"
+    empty.write_text("")
+    with pytest.raises(FileFormatError, match="empty"):
+        clonus.read(empty)
+
+
 def test_wfdb_nan(tmp_path, emg_rec) -> None:
     hea = write_wfdb(tmp_path / "r3", emg_rec)
     dat = tmp_path / "r3.dat"

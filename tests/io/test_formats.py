@@ -265,3 +265,17 @@ def test_not_found_and_unknown_format(tmp_path) -> None:
         clonus.read(p)
     with pytest.raises(InvalidParameterError, match="Unknown format"):
         clonus.read(p, format="mp3")
+
+
+def test_researchkit_wrong_extension_empty_units(tmp_path) -> None:
+    p = tmp_path / "motion.csv"  # JSON content, CSV name
+    p.write_text(json.dumps([{"timestamp": i / 100, "x": 0, "y": 0, "z": 1} for i in range(20)]))
+    assert clonus.io.detect_format(p) == "researchkit"
+    with pytest.raises(FileFormatError, match="not a csv file.*researchkit"):
+        clonus.read(p, format="csv")
+    with pytest.raises(UnitError, match="furlongs"):
+        clonus.read(p, units={"acc_x": "furlongs"})
+    e = tmp_path / "e.json"
+    e.write_text("")
+    with pytest.raises(FileFormatError, match="empty"):
+        clonus.read(e)

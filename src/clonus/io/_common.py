@@ -328,8 +328,14 @@ def split_rows(lines: Sequence[str], sep: str, *, path: Path | str, first_row: i
         parts = [p.strip().strip('"') for p in line.split(sep)]
         if n_fields is not None and len(parts) != n_fields:
             last = k == len(lines) - 1 or not any(x.strip() for x in lines[k + 1:])
-            hint = (" It is the last line: the file looks truncated. Export it again, or delete "
-                    "that line." if last else " Fix or delete that row.")
+            if last and k > 0:
+                hint = (" It is the last line: the file looks truncated. Export it again, or "
+                        "delete that line.")
+            elif not rows:
+                hint = (" The first data row already disagrees with the header: the header is "
+                        "probably damaged. Export the file again.")
+            else:
+                hint = " Fix or delete that row."
             raise FileFormatError(
                 f"{path}: row {first_row + k} has {len(parts)} fields but the header has "
                 f"{n_fields}.{hint}"

@@ -68,7 +68,13 @@ def sniff(p: Path) -> bool:
         with Container(p) as c:
             hits = [n for n in c.names if Path(n).stem.upper() in _SIGNALS and
                     n.lower().endswith(".csv")]
-            return bool(hits) and all(_looks_like_signal(c.head(n, 256)) for n in hits[:2])
+            if not hits:
+                return False
+            # a session folder (info.txt or several E4 files) is claimed even when a file is
+            # damaged, so that the reader can say which one and why
+            if c.find("info.txt") is not None or len(hits) >= 3:
+                return True
+            return all(_looks_like_signal(c.head(n, 256)) for n in hits[:2])
     if not p.is_file() or p.stem.upper() not in _SIGNALS:
         return False
     return _looks_like_signal(head_text(p, 256))

@@ -64,6 +64,8 @@ def sniff(p: Path) -> bool:
     if not p.is_file():
         return False
     lines = head_text(p, 4096).splitlines()[:2]
+    if len(lines) == 2 and lines[0].startswith("sensor,") and lines[1].startswith("axis,"):
+        return True  # claimed even if damaged, so that the reader can say what is wrong
     return _layout(lines) is not None or bool(lines and _LABELS.match(lines[0]))
 
 
@@ -100,8 +102,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "not a recording. Read the IMU file (e.g. imu_sample.csv) with clonus.read, and the "
             "labels with clonus.io.read_stride_labels.")
     if layout is None:
-        raise FileFormatError(f"{path}: the header is not a gaitmap IMU header ('sensor,...' and "
-                              "'axis,acc_x,...', or ',index,acc_x,...').")
+        raise FileFormatError(
+            f"{path}: the header is not a valid gaitmap IMU header (expected 'sensor,...' and "
+            "'axis,acc_x,...' rows with one sensor and one axis per column, or "
+            "',index,acc_x,...'). The header is damaged; export the file again.")
     md: dict[str, Any] = {"fs_source": "fs option" if opts.get("fs") is not None else
                           "gaitmap example data rate (204.8 Hz)"}
     if layout == "two-row":

@@ -65,6 +65,10 @@ def sniff(p: Path) -> bool:
     if not (p.is_dir() or is_zip(p)):
         return False
     with Container(p) as c:
+        m = c.find("Metadata.csv")
+        if m is not None and "sampleRateMs" in c.head(m, 1024) and any(
+                Path(n).stem.lower() in _FILES for n in c.names):
+            return True
         for n in c.names:
             if Path(n).stem.lower() in _FILES and n.lower().endswith(".csv"):
                 head = c.head(n, 256).splitlines()
