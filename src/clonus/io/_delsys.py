@@ -135,7 +135,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         est = (m - 1) / float(t_ref[-1] - t_ref[0])
         if abs(est - fs) > 0.01 * fs:
             raise FileFormatError(f"{path}: the header says {fs:g} Hz but the time column of "
-                                  f"{names[idx[0]]!r} gives {est:.6g} Hz. The file is corrupt.")
+                                  f"{names[idx[0]]!r} gives {est:.6g} Hz. The file is corrupt; "
+                                  "export it again.")
         scales = []
         for i in idx:
             ch, sc = unit_channel(names[i], labels[i]["unit"], units=opts["units"],

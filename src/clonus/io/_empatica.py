@@ -90,7 +90,7 @@ def _read_signal(text: str, label: str, stem: str) -> tuple[float, float, np.nda
     fs = parse_float(lines[1].split(",")[0], what="the sample rate (row 2)", path=label)
     if not (1e8 < t0 < 1e11):
         raise FileFormatError(f"{label}: row 1 should be the session start as Unix time, got "
-                              f"{t0!r}. The header is corrupt.")
+                              f"{t0!r}. The header is corrupt; export the file again.")
     if not (0 < fs <= 10000 and np.isfinite(fs)):
         raise FileFormatError(f"{label}: row 2 should be the sample rate in Hz, got {fs!r}.")
     rows = split_rows(lines[2:], ",", path=label, first_row=3, n_fields=len(names))

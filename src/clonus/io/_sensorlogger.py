@@ -116,7 +116,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                 got = lines[0][:60] if lines else ""
                 raise FileFormatError(
                     f"{label}: the header should be 'time,seconds_elapsed,z,y,x', got {got!r}. "
-                    "The file is corrupt.")
+                    "The file is corrupt; export it again from Sensor Logger.")
             headers = [h.strip().strip('"').lower() for h in lines[0].split(",")]
             rows = split_rows(lines[1:], ",", path=label, first_row=2, n_fields=len(headers))
             if len(rows) < 2:

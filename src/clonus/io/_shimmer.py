@@ -81,7 +81,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     units = [c.strip().strip('"') for c in units_line.rstrip().rstrip(sep).split(sep)]
     if len(units) != len(names):
         raise FileFormatError(f"{path}: the units row has {len(units)} entries but there are "
-                              f"{len(names)} channel names. The header is corrupt.")
+                              f"{len(names)} channel names. The header is corrupt; export the "
+                              "file again.")
     ti = next((i for i, n in enumerate(names) if n.lower().startswith("timestamp")), None)
     if ti is None:
         raise FileFormatError(f"{path}: no Timestamp column (e.g. Shimmer_<id>_Timestamp_Unix_CAL)."
