@@ -83,6 +83,13 @@ def test_edf_round_trip_motion_units(tmp_path, motion_rec) -> None:
     assert np.all(err <= _lsb(motion_rec.data, 16) + 1e-12)
 
 
+def test_edf_kind_kept_via_transducer(tmp_path, emg_rec) -> None:
+    rec = Recording.from_array(emg_rec.data, fs=FS_EMG, names=["left", "right"], kinds="emg",
+                               units="V")
+    back = clonus.read(write_edf(tmp_path / "k.edf", rec))
+    assert [c.kind for c in back.channels] == ["emg", "emg"]  # names alone say nothing
+
+
 def test_edf_padding_and_fractional_rate(tmp_path) -> None:
     x = np.linspace(-1, 1, 37)  # 12.5 Hz -> records of 2 s (25 samples): 37 -> 50 padded
     rec = Recording.from_array(x, fs=12.5, names=["force"], kinds="force", units="N")

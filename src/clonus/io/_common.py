@@ -344,6 +344,39 @@ def split_rows(lines: Sequence[str], sep: str, *, path: Path | str, first_row: i
     return rows
 
 
+def parse_table(lines: Sequence[str], sep: str, *, path: Path | str, first_row: int,
+                n_fields: int, strip_trailing_sep: bool = False,
+                decimal_comma: bool = False) -> np.ndarray:
+    """Parse numeric data lines into a (n_rows, n_fields) float matrix.
+
+    Fast path: when every non-blank line has the expected number of separators, pandas' C
+    parser reads the block. Otherwise (or if it fails) the lines are parsed one by one so that
+    the error names the offending row and column. Empty cells become NaN.
+    """
+    body = [ln for ln in lines if ln.strip()]
+    if not body:
+        return np.empty((0, n_fields))
+    want = n_fields if strip_trailing_sep else n_fields - 1
+    if all(ln.count(sep) == want for ln in body) and (
+            not strip_trailing_sep or all(ln.rstrip().endswith(sep) for ln in body)):
+        import pandas as pd
+
+        try:
+            df = pd.read_csv(io.StringIO("\n".join(body)), sep=sep, header=None,
+                             dtype=np.float64, engine="c", quotechar='"',
+                             decimal="," if decimal_comma else ".", skip_blank_lines=False)
+            mat = df.to_numpy(dtype=np.float64)
+            if strip_trailing_sep:
+                mat = mat[:, :n_fields]
+            if mat.shape == (len(body), n_fields):
+                return mat
+        except (ValueError, TypeError, OverflowError):
+            pass  # the slow path below names the bad cell
+    rows = split_rows(lines, sep, path=path, first_row=first_row, n_fields=n_fields,
+                      strip_trailing_sep=strip_trailing_sep)
+    return to_float_matrix(rows, path=path, first_row=first_row, decimal_comma=decimal_comma)
+
+
 # ---------------------------------------------------------------------------- NaN policy
 def handle_nonfinite(data: np.ndarray, names: Sequence[str], *, path: Path | str,
                      nan_policy: str, timestamps: np.ndarray | None = None,

@@ -29,10 +29,9 @@ from ._common import (
     handle_nonfinite,
     head_text,
     make_recording,
+    parse_table,
     sniff_sep,
     split_name_unit,
-    split_rows,
-    to_float_matrix,
     uniform_from_timestamps,
     unit_channel,
 )
@@ -107,8 +106,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "'time (ms)', and put units in the other headers, e.g. 'gyro_x (rad/s)'."
         )
     ti, tscale = tc
-    rows = split_rows(lines[1:], sep, path=path, first_row=2, n_fields=len(headers))
-    mat = to_float_matrix(rows, path=path, first_row=2)
+    mat = parse_table(lines[1:], sep, path=path, first_row=2, n_fields=len(headers))
     t = mat[:, ti] * tscale
     cols = [i for i in range(len(headers)) if i != ti]
     names, chans, scales = [], [], []

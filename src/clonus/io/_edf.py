@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import FileFormatError, InvalidParameterError, MissingDependencyError
-from ..model import Recording
+from ..model import Channel, Recording
+from ..model.recording import CHANNEL_KINDS
 from ._common import (
     check_options,
     check_unit_overrides,
@@ -185,6 +186,11 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         for i in range(n):
             unit = str(f.getPhysicalDimension(i)).strip() or None
             ch, scale = unit_channel(labels[i], unit, units=opts["units"], source=str(path))
+            transducer = str(f.getTransducer(i)).strip().lower()
+            if ch.kind == "misc" and transducer in CHANNEL_KINDS:
+                # write_edf stores the kind in the transducer field; trust it when the label
+                # and unit say nothing more specific
+                ch = Channel(ch.name, transducer, ch.unit, ch.orig_unit)
             chans.append(ch)
             sigs.append(np.asarray(f.readSignal(i), dtype=np.float64) * scale)
         start = f.getStartdatetime()

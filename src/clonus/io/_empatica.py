@@ -33,6 +33,7 @@ from ._common import (
     is_zip,
     make_recording,
     parse_float,
+    parse_table,
     resolve_unit,
     split_rows,
     to_float_matrix,
@@ -93,8 +94,7 @@ def _read_signal(text: str, label: str, stem: str) -> tuple[float, float, np.nda
                               f"{t0!r}. The header is corrupt; export the file again.")
     if not (0 < fs <= 10000 and np.isfinite(fs)):
         raise FileFormatError(f"{label}: row 2 should be the sample rate in Hz, got {fs!r}.")
-    rows = split_rows(lines[2:], ",", path=label, first_row=3, n_fields=len(names))
-    mat = to_float_matrix(rows, path=label, first_row=3)
+    mat = parse_table(lines[2:], ",", path=label, first_row=3, n_fields=len(names))
     return t0, fs, mat.T
 
 

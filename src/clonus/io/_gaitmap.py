@@ -31,8 +31,7 @@ from ._common import (
     handle_nonfinite,
     head_text,
     make_recording,
-    split_rows,
-    to_float_matrix,
+    parse_table,
     unit_channel,
 )
 from ._registry import Reader, register
@@ -114,8 +113,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         names = [f"{re.sub(r'_sensor$', '', s) or 'sensor'}_{a}" for s, a in zip(sensors, axes,
                                                                                   strict=True)]
         first = 3
-        rows = split_rows(lines[2:], ",", path=path, first_row=first, n_fields=len(axes) + 1)
-        mat = to_float_matrix(rows, path=path, first_row=first)
+        mat = parse_table(lines[2:], ",", path=path, first_row=first, n_fields=len(axes) + 1)
         vals = mat[:, 1:]
         order = sorted(range(len(names)), key=lambda i: (sensors.index(sensors[i]), axes[i][:3],
                                                          axes[i]))
@@ -126,8 +124,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         axes = [c.strip() for c in lines[0].split(",")][2:]
         names = list(axes)
         first = 2
-        rows = split_rows(lines[1:], ",", path=path, first_row=first, n_fields=len(axes) + 2)
-        mat = to_float_matrix(rows, path=path, first_row=first)
+        mat = parse_table(lines[1:], ",", path=path, first_row=first, n_fields=len(axes) + 2)
         idx = mat[:, 1]
         if idx.size and np.isfinite(idx[0]):
             md["first_sample_index"] = int(idx[0])
