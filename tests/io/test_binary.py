@@ -387,6 +387,19 @@ def test_c3d_truncated_and_corrupt(tmp_path, rng) -> None:
         clonus.read(p, format="c3d")
 
 
+def test_c3d_empty_and_wrong_extension(tmp_path, rng) -> None:
+    e = tmp_path / "e.c3d"
+    e.write_bytes(b"")
+    with pytest.raises(FileFormatError, match="empty"):
+        clonus.read(e)
+    p = _c3d(tmp_path, rng)
+    q = tmp_path / "trial.edf"
+    shutil.copyfile(p, q)
+    assert clonus.io.detect_format(q) == "c3d"
+    with pytest.raises(FileFormatError, match="not a edf file.*c3d"):
+        clonus.read(q, format="edf")
+
+
 def test_c3d_nan_and_unit(tmp_path, rng) -> None:
     v = rng.normal(0, 1e-4, (1, 500))
     v[0, 100] = np.nan
