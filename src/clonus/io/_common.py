@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +37,7 @@ from .._logging import logger
 from .._validation import check_option
 from ..exceptions import FileFormatError, InvalidParameterError, SamplingRateError
 from ..model import Channel, Recording
-from ..units import G0, parse_unit, require_unit, to_si
+from ..units import parse_unit, require_unit, to_si
 
 __all__ = [
     "Container",
@@ -55,8 +54,6 @@ __all__ = [
 
 #: Intervals within this fraction of the median count as uniform sampling.
 UNIFORM_TOL = 0.01
-#: Largest file the text readers accept, in bytes (protects memory on wrong inputs).
-MAX_TEXT_BYTES = 2_000_000_000
 
 
 # ---------------------------------------------------------------------------- containers
@@ -558,16 +555,6 @@ def make_recording(data: np.ndarray, fs: float, channels: Sequence[Channel], *, 
                      metadata=md)
 
 
-def acc_g_scale() -> float:
-    return G0
-
-
-def path_str(p: str | os.PathLike[str]) -> str:
-    return os.fspath(p)
-
-
-def text_io(text: str) -> io.StringIO:
-    return io.StringIO(text)
 
 
 # ---------------------------------------------------------------------------- headers
