@@ -29,7 +29,9 @@ FULL = {
 
 def test_round_trip():
     ctx = ClinicalContext.from_dict(FULL)
-    assert ctx.signs.agitation is True and ctx.signs.diaphoresis is False and ctx.signs.tremor is None
+    assert (
+        ctx.signs.agitation is True and ctx.signs.diaphoresis is False and ctx.signs.tremor is None
+    )
     assert ctx.signs.temperature_c == 37.4
     assert ctx.medication_changes[0].change == "started"
     assert ctx.history_conditions == ("multiple_sclerosis",)
@@ -55,19 +57,25 @@ def test_template_is_valid_and_all_unknown(tmp_path):
     assert ctx.medications is None  # "not known", different from "none taken"
 
 
-@pytest.mark.parametrize("bad,field", [
-    ({"signs": {"temperature_c": "hot"}}, "signs.temperature_c"),
-    ({"signs": {"temperature_c": 101.0}}, "signs.temperature_c"),   # Fahrenheit by mistake
-    ({"signs": {"agitaton": True}}, "signs.agitaton"),
-    ({"signs": {"agitation": "yes"}}, "signs.agitation"),
-    ({"symptom": {"headache": True}}, "symptom"),
-    ({"onset": "sudden"}, "onset"),
-    ({"medications": "sertraline"}, "medications"),
-    ({"medication_changes": [{"name": "x", "change": "paused"}]}, "medication_changes[0].change"),
-    ({"history": {"conditions": ["flu"]}}, "history.conditions[0]"),
-    ({"age_years": -3}, "age_years"),
-    ({"interferes_with": {"walking": 1}}, "interferes_with.walking"),
-])
+@pytest.mark.parametrize(
+    "bad,field",
+    [
+        ({"signs": {"temperature_c": "hot"}}, "signs.temperature_c"),
+        ({"signs": {"temperature_c": 101.0}}, "signs.temperature_c"),  # Fahrenheit by mistake
+        ({"signs": {"agitaton": True}}, "signs.agitaton"),
+        ({"signs": {"agitation": "yes"}}, "signs.agitation"),
+        ({"symptom": {"headache": True}}, "symptom"),
+        ({"onset": "sudden"}, "onset"),
+        ({"medications": "sertraline"}, "medications"),
+        (
+            {"medication_changes": [{"name": "x", "change": "paused"}]},
+            "medication_changes[0].change",
+        ),
+        ({"history": {"conditions": ["flu"]}}, "history.conditions[0]"),
+        ({"age_years": -3}, "age_years"),
+        ({"interferes_with": {"walking": 1}}, "interferes_with.walking"),
+    ],
+)
 def test_errors_name_the_field(bad, field):
     with pytest.raises(InvalidParameterError, match=rf"'{__import__('re').escape(field)}'"):
         ClinicalContext.from_dict(bad)

@@ -1,4 +1,5 @@
-"""Hunter Serotonin Toxicity Criteria (Dunkley 2003): each rule alone, near misses, the precondition,
+"""Hunter Serotonin Toxicity Criteria (Dunkley 2003): each rule alone, near misses, the
+precondition,
 three-valued inputs, and an exhaustive check against an independently written formula."""
 
 from __future__ import annotations
@@ -9,8 +10,16 @@ import pytest
 
 from clonus.clinical import hunter_criteria
 
-FEATURES = ("spontaneous_clonus", "inducible_clonus", "ocular_clonus", "agitation", "diaphoresis",
-            "tremor", "hyperreflexia", "hypertonia")
+FEATURES = (
+    "spontaneous_clonus",
+    "inducible_clonus",
+    "ocular_clonus",
+    "agitation",
+    "diaphoresis",
+    "tremor",
+    "hyperreflexia",
+    "hypertonia",
+)
 
 
 def inputs(temperature_c: float = 37.0, **present: bool) -> dict:
@@ -103,14 +112,19 @@ def test_unknown_temperature_only_matters_for_rule5():
 
 def _oracle(sp, ind, oc, ag, di, tr, hr, ht, temp):
     """Dunkley 2003 written out independently as one boolean formula."""
-    return (sp or (ind and (ag or di)) or (oc and (ag or di)) or (tr and hr)
-            or (ht and temp > 38 and (oc or ind)))
+    return (
+        sp
+        or (ind and (ag or di))
+        or (oc and (ag or di))
+        or (tr and hr)
+        or (ht and temp > 38 and (oc or ind))
+    )
 
 
 def test_exhaustive_against_independent_formula():
     for bits in itertools.product((False, True), repeat=8):
         for temp in (36.5, 38.0, 38.01, 40.0):
-            kw = dict(zip(FEATURES, bits))
+            kw = dict(zip(FEATURES, bits, strict=True))
             r = hunter_criteria(serotonergic_agent=True, temperature_c=temp, **kw)
             expected = _oracle(*bits, temp)
             assert r.met is expected, (kw, temp)

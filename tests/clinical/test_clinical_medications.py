@@ -42,20 +42,49 @@ def test_recognised(entry, generic):
     assert found[0].entry == entry
 
 
-@pytest.mark.parametrize("entry", ["paracetamol 1 g", "ibuprofen", "baclofen 10 mg", "tizanidine",
-                                   "metformin", "levothyroxine", "atorvastatin", "vitamin D"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "paracetamol 1 g",
+        "ibuprofen",
+        "baclofen 10 mg",
+        "tizanidine",
+        "metformin",
+        "levothyroxine",
+        "atorvastatin",
+        "vitamin D",
+    ],
+)
 def test_not_serotonergic(entry):
     assert find_serotonergic([entry]) == ()
 
 
 def test_desvenlafaxine_is_not_also_venlafaxine():
-    assert [m.agent.generic for m in find_serotonergic(["Pristiq (desvenlafaxine)"])] == ["desvenlafaxine"]
+    assert [m.agent.generic for m in find_serotonergic(["Pristiq (desvenlafaxine)"])] == [
+        "desvenlafaxine"
+    ]
 
 
 def test_every_agent_is_cited():
-    required = {"fluoxetine", "sertraline", "venlafaxine", "phenelzine", "linezolid", "methylene blue",
-                "amitriptyline", "tramadol", "fentanyl", "meperidine", "methadone", "dextromethorphan",
-                "sumatriptan", "lithium", "St John's wort", "MDMA", "ondansetron"}
+    required = {
+        "fluoxetine",
+        "sertraline",
+        "venlafaxine",
+        "phenelzine",
+        "linezolid",
+        "methylene blue",
+        "amitriptyline",
+        "tramadol",
+        "fentanyl",
+        "meperidine",
+        "methadone",
+        "dextromethorphan",
+        "sumatriptan",
+        "lithium",
+        "St John's wort",
+        "MDMA",
+        "ondansetron",
+    }
     generics = {a.generic for a in SEROTONERGIC_AGENTS}
     assert required <= generics
     for a in SEROTONERGIC_AGENTS:

@@ -14,18 +14,21 @@ from clonus.model import DISCLAIMER
 
 
 # ---- three-valued evaluator -------------------------------------------------------------------
-@pytest.mark.parametrize("cond,facts,value,names", [
-    ({"fact": "a"}, {"a": True}, True, ["a"]),
-    ({"fact": "a"}, {"a": False}, False, []),
-    ({"fact": "a"}, {}, None, ["a"]),
-    ({"all": [{"fact": "a"}, {"fact": "b"}]}, {"a": True, "b": None}, None, ["b"]),
-    ({"all": [{"fact": "a"}, {"fact": "b"}]}, {"a": False, "b": None}, False, []),
-    ({"any": [{"fact": "a"}, {"fact": "b"}]}, {"a": True, "b": None}, True, ["a"]),
-    ({"any": [{"fact": "a"}, {"fact": "b"}]}, {"a": False, "b": None}, None, ["b"]),
-    ({"fact": "t", "gt": 38.0}, {"t": 38.0}, False, []),
-    ({"fact": "t", "gt": 38.0}, {"t": 38.2}, True, ["t"]),
-    ({"not": {"fact": "a"}}, {"a": False}, True, []),
-])
+@pytest.mark.parametrize(
+    "cond,facts,value,names",
+    [
+        ({"fact": "a"}, {"a": True}, True, ["a"]),
+        ({"fact": "a"}, {"a": False}, False, []),
+        ({"fact": "a"}, {}, None, ["a"]),
+        ({"all": [{"fact": "a"}, {"fact": "b"}]}, {"a": True, "b": None}, None, ["b"]),
+        ({"all": [{"fact": "a"}, {"fact": "b"}]}, {"a": False, "b": None}, False, []),
+        ({"any": [{"fact": "a"}, {"fact": "b"}]}, {"a": True, "b": None}, True, ["a"]),
+        ({"any": [{"fact": "a"}, {"fact": "b"}]}, {"a": False, "b": None}, None, ["b"]),
+        ({"fact": "t", "gt": 38.0}, {"t": 38.0}, False, []),
+        ({"fact": "t", "gt": 38.0}, {"t": 38.2}, True, ["t"]),
+        ({"not": {"fact": "a"}}, {"a": False}, True, []),
+    ],
+)
 def test_evaluate(cond, facts, value, names):
     assert evaluate(cond, facts) == (value, names)
 
@@ -53,9 +56,16 @@ CONSULT_CASES = [
     ("consult.interferes", {}, {"interferes_with": {"walking": True}}, True),
     ("consult.interferes", {}, {"interferes_with": {"sleep": True}}, True),
     ("consult.interferes", {}, {"interferes_with": {"walking": False, "sleep": False}}, False),
-    *[("consult.neurological_symptoms", {}, {"symptoms": {s: True}}, True)
-      for s in ("weakness", "numbness", "vision_change", "balance_problems", "pain")],
-    ("consult.neurological_symptoms", {}, {"symptoms": {"weakness": False, "numbness": False}}, False),
+    *[
+        ("consult.neurological_symptoms", {}, {"symptoms": {s: True}}, True)
+        for s in ("weakness", "numbness", "vision_change", "balance_problems", "pain")
+    ],
+    (
+        "consult.neurological_symptoms",
+        {},
+        {"symptoms": {"weakness": False, "numbness": False}},
+        False,
+    ),
     # a symptom without clonus (not detected, not reported) does not fire the clonus rule
     ("consult.neurological_symptoms", {"n_beats": 0}, {"symptoms": {"weakness": True}}, False),
     ("consult.headache", {}, {"symptoms": {"headache": True}}, True),
@@ -63,12 +73,24 @@ CONSULT_CASES = [
     ("consult.atrophy", {}, {"symptoms": {"atrophy": True}}, True),
     ("consult.beat_count", {"n_beats": 5}, {}, True),
     ("consult.beat_count", {"n_beats": 4}, {}, False),
-    ("consult.medication_change", {}, {"medication_changes": [{"name": "sertraline", "change": "started"}]},
-     True),
-    ("consult.medication_change", {}, {"medication_changes": [{"name": "baclofen", "change": "stopped"}]},
-     True),
-    ("consult.medication_change", {}, {"medication_changes": [{"name": "baclofen", "change": "started"}]},
-     False),
+    (
+        "consult.medication_change",
+        {},
+        {"medication_changes": [{"name": "sertraline", "change": "started"}]},
+        True,
+    ),
+    (
+        "consult.medication_change",
+        {},
+        {"medication_changes": [{"name": "baclofen", "change": "stopped"}]},
+        True,
+    ),
+    (
+        "consult.medication_change",
+        {},
+        {"medication_changes": [{"name": "baclofen", "change": "started"}]},
+        False,
+    ),
     ("next.neurologist", {"scats": 3}, {}, True),
     ("next.neurologist", {"scats": 1}, {"onset": "known", "symptoms": {"weakness": False}}, False),
     ("next.physical_therapist", {}, {}, True),
@@ -81,8 +103,9 @@ CONSULT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("rule_id,akw,ctx,fires", CONSULT_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CONSULT_CASES)])
+@pytest.mark.parametrize(
+    "rule_id,akw,ctx,fires", CONSULT_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CONSULT_CASES)]
+)
 def test_rule_table(rule_id, akw, ctx, fires):
     a = small_assessment(**{"n_beats": 3, **akw})
     interp = interpret(a, ClinicalContext.from_dict(ctx))
@@ -94,10 +117,13 @@ def test_rule_table(rule_id, akw, ctx, fires):
 
 
 def test_triggered_by_names_inputs_and_values():
-    interp = interpret(small_assessment(n_beats=7, scats=3), ClinicalContext.from_dict({"onset": "new"}))
+    interp = interpret(
+        small_assessment(n_beats=7, scats=3), ClinicalContext.from_dict({"onset": "new"})
+    )
     sev = stmt(interp, "consult.severe")
     assert [(t["input"], t["value"], t["source"]) for t in sev.triggered_by] == [
-        ("grade.scats_clonus", 3, "measurement")]
+        ("grade.scats_clonus", 3, "measurement")
+    ]
     cnt = stmt(interp, "consult.beat_count")
     assert "(7)" in cnt.text
     assert [(t["input"], t["value"]) for t in cnt.triggered_by] == [("n_beats", 7)]
@@ -107,25 +133,46 @@ def test_every_rule_is_cited_and_versioned():
     for r in (*CONSULT_RULES, *NEXT_STEP_RULES, *NOTE_RULES):
         assert r.citation and r.version and r.level in ("urgent", "consult", "info")
     names = {c.name for c in CONDITIONS}
-    for expected in ("Multiple sclerosis", "Stroke", "Spinal cord injury or lesion", "Cerebral palsy",
-                     "Brain or spinal cord tumour", "Severe head trauma", "Liver failure",
-                     "Alzheimer's disease", "Chemical poisoning",
-                     "Serotonin syndrome, medications or drug withdrawal"):
+    for expected in (
+        "Multiple sclerosis",
+        "Stroke",
+        "Spinal cord injury or lesion",
+        "Cerebral palsy",
+        "Brain or spinal cord tumour",
+        "Severe head trauma",
+        "Liver failure",
+        "Alzheimer's disease",
+        "Chemical poisoning",
+        "Serotonin syndrome, medications or drug withdrawal",
+    ):
         assert expected in names
 
 
 # ---- conditions to consider ----------------------------------------------------------------------
-@pytest.mark.parametrize("ctx,cond_id,pointer_input", [
-    ({"history": {"conditions": ["multiple_sclerosis"]}}, "condition.multiple_sclerosis",
-     "history.multiple_sclerosis"),
-    ({"symptoms": {"headache": True}}, "condition.stroke", "headache"),
-    ({"symptoms": {"headache": True}}, "condition.tumour", "headache"),
-    ({"age_years": 0.5}, "condition.cerebral_palsy", "age_years"),
-    ({"medications": ["Zoloft"]}, "condition.serotonin_or_withdrawal", "serotonergic_agent"),
-    ({"medication_changes": [{"name": "oxazepam", "change": "stopped"}]}, "condition.serotonin_or_withdrawal",
-     "withdrawal"),
-    ({"history": {"conditions": ["liver_failure"]}}, "condition.liver_failure", "history.liver_failure"),
-])
+@pytest.mark.parametrize(
+    "ctx,cond_id,pointer_input",
+    [
+        (
+            {"history": {"conditions": ["multiple_sclerosis"]}},
+            "condition.multiple_sclerosis",
+            "history.multiple_sclerosis",
+        ),
+        ({"symptoms": {"headache": True}}, "condition.stroke", "headache"),
+        ({"symptoms": {"headache": True}}, "condition.tumour", "headache"),
+        ({"age_years": 0.5}, "condition.cerebral_palsy", "age_years"),
+        ({"medications": ["Zoloft"]}, "condition.serotonin_or_withdrawal", "serotonergic_agent"),
+        (
+            {"medication_changes": [{"name": "oxazepam", "change": "stopped"}]},
+            "condition.serotonin_or_withdrawal",
+            "withdrawal",
+        ),
+        (
+            {"history": {"conditions": ["liver_failure"]}},
+            "condition.liver_failure",
+            "history.liver_failure",
+        ),
+    ],
+)
 def test_condition_pointers(ctx, cond_id, pointer_input):
     interp = interpret(small_assessment(), ClinicalContext.from_dict(ctx))
     s = stmt(interp, cond_id)
@@ -134,8 +181,10 @@ def test_condition_pointers(ctx, cond_id, pointer_input):
 
 
 def test_condition_near_miss_age_two_is_not_a_cp_pointer():
-    s = stmt(interpret(small_assessment(), ClinicalContext.from_dict({"age_years": 2})),
-             "condition.cerebral_palsy")
+    s = stmt(
+        interpret(small_assessment(), ClinicalContext.from_dict({"age_years": 2})),
+        "condition.cerebral_palsy",
+    )
     assert s.triggered_by == () and "No specific pointer" in s.text
 
 
@@ -159,15 +208,16 @@ def test_sensor_clonus_is_not_spontaneous_unless_context_says_so():
     base = {"medications": ["sertraline"]}
     a = small_assessment(stretch_onset_s=None)
     interp = interpret(a, ClinicalContext.from_dict(base))
-    assert interp.hunter.status == "incomplete"          # agitation/diaphoresis unknown
+    assert interp.hunter.status == "incomplete"  # agitation/diaphoresis unknown
     assert 1 not in interp.hunter.rules_met
     interp2 = interpret(a, ClinicalContext.from_dict({**base, "stretch_applied": False}))
     assert interp2.hunter.status == "met" and interp2.hunter.rules_met == (1,)
 
 
 def test_no_clonus_recording_without_serotonergic_agent_is_not_urgent():
-    ctx = ClinicalContext.from_dict({"medications": ["baclofen"], "signs": {"agitation": True,
-                                                                           "diaphoresis": True}})
+    ctx = ClinicalContext.from_dict(
+        {"medications": ["baclofen"], "signs": {"agitation": True, "diaphoresis": True}}
+    )
     interp = interpret(small_assessment(n_beats=0), ctx)
     assert interp.highest_level != "urgent"
     assert interp.hunter.status == "not_applicable"
@@ -181,13 +231,17 @@ def test_features_without_medication_list_ask_for_it():
 
 
 # ---- every output says it is not a diagnosis ---------------------------------------------------
-@pytest.mark.parametrize("a,ctx", [(None, None), ("clonus", None), ("clonus", {"onset": "new"}),
-                                   ("none", {"medications": []})])
+@pytest.mark.parametrize(
+    "a,ctx",
+    [(None, None), ("clonus", None), ("clonus", {"onset": "new"}), ("none", {"medications": []})],
+)
 def test_disclaimer_everywhere(a, ctx):
     assessment = None if a is None else small_assessment(n_beats=6 if a == "clonus" else 0)
     d = interpret(assessment, None if ctx is None else ClinicalContext.from_dict(ctx)).to_dict()
     assert d["disclaimer"] == DISCLAIMER and d["not_a_diagnosis"] is True
-    assert any(s["id"] == "note.disclaimer" and "not a diagnosis" in s["text"] for s in d["statements"])
+    assert any(
+        s["id"] == "note.disclaimer" and "not a diagnosis" in s["text"] for s in d["statements"]
+    )
     json.dumps(d)  # serialisable
     for s in d["statements"]:
         assert set(s) >= {"id", "text", "level", "triggered_by", "citation", "rule_version"}

@@ -15,8 +15,15 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # dependencies.md §7: use Debian's Chromium, never `playwright install`.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +41,14 @@ def browser():
 
 def test_report_renders_in_chromium(browser, tmp_path):
     a = make_assessment(n_beats=10, sustained=True)
-    ctx = ClinicalContext.from_dict({"subject_code": "P-3", "onset": "new", "medications": ["fentanyl"],
-                                     "signs": {"diaphoresis": True}})
+    ctx = ClinicalContext.from_dict(
+        {
+            "subject_code": "P-3",
+            "onset": "new",
+            "medications": ["fentanyl"],
+            "signs": {"diaphoresis": True},
+        }
+    )
     path = write_report(tmp_path / "report.html", [a], context=ctx)
     page = browser.new_page(viewport={"width": 1100, "height": 1400})
     errors: list[str] = []
@@ -49,7 +62,11 @@ def test_report_renders_in_chromium(browser, tmp_path):
     plot = page.locator("img.plot-signal")
     assert plot.is_visible()
     # the PNG decoded: natural size is the matplotlib figure size (8 x 2.6 in at 100 dpi)
-    assert plot.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]") == [True, 800, 260]
+    assert plot.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]") == [
+        True,
+        800,
+        260,
+    ]
     grades = page.locator("table.grades").first
     assert grades.is_visible()
     assert "scats_clonus" in grades.inner_text()

@@ -20,7 +20,7 @@ def test_beats_csv_matches_beats():
     rows = list(csv.DictReader(io.StringIO(beats_csv(a))))
     assert tuple(rows[0]) == BEAT_COLUMNS
     assert len(rows) == 7
-    for r, b in zip(rows, a.beats):
+    for r, b in zip(rows, a.beats, strict=True):
         assert float(r["time_s"]) == pytest.approx(b.time_s, abs=1e-5)  # 6 significant digits
         assert r["amplitude_unit"] == "deg"
     assert rows[0]["period_s"] == "" and rows[0]["instantaneous_frequency_hz"] == ""
@@ -28,8 +28,10 @@ def test_beats_csv_matches_beats():
 
 
 def test_csv_for_several_assessments(tmp_path):
-    p = write_report(tmp_path / "beats.csv", [make_assessment(n_beats=3, source="a.csv"),
-                                              make_assessment(n_beats=5, source="b.csv")])
+    p = write_report(
+        tmp_path / "beats.csv",
+        [make_assessment(n_beats=3, source="a.csv"), make_assessment(n_beats=5, source="b.csv")],
+    )
     rows = list(csv.DictReader(io.StringIO(p.read_text())))
     assert [r["assessment"] for r in rows] == ["a.csv"] * 3 + ["b.csv"] * 5
 
@@ -46,7 +48,9 @@ def _components(obs):
 def test_fhir_observation_valid_r4():
     r4b = pytest.importorskip("fhir.resources.R4B.observation")
     a = make_assessment(n_beats=12, sustained=True)
-    ctx = ClinicalContext.from_dict({"subject_code": "P-9", "identifiers": {"name": "Jane Example"}})
+    ctx = ClinicalContext.from_dict(
+        {"subject_code": "P-9", "identifiers": {"name": "Jane Example"}}
+    )
     obs = to_fhir(a, context=ctx, interpretation=interpret(a, ctx))
     assert check_observation_r4(obs) == []
     r4b.Observation.model_validate(obs)  # raises on any structural error
@@ -62,7 +66,9 @@ def test_fhir_observation_valid_r4():
         assert cc["code"] == str(a.grades[scale].value)
         assert cc["version"] == a.grades[scale].version
     assert obs["code"]["coding"][0]["system"] == LOCAL_SYSTEM
-    assert obs["subject"] == {"identifier": {"system": obs["subject"]["identifier"]["system"], "value": "P-9"}}
+    assert obs["subject"] == {
+        "identifier": {"system": obs["subject"]["identifier"]["system"], "value": "P-9"}
+    }
     assert "Jane" not in json.dumps(obs)
     assert any("not a diagnosis" in n["text"].lower() for n in obs["note"])
     assert obs["interpretation"][0]["coding"][0]["code"] == "A"
@@ -82,7 +88,9 @@ def test_fhir_indeterminate_uses_data_absent_reason():
 
 def test_fhir_bundle_file(tmp_path):
     bundle_mod = pytest.importorskip("fhir.resources.R4B.bundle")
-    p = write_report(tmp_path / "x.fhir.json", [make_assessment(n_beats=4), make_assessment(n_beats=8)])
+    p = write_report(
+        tmp_path / "x.fhir.json", [make_assessment(n_beats=4), make_assessment(n_beats=8)]
+    )
     doc = json.loads(p.read_text())
     assert doc["resourceType"] == "Bundle" and len(doc["entry"]) == 2
     bundle_mod.Bundle.model_validate(doc)
@@ -90,13 +98,16 @@ def test_fhir_bundle_file(tmp_path):
         assert check_observation_r4(e["resource"]) == []
 
 
-@pytest.mark.parametrize("mutate,msg", [
-    (lambda o: o.update(status="done"), "status"),
-    (lambda o: o.pop("code"), "code"),
-    (lambda o: o["component"][0].update(valueBoolean=True), "several value"),
-    (lambda o: o["component"][1].update(dataAbsentReason={"text": "x"}), "obs-6"),
-    (lambda o: o["component"][0].pop("valueQuantity"), "needs value"),
-])
+@pytest.mark.parametrize(
+    "mutate,msg",
+    [
+        (lambda o: o.update(status="done"), "status"),
+        (lambda o: o.pop("code"), "code"),
+        (lambda o: o["component"][0].update(valueBoolean=True), "several value"),
+        (lambda o: o["component"][1].update(dataAbsentReason={"text": "x"}), "obs-6"),
+        (lambda o: o["component"][0].pop("valueQuantity"), "needs value"),
+    ],
+)
 def test_structural_check_catches_errors(mutate, msg):
     obs = to_fhir(make_assessment(n_beats=6))
     mutate(obs)

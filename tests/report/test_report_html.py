@@ -15,11 +15,23 @@ from clonus.model import DISCLAIMER
 from clonus.report import render_html, write_report
 from clonus.report.plots import plot_signal, signal_series
 
-SECTIONS = ("Summary", "Signal and beats", "Measures", "Grades", "Decision support", "Clinical context",
-            "Software and settings")
+SECTIONS = (
+    "Summary",
+    "Signal and beats",
+    "Measures",
+    "Grades",
+    "Decision support",
+    "Clinical context",
+    "Software and settings",
+)
 
-CTX = {"subject_code": "P-042", "identifiers": {"name": "Jane Example"}, "onset": "new",
-       "medications": ["sertraline 50 mg"], "signs": {"agitation": True}}
+CTX = {
+    "subject_code": "P-042",
+    "identifiers": {"name": "Jane Example"},
+    "onset": "new",
+    "medications": ["sertraline 50 mg"],
+    "signs": {"agitation": True},
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +48,9 @@ def test_sections_and_disclaimer(html_urgent):
 
 
 def test_three_plots_inline_and_decodable(html_urgent):
-    uris = re.findall(r'<img class="plot (plot-\w+)"[^>]*src="data:image/png;base64,([^"]+)"', html_urgent)
+    uris = re.findall(
+        r'<img class="plot (plot-\w+)"[^>]*src="data:image/png;base64,([^"]+)"', html_urgent
+    )
     assert [u[0] for u in uris] == ["plot-signal", "plot-frequency", "plot-spectrum"]
     import matplotlib.image as mpimg
 
@@ -65,7 +79,9 @@ def test_urgent_banner_and_triggering_inputs(html_urgent):
 
 
 def test_no_urgent_banner_without_hunter():
-    html = render_html(make_assessment(n_beats=9), context=ClinicalContext.from_dict({"medications": []}))
+    html = render_html(
+        make_assessment(n_beats=9), context=ClinicalContext.from_dict({"medications": []})
+    )
     assert 'id="urgent-banner"' not in html
     assert "Decision support" in html
 
@@ -95,8 +111,13 @@ def test_recording_used_when_no_trace():
 
     a = make_assessment(n_beats=5, with_trace=False)
     assert signal_series(a) is None
-    rec = Recording.from_array(np.sin(np.arange(400) / 10.0)[None, :], fs=200.0, names=["angle"],
-                               kinds=["angle"], units=["rad"])
+    rec = Recording.from_array(
+        np.sin(np.arange(400) / 10.0)[None, :],
+        fs=200.0,
+        names=["angle"],
+        kinds=["angle"],
+        units=["rad"],
+    )
     t, x, unit, label = signal_series(a, rec)
     assert len(t) == 400 and unit == "rad" and "angle" in label
 

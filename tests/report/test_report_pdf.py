@@ -11,14 +11,27 @@ from clonus.report import write_report
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("weasyprint")
 
-SECTIONS = ("Summary", "Signal and beats", "Measures", "Grades", "Decision support", "Clinical context",
-            "Software and settings")
+SECTIONS = (
+    "Summary",
+    "Signal and beats",
+    "Measures",
+    "Grades",
+    "Decision support",
+    "Clinical context",
+    "Software and settings",
+)
 
 
 def test_pdf_has_the_html_sections(tmp_path):
     a = make_assessment(n_beats=9, sustained=True)
-    ctx = ClinicalContext.from_dict({"subject_code": "P-7", "onset": "new", "medications": ["tramadol"],
-                                     "signs": {"tremor": True, "hyperreflexia": True}})
+    ctx = ClinicalContext.from_dict(
+        {
+            "subject_code": "P-7",
+            "onset": "new",
+            "medications": ["tramadol"],
+            "signs": {"tremor": True, "hyperreflexia": True},
+        }
+    )
     html = write_report(tmp_path / "r.html", [a], context=ctx).read_text()
     pdf_path = write_report(tmp_path / "r.pdf", [a], context=ctx)
     assert pdf_path.read_bytes()[:5] == b"%PDF-"

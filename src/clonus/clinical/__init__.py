@@ -17,7 +17,14 @@ clonus is decision-support software: it does not make a diagnosis and does not r
 judgement.
 """
 
-from .context import ClinicalContext, MedicationChange, Signs, Symptoms, context_template, load_context
+from .context import (
+    ClinicalContext,
+    MedicationChange,
+    Signs,
+    Symptoms,
+    context_template,
+    load_context,
+)
 from .hunter import HunterResult, evaluate_hunter, hunter_criteria
 from .interpret import Interpretation, Statement, build_facts, interpret
 from .medications import SEROTONERGIC_AGENTS, find_serotonergic

@@ -94,8 +94,9 @@ def _opt_number(field_name: str, value: Any, lo: float, hi: float, unit: str) ->
         raise _err(field_name, f"must be a number in {unit} or null, got {value!r}.")
     v = float(value)
     if not lo <= v <= hi:
-        raise _err(field_name, f"must be between {lo:g} and {hi:g} {unit}, got {v:g}. "
-                   "Check the unit.")
+        raise _err(
+            field_name, f"must be between {lo:g} and {hi:g} {unit}, got {v:g}. Check the unit."
+        )
     return v
 
 
@@ -111,12 +112,17 @@ def _check_keys(group: str, d: Any, allowed: tuple[str, ...]) -> Mapping[str, An
     if d is None:
         return {}
     if not isinstance(d, Mapping):
-        raise _err(group, f"must be an object with keys {', '.join(allowed)}, got {type(d).__name__}.")
+        raise _err(
+            group, f"must be an object with keys {', '.join(allowed)}, got {type(d).__name__}."
+        )
     unknown = [k for k in d if not str(k).startswith("_") and k not in allowed]
     if unknown:
         prefix = f"{group}." if group else ""
-        raise _err(f"{prefix}{unknown[0]}", f"unknown field. Allowed fields{' in ' + group if group else ''}"
-                   f": {', '.join(allowed)}.")
+        raise _err(
+            f"{prefix}{unknown[0]}",
+            f"unknown field. Allowed fields{' in ' + group if group else ''}"
+            f": {', '.join(allowed)}.",
+        )
     return {k: v for k, v in d.items() if not str(k).startswith("_")}
 
 
@@ -155,7 +161,9 @@ class Signs:
         d = dict(_check_keys("signs", d, names + ("sweating",)))
         if "sweating" in d:  # plain-language alias
             if "diaphoresis" in d and d["diaphoresis"] != d["sweating"]:
-                raise _err("signs.sweating", "conflicts with signs.diaphoresis (the same sign); give one.")
+                raise _err(
+                    "signs.sweating", "conflicts with signs.diaphoresis (the same sign); give one."
+                )
             d["diaphoresis"] = d.pop("sweating")
         kw: dict[str, Any] = {}
         for n in names:
@@ -221,7 +229,10 @@ class MedicationChange:
             raise _err(f"{where}.name", "is required (the medication that changed).")
         change = d.get("change")
         if change not in MEDICATION_CHANGES:
-            raise _err(f"{where}.change", f"must be one of {', '.join(MEDICATION_CHANGES)}, got {change!r}.")
+            raise _err(
+                f"{where}.change",
+                f"must be one of {', '.join(MEDICATION_CHANGES)}, got {change!r}.",
+            )
         days = _opt_number(f"{where}.days_ago", d.get("days_ago"), 0.0, 36500.0, "days")
         return cls(name.strip(), change, days)
 
@@ -286,9 +297,20 @@ class ClinicalContext:
     notes: str = ""
 
     _TOP_KEYS = (
-        "subject_code", "identifiers", "age_years", "onset", "persistent", "severity",
-        "interferes_with", "medications", "medication_changes", "signs", "symptoms", "history",
-        "stretch_applied", "notes",
+        "subject_code",
+        "identifiers",
+        "age_years",
+        "onset",
+        "persistent",
+        "severity",
+        "interferes_with",
+        "medications",
+        "medication_changes",
+        "signs",
+        "symptoms",
+        "history",
+        "stretch_applied",
+        "notes",
     )
 
     @classmethod
@@ -302,13 +324,17 @@ class ClinicalContext:
         """
         d = _check_keys("", d, cls._TOP_KEYS)
         ids = _check_keys("identifiers", d.get("identifiers"), _IDENTIFIER_KEYS)
-        identifiers = {k: _opt_text(f"identifiers.{k}", v) for k, v in ids.items() if v not in (None, "")}
+        identifiers = {
+            k: _opt_text(f"identifiers.{k}", v) for k, v in ids.items() if v not in (None, "")
+        }
         onset = d.get("onset")
         if onset is not None and onset not in ONSETS:
             raise _err("onset", f"must be one of {', '.join(ONSETS)} or null, got {onset!r}.")
         severity = d.get("severity")
         if severity is not None and severity not in SEVERITIES:
-            raise _err("severity", f"must be one of {', '.join(SEVERITIES)} or null, got {severity!r}.")
+            raise _err(
+                "severity", f"must be one of {', '.join(SEVERITIES)} or null, got {severity!r}."
+            )
         inter = _check_keys("interferes_with", d.get("interferes_with"), ("walking", "sleep"))
         meds_raw = d.get("medications")
         if meds_raw is None:
@@ -317,8 +343,11 @@ class ClinicalContext:
             meds = tuple(_opt_text(f"medications[{i}]", m).strip() for i, m in enumerate(meds_raw))
             meds = tuple(m for m in meds if m)
         else:
-            raise _err("medications", f"must be a list of medication names (or null if not known), "
-                       f"got {type(meds_raw).__name__}.")
+            raise _err(
+                "medications",
+                f"must be a list of medication names (or null if not known), "
+                f"got {type(meds_raw).__name__}.",
+            )
         changes_raw = d.get("medication_changes") or []
         if not isinstance(changes_raw, (list, tuple)):
             raise _err("medication_changes", "must be a list of {name, change, days_ago} objects.")
@@ -326,11 +355,16 @@ class ClinicalContext:
         hist = _check_keys("history", d.get("history"), ("conditions", "family_history", "notes"))
         conds_raw = hist.get("conditions") or []
         if not isinstance(conds_raw, (list, tuple)):
-            raise _err("history.conditions", f"must be a list drawn from {', '.join(HISTORY_CONDITIONS)}.")
+            raise _err(
+                "history.conditions", f"must be a list drawn from {', '.join(HISTORY_CONDITIONS)}."
+            )
         for i, c in enumerate(conds_raw):
             if c not in HISTORY_CONDITIONS:
-                raise _err(f"history.conditions[{i}]", f"unknown condition {c!r}. Allowed: "
-                           f"{', '.join(HISTORY_CONDITIONS)} (describe others in history.notes).")
+                raise _err(
+                    f"history.conditions[{i}]",
+                    f"unknown condition {c!r}. Allowed: "
+                    f"{', '.join(HISTORY_CONDITIONS)} (describe others in history.notes).",
+                )
         subject = _opt_text("subject_code", d.get("subject_code")).strip()
         return cls(
             subject_code=subject,
@@ -366,14 +400,19 @@ class ClinicalContext:
             "onset": self.onset,
             "persistent": self.persistent,
             "severity": self.severity,
-            "interferes_with": {"walking": self.interferes_with_walking,
-                                "sleep": self.interferes_with_sleep},
+            "interferes_with": {
+                "walking": self.interferes_with_walking,
+                "sleep": self.interferes_with_sleep,
+            },
             "medications": None if self.medications is None else list(self.medications),
             "medication_changes": [c.to_dict() for c in self.medication_changes],
             "signs": self.signs.to_dict(),
             "symptoms": self.symptoms.to_dict(),
-            "history": {"conditions": list(self.history_conditions),
-                        "family_history": self.family_history, "notes": self.history_notes},
+            "history": {
+                "conditions": list(self.history_conditions),
+                "family_history": self.family_history,
+                "notes": self.history_notes,
+            },
             "stretch_applied": self.stretch_applied,
             "notes": self.notes,
         }
@@ -403,18 +442,23 @@ def load_context(path: str | Path) -> ClinicalContext:
     """
     p = Path(path)
     if not p.is_file():
-        raise FileFormatError(f"Clinical context file {str(p)!r} not found. Write a template with "
-                              "'clonus context --template --out context.json' and fill it in.")
+        raise FileFormatError(
+            f"Clinical context file {str(p)!r} not found. Write a template with "
+            "'clonus context --template --out context.json' and fill it in."
+        )
     try:
         d = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise FileFormatError(f"Clinical context file {str(p)!r} is not valid JSON: {exc.msg} at line "
-                              f"{exc.lineno}, column {exc.colno}.") from None
+        raise FileFormatError(
+            f"Clinical context file {str(p)!r} is not valid JSON: {exc.msg} at line "
+            f"{exc.lineno}, column {exc.colno}."
+        ) from None
     except UnicodeDecodeError:
         raise FileFormatError(f"Clinical context file {str(p)!r} is not UTF-8 text.") from None
     if not isinstance(d, Mapping):
-        raise FileFormatError(f"Clinical context file {str(p)!r} must contain a JSON object, "
-                              f"got {type(d).__name__}.")
+        raise FileFormatError(
+            f"Clinical context file {str(p)!r} must contain a JSON object, got {type(d).__name__}."
+        )
     try:
         return ClinicalContext.from_dict(d)
     except ClonusError as exc:
@@ -427,11 +471,12 @@ def context_template() -> dict[str, Any]:
     Keys starting with ``_`` are explanations; :func:`load_context` ignores them.
     """
     return {
-        "_about": "Clinical context for clonus decision support. Fill in what is known; leave null for "
-        "'not assessed'. true = present, false = looked for and absent. Keys starting with '_' are "
-        "explanations and are ignored. This file may hold health data: store it securely.",
+        "_about": "Clinical context for clonus decision support. Fill in what is known; "
+        "leave null for 'not assessed'. true = present, false = looked for and absent. "
+        "Keys starting with '_' are explanations and are ignored. This file may hold health data: store it securely.",
         "subject_code": "",
-        "_subject_code": "Pseudonymous code. This is the only identifier shown in reports by default.",
+        "_subject_code": "Pseudonymous code. This is the only identifier shown in reports "
+        "by default.",
         "identifiers": {"name": None, "birth_date": None, "record_number": None},
         "_identifiers": "Optional identifying details. Shown only if you ask for them "
         "(--include-identifiers); never logged. Prefer leaving them empty.",
@@ -443,22 +488,39 @@ def context_template() -> dict[str, Any]:
         "_severity": "'mild', 'moderate' or 'severe' (clinician's or person's judgement).",
         "interferes_with": {"walking": None, "sleep": None},
         "medications": None,
-        "_medications": "List of current medications, e.g. [\"sertraline 100 mg\", \"tramadol\"]; "
-        "include over-the-counter, supplements and recreational drugs. [] = none; null = not known.",
+        "_medications": 'List of current medications, e.g. ["sertraline 100 mg", "tramadol"]; '
+        "include over-the-counter, supplements and recreational drugs. [] = none; null = not "
+        "known.",
         "medication_changes": [],
-        "_medication_changes": "Recent changes, e.g. [{\"name\": \"tramadol\", \"change\": \"started\", "
-        "\"days_ago\": 2}]. change: started, increased, decreased, stopped (withdrawal).",
-        "signs": {"agitation": None, "diaphoresis": None, "temperature_c": None, "tremor": None,
-                  "hyperreflexia": None, "hypertonia": None, "ocular_clonus": None,
-                  "spontaneous_clonus": None, "inducible_clonus": None},
-        "_signs": "Examination signs (Hunter criteria inputs). diaphoresis = sweating; temperature in "
-        "degrees Celsius; inducible_clonus = clonus elicited at any joint by the examiner.",
-        "symptoms": {"headache": None, "weakness": None, "numbness": None, "vision_change": None,
-                     "balance_problems": None, "pain": None, "atrophy": None},
+        "_medication_changes": 'Recent changes, e.g. [{"name": "tramadol", "change": "started", '
+        '"days_ago": 2}]. change: started, increased, decreased, stopped (withdrawal).',
+        "signs": {
+            "agitation": None,
+            "diaphoresis": None,
+            "temperature_c": None,
+            "tremor": None,
+            "hyperreflexia": None,
+            "hypertonia": None,
+            "ocular_clonus": None,
+            "spontaneous_clonus": None,
+            "inducible_clonus": None,
+        },
+        "_signs": "Examination signs (Hunter criteria inputs). diaphoresis = sweating; "
+        "temperature in degrees Celsius; inducible_clonus = clonus elicited at any joint by "
+        "the examiner.",
+        "symptoms": {
+            "headache": None,
+            "weakness": None,
+            "numbness": None,
+            "vision_change": None,
+            "balance_problems": None,
+            "pain": None,
+            "atrophy": None,
+        },
         "history": {"conditions": [], "family_history": "", "notes": ""},
         "_history": "conditions: any of " + ", ".join(HISTORY_CONDITIONS) + ".",
         "stretch_applied": None,
-        "_stretch_applied": "false if the recording was made WITHOUT the examiner stretching the muscle "
-        "(then sensor-detected clonus counts as spontaneous clonus).",
+        "_stretch_applied": "false if the recording was made WITHOUT the examiner stretching "
+        "the muscle (then sensor-detected clonus counts as spontaneous clonus).",
         "notes": "",
     }

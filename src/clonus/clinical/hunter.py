@@ -41,15 +41,31 @@ from typing import Any
 
 from .rules import CITATIONS, evaluate
 
-__all__ = ["HUNTER_VERSION", "HUNTER_RULES", "HUNTER_INPUTS", "HunterRule", "HunterResult",
-           "evaluate_hunter", "hunter_criteria"]
+__all__ = [
+    "HUNTER_VERSION",
+    "HUNTER_RULES",
+    "HUNTER_INPUTS",
+    "HunterRule",
+    "HunterResult",
+    "evaluate_hunter",
+    "hunter_criteria",
+]
 
 #: Version of this implementation of the decision tree.
 HUNTER_VERSION = "dunkley2003-v1"
 
 #: The fact names the criteria read (plus ``serotonergic_agent``).
-HUNTER_INPUTS = ("spontaneous_clonus", "inducible_clonus", "ocular_clonus", "agitation", "diaphoresis",
-                 "tremor", "hyperreflexia", "hypertonia", "temperature_c")
+HUNTER_INPUTS = (
+    "spontaneous_clonus",
+    "inducible_clonus",
+    "ocular_clonus",
+    "agitation",
+    "diaphoresis",
+    "tremor",
+    "hyperreflexia",
+    "hypertonia",
+    "temperature_c",
+)
 
 #: Temperature threshold, in degrees Celsius: strictly greater than (Dunkley 2003 rule 5).
 TEMPERATURE_THRESHOLD_C = 38.0
@@ -69,14 +85,30 @@ _AGIT_OR_DIAPH = {"any": [{"fact": "agitation"}, {"fact": "diaphoresis"}]}
 #: The five rules, exactly as Dunkley et al. 2003.
 HUNTER_RULES: tuple[HunterRule, ...] = (
     HunterRule(1, "spontaneous clonus", {"fact": "spontaneous_clonus"}),
-    HunterRule(2, "inducible clonus and (agitation or diaphoresis)",
-               {"all": [{"fact": "inducible_clonus"}, _AGIT_OR_DIAPH]}),
-    HunterRule(3, "ocular clonus and (agitation or diaphoresis)",
-               {"all": [{"fact": "ocular_clonus"}, _AGIT_OR_DIAPH]}),
-    HunterRule(4, "tremor and hyperreflexia", {"all": [{"fact": "tremor"}, {"fact": "hyperreflexia"}]}),
-    HunterRule(5, "hypertonia and temperature > 38 °C and (ocular clonus or inducible clonus)",
-               {"all": [{"fact": "hypertonia"}, {"fact": "temperature_c", "gt": TEMPERATURE_THRESHOLD_C},
-                        {"any": [{"fact": "ocular_clonus"}, {"fact": "inducible_clonus"}]}]}),
+    HunterRule(
+        2,
+        "inducible clonus and (agitation or diaphoresis)",
+        {"all": [{"fact": "inducible_clonus"}, _AGIT_OR_DIAPH]},
+    ),
+    HunterRule(
+        3,
+        "ocular clonus and (agitation or diaphoresis)",
+        {"all": [{"fact": "ocular_clonus"}, _AGIT_OR_DIAPH]},
+    ),
+    HunterRule(
+        4, "tremor and hyperreflexia", {"all": [{"fact": "tremor"}, {"fact": "hyperreflexia"}]}
+    ),
+    HunterRule(
+        5,
+        "hypertonia and temperature > 38 °C and (ocular clonus or inducible clonus)",
+        {
+            "all": [
+                {"fact": "hypertonia"},
+                {"fact": "temperature_c", "gt": TEMPERATURE_THRESHOLD_C},
+                {"any": [{"fact": "ocular_clonus"}, {"fact": "inducible_clonus"}]},
+            ]
+        },
+    ),
 )
 
 
@@ -130,8 +162,11 @@ class HunterResult:
             return "No serotonergic agent recognised, so the Hunter criteria do not apply." + extra
         unknown = ", ".join(self.missing)
         if self.serotonergic_agent is None and self.rules_met:
-            return (f"Features of {held} are present but it is not known whether a serotonergic agent is "
-                    f"taken; if one is, the Hunter criteria are met.")
+            return (
+                f"Features of {held} are present but it is not known whether a serotonergic "
+                f"agent is "
+                f"taken; if one is, the Hunter criteria are met."
+            )
         return f"Hunter criteria cannot be decided: these inputs are unknown: {unknown}."
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,15 +228,31 @@ def evaluate_hunter(facts: Mapping[str, Any]) -> HunterResult:
         status, met = "incomplete", None
         missing = ["serotonergic_agent"] if any_true else ["serotonergic_agent", *missing]
     inputs = {k: facts.get(k) for k in ("serotonergic_agent", *HUNTER_INPUTS)}
-    return HunterResult(status, met, agent, tuple(met_rules), tuple(unknown_rules),
-                        tuple(dict.fromkeys(trig)), tuple(dict.fromkeys(missing)), inputs)
+    return HunterResult(
+        status,
+        met,
+        agent,
+        tuple(met_rules),
+        tuple(unknown_rules),
+        tuple(dict.fromkeys(trig)),
+        tuple(dict.fromkeys(missing)),
+        inputs,
+    )
 
 
-def hunter_criteria(*, serotonergic_agent: bool | None, spontaneous_clonus: bool | None = None,
-                    inducible_clonus: bool | None = None, ocular_clonus: bool | None = None,
-                    agitation: bool | None = None, diaphoresis: bool | None = None,
-                    tremor: bool | None = None, hyperreflexia: bool | None = None,
-                    hypertonia: bool | None = None, temperature_c: float | None = None) -> HunterResult:
+def hunter_criteria(
+    *,
+    serotonergic_agent: bool | None,
+    spontaneous_clonus: bool | None = None,
+    inducible_clonus: bool | None = None,
+    ocular_clonus: bool | None = None,
+    agitation: bool | None = None,
+    diaphoresis: bool | None = None,
+    tremor: bool | None = None,
+    hyperreflexia: bool | None = None,
+    hypertonia: bool | None = None,
+    temperature_c: float | None = None,
+) -> HunterResult:
     """Hunter Serotonin Toxicity Criteria from explicit inputs.
 
     Parameters
@@ -223,9 +274,17 @@ hyperreflexia, hypertonia : bool or None
     >>> hunter_criteria(serotonergic_agent=True, tremor=True, hyperreflexia=True).status
     'met'
     """
-    return evaluate_hunter({
-        "serotonergic_agent": serotonergic_agent, "spontaneous_clonus": spontaneous_clonus,
-        "inducible_clonus": inducible_clonus, "ocular_clonus": ocular_clonus, "agitation": agitation,
-        "diaphoresis": diaphoresis, "tremor": tremor, "hyperreflexia": hyperreflexia,
-        "hypertonia": hypertonia, "temperature_c": temperature_c,
-    })
+    return evaluate_hunter(
+        {
+            "serotonergic_agent": serotonergic_agent,
+            "spontaneous_clonus": spontaneous_clonus,
+            "inducible_clonus": inducible_clonus,
+            "ocular_clonus": ocular_clonus,
+            "agitation": agitation,
+            "diaphoresis": diaphoresis,
+            "tremor": tremor,
+            "hyperreflexia": hyperreflexia,
+            "hypertonia": hypertonia,
+            "temperature_c": temperature_c,
+        }
+    )

@@ -57,11 +57,18 @@ FACT_LABELS: dict[str, str] = {
     "hyperreflexia": "hyperreflexia",
     "hypertonia": "hypertonia",
     "temperature_c": "temperature (°C)",
-    "headache": "headache", "weakness": "weakness", "numbness": "numbness",
-    "vision_change": "change in vision", "balance_problems": "balance problems", "pain": "pain",
+    "headache": "headache",
+    "weakness": "weakness",
+    "numbness": "numbness",
+    "vision_change": "change in vision",
+    "balance_problems": "balance problems",
+    "pain": "pain",
     "atrophy": "atrophy or wasting at the ankle",
-    "onset": "onset", "persistent": "reported persistent", "severity": "judged severity",
-    "interferes_with_walking": "interferes with walking", "interferes_with_sleep": "interferes with sleep",
+    "onset": "onset",
+    "persistent": "reported persistent",
+    "severity": "judged severity",
+    "interferes_with_walking": "interferes with walking",
+    "interferes_with_sleep": "interferes with sleep",
     "age_years": "age (years)",
 }
 for _c in HISTORY_CONDITIONS:
@@ -98,9 +105,16 @@ class Statement:
     missing: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "level": self.level, "category": self.category,
-                "triggered_by": [dict(t) for t in self.triggered_by], "citation": self.citation,
-                "rule_version": self.rule_version, "missing": list(self.missing)}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "level": self.level,
+            "category": self.category,
+            "triggered_by": [dict(t) for t in self.triggered_by],
+            "citation": self.citation,
+            "rule_version": self.rule_version,
+            "missing": list(self.missing),
+        }
 
 
 @dataclass(frozen=True)
@@ -170,8 +184,9 @@ def _or3(*vals: bool | None) -> bool | None:
     return None
 
 
-def build_facts(assessment: Assessment | None,
-                context: ClinicalContext | None) -> dict[str, dict[str, Any]]:
+def build_facts(
+    assessment: Assessment | None, context: ClinicalContext | None
+) -> dict[str, dict[str, Any]]:
     """Collect every input of the rules: ``{name: {"value", "source", "label"}}``.
 
     Parameters
@@ -206,8 +221,17 @@ def build_facts(assessment: Assessment | None,
             put(f"grade.{scale}", None if g is None else g.value, "measurement")
     else:
         detected = None
-        for name in ("classification", "clonus_detected", "n_beats", "clonus_duration_s", "frequency_hz",
-                     "sustained", "grade.scats_clonus", "grade.tardieu_quality", "grade.csi_clonus"):
+        for name in (
+            "classification",
+            "clonus_detected",
+            "n_beats",
+            "clonus_duration_s",
+            "frequency_hz",
+            "sustained",
+            "grade.scats_clonus",
+            "grade.tardieu_quality",
+            "grade.csi_clonus",
+        ):
             put(name, None, "measurement")
 
     s = ctx.signs
@@ -218,12 +242,22 @@ def build_facts(assessment: Assessment | None,
         sensor_inducible, sensor_spont = detected, None
     inducible = _or3(s.inducible_clonus, sensor_inducible)
     spont = _or3(s.spontaneous_clonus, sensor_spont)
-    src_ind = "context+measurement" if s.inducible_clonus is not None and sensor_inducible is not None \
+    src_ind = (
+        "context+measurement"
+        if s.inducible_clonus is not None and sensor_inducible is not None
         else ("context" if s.inducible_clonus is not None else "measurement")
+    )
     put("inducible_clonus", inducible, src_ind)
     put("spontaneous_clonus", spont, "measurement" if sensor_spont else "context")
-    for name in ("ocular_clonus", "agitation", "diaphoresis", "tremor", "hyperreflexia", "hypertonia",
-                 "temperature_c"):
+    for name in (
+        "ocular_clonus",
+        "agitation",
+        "diaphoresis",
+        "tremor",
+        "hyperreflexia",
+        "hypertonia",
+        "temperature_c",
+    ):
         put(name, getattr(s, name), "context")
     for name, val in ctx.symptoms.to_dict().items():
         put(name, val, "context")
@@ -238,22 +272,29 @@ def build_facts(assessment: Assessment | None,
         put("serotonergic_agent", None, "context")
     else:
         current = find_serotonergic(ctx.medications or ())
-        changed_on = find_serotonergic(c.name for c in ctx.medication_changes
-                                       if c.change in ("started", "increased"))
+        changed_on = find_serotonergic(
+            c.name for c in ctx.medication_changes if c.change in ("started", "increased")
+        )
         names = sorted({m.agent.generic for m in (*current, *changed_on)})
         put("serotonergic_agent", bool(names), "context")
         facts["serotonergic_agent"]["agents"] = names
     started = [c for c in ctx.medication_changes if c.change in ("started", "increased")]
     stopped = [c for c in ctx.medication_changes if c.change == "stopped"]
-    put("serotonergic_started_or_increased",
-        bool(find_serotonergic(c.name for c in started)) if ctx.medication_changes else None, "context")
+    put(
+        "serotonergic_started_or_increased",
+        bool(find_serotonergic(c.name for c in started)) if ctx.medication_changes else None,
+        "context",
+    )
     put("withdrawal", bool(stopped) if ctx.medication_changes else None, "context")
     for c in HISTORY_CONDITIONS:
         put(f"history.{c}", True if c in ctx.history_conditions else None, "context")
 
     reported = ctx.onset is not None or ctx.persistent is True
-    put("clonus_reported_or_detected", _or3(detected, inducible, spont, True if reported else None),
-        "derived")
+    put(
+        "clonus_reported_or_detected",
+        _or3(detected, inducible, spont, True if reported else None),
+        "derived",
+    )
     return facts
 
 
@@ -261,7 +302,9 @@ def _values(facts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return {k: v["value"] for k, v in facts.items()}
 
 
-def _trig(names: list[str] | tuple[str, ...], facts: Mapping[str, Mapping[str, Any]]) -> tuple[dict, ...]:
+def _trig(
+    names: list[str] | tuple[str, ...], facts: Mapping[str, Mapping[str, Any]]
+) -> tuple[dict, ...]:
     out = []
     for n in names:
         f = facts.get(n, {"value": None, "source": "unknown", "label": n})
@@ -279,67 +322,133 @@ def _fmt(text: str, values: Mapping[str, Any]) -> str:
     return string.Formatter().vformat(text, (), _SafeDict(shown))
 
 
-def _apply(rule: Rule, facts: Mapping[str, Mapping[str, Any]], values: Mapping[str, Any]) -> Statement | None:
+def _apply(
+    rule: Rule, facts: Mapping[str, Mapping[str, Any]], values: Mapping[str, Any]
+) -> Statement | None:
     value, names = evaluate(rule.when, values)
     if value is not True:
         return None
-    return Statement(rule.id, _fmt(rule.text, values), rule.level, rule.category, _trig(names, facts),
-                     rule.citation, rule.version)
+    return Statement(
+        rule.id,
+        _fmt(rule.text, values),
+        rule.level,
+        rule.category,
+        _trig(names, facts),
+        rule.citation,
+        rule.version,
+    )
 
 
-def _hunter_statements(h: HunterResult, facts: Mapping[str, Mapping[str, Any]],
-                       clonus_any: bool | None) -> list[Statement]:
+def _hunter_statements(
+    h: HunterResult, facts: Mapping[str, Mapping[str, Any]], clonus_any: bool | None
+) -> list[Statement]:
     cite = CITATIONS["dunkley"]
     agents = ", ".join(facts["serotonergic_agent"].get("agents", [])) or "none recognised"
     rules = {r.number: r.text for r in HUNTER_RULES}
     held = "; ".join(f"rule {n} ({rules[n]})" for n in h.rules_met)
     if h.status == "met":
-        return [Statement(
-            "hunter.met",
-            f"URGENT: the Hunter Serotonin Toxicity Criteria are met — {held} — in a person taking a "
-            f"serotonergic agent ({agents}). Serotonin toxicity is potentially life-threatening: seek "
-            "emergency medical assessment now.", "urgent", "hunter", _trig(h.triggered_by, facts),
-            cite + " " + CITATIONS["seed003"], HUNTER_VERSION)]
+        return [
+            Statement(
+                "hunter.met",
+                f"URGENT: the Hunter Serotonin Toxicity Criteria are met — {held} — in a person "
+                f"taking a "
+                f"serotonergic agent ({agents}). Serotonin toxicity is potentially "
+                f"life-threatening: seek "
+                "emergency medical assessment now.",
+                "urgent",
+                "hunter",
+                _trig(h.triggered_by, facts),
+                cite + " " + CITATIONS["seed003"],
+                HUNTER_VERSION,
+            )
+        ]
     if h.status == "incomplete" and h.serotonergic_agent is None and h.rules_met:
-        return [Statement(
-            "hunter.features_agent_unknown",
-            f"Features of the Hunter criteria are present ({held}) but the medication list was not "
-            "given. Check now whether any serotonergic agent is taken (prescribed, over-the-counter, "
-            "supplements or recreational); if so, the criteria for serotonin toxicity are met.",
-            "consult", "hunter", _trig(h.triggered_by, facts), cite, HUNTER_VERSION,
-            missing=h.missing)]
+        return [
+            Statement(
+                "hunter.features_agent_unknown",
+                f"Features of the Hunter criteria are present ({held}) but the medication list "
+                f"was not "
+                "given. Check now whether any serotonergic agent is taken (prescribed, "
+                "over-the-counter, "
+                "supplements or recreational); if so, the criteria for serotonin toxicity are met.",
+                "consult",
+                "hunter",
+                _trig(h.triggered_by, facts),
+                cite,
+                HUNTER_VERSION,
+                missing=h.missing,
+            )
+        ]
     if h.status == "not_applicable" and h.rules_met:
-        return [Statement(
-            "hunter.features_no_agent",
-            f"Features of the Hunter criteria are present ({held}) but no serotonergic agent was "
-            "recognised in the medication list. The list of agents is not exhaustive: have a clinician "
-            "or pharmacist review every medication, supplement and recreational drug.",
-            "consult", "hunter", _trig(h.triggered_by, facts), cite, HUNTER_VERSION)]
+        return [
+            Statement(
+                "hunter.features_no_agent",
+                f"Features of the Hunter criteria are present ({held}) but no serotonergic agent "
+                f"was "
+                "recognised in the medication list. The list of agents is not exhaustive: have a "
+                "clinician "
+                "or pharmacist review every medication, supplement and recreational drug.",
+                "consult",
+                "hunter",
+                _trig(h.triggered_by, facts),
+                cite,
+                HUNTER_VERSION,
+            )
+        ]
     if h.status == "incomplete" and h.serotonergic_agent is True:
         miss = ", ".join(FACT_LABELS.get(m, m) for m in h.missing)
         level = "consult" if clonus_any else "info"
-        return [Statement(
-            "hunter.incomplete",
-            f"A serotonergic agent is taken ({agents}) and the Hunter criteria cannot be excluded with "
-            f"the inputs given. Assess: {miss}.", level, "hunter",
-            _trig(["serotonergic_agent"], facts), cite, HUNTER_VERSION, missing=h.missing)]
+        return [
+            Statement(
+                "hunter.incomplete",
+                f"A serotonergic agent is taken ({agents}) and the Hunter criteria cannot be "
+                f"excluded with "
+                f"the inputs given. Assess: {miss}.",
+                level,
+                "hunter",
+                _trig(["serotonergic_agent"], facts),
+                cite,
+                HUNTER_VERSION,
+                missing=h.missing,
+            )
+        ]
     if h.status == "not_met" and h.serotonergic_agent is True:
-        return [Statement(
-            "hunter.not_met",
-            f"A serotonergic agent is taken ({agents}); none of the five Hunter rules holds with the "
-            "inputs given, so the criteria for serotonin toxicity are not met. Re-assess if the "
-            "findings change.", "info", "hunter", _trig(["serotonergic_agent"], facts), cite,
-            HUNTER_VERSION)]
+        return [
+            Statement(
+                "hunter.not_met",
+                f"A serotonergic agent is taken ({agents}); none of the five Hunter rules holds "
+                f"with the "
+                "inputs given, so the criteria for serotonin toxicity are not met. Re-assess if "
+                "the "
+                "findings change.",
+                "info",
+                "hunter",
+                _trig(["serotonergic_agent"], facts),
+                cite,
+                HUNTER_VERSION,
+            )
+        ]
     if h.serotonergic_agent is None:
-        return [Statement(
-            "hunter.no_medication_list",
-            "No medication list was given, so the Hunter Serotonin Toxicity Criteria could not be fully "
-            "applied. Add the medications to the clinical context.", "info", "hunter",
-            (), cite, HUNTER_VERSION, missing=("serotonergic_agent",))]
+        return [
+            Statement(
+                "hunter.no_medication_list",
+                "No medication list was given, so the Hunter Serotonin Toxicity Criteria could "
+                "not be fully "
+                "applied. Add the medications to the clinical context.",
+                "info",
+                "hunter",
+                (),
+                cite,
+                HUNTER_VERSION,
+                missing=("serotonergic_agent",),
+            )
+        ]
     return []
 
 
-def interpret(assessment: Assessment | None, context: ClinicalContext | None = None) -> Interpretation:
+def interpret(
+    assessment: Assessment | None, context: ClinicalContext | None = None
+) -> Interpretation:
     """Decision support for an assessment, optionally with clinical context.
 
     Parameters
@@ -388,19 +497,50 @@ def interpret(assessment: Assessment | None, context: ClinicalContext | None = N
                 if v is True:
                     hits += names
                     pointers.append(label)
-            found = ("Pointers in the inputs: " + "; ".join(pointers) + ".") if pointers else \
-                "No specific pointer in the inputs given."
-            statements.append(Statement(
-                cond.id, f"Condition to consider — {cond.name}: {cond.description} {found}", "info",
-                "conditions", _trig(list(dict.fromkeys(hits)), facts), cond.citation, cond.version))
+            found = (
+                ("Pointers in the inputs: " + "; ".join(pointers) + ".")
+                if pointers
+                else "No specific pointer in the inputs given."
+            )
+            statements.append(
+                Statement(
+                    cond.id,
+                    f"Condition to consider — {cond.name}: {cond.description} {found}",
+                    "info",
+                    "conditions",
+                    _trig(list(dict.fromkeys(hits)), facts),
+                    cond.citation,
+                    cond.version,
+                )
+            )
         # Conditions with pointers first, in the source order otherwise.
-    statements.append(Statement(
-        "note.disclaimer", "This is decision support, not a diagnosis. " + DISCLAIMER, "info", "note", (),
-        "clonus.model.DISCLAIMER", RULESET_VERSION))
+    statements.append(
+        Statement(
+            "note.disclaimer",
+            "This is decision support, not a diagnosis. " + DISCLAIMER,
+            "info",
+            "note",
+            (),
+            "clonus.model.DISCLAIMER",
+            RULESET_VERSION,
+        )
+    )
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
-    statements.sort(key=lambda s: (order[s.level], s.category == "conditions" and not s.triggered_by))
-    serot = tuple(m.to_dict() for m in find_serotonergic(context.medications or ())) if context else ()
-    logger.debug("interpret: %d statements, highest level %s", len(statements),
-                 statements[0].level if statements else None)
-    return Interpretation(tuple(statements), hunter if context is not None else None, serot, facts,
-                          context_given=context is not None)
+    statements.sort(
+        key=lambda s: (order[s.level], s.category == "conditions" and not s.triggered_by)
+    )
+    serot = (
+        tuple(m.to_dict() for m in find_serotonergic(context.medications or ())) if context else ()
+    )
+    logger.debug(
+        "interpret: %d statements, highest level %s",
+        len(statements),
+        statements[0].level if statements else None,
+    )
+    return Interpretation(
+        tuple(statements),
+        hunter if context is not None else None,
+        serot,
+        facts,
+        context_given=context is not None,
+    )

@@ -50,8 +50,13 @@ __all__ = [
 logger = logging.getLogger("clonus")
 
 #: Report formats by file suffix.
-REPORT_FORMATS = {".html": "HTML report", ".htm": "HTML report", ".pdf": "PDF report",
-                  ".csv": "tidy beats CSV", ".fhir.json": "HL7 FHIR R4 Observation (Bundle if several)"}
+REPORT_FORMATS = {
+    ".html": "HTML report",
+    ".htm": "HTML report",
+    ".pdf": "PDF report",
+    ".csv": "tidy beats CSV",
+    ".fhir.json": "HL7 FHIR R4 Observation (Bundle if several)",
+}
 
 
 def _format_of(path: Path) -> str:
@@ -63,13 +68,21 @@ def _format_of(path: Path) -> str:
         return suffix
     allowed = ", ".join(REPORT_FORMATS)
     raise InvalidParameterError(
-        f"Cannot tell the report format of {path.name!r}: the file name must end with one of {allowed}.")
+        f"Cannot tell the report format of {path.name!r}: the file name must end with one of "
+        f"{allowed}."
+    )
 
 
-def write_report(out_path: str | Path, assessments: Sequence[Assessment] | Assessment, *,
-                 recordings: Sequence[Recording | None] | None = None, context: Any = None,
-                 include_identifiers: bool = False, labels: Sequence[str] | None = None,
-                 title: str | None = None) -> Path:
+def write_report(
+    out_path: str | Path,
+    assessments: Sequence[Assessment] | Assessment,
+    *,
+    recordings: Sequence[Recording | None] | None = None,
+    context: Any = None,
+    include_identifiers: bool = False,
+    labels: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Path:
     """Write a report; the format is chosen from the suffix of ``out_path``.
 
     Parameters
@@ -111,10 +124,18 @@ def write_report(out_path: str | Path, assessments: Sequence[Assessment] | Asses
     if not items:
         raise InvalidParameterError("write_report needs at least one assessment, got none.")
     if not path.parent.exists():
-        raise InvalidParameterError(f"Cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist.")
+        raise InvalidParameterError(
+            f"Cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist."
+        )
     if fmt in (".html", ".htm", ".pdf"):
-        html = render_html(items, recordings=recordings, context=context,
-                           include_identifiers=include_identifiers, labels=labels, title=title)
+        html = render_html(
+            items,
+            recordings=recordings,
+            context=context,
+            include_identifiers=include_identifiers,
+            labels=labels,
+            title=title,
+        )
         if fmt == ".pdf":
             from .pdf import html_to_pdf
 
@@ -130,7 +151,9 @@ def write_report(out_path: str | Path, assessments: Sequence[Assessment] | Asses
         if len(items) == 1:
             doc = to_fhir(items[0], interpretation=interpret(items[0], context), **kw)
         else:
-            doc = to_fhir_bundle(items, interpretations=[interpret(a, context) for a in items], **kw)
+            doc = to_fhir_bundle(
+                items, interpretations=[interpret(a, context) for a in items], **kw
+            )
         path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     logger.info("wrote %s (%s)", path.name, REPORT_FORMATS[fmt])
     return path

@@ -74,9 +74,16 @@ class ComparisonRow:
     noise_basis: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"measure": self.measure, "unit": self.unit, "baseline": self.baseline, "value": self.value,
-                "change": self.change, "noise": self.noise, "exceeds_noise": self.exceeds_noise,
-                "noise_basis": self.noise_basis}
+        return {
+            "measure": self.measure,
+            "unit": self.unit,
+            "baseline": self.baseline,
+            "value": self.value,
+            "change": self.change,
+            "noise": self.noise,
+            "exceeds_noise": self.exceeds_noise,
+            "noise_basis": self.noise_basis,
+        }
 
 
 @dataclass(frozen=True)
@@ -92,16 +99,23 @@ class Comparison:
         return {
             "labels": list(self.labels),
             "baseline": self.labels[0],
-            "comparisons": [{"baseline": a, "compared": b, "rows": [r.to_dict() for r in rows]}
-                            for a, b, rows in self.pairs],
-            "noise_model": {"z": self.config.z, "count_mdc_beats": self.config.count_mdc_beats,
-                            "definition": "docs/reports.md#comparison; clonus.report.compare"},
+            "comparisons": [
+                {"baseline": a, "compared": b, "rows": [r.to_dict() for r in rows]}
+                for a, b, rows in self.pairs
+            ],
+            "noise_model": {
+                "z": self.config.z,
+                "count_mdc_beats": self.config.count_mdc_beats,
+                "definition": "docs/reports.md#comparison; clonus.report.compare",
+            },
             "warnings": list(self.warnings),
         }
 
 
 def _periods(a: Assessment) -> np.ndarray:
-    return np.array([b.period_s for b in a.beats if b.period_s is not None and b.period_s > 0], float)
+    return np.array(
+        [b.period_s for b in a.beats if b.period_s is not None and b.period_s > 0], float
+    )
 
 
 def _freq_se(a: Assessment) -> float | None:
@@ -109,7 +123,7 @@ def _freq_se(a: Assessment) -> float | None:
     if len(p) < 3 or not a.frequency_hz:
         return None
     # sqrt(pi/2): asymptotic efficiency of the median relative to the mean (normal data).
-    return float(a.frequency_hz ** 2 * math.sqrt(math.pi / 2) * np.std(p, ddof=1) / math.sqrt(len(p)))
+    return float(a.frequency_hz**2 * math.sqrt(math.pi / 2) * np.std(p, ddof=1) / math.sqrt(len(p)))
 
 
 def _amp(a: Assessment) -> tuple[float | None, float | None]:
@@ -126,8 +140,16 @@ def _row(measure: str, unit: str, b: Any, v: Any, noise: float | None, basis: st
         return ComparisonRow(measure, unit, b, v, None, noise, None, basis)
     change = float(v) - float(b)
     exceeds = None if noise is None else bool(abs(change) > noise)
-    return ComparisonRow(measure, unit, b, v, round(change, 6), None if noise is None else round(noise, 6),
-                         exceeds, basis)
+    return ComparisonRow(
+        measure,
+        unit,
+        b,
+        v,
+        round(change, 6),
+        None if noise is None else round(noise, 6),
+        exceeds,
+        basis,
+    )
 
 
 def _grade_value(a: Assessment, scale: str) -> Any:
@@ -139,38 +161,88 @@ def _pair(a: Assessment, b: Assessment, cfg: ComparisonConfig) -> tuple[Comparis
     z = cfg.z
     rows = []
     ok_a, ok_b = a.classification != "indeterminate", b.classification != "indeterminate"
-    rows.append(_row("beat count", "beats", a.n_beats if ok_a else None, b.n_beats if ok_b else None,
-                     cfg.count_mdc_beats, f"assumed MDC {cfg.count_mdc_beats:g} beats (boundary beats)"))
+    rows.append(
+        _row(
+            "beat count",
+            "beats",
+            a.n_beats if ok_a else None,
+            b.n_beats if ok_b else None,
+            cfg.count_mdc_beats,
+            f"assumed MDC {cfg.count_mdc_beats:g} beats (boundary beats)",
+        )
+    )
     pa, pb = _periods(a), _periods(b)
     dur_noise = float(np.median(pa) + np.median(pb)) if len(pa) and len(pb) else None
-    rows.append(_row("clonus duration", "s", a.clonus_duration_s if ok_a else None,
-                     b.clonus_duration_s if ok_b else None, dur_noise,
-                     "one median inter-beat period per assessment" if dur_noise is not None
-                     else "not computable (no inter-beat intervals)"))
+    rows.append(
+        _row(
+            "clonus duration",
+            "s",
+            a.clonus_duration_s if ok_a else None,
+            b.clonus_duration_s if ok_b else None,
+            dur_noise,
+            "one median inter-beat period per assessment"
+            if dur_noise is not None
+            else "not computable (no inter-beat intervals)",
+        )
+    )
     sa, sb = _freq_se(a), _freq_se(b)
     f_noise = z * math.hypot(sa, sb) if sa is not None and sb is not None else None
-    rows.append(_row("frequency", "Hz", a.frequency_hz, b.frequency_hz, f_noise,
-                     f"{z:g} x combined SE from inter-beat-interval variability" if f_noise is not None
-                     else "not computable (< 3 inter-beat intervals)"))
+    rows.append(
+        _row(
+            "frequency",
+            "Hz",
+            a.frequency_hz,
+            b.frequency_hz,
+            f_noise,
+            f"{z:g} x combined SE from inter-beat-interval variability"
+            if f_noise is not None
+            else "not computable (< 3 inter-beat intervals)",
+        )
+    )
     if a.amplitude_unit == b.amplitude_unit:
         (ma, sea), (mb, seb) = _amp(a), _amp(b)
         a_noise = z * math.hypot(sea, seb) if sea is not None and seb is not None else None
-        rows.append(_row("median beat amplitude", a.amplitude_unit, ma, mb, a_noise,
-                         f"{z:g} x combined SE of the per-beat amplitudes" if a_noise is not None
-                         else "not computable (< 2 beats)"))
-    rows.append(ComparisonRow("sustained", "", bool(a.sustained), bool(b.sustained), None, None, None,
-                              "yes/no"))
+        rows.append(
+            _row(
+                "median beat amplitude",
+                a.amplitude_unit,
+                ma,
+                mb,
+                a_noise,
+                f"{z:g} x combined SE of the per-beat amplitudes"
+                if a_noise is not None
+                else "not computable (< 2 beats)",
+            )
+        )
+    rows.append(
+        ComparisonRow(
+            "sustained", "", bool(a.sustained), bool(b.sustained), None, None, None, "yes/no"
+        )
+    )
     for scale in sorted(set(a.grades) | set(b.grades)):
         ga, gb = _grade_value(a, scale), _grade_value(b, scale)
         numeric = all(isinstance(g, (int, float)) and not isinstance(g, bool) for g in (ga, gb))
-        rows.append(ComparisonRow(f"grade: {scale}", "", ga, gb,
-                                  (float(gb) - float(ga)) if numeric else None, None, None,
-                                  "ordinal grade; noise not modelled"))
+        rows.append(
+            ComparisonRow(
+                f"grade: {scale}",
+                "",
+                ga,
+                gb,
+                (float(gb) - float(ga)) if numeric else None,
+                None,
+                None,
+                "ordinal grade; noise not modelled",
+            )
+        )
     return tuple(rows)
 
 
-def compare_assessments(assessments: Sequence[Assessment], *, labels: Sequence[str] | None = None,
-                        config: ComparisonConfig | None = None) -> Comparison:
+def compare_assessments(
+    assessments: Sequence[Assessment],
+    *,
+    labels: Sequence[str] | None = None,
+    config: ComparisonConfig | None = None,
+) -> Comparison:
     """Compare each later assessment with the first one.
 
     Parameters
@@ -195,8 +267,14 @@ def compare_assessments(assessments: Sequence[Assessment], *, labels: Sequence[s
     """
     cfg = config or ComparisonConfig()
     if len(assessments) < 2:
-        raise InvalidParameterError(f"A comparison needs at least two assessments, got {len(assessments)}.")
-    labs = list(labels) if labels is not None else [assessment_label(a, i) for i, a in enumerate(assessments)]
+        raise InvalidParameterError(
+            f"A comparison needs at least two assessments, got {len(assessments)}."
+        )
+    labs = (
+        list(labels)
+        if labels is not None
+        else [assessment_label(a, i) for i, a in enumerate(assessments)]
+    )
     if len(labs) != len(assessments):
         raise InvalidParameterError(f"Got {len(labs)} labels for {len(assessments)} assessments.")
     if len(set(labs)) != len(labs):
@@ -204,11 +282,17 @@ def compare_assessments(assessments: Sequence[Assessment], *, labels: Sequence[s
     warnings = []
     kinds = {a.signal_kind for a in assessments}
     if len(kinds) > 1:
-        warnings.append(f"Assessments come from different signal kinds ({', '.join(sorted(kinds))}); "
-                        "amplitudes are not comparable.")
+        warnings.append(
+            f"Assessments come from different signal kinds ({', '.join(sorted(kinds))}); "
+            "amplitudes are not comparable."
+        )
     for i, a in enumerate(assessments):
         if a.classification == "indeterminate":
-            warnings.append(f"{labs[i]} is indeterminate ({a.reason}); its measures are not compared.")
-    pairs = tuple((labs[0], labs[i], _pair(assessments[0], assessments[i], cfg))
-                  for i in range(1, len(assessments)))
+            warnings.append(
+                f"{labs[i]} is indeterminate ({a.reason}); its measures are not compared."
+            )
+    pairs = tuple(
+        (labs[0], labs[i], _pair(assessments[0], assessments[i], cfg))
+        for i in range(1, len(assessments))
+    )
     return Comparison(tuple(labs), pairs, cfg, tuple(warnings))

@@ -36,8 +36,14 @@ from typing import Any
 from ..model import DISCLAIMER, Assessment
 from .tables import _basename
 
-__all__ = ["LOCAL_SYSTEM", "GRADE_SYSTEM_PREFIX", "LOCAL_CODES", "to_fhir", "to_fhir_bundle",
-           "check_observation_r4"]
+__all__ = [
+    "LOCAL_SYSTEM",
+    "GRADE_SYSTEM_PREFIX",
+    "LOCAL_CODES",
+    "to_fhir",
+    "to_fhir_bundle",
+    "check_observation_r4",
+]
 
 #: Local code system for the Observation and component codes.
 LOCAL_SYSTEM = "https://github.com/clonus/clonus/fhir/CodeSystem/clonus-observation"
@@ -68,13 +74,23 @@ LOCAL_CODES: dict[str, str] = {
 _UCUM_UNITS = {"deg": "deg", "uV": "uV", "Hz": "Hz", "s": "s", "mV": "mV", "V": "V", "rad": "rad"}
 
 #: Allowed Observation.status codes (R4 value set observation-status).
-_R4_STATUS = ("registered", "preliminary", "final", "amended", "corrected", "cancelled",
-              "entered-in-error", "unknown")
+_R4_STATUS = (
+    "registered",
+    "preliminary",
+    "final",
+    "amended",
+    "corrected",
+    "cancelled",
+    "entered-in-error",
+    "unknown",
+)
 
 
 def _cc(code: str) -> dict[str, Any]:
-    return {"coding": [{"system": LOCAL_SYSTEM, "code": code, "display": LOCAL_CODES[code]}],
-            "text": LOCAL_CODES[code]}
+    return {
+        "coding": [{"system": LOCAL_SYSTEM, "code": code, "display": LOCAL_CODES[code]}],
+        "text": LOCAL_CODES[code],
+    }
 
 
 def _qty(value: float, unit: str) -> dict[str, Any]:
@@ -90,22 +106,45 @@ def _absent(code: str = "not-applicable") -> dict[str, Any]:
 
 
 def _grade_component(scale_key: str, g: Any) -> dict[str, Any]:
-    comp: dict[str, Any] = {"code": {"coding": [{"system": LOCAL_SYSTEM, "code": f"grade-{scale_key}",
-                                                 "display": f"Grade on scale {scale_key}"}],
-                                     "text": f"Grade: {scale_key} (version {g.version})"}}
+    comp: dict[str, Any] = {
+        "code": {
+            "coding": [
+                {
+                    "system": LOCAL_SYSTEM,
+                    "code": f"grade-{scale_key}",
+                    "display": f"Grade on scale {scale_key}",
+                }
+            ],
+            "text": f"Grade: {scale_key} (version {g.version})",
+        }
+    }
     if g.value is None:
         comp["dataAbsentReason"] = _absent("unknown")
     else:
         comp["valueCodeableConcept"] = {
-            "coding": [{"system": GRADE_SYSTEM_PREFIX + scale_key, "version": str(g.version),
-                        "code": str(g.value), "display": g.label or str(g.value)}],
-            "text": f"{g.label} ({g.rule})" if g.rule else g.label}
+            "coding": [
+                {
+                    "system": GRADE_SYSTEM_PREFIX + scale_key,
+                    "version": str(g.version),
+                    "code": str(g.value),
+                    "display": g.label or str(g.value),
+                }
+            ],
+            "text": f"{g.label} ({g.rule})" if g.rule else g.label,
+        }
     return comp
 
 
-def to_fhir(assessment: Assessment, *, context: Any = None, interpretation: Any = None,
-            include_identifiers: bool = False, observation_id: str | None = None,
-            issued: _dt.datetime | None = None, effective: _dt.datetime | None = None) -> dict[str, Any]:
+def to_fhir(
+    assessment: Assessment,
+    *,
+    context: Any = None,
+    interpretation: Any = None,
+    include_identifiers: bool = False,
+    observation_id: str | None = None,
+    issued: _dt.datetime | None = None,
+    effective: _dt.datetime | None = None,
+) -> dict[str, Any]:
     """A FHIR R4 ``Observation`` (as a JSON-ready dict) for one assessment.
 
     Parameters
@@ -140,7 +179,9 @@ def to_fhir(assessment: Assessment, *, context: Any = None, interpretation: Any 
     obs["category"] = [{"coding": [{"system": _CATEGORY, "code": "exam", "display": "Exam"}]}]
     obs["code"] = _cc("clonus-test")
     if context is not None and getattr(context, "subject_code", ""):
-        subj: dict[str, Any] = {"identifier": {"system": SUBJECT_CODE_SYSTEM, "value": context.subject_code}}
+        subj: dict[str, Any] = {
+            "identifier": {"system": SUBJECT_CODE_SYSTEM, "value": context.subject_code}
+        }
         if include_identifiers and context.identifiers.get("name"):
             subj["display"] = context.identifiers["name"]
         obs["subject"] = subj
@@ -149,10 +190,15 @@ def to_fhir(assessment: Assessment, *, context: Any = None, interpretation: Any 
     obs["issued"] = issued.isoformat(timespec="seconds")
     obs["valueCodeableConcept"] = _cc(f"classification-{a.classification}")
     if a.classification != "indeterminate":
-        code, disp = ("A", "Abnormal") if a.pathological else (("N", "Normal") if a.classification ==
-                                                                 "no_clonus" else (None, None))
+        code, disp = (
+            ("A", "Abnormal")
+            if a.pathological
+            else (("N", "Normal") if a.classification == "no_clonus" else (None, None))
+        )
         if code:
-            obs["interpretation"] = [{"coding": [{"system": _INTERP, "code": code, "display": disp}]}]
+            obs["interpretation"] = [
+                {"coding": [{"system": _INTERP, "code": code, "display": disp}]}
+            ]
     notes = [{"text": "Not a diagnosis. " + DISCLAIMER}]
     if a.reason:
         notes.append({"text": f"Classification reason: {a.reason}"})
@@ -162,14 +208,21 @@ def to_fhir(assessment: Assessment, *, context: Any = None, interpretation: Any 
                 notes.append({"text": f"[{s.level}] {s.text} (rule {s.id} v{s.rule_version})"})
     obs["note"] = notes
     src = _basename(a.source)
-    obs["method"] = {"text": f"{a.signal_kind} recording{(' ' + src) if src else ''}, channel "
-                             f"{a.channel or 'unknown'}, {a.fs_hz:g} Hz"}
+    obs["method"] = {
+        "text": f"{a.signal_kind} recording{(' ' + src) if src else ''}, channel "
+        f"{a.channel or 'unknown'}, {a.fs_hz:g} Hz"
+    }
     obs["device"] = {"display": f"clonus software {a.software_version or 'unknown version'}"}
     ok = a.classification != "indeterminate"
     comps: list[dict[str, Any]] = []
     c: dict[str, Any] = {"code": _cc("beat-count")}
     if ok:
-        c["valueQuantity"] = {"value": int(a.n_beats), "unit": "beats", "system": UCUM, "code": "{beats}"}
+        c["valueQuantity"] = {
+            "value": int(a.n_beats),
+            "unit": "beats",
+            "system": UCUM,
+            "code": "{beats}",
+        }
     else:
         c["dataAbsentReason"] = _absent("error")
     comps.append(c)
@@ -204,8 +257,12 @@ def to_fhir(assessment: Assessment, *, context: Any = None, interpretation: Any 
     return obs
 
 
-def to_fhir_bundle(assessments: Sequence[Assessment], *, interpretations: Sequence[Any] | None = None,
-                   **kwargs: Any) -> dict[str, Any]:
+def to_fhir_bundle(
+    assessments: Sequence[Assessment],
+    *,
+    interpretations: Sequence[Any] | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
     """A ``Bundle`` (type ``collection``) with one Observation per assessment.
 
     Parameters
@@ -231,8 +288,19 @@ def _value_keys(d: Mapping[str, Any]) -> list[str]:
     return [k for k in d if k.startswith("value") and k[5:6].isupper()]
 
 
-_R4_VALUE_TYPES = ("Quantity", "CodeableConcept", "String", "Boolean", "Integer", "Range", "Ratio",
-                   "SampledData", "Time", "DateTime", "Period")
+_R4_VALUE_TYPES = (
+    "Quantity",
+    "CodeableConcept",
+    "String",
+    "Boolean",
+    "Integer",
+    "Range",
+    "Ratio",
+    "SampledData",
+    "Time",
+    "DateTime",
+    "Period",
+)
 
 
 def check_observation_r4(obs: Mapping[str, Any]) -> list[str]:

@@ -53,10 +53,13 @@ def context_rows(context: Any, *, include_identifiers: bool = False) -> list[tup
         rows.append(("Age", f"{context.age_years:g} years"))
     if context.onset:
         rows.append(("Onset", context.onset))
-    for label, v in (("Persistent", context.persistent), ("Severity", context.severity),
-                     ("Interferes with walking", context.interferes_with_walking),
-                     ("Interferes with sleep", context.interferes_with_sleep),
-                     ("Stretch applied during recording", context.stretch_applied)):
+    for label, v in (
+        ("Persistent", context.persistent),
+        ("Severity", context.severity),
+        ("Interferes with walking", context.interferes_with_walking),
+        ("Interferes with sleep", context.interferes_with_sleep),
+        ("Stretch applied during recording", context.stretch_applied),
+    ):
         if v is not None:
             rows.append((label, _value_text(v)))
     if context.medications is not None:
@@ -75,10 +78,20 @@ def context_rows(context: Any, *, include_identifiers: bool = False) -> list[tup
         rows.append(("Medication change", f"{c.name}: {c.change}{when}"))
     signs = {k: v for k, v in context.signs.to_dict().items() if v is not None}
     if signs:
-        rows.append(("Signs", "; ".join(f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in signs.items())))
+        rows.append(
+            (
+                "Signs",
+                "; ".join(f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in signs.items()),
+            )
+        )
     sym = {k: v for k, v in context.symptoms.to_dict().items() if v is not None}
     if sym:
-        rows.append(("Symptoms", "; ".join(f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in sym.items())))
+        rows.append(
+            (
+                "Symptoms",
+                "; ".join(f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in sym.items()),
+            )
+        )
     if context.history_conditions:
         rows.append(("History", ", ".join(c.replace("_", " ") for c in context.history_conditions)))
     if context.family_history:
@@ -109,10 +122,16 @@ def _comparison_view(cmp: Comparison) -> dict[str, Any]:
     return d
 
 
-def report_data(assessments: Sequence[Assessment], *, recordings: Sequence[Recording | None] | None = None,
-                context: Any = None, include_identifiers: bool = False,
-                labels: Sequence[str] | None = None, title: str | None = None,
-                plots_enabled: bool = True) -> dict[str, Any]:
+def report_data(
+    assessments: Sequence[Assessment],
+    *,
+    recordings: Sequence[Recording | None] | None = None,
+    context: Any = None,
+    include_identifiers: bool = False,
+    labels: Sequence[str] | None = None,
+    title: str | None = None,
+    plots_enabled: bool = True,
+) -> dict[str, Any]:
     """Everything the HTML template needs (also used by tests and the web app)."""
     from ..clinical import interpret
     from ..clinical.hunter import HUNTER_VERSION
@@ -124,57 +143,92 @@ def report_data(assessments: Sequence[Assessment], *, recordings: Sequence[Recor
         raise InvalidParameterError("A report needs at least one assessment, got none.")
     for i, a in enumerate(assessments):
         if not isinstance(a, Assessment):
-            raise InvalidParameterError(f"assessments[{i}] must be a clonus Assessment, got {type(a).__name__}.")
+            raise InvalidParameterError(
+                f"assessments[{i}] must be a clonus Assessment, got {type(a).__name__}."
+            )
     recs = list(recordings) if recordings is not None else [None] * len(assessments)
     if len(recs) != len(assessments):
-        raise InvalidParameterError(f"Got {len(recs)} recordings for {len(assessments)} assessments; "
-                                    "pass one per assessment (None where not available).")
-    labs = list(labels) if labels is not None else [assessment_label(a, i) for i, a in enumerate(assessments)]
+        raise InvalidParameterError(
+            f"Got {len(recs)} recordings for {len(assessments)} assessments; "
+            "pass one per assessment (None where not available)."
+        )
+    labs = (
+        list(labels)
+        if labels is not None
+        else [assessment_label(a, i) for i, a in enumerate(assessments)]
+    )
     items = []
     urgent: list[dict[str, Any]] = []
-    for a, rec, lab in zip(assessments, recs, labs):
+    for a, rec, lab in zip(assessments, recs, labs, strict=True):
         interp = interpret(a, context)
         statements = [_statement_view(s) for s in interp.statements]
-        urgent += [s for s in statements if s["level"] == "urgent" and s["text"] not in
-                   {u["text"] for u in urgent}]
+        urgent += [
+            s
+            for s in statements
+            if s["level"] == "urgent" and s["text"] not in {u["text"] for u in urgent}
+        ]
         item: dict[str, Any] = {
-            "label": lab, "classification": a.classification.replace("_", " "), "n_beats": a.n_beats,
+            "label": lab,
+            "classification": a.classification.replace("_", " "),
+            "n_beats": a.n_beats,
             "frequency": "—" if not a.frequency_hz else f"{a.frequency_hz:.2f} Hz",
-            "duration": f"{a.clonus_duration_s:.2f} s", "sustained": "yes" if a.sustained else "no",
-            "highest_level": interp.highest_level, "measures": measure_rows(a), "grades": grade_rows(a),
-            "settings": settings_rows(a), "statements": statements,
+            "duration": f"{a.clonus_duration_s:.2f} s",
+            "sustained": "yes" if a.sustained else "no",
+            "highest_level": interp.highest_level,
+            "measures": measure_rows(a),
+            "grades": grade_rows(a),
+            "settings": settings_rows(a),
+            "statements": statements,
             "interpretation": interp.to_dict(),
-            "plot_signal": None, "plot_frequency": None, "plot_spectrum": None,
+            "plot_signal": None,
+            "plot_frequency": None,
+            "plot_spectrum": None,
         }
         if plots_enabled:
-            for key, fn in (("plot_signal", lambda: plots.plot_signal(a, rec)),
-                            ("plot_frequency", lambda: plots.plot_frequency(a)),
-                            ("plot_spectrum", lambda: plots.plot_spectrum(a, rec))):
-                png = fn()
+            pngs = {
+                "plot_signal": plots.plot_signal(a, rec),
+                "plot_frequency": plots.plot_frequency(a),
+                "plot_spectrum": plots.plot_spectrum(a, rec),
+            }
+            for key, png in pngs.items():
                 item[key] = None if png is None else plots.to_data_uri(png)
         items.append(item)
     comparison = None
     if len(assessments) >= 2:
         comparison = _comparison_view(compare_assessments(assessments, labels=labs))
-    subject = (context.subject_code if context is not None and context.subject_code else "not given")
+    subject = context.subject_code if context is not None and context.subject_code else "not given"
     identifiers = dict(context.identifiers) if (include_identifiers and context is not None) else {}
     return {
-        "title": title or ("Clonus assessment report" if len(assessments) == 1 else
-                           "Clonus assessment comparison report"),
+        "title": title
+        or (
+            "Clonus assessment report"
+            if len(assessments) == 1
+            else "Clonus assessment comparison report"
+        ),
         "generated_at": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "software_version": __version__, "ruleset_version": RULESET_VERSION,
-        "hunter_version": HUNTER_VERSION, "medication_list_version": MEDICATION_LIST_VERSION,
-        "disclaimer": DISCLAIMER, "subject": subject, "identifiers": identifiers,
-        "items": items, "urgent": urgent,
+        "software_version": __version__,
+        "ruleset_version": RULESET_VERSION,
+        "hunter_version": HUNTER_VERSION,
+        "medication_list_version": MEDICATION_LIST_VERSION,
+        "disclaimer": DISCLAIMER,
+        "subject": subject,
+        "identifiers": identifiers,
+        "items": items,
+        "urgent": urgent,
         "context_rows": context_rows(context, include_identifiers=include_identifiers),
         "comparison": comparison,
     }
 
 
-def render_html(assessments: Sequence[Assessment] | Assessment, *,
-                recordings: Sequence[Recording | None] | None = None, context: Any = None,
-                include_identifiers: bool = False, labels: Sequence[str] | None = None,
-                title: str | None = None) -> str:
+def render_html(
+    assessments: Sequence[Assessment] | Assessment,
+    *,
+    recordings: Sequence[Recording | None] | None = None,
+    context: Any = None,
+    include_identifiers: bool = False,
+    labels: Sequence[str] | None = None,
+    title: str | None = None,
+) -> str:
     """Render the self-contained HTML report.
 
     Parameters
@@ -200,13 +254,22 @@ def render_html(assessments: Sequence[Assessment] | Assessment, *,
     try:
         import jinja2
     except ImportError as exc:  # pragma: no cover
-        raise MissingDependencyError("HTML reports need jinja2: pip install 'clonus[report]'.") from exc
+        raise MissingDependencyError(
+            "HTML reports need jinja2: pip install 'clonus[report]'."
+        ) from exc
     if isinstance(assessments, Assessment):
         assessments = [assessments]
-    data = report_data(assessments, recordings=recordings, context=context,
-                       include_identifiers=include_identifiers, labels=labels, title=title)
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+    data = report_data(
+        assessments,
+        recordings=recordings,
+        context=context,
+        include_identifiers=include_identifiers,
+        labels=labels,
+        title=title,
+    )
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     tpl = env.from_string(_template_text("report.html"))
     html = tpl.render(css=_template_text("report.css"), **data)
     logger.info("rendered HTML report for %d assessment(s)", len(data["items"]))

@@ -15,8 +15,15 @@ import numpy as np
 from ..exceptions import MissingDependencyError
 from ..model import Assessment, Recording
 
-__all__ = ["signal_series", "spectrum_series", "plot_signal", "plot_frequency", "plot_spectrum",
-           "to_data_uri", "CLONUS_BAND_HZ"]
+__all__ = [
+    "signal_series",
+    "spectrum_series",
+    "plot_signal",
+    "plot_frequency",
+    "plot_spectrum",
+    "to_data_uri",
+    "CLONUS_BAND_HZ",
+]
 
 #: Frequency band shaded on the spectrum, in Hz: clonus "in general" runs at 3-8 Hz
 #: (clinical-reference.md §1.1, §10).
@@ -31,7 +38,9 @@ def _figure() -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - matplotlib is in the [report] extra
-        raise MissingDependencyError("Report plots need matplotlib: pip install 'clonus[report]'.") from exc
+        raise MissingDependencyError(
+            "Report plots need matplotlib: pip install 'clonus[report]'."
+        ) from exc
     fig = Figure(figsize=_SIZE_IN, dpi=_DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -48,8 +57,9 @@ def to_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def signal_series(assessment: Assessment,
-                  recording: Recording | None = None) -> tuple[np.ndarray, np.ndarray, str, str] | None:
+def signal_series(
+    assessment: Assessment, recording: Recording | None = None
+) -> tuple[np.ndarray, np.ndarray, str, str] | None:
     """The signal to plot: the assessment's trace, else the analysed channel of the recording.
 
     Returns
@@ -64,12 +74,18 @@ def signal_series(assessment: Assessment,
         names = recording.ch_names
         idx = names.index(assessment.channel) if assessment.channel in names else 0
         ch = recording.channels[idx]
-        return recording.times_s, np.asarray(recording.get(idx), float), ch.unit, f"{ch.name} ({ch.kind})"
+        return (
+            recording.times_s,
+            np.asarray(recording.get(idx), float),
+            ch.unit,
+            f"{ch.name} ({ch.kind})",
+        )
     return None
 
 
-def spectrum_series(assessment: Assessment, recording: Recording | None = None
-                    ) -> tuple[np.ndarray, np.ndarray, str, bool] | None:
+def spectrum_series(
+    assessment: Assessment, recording: Recording | None = None
+) -> tuple[np.ndarray, np.ndarray, str, bool] | None:
     """The spectrum to plot.
 
     Uses ``assessment.spectrum`` (its ``times_s`` hold frequencies in Hz, ``values`` the power)
@@ -124,7 +140,9 @@ def plot_signal(assessment: Assessment, recording: Recording | None = None) -> b
             by = np.interp(bt, t, x)
             ax.plot(bt, by, "v", color="#c00000", ms=5, label=f"beats (n = {assessment.n_beats})")
         if assessment.stretch_onset_s is not None:
-            ax.axvline(assessment.stretch_onset_s, color="0.3", ls="--", lw=0.8, label="stretch onset")
+            ax.axvline(
+                assessment.stretch_onset_s, color="0.3", ls="--", lw=0.8, label="stretch onset"
+            )
         ax.set_ylabel(unit)
         ax.legend(loc="upper right", fontsize=7, frameon=False)
     ax.set_xlabel("time (s)")
@@ -142,8 +160,13 @@ def plot_frequency(assessment: Assessment) -> bytes | None:
     ax = fig.add_subplot()
     ax.plot(t, f, "o-", ms=3, lw=0.8, color="#1f4e79", label="1 / inter-beat interval")
     if assessment.frequency_hz:
-        ax.axhline(assessment.frequency_hz, color="#c00000", lw=0.8, ls="--",
-                   label=f"reported {assessment.frequency_hz:.2f} Hz")
+        ax.axhline(
+            assessment.frequency_hz,
+            color="#c00000",
+            lw=0.8,
+            ls="--",
+            label=f"reported {assessment.frequency_hz:.2f} Hz",
+        )
     ax.axhspan(*CLONUS_BAND_HZ, color="0.85", alpha=0.4, lw=0, label="3–8 Hz")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("frequency (Hz)")
@@ -166,11 +189,18 @@ def plot_spectrum(assessment: Assessment, recording: Recording | None = None) ->
     ax.plot(f[keep], p[keep], lw=0.9, color="#1f4e79")
     ax.axvspan(*CLONUS_BAND_HZ, color="0.85", alpha=0.5, lw=0, label="3–8 Hz clonus band")
     if assessment.frequency_hz:
-        ax.axvline(assessment.frequency_hz, color="#c00000", lw=0.8, ls="--",
-                   label=f"beat frequency {assessment.frequency_hz:.2f} Hz")
+        ax.axvline(
+            assessment.frequency_hz,
+            color="#c00000",
+            lw=0.8,
+            ls="--",
+            label=f"beat frequency {assessment.frequency_hz:.2f} Hz",
+        )
     ax.set_xlabel("frequency (Hz)")
     ax.set_ylabel(f"power ({unit})")
-    ax.set_title("Spectrum" + (" (Welch, computed for this report)" if computed else ""), fontsize=9)
+    ax.set_title(
+        "Spectrum" + (" (Welch, computed for this report)" if computed else ""), fontsize=9
+    )
     ax.legend(loc="upper right", fontsize=7, frameon=False)
     ax.grid(alpha=0.3)
     return _png(fig)

@@ -9,12 +9,31 @@ from typing import Any
 
 from ..model import Assessment
 
-__all__ = ["BEAT_COLUMNS", "beats_csv", "beats_csv_many", "beat_rows", "measure_rows", "grade_rows",
-           "settings_rows", "assessment_label"]
+__all__ = [
+    "BEAT_COLUMNS",
+    "beats_csv",
+    "beats_csv_many",
+    "beat_rows",
+    "measure_rows",
+    "grade_rows",
+    "settings_rows",
+    "assessment_label",
+]
 
 #: Columns of the tidy beats CSV (one row per beat), with units in the names.
-BEAT_COLUMNS = ("assessment", "beat", "time_s", "period_s", "instantaneous_frequency_hz", "amplitude",
-                "amplitude_unit", "end_s", "channel", "signal_kind", "source")
+BEAT_COLUMNS = (
+    "assessment",
+    "beat",
+    "time_s",
+    "period_s",
+    "instantaneous_frequency_hz",
+    "amplitude",
+    "amplitude_unit",
+    "end_s",
+    "channel",
+    "signal_kind",
+    "source",
+)
 
 
 def _basename(path: str | None) -> str:
@@ -44,13 +63,21 @@ def beat_rows(assessment: Assessment, *, label: str = "") -> list[dict[str, str]
     rows = []
     for i, b in enumerate(assessment.beats, start=1):
         inst = 1.0 / b.period_s if b.period_s else None
-        rows.append({
-            "assessment": label, "beat": str(i), "time_s": _num(b.time_s), "period_s": _num(b.period_s),
-            "instantaneous_frequency_hz": _num(inst), "amplitude": _num(b.amplitude),
-            "amplitude_unit": assessment.amplitude_unit, "end_s": _num(b.end_s),
-            "channel": assessment.channel, "signal_kind": assessment.signal_kind,
-            "source": _basename(assessment.source),
-        })
+        rows.append(
+            {
+                "assessment": label,
+                "beat": str(i),
+                "time_s": _num(b.time_s),
+                "period_s": _num(b.period_s),
+                "instantaneous_frequency_hz": _num(inst),
+                "amplitude": _num(b.amplitude),
+                "amplitude_unit": assessment.amplitude_unit,
+                "end_s": _num(b.end_s),
+                "channel": assessment.channel,
+                "signal_kind": assessment.signal_kind,
+                "source": _basename(assessment.source),
+            }
+        )
     return rows
 
 
@@ -66,15 +93,17 @@ def beats_csv(assessment: Assessment, *, label: str | None = None) -> str:
     Returns
     -------
     str
-        CSV text with the columns :data:`BEAT_COLUMNS`: ``time_s`` beat time (s from the start of
-        the recording), ``period_s`` time since the previous beat (s), ``instantaneous_frequency_hz``
-        = 1 / ``period_s`` (Hz), ``amplitude`` in ``amplitude_unit`` (deg for motion, uV for EMG),
-        ``end_s`` EMG burst offset (s).
+        CSV text with the columns :data:`BEAT_COLUMNS`: ``time_s`` beat time (s from the start
+        of the recording), ``period_s`` time since the previous beat (s),
+        ``instantaneous_frequency_hz`` = 1 / ``period_s`` (Hz), ``amplitude`` in
+        ``amplitude_unit`` (deg for motion, uV for EMG), ``end_s`` EMG burst offset (s).
     """
     return beats_csv_many([assessment], labels=None if label is None else [label])
 
 
-def beats_csv_many(assessments: Sequence[Assessment], *, labels: Sequence[str] | None = None) -> str:
+def beats_csv_many(
+    assessments: Sequence[Assessment], *, labels: Sequence[str] | None = None
+) -> str:
     """Tidy CSV of the beats of several assessments, told apart by the ``assessment`` column."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=BEAT_COLUMNS, lineterminator="\n")
@@ -101,18 +130,35 @@ def measure_rows(a: Assessment) -> list[tuple[str, str, str]]:
     amps = [b.amplitude for b in a.beats if b.amplitude is not None]
     rows = [
         ("Classification", a.classification.replace("_", " "), a.reason or ""),
-        ("Beat count", str(a.n_beats), "dorsiflexion peaks after the stretch peak, prominence and spacing "
-         "as configured (reflex-model.md §8)"),
+        (
+            "Beat count",
+            str(a.n_beats),
+            "dorsiflexion peaks after the stretch peak, prominence and spacing "
+            "as configured (reflex-model.md §8)",
+        ),
         ("Frequency", _fmt(a.frequency_hz, "Hz"), "1 / median inter-beat interval (>= 3 beats)"),
         ("Clonus duration", _fmt(a.clonus_duration_s, "s"), "first to last beat"),
-        ("Sustained", _fmt(bool(a.sustained)), "peak-to-peak > 1 deg in the last second of a hold >= 10 s "
-         "(Tardieu 10 s)"),
+        (
+            "Sustained",
+            _fmt(bool(a.sustained)),
+            "peak-to-peak > 1 deg in the last second of a hold >= 10 s (Tardieu 10 s)",
+        ),
         ("Stretch onset", _fmt(a.stretch_onset_s, "s"), "time of the imposed stretch"),
-        ("Median beat amplitude", _fmt(sorted(amps)[len(amps) // 2] if amps else None, a.amplitude_unit),
-         "peak-to-peak per cycle"),
-        ("Pathological (detector rule)", _fmt(bool(a.pathological)), "see the grades and rule below"),
-        ("Runs", str(len(a.runs)), "; ".join(f"{r.start_s:.2f}–{r.end_s:.2f} s, {r.n_beats} beats"
-                                            for r in a.runs)),
+        (
+            "Median beat amplitude",
+            _fmt(sorted(amps)[len(amps) // 2] if amps else None, a.amplitude_unit),
+            "peak-to-peak per cycle",
+        ),
+        (
+            "Pathological (detector rule)",
+            _fmt(bool(a.pathological)),
+            "see the grades and rule below",
+        ),
+        (
+            "Runs",
+            str(len(a.runs)),
+            "; ".join(f"{r.start_s:.2f}–{r.end_s:.2f} s, {r.n_beats} beats" for r in a.runs),
+        ),
     ]
     for k, v in m.items():
         if isinstance(v, (int, float, str, bool)) or v is None:
@@ -122,15 +168,28 @@ def measure_rows(a: Assessment) -> list[tuple[str, str, str]]:
 
 def grade_rows(a: Assessment) -> list[dict[str, str]]:
     """One dict per grade: scale, version, value, label, rule, citation."""
-    return [{"scale": g.scale or k, "version": g.version, "value": _fmt(g.value), "label": g.label,
-             "rule": g.rule, "citation": g.citation} for k, g in a.grades.items()]
+    return [
+        {
+            "scale": g.scale or k,
+            "version": g.version,
+            "value": _fmt(g.value),
+            "label": g.label,
+            "rule": g.rule,
+            "citation": g.citation,
+        }
+        for k, g in a.grades.items()
+    ]
 
 
 def settings_rows(a: Assessment) -> list[tuple[str, str]]:
     """(setting, value) rows: software version, schema, channel, fs and the detection config."""
-    rows = [("software version", a.software_version or "unknown"), ("channel", a.channel or "unknown"),
-            ("signal kind", a.signal_kind), ("sampling rate", _fmt(a.fs_hz, "Hz", 1)),
-            ("source file", _basename(a.source) or "not recorded")]
+    rows = [
+        ("software version", a.software_version or "unknown"),
+        ("channel", a.channel or "unknown"),
+        ("signal kind", a.signal_kind),
+        ("sampling rate", _fmt(a.fs_hz, "Hz", 1)),
+        ("source file", _basename(a.source) or "not recorded"),
+    ]
     for k, v in sorted((a.config or {}).items()):
         rows.append((f"config: {k}", str(v)))
     for w in a.warnings:

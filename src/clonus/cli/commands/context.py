@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,12 +14,25 @@ from ...exceptions import InvalidParameterError
 def register(app: typer.Typer) -> None:
     @app.command("context")
     def context_cmd(
-        template: bool = typer.Option(False, "--template", help="Write an explained JSON template to fill in."),
-        out: Path | None = typer.Option(None, "--out", "-o", help="Write the template here (default: stdout)."),
-        force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
-        check: Path | None = typer.Option(None, "--check", help="Validate a filled-in context file and "
-                                          "print the decision-support statements it triggers on its own."),
-        as_json: bool = typer.Option(False, "--json", help="With --check: print JSON."),
+        template: Annotated[
+            bool, typer.Option("--template", help="Write an explained JSON template to fill in.")
+        ] = False,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", "-o", help="Write the template here (default: stdout)."),
+        ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Overwrite --out if it exists.")
+        ] = False,
+        check: Annotated[
+            Path | None,
+            typer.Option(
+                "--check",
+                help="Validate a filled-in context file and print the decision-support "
+                "statements it triggers on its own.",
+            ),
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="With --check: print JSON.")] = False,
     ) -> None:
         """Clinical context for decision support: medications, signs, symptoms, onset, history.
 
@@ -27,25 +41,40 @@ def register(app: typer.Typer) -> None:
         from ...clinical import context_template, interpret, load_context
 
         if not template and check is None:
-            raise InvalidParameterError("Give --template (write a template) or --check PATH (validate a file). "
-                                        "Example: clonus context --template --out context.json")
+            raise InvalidParameterError(
+                "Give --template (write a template) or --check PATH (validate a file). "
+                "Example: clonus context --template --out context.json"
+            )
         if template:
             text = json.dumps(context_template(), indent=2, ensure_ascii=False) + "\n"
             if out is None:
                 typer.echo(text, nl=False)
             else:
                 if out.exists() and not force:
-                    raise InvalidParameterError(f"{str(out)!r} exists; pass --force to overwrite it.")
+                    raise InvalidParameterError(
+                        f"{str(out)!r} exists; pass --force to overwrite it."
+                    )
                 if not out.parent.exists():
                     raise InvalidParameterError(f"Folder {str(out.parent)!r} does not exist.")
                 out.write_text(text, encoding="utf-8")
-                typer.echo(f"Wrote {out}. Fill it in, then: clonus assess RECORDING --context {out}", err=True)
+                typer.echo(
+                    f"Wrote {out}. Fill it in, then: clonus assess RECORDING --context {out}",
+                    err=True,
+                )
         if check is not None:
             ctx = load_context(check)
             interp = interpret(None, ctx)
             if as_json:
-                typer.echo(json.dumps({"context": ctx.to_dict(include_identifiers=False),
-                                       "interpretation": interp.to_dict()}, indent=2, ensure_ascii=False))
+                typer.echo(
+                    json.dumps(
+                        {
+                            "context": ctx.to_dict(include_identifiers=False),
+                            "interpretation": interp.to_dict(),
+                        },
+                        indent=2,
+                        ensure_ascii=False,
+                    )
+                )
             else:
                 typer.echo(f"{check}: valid clinical context.")
                 for s in interp.statements:
