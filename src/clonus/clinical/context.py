@@ -473,7 +473,8 @@ def context_template() -> dict[str, Any]:
     return {
         "_about": "Clinical context for clonus decision support. Fill in what is known; "
         "leave null for 'not assessed'. true = present, false = looked for and absent. "
-        "Keys starting with '_' are explanations and are ignored. This file may hold health data: store it securely.",
+        "Keys starting with '_' are explanations and are ignored. This file may hold health "
+        "data: store it securely.",
         "subject_code": "",
         "_subject_code": "Pseudonymous code. This is the only identifier shown in reports "
         "by default.",
