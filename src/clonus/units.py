@@ -91,6 +91,7 @@ _TABLE: dict[str, UnitInfo] = {
     # already dimensionless / arbitrary
     "au": UnitInfo("AU", 1.0, None),
     "a.u.": UnitInfo("AU", 1.0, None),
+    "nu": UnitInfo("AU", 1.0, None),  # WFDB "no units"
 }
 
 
