@@ -300,12 +300,19 @@ def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig
     if cfg.dorsiflexion_sign == "negative":
         sign = -1.0
     elif cfg.dorsiflexion_sign == "auto":
-        slow = lowpass(theta, fs=fs, cutoff_hz=2.0)
-        base = float(np.median(slow[: max(1, int(0.2 * fs))]))
-        dev = slow - base
-        # remove linear drift between the first and last 0.5 s before judging the excursion
-        i = int(np.argmax(np.abs(dev)))
-        sign = 1.0 if dev[i] >= 0 else -1.0
+        # the examiner's stretch is the first of the largest fast excursions: change of the
+        # (6 Hz low-passed) angle over 0.25 s, which drift cannot produce; a release that
+        # follows is as large but later
+        sm = lowpass(theta, fs=fs, cutoff_hz=6.0)
+        lag = max(1, int(round(0.25 * fs)))
+        d = sm[lag:] - sm[:-lag] if len(sm) > lag else sm - sm[0]
+        big = np.flatnonzero(np.abs(d) >= 0.7 * np.max(np.abs(d))) if len(d) else np.array([0])
+        i = int(big[0])
+        # follow that excursion to its local extreme before reading its sign
+        j = i
+        while j + 1 < len(d) and abs(d[j + 1]) >= abs(d[j]):
+            j += 1
+        sign = 1.0 if d[j] >= 0 else -1.0
     theta = sign * theta
     omega = sign * omega
     if axis is not None:
