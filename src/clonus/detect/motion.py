@@ -62,7 +62,7 @@ class MotionConfig:
     clonus_frequency_hz : (float, float)
         A run is clonus only if its frequency lies here, in Hz. Ankle clonus 3-8 Hz, slowing by
         up to 2 Hz at onset/end (Wallace 2012; Boyraz 2015; clinical reference 1.1); the upper
-        limit 9 Hz keeps most examiner hand tremor (8-12 Hz, reflex-model section 7) out.
+        limit 8.5 Hz keeps most examiner hand tremor (8-12 Hz, reflex-model section 7) out.
     beat_lowpass_hz : float
         Low-pass applied to the angle before peak picking, in Hz (above the band so that an
         8 Hz clonus keeps >= 96 % of its amplitude).
@@ -94,6 +94,9 @@ class MotionConfig:
     stretch_min_excursion_deg : float
         Minimum dorsiflexion excursion of the stretch, in degrees (weak pushes gave 2.5 deg in
         the reference simulator, reflex-model T10).
+    stretch_min_rise_s : float
+        A stretch takes at least this long from onset to peak, in seconds (examiner pushes last
+        60-150 ms, reflex-model section 7); shorter "stretches" are knocks.
     stretch_to_beat_ratio : float
         The stretch excursion must be at least this multiple of the median beat amplitude;
         otherwise the "stretch" is just one cycle of an ongoing oscillation (tremor).
@@ -142,7 +145,7 @@ class MotionConfig:
     """
 
     band_hz: tuple[float, float] = (2.5, 10.0)
-    clonus_frequency_hz: tuple[float, float] = (2.5, 9.0)
+    clonus_frequency_hz: tuple[float, float] = (2.5, 8.5)
     beat_lowpass_hz: float = 12.0
     drift_highpass_hz: float = 0.3
     min_prominence_deg: float = 0.5
@@ -155,6 +158,7 @@ class MotionConfig:
     stretch_min_velocity_deg_s: float = 40.0
     stretch_min_excursion_deg: float = 2.0
     stretch_to_beat_ratio: float = 1.5
+    stretch_min_rise_s: float = 0.04
     pre_stretch_window_s: float = 2.0
     hold_fraction: float = 0.5
     release_window_s: float = 0.6
@@ -180,7 +184,7 @@ class MotionConfig:
                      "stretch_min_excursion_deg", "stretch_to_beat_ratio", "pre_stretch_window_s",
                      "release_window_s", "sustained_hold_s", "sustained_window_s", "sustained_min_pp_deg", "min_duration_s",
                      "min_fs_hz", "max_gap_s", "frozen_s", "clip_run_s", "max_angular_velocity_deg_s",
-                     "max_acc_g", "acc_radius_m"):
+                     "max_acc_g", "acc_radius_m", "stretch_min_rise_s", "max_interval_change", "noise_factor"):
             check_positive(name, getattr(self, name))
         for name in ("band_hz", "clonus_frequency_hz"):
             lo, hi = getattr(self, name)
@@ -245,6 +249,7 @@ class _Angle:
     axis_explained: float | None
     notes: list[str]
     noise_deg: float = 0.0
+    kind: str = "gyro"
 
 
 def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION) -> _Angle:
@@ -319,7 +324,7 @@ def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig
         axis = [sign * a for a in axis]
     hp = min(cfg.drift_highpass_hz, 0.25 * band[0])
     beat = lowpass(highpass(theta, fs=fs, cutoff_hz=hp), fs=fs, cutoff_hz=cfg.beat_lowpass_hz)
-    return _Angle(theta, omega, beat, axis, expl, notes, _noise_in_band(theta, fs, cfg.beat_lowpass_hz))
+    return _Angle(theta, omega, beat, axis, expl, notes, _noise_in_band(theta, fs, cfg.beat_lowpass_hz), kind)
 
 
 def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
@@ -339,10 +344,13 @@ def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
 
 
 # --------------------------------------------------------------------------- stretch
-def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
+def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]) -> dict | None:
     om = lowpass(ang.omega_deg_s, fs=fs, cutoff_hz=15.0)
     th = lowpass(ang.theta_deg, fs=fs, cutoff_hz=15.0)
     vth = cfg.stretch_min_velocity_deg_s
+    # a hand movement has almost no angular velocity above 20 Hz; a knock or tap rings there
+    # (gyroscope only: a differentiated goniometer angle is dominated by quantisation noise there)
+    om_hf = highpass(ang.omega_deg_s, fs=fs, cutoff_hz=20.0) if fs >= 60 and ang.kind == "gyro" else None
     above = om >= vth
     ups = np.flatnonzero(above[1:] & ~above[:-1]) + 1
     if above[0]:
@@ -359,6 +367,12 @@ def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
             k -= 1
         onset, peak = k, int(i + np.argmax(th[i:j + 1])) if j > i else i
         exc = float(th[peak] - th[onset])
+        w0, w1 = max(0, onset - int(0.05 * fs)), min(n, peak + int(0.05 * fs) + 1)
+        impulsive = om_hf is not None and float(np.max(np.abs(om_hf[w0:w1]))) > 0.5 * vpk
+        if exc >= cfg.stretch_min_excursion_deg and ((peak - onset) / fs < cfg.stretch_min_rise_s
+                                                     or impulsive):
+            knocks.append(onset / fs)
+            continue
         if exc >= cfg.stretch_min_excursion_deg:
             return {"onset_idx": int(onset), "peak_idx": int(peak), "excursion_deg": exc,
                     "peak_velocity_deg_s": vpk}
@@ -416,7 +430,7 @@ def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
     if len(ang.theta_deg) < int(4 * fs):
         return None
     try:
-        cyc = count_cycles(ang.theta_deg, fs=fs, band_hz=(0.3, 2.5), rel_prominence=0.35,
+        cyc = count_cycles(ang.theta_deg, fs=fs, band_hz=(0.3, 2.0), rel_prominence=0.35,
                            min_prominence=2 * max(cfg.stretch_min_excursion_deg, 5.0))
     except Exception:  # too short for the band
         return None
@@ -575,7 +589,12 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         metrics["artefacts"] = imp
         return indeterminate("artefact: " + " ".join(imp), trace)
 
-    st = _find_stretch(ang, fs, cfg)
+    knocks: list[float] = []
+    st = _find_stretch(ang, fs, cfg, knocks)
+    if knocks:
+        metrics["impulses_s"] = knocks
+        warns.append(f"{len(knocks)} brief impulse(s) (knock?) at {', '.join(f'{k:.2f}' for k in knocks[:5])} s "
+                     "were not taken as the examiner's stretch.")
     if st is None:
         rh = _rhythm(ang.beat_deg, fs, cfg, cfg.band_hz[0], 14.0)
         spec = _spectrum(ang.beat_deg, fs)
@@ -587,7 +606,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
                                    "voluntary movement, not clonus"),
                            metrics=metrics, warnings=warns, trace=trace, spectrum=spec)
         return _result(rec=rec, cfg=cfg, channel=channel, classification="indeterminate",
-                       reason=(f"no examiner stretch found (no dorsiflexion of >= {cfg.stretch_min_excursion_deg:g} deg "
+                       reason=(("brief impulse(s) only (knock or tap on the sensor), " if knocks else "")
+                               + f"no examiner stretch found (no dorsiflexion of >= {cfg.stretch_min_excursion_deg:g} deg "
                                f"at >= {cfg.stretch_min_velocity_deg_s:g} deg/s); cannot judge clonus. Was the "
                                "test performed with the sensor on the foot?"),
                        metrics=metrics, warnings=warns, trace=trace, spectrum=spec)
