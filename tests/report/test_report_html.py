@@ -80,7 +80,9 @@ def test_urgent_banner_and_triggering_inputs(html_urgent):
 
 def test_no_urgent_banner_without_hunter():
     html = render_html(
-        make_assessment(n_beats=9), context=ClinicalContext.from_dict({"medications": []})
+        make_assessment(n_beats=9),
+        context=ClinicalContext.from_dict({"medications": []}),
+        plots=False,
     )
     assert 'id="urgent-banner"' not in html
     assert "Decision support" in html
@@ -89,9 +91,10 @@ def test_no_urgent_banner_without_hunter():
 def test_pseudonymous_by_default_identifiers_on_request():
     ctx = ClinicalContext.from_dict(CTX)
     a = make_assessment(n_beats=4, source="/home/clinic/Jane_Example/trial.csv")
-    html = render_html(a, context=ctx)
+    html = render_html(a, context=ctx, plots=False)
+    assert 'class="plot' not in html
     assert "P-042" in html and "Jane Example" not in html and "Jane_Example" not in html
-    html2 = render_html(a, context=ctx, include_identifiers=True)
+    html2 = render_html(a, context=ctx, include_identifiers=True, plots=False)
     assert "Jane Example" in html2
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from .._version import __version__
 from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..model import DISCLAIMER, Assessment, Recording
-from . import plots
+from . import plots as _plots
 from .compare import Comparison, compare_assessments
 from .tables import assessment_label, grade_rows, measure_rows, settings_rows
 
@@ -186,12 +186,12 @@ def report_data(
         }
         if plots_enabled:
             pngs = {
-                "plot_signal": plots.plot_signal(a, rec),
-                "plot_frequency": plots.plot_frequency(a),
-                "plot_spectrum": plots.plot_spectrum(a, rec),
+                "plot_signal": _plots.plot_signal(a, rec),
+                "plot_frequency": _plots.plot_frequency(a),
+                "plot_spectrum": _plots.plot_spectrum(a, rec),
             }
             for key, png in pngs.items():
-                item[key] = None if png is None else plots.to_data_uri(png)
+                item[key] = None if png is None else _plots.to_data_uri(png)
         items.append(item)
     comparison = None
     if len(assessments) >= 2:
@@ -228,6 +228,7 @@ def render_html(
     include_identifiers: bool = False,
     labels: Sequence[str] | None = None,
     title: str | None = None,
+    plots: bool = True,
 ) -> str:
     """Render the self-contained HTML report.
 
@@ -245,6 +246,8 @@ def render_html(
     labels : sequence of str, optional
         Names of the assessments (default: source file names).
     title : str, optional
+    plots : bool
+        Draw the figures (set False for a quick text-only report).
 
     Returns
     -------
@@ -266,6 +269,7 @@ def render_html(
         include_identifiers=include_identifiers,
         labels=labels,
         title=title,
+        plots_enabled=plots,
     )
     env = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
