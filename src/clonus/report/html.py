@@ -159,9 +159,12 @@ def report_data(
     )
     items = []
     urgent: list[dict[str, Any]] = []
+    references: dict[str, int] = {}  # citation text -> reference number (listed under "Sources")
     for a, rec, lab in zip(assessments, recs, labs, strict=True):
         interp = interpret(a, context)
         statements = [_statement_view(s) for s in interp.statements]
+        for s in statements:
+            s["ref"] = references.setdefault(s["citation"], len(references) + 1)
         urgent += [
             s
             for s in statements
@@ -217,6 +220,7 @@ def report_data(
         "urgent": urgent,
         "context_rows": context_rows(context, include_identifiers=include_identifiers),
         "comparison": comparison,
+        "references": [(n, text) for text, n in references.items()],
     }
 
 
