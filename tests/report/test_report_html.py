@@ -22,6 +22,7 @@ SECTIONS = (
     "Grades",
     "Decision support",
     "Clinical context",
+    "Sources",
     "Software and settings",
 )
 
@@ -70,6 +71,13 @@ def test_grades_with_rules(html_urgent):
     for scale in ("scats_clonus", "csi_clonus", "tardieu_quality"):
         assert scale in table
     assert "Benz et al. 2005" in table and "duration" in table
+
+
+def test_statement_sources_are_numbered(html_urgent):
+    ref = re.search(r"\[(\d+)\] · hunter\.met", html_urgent)
+    assert ref, "the Hunter statement must point to a numbered source"
+    item = re.search(rf'<li value="{ref.group(1)}">([^<]*)</li>', html_urgent)
+    assert "Dunkley" in item.group(1)
 
 
 def test_urgent_banner_and_triggering_inputs(html_urgent):

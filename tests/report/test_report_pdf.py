@@ -18,6 +18,7 @@ SECTIONS = (
     "Grades",
     "Decision support",
     "Clinical context",
+    "Sources",
     "Software and settings",
 )
 
