@@ -264,3 +264,14 @@ def test_withdrawal_only_does_not_say_no_serotonergic_agent():
         {"medication_changes": [{"name": "Zoloft", "change": "started"}]}
     )
     assert interpret(None, started).to_dict()["inputs"]["serotonergic_agent"]["value"] is True
+
+
+def test_docs_list_every_rule():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "clinical.md"
+    text = doc.read_text(encoding="utf-8")
+    for r in (*CONSULT_RULES, *NEXT_STEP_RULES, *NOTE_RULES, *CONDITIONS):
+        assert f"`{r.id}`" in text, f"{r.id} missing from docs/clinical.md"
+    for sid in ("hunter.met", "hunter.incomplete", "hunter.features_no_agent", "hunter.not_met"):
+        assert sid in text
