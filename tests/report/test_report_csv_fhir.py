@@ -112,3 +112,21 @@ def test_structural_check_catches_errors(mutate, msg):
     obs = to_fhir(make_assessment(n_beats=6))
     mutate(obs)
     assert any(msg in e for e in check_observation_r4(obs))
+
+
+def test_emg_assessment_units():
+    from dataclasses import replace
+
+    a = replace(
+        make_assessment(n_beats=6, with_trace=False), amplitude_unit="uV", signal_kind="emg"
+    )
+    obs = to_fhir(a)
+    amp = _components(obs)["amplitude-median"]["valueQuantity"]
+    assert (
+        amp["unit"] == "uV" and amp["code"] == "uV" and amp["system"] == "http://unitsofmeasure.org"
+    )
+    assert "emg recording" in obs["method"]["text"]
+    rows = list(csv.DictReader(io.StringIO(beats_csv(a))))
+    assert {r["amplitude_unit"] for r in rows} == {"uV"} and {r["signal_kind"] for r in rows} == {
+        "emg"
+    }
