@@ -74,10 +74,14 @@ def test_grades_with_rules(html_urgent):
 
 
 def test_statement_sources_are_numbered(html_urgent):
-    ref = re.search(r"\[(\d+)\] · hunter\.met", html_urgent)
-    assert ref, "the Hunter statement must point to a numbered source"
-    item = re.search(rf'<li value="{ref.group(1)}">([^<]*)</li>', html_urgent)
-    assert "Dunkley" in item.group(1)
+    ref = re.search(r"\[([\d, ]+)\] · hunter\.met", html_urgent)
+    assert ref, "the Hunter statement must point to numbered sources"
+    nums = [int(n) for n in ref.group(1).split(",")]
+    texts = [re.search(rf'<li value="{n}">([^<]*)</li>', html_urgent).group(1) for n in nums]
+    assert any("Dunkley" in t for t in texts) and any("Source document 003" in t for t in texts)
+    # each source is listed once
+    items = re.findall(r'<li value="\d+">([^<]*)</li>', html_urgent)
+    assert len(items) == len(set(items))
 
 
 def test_urgent_banner_and_triggering_inputs(html_urgent):

@@ -207,7 +207,7 @@ CONSULT_RULES: tuple[Rule, ...] = (
         "Persistent clonus (it continued for the whole stretch, or is reported as persistent): "
         "seek professional attention.",
         {"all": [_CLONUS_ANY, {"any": [_f("sustained"), _f("persistent")]}]},
-        CITATIONS["seed003"] + " Sustained: " + CITATIONS["sustained"],
+        CITATIONS["seed003"] + " " + CITATIONS["sustained"],
     ),
     Rule(
         "consult.severe",

@@ -103,6 +103,28 @@ def context_rows(context: Any, *, include_identifiers: bool = False) -> list[tup
     return rows
 
 
+def _split_citation(text: str) -> list[str]:
+    """Split a composite citation into the atomic sources of ``clinical.rules.CITATIONS``.
+
+    Text that is not one of the known sources is kept as its own item, in order.
+    """
+    from ..clinical.rules import CITATIONS
+
+    known = sorted(set(CITATIONS.values()), key=len, reverse=True)
+    parts: list[tuple[int, str]] = []
+    rest = text
+    for c in known:
+        i = rest.find(c)
+        if i >= 0:
+            parts.append((text.find(c), c))
+            rest = rest.replace(c, "\x00")
+    for leftover in rest.split("\x00"):
+        leftover = leftover.strip()
+        if leftover:
+            parts.append((text.find(leftover), leftover))
+    return [c for _, c in sorted(parts)]
+
+
 def _statement_view(s: Any) -> dict[str, Any]:
     d = s.to_dict()
     for t in d["triggered_by"]:
@@ -164,7 +186,10 @@ def report_data(
         interp = interpret(a, context)
         statements = [_statement_view(s) for s in interp.statements]
         for s in statements:
-            s["ref"] = references.setdefault(s["citation"], len(references) + 1)
+            s["refs"] = [
+                references.setdefault(c, len(references) + 1)
+                for c in _split_citation(s["citation"])
+            ]
         urgent += [
             s
             for s in statements
