@@ -37,7 +37,8 @@ class Peaks:
 
 
 def find_dorsiflexion_peaks(angle_deg: np.ndarray, *, fs: float, min_prominence_deg: float,
-                            min_interval_s: float, after_idx: int = 0) -> Peaks:
+                            min_interval_s: float, after_idx: int = 0,
+                            amplitude_signal: np.ndarray | None = None) -> Peaks:
     """Dorsiflexion peaks of an angle signal (dorsiflexion positive).
 
     Parameters
@@ -52,6 +53,9 @@ def find_dorsiflexion_peaks(angle_deg: np.ndarray, *, fs: float, min_prominence_
         Minimum spacing of peaks, in seconds (80 ms in the shared beat definition).
     after_idx : int
         Keep only peaks after this sample (the stretch peak).
+    amplitude_signal : ndarray, optional
+        Signal (deg) on which amplitudes are measured, e.g. the angle before drift high-pass
+        (a high-pass tilts the baseline after a held stretch and shrinks peak-to-peak values).
 
     Returns
     -------
@@ -78,11 +82,12 @@ def find_dorsiflexion_peaks(angle_deg: np.ndarray, *, fs: float, min_prominence_
         d = np.clip(d, -0.5, 0.5)
         t[inner] += d
         v[inner] = b - 0.25 * (a - c) * d
+    y = x if amplitude_signal is None else np.asarray(amplitude_signal, dtype=float)
     amps = np.empty(len(pk))
     prev = after_idx
     for k, p in enumerate(pk):
-        lo = x[prev:p + 1].min() if p > prev else x[p]
-        amps[k] = v[k] - lo
+        lo = y[prev:p + 1].min() if p > prev else y[p]
+        amps[k] = (v[k] - x[p] + y[p]) - lo
         prev = p
     return Peaks(pk, t / fs, v, amps, prom.astype(float))
 

@@ -250,6 +250,7 @@ class _Angle:
     notes: list[str]
     noise_deg: float = 0.0
     kind: str = "gyro"
+    amp_deg: np.ndarray | None = None  # low-passed angle without high-pass, for amplitudes
 
 
 def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION) -> _Angle:
@@ -323,8 +324,11 @@ def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig
     if axis is not None:
         axis = [sign * a for a in axis]
     hp = min(cfg.drift_highpass_hz, 0.25 * band[0])
-    beat = lowpass(highpass(theta, fs=fs, cutoff_hz=hp), fs=fs, cutoff_hz=cfg.beat_lowpass_hz)
-    return _Angle(theta, omega, beat, axis, expl, notes, _noise_in_band(theta, fs, cfg.beat_lowpass_hz), kind)
+    lp = lowpass(theta, fs=fs, cutoff_hz=cfg.beat_lowpass_hz)
+    # integrated sensors drift: high-pass them for peak picking; a goniometer does not
+    beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
+    return _Angle(theta, omega, beat, axis, expl, notes, _noise_in_band(theta, fs, cfg.beat_lowpass_hz), kind,
+                  lp)
 
 
 def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
@@ -640,7 +644,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
                      f"prominence of {prom:.2f} deg instead of {cfg.min_prominence_deg:g} deg; the smallest "
                      "beats may be missed.")
     pk = find_dorsiflexion_peaks(ang.beat_deg, fs=fs, min_prominence_deg=prom,
-                                 min_interval_s=cfg.min_beat_interval_s, after_idx=pk_i)
+                                 min_interval_s=cfg.min_beat_interval_s, after_idx=pk_i,
+                                 amplitude_signal=ang.amp_deg)
     pk = pk.select(pk.times_s > t_pk + 0.5 * cfg.min_beat_interval_s)
     runs_idx = group_runs(pk.times_s, max_interval_s=cfg.max_beat_interval_s,
                           max_interval_change=cfg.max_interval_change)
