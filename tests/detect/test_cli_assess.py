@@ -9,9 +9,26 @@ from motion_synth import clean_angle, make_recording
 
 from clonus.cli.main import main
 
-KEYS = {"n_beats", "beats", "amplitude_unit", "frequency_hz", "clonus_duration_s", "sustained",
-        "stretch_onset_s", "classification", "grades", "pathological", "channel", "fs_hz",
-        "software_version", "schema_version", "reason", "runs", "metrics", "config"}
+KEYS = {
+    "n_beats",
+    "beats",
+    "amplitude_unit",
+    "frequency_hz",
+    "clonus_duration_s",
+    "sustained",
+    "stretch_onset_s",
+    "classification",
+    "grades",
+    "pathological",
+    "channel",
+    "fs_hz",
+    "software_version",
+    "schema_version",
+    "reason",
+    "runs",
+    "metrics",
+    "config",
+}
 
 
 def _write_csv(tmp_path, rng, n_beats=8):

@@ -28,7 +28,9 @@ def test_gaitmap_strides(foot, n_labelled, real_data):
     assert len(lab) == n_labelled
     cyc = count_cycles(gyro, fs=204.8, band_hz=(0.5, 2.0))
     idx = cyc.times_s * 204.8
-    per_stride = np.array([np.sum((idx >= s) & (idx < e)) for s, e in zip(lab.start, lab.end, strict=True)])
+    per_stride = np.array(
+        [np.sum((idx >= s) & (idx < e)) for s, e in zip(lab.start, lab.end, strict=True)]
+    )
     # issue target: the labelled strides found within 1
     assert abs(int(np.sum(per_stride == 1)) - n_labelled) <= 1
     assert abs(int(per_stride.sum()) - n_labelled) <= 1

@@ -27,10 +27,20 @@ def test_analytic_trials_meet_accuracy_targets():
     for _ in range(2):
         for fs in (50, 100, 200, 500, 1000):
             for sensor in ("gyro", "goniometer"):
-                for mode, kind in (("held", "sustained"), ("held", "fatigable"), ("held", "few"),
-                                   ("released", "few")):
-                    rec, tr = trial(rng, fs=fs, sensor=sensor, mode=mode, kind=kind,
-                                    jitter_s=0.002 if fs <= 200 else 0.0005)
+                for mode, kind in (
+                    ("held", "sustained"),
+                    ("held", "fatigable"),
+                    ("held", "few"),
+                    ("released", "few"),
+                ):
+                    rec, tr = trial(
+                        rng,
+                        fs=fs,
+                        sensor=sensor,
+                        mode=mode,
+                        kind=kind,
+                        jitter_s=0.002 if fs <= 200 else 0.0005,
+                    )
                     a = assess_motion(rec)
                     total += 1
                     n_ok += _count_ok(a.n_beats, tr.n_beats)
@@ -119,8 +129,14 @@ def test_simulator_trials():
         fs = (50.0, 100.0, 200.0, 500.0, 1000.0)[i % 5]
         g = float(rng.uniform(0.5, 6.0))
         sensors = ("goniometer",) if i % 3 == 0 else ("imu",)
-        tr = sim.simulate_trial(mode=mode, gain_ratio=g, seed=i, sensors=sensors, fs_imu_hz=fs,
-                                jitter_s=float(rng.choice([0.0, 0.001, 0.003])))
+        tr = sim.simulate_trial(
+            mode=mode,
+            gain_ratio=g,
+            seed=i,
+            sensors=sensors,
+            fs_imu_hz=fs,
+            jitter_s=float(rng.choice([0.0, 0.001, 0.003])),
+        )
         a = assess_motion(tr.recording)
         n = tr.truth.n_beats
         total += 1

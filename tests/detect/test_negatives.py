@@ -11,23 +11,39 @@ from clonus.detect.motion import assess_motion
 
 
 def _gyro(data, fs=200.0):
-    return Recording.from_array(data, fs=fs, names=["gyro_x", "gyro_y", "gyro_z"], kinds="gyro",
-                                units="rad/s")
+    return Recording.from_array(
+        data, fs=fs, names=["gyro_x", "gyro_y", "gyro_z"], kinds="gyro", units="rad/s"
+    )
 
 
 @pytest.mark.parametrize("freq_hz", [4.0, 6.0, 8.0, 10.0, 12.0])
 @pytest.mark.parametrize("sensor", ["gyro", "goniometer"])
 def test_tremor_without_stretch_is_rhythmic_not_clonus(freq_hz, sensor, rng):
-    t, th, _ = clean_angle(duration_s=6.0, freq_hz=5.0, n_beats=0, amp_deg=0.0, stretch_deg=0.0,
-                           tremor_hz=freq_hz, tremor_deg=2.0)
+    t, th, _ = clean_angle(
+        duration_s=6.0,
+        freq_hz=5.0,
+        n_beats=0,
+        amp_deg=0.0,
+        stretch_deg=0.0,
+        tremor_hz=freq_hz,
+        tremor_deg=2.0,
+    )
     a = assess_motion(make_recording(t, th, fs=200.0, sensor=sensor, rng=rng))
     assert a.classification == "rhythmic_not_clonus"
     assert a.n_beats == 0 and not a.pathological
 
 
 def test_tremor_then_stretch_is_not_clonus(rng):
-    t, th, _ = clean_angle(duration_s=7.0, freq_hz=5.0, n_beats=0, amp_deg=0.0, stretch_deg=12.0,
-                           push_s=3.0, tremor_hz=5.0, tremor_deg=2.0)
+    t, th, _ = clean_angle(
+        duration_s=7.0,
+        freq_hz=5.0,
+        n_beats=0,
+        amp_deg=0.0,
+        stretch_deg=12.0,
+        push_s=3.0,
+        tremor_hz=5.0,
+        tremor_deg=2.0,
+    )
     a = assess_motion(make_recording(t, th, fs=200.0, sensor="gyro", rng=rng))
     assert a.classification == "rhythmic_not_clonus"
     assert "before the stretch" in a.reason
@@ -35,8 +51,16 @@ def test_tremor_then_stretch_is_not_clonus(rng):
 
 @pytest.mark.parametrize("freq_hz", [10.0, 12.0])
 def test_examiner_hand_tremor_is_not_clonus(freq_hz, rng):
-    t, th, _ = clean_angle(duration_s=6.0, freq_hz=5.0, n_beats=0, amp_deg=0.0, stretch_deg=12.0,
-                           tremor_hz=freq_hz, tremor_deg=1.5, tremor_start_s=0.5)
+    t, th, _ = clean_angle(
+        duration_s=6.0,
+        freq_hz=5.0,
+        n_beats=0,
+        amp_deg=0.0,
+        stretch_deg=12.0,
+        tremor_hz=freq_hz,
+        tremor_deg=1.5,
+        tremor_start_s=0.5,
+    )
     a = assess_motion(make_recording(t, th, fs=200.0, sensor="gyro", rng=rng))
     assert a.classification in ("rhythmic_not_clonus", "no_clonus")
     assert a.n_beats <= 1 and not a.pathological
@@ -57,13 +81,17 @@ def test_knock_is_not_a_stretch(rng):
 def test_drop_is_indeterminate(rng):
     fs, n = 200.0, 1600
     acc = np.tile(np.array([[0.0], [0.0], [9.81]]), (1, n)) + rng.normal(0, 0.03, (3, n))
-    acc[:, 600:680] = rng.normal(0, 0.05, (3, 80))   # free fall
-    acc[:, 680:684] = 120.0                          # impact
+    acc[:, 600:680] = rng.normal(0, 0.05, (3, 80))  # free fall
+    acc[:, 680:684] = 120.0  # impact
     g = rng.normal(0, 0.005, (3, n))
     g[:, 600:700] += 6 * np.sin(np.linspace(0, 20, 100))
-    rec = Recording.from_array(np.vstack([g, acc]), fs=fs,
-                               names=["gyro_x", "gyro_y", "gyro_z", "acc_x", "acc_y", "acc_z"],
-                               kinds=["gyro"] * 3 + ["acc"] * 3, units=["rad/s"] * 3 + ["m/s^2"] * 3)
+    rec = Recording.from_array(
+        np.vstack([g, acc]),
+        fs=fs,
+        names=["gyro_x", "gyro_y", "gyro_z", "acc_x", "acc_y", "acc_z"],
+        kinds=["gyro"] * 3 + ["acc"] * 3,
+        units=["rad/s"] * 3 + ["m/s^2"] * 3,
+    )
     a = assess_motion(rec)
     assert a.classification == "indeterminate" and "dropped" in a.reason
 
@@ -109,7 +137,9 @@ def test_short_gap_is_interpolated_with_a_warning(rng):
 
 
 @pytest.mark.requires_data
-@pytest.mark.parametrize("name", ["imu_sample.csv", "imu_sample_ms_left.csv", "imu_sample_ms_right.csv"])
+@pytest.mark.parametrize(
+    "name", ["imu_sample.csv", "imu_sample_ms_left.csv", "imu_sample_ms_right.csv"]
+)
 def test_real_gait_is_not_clonus(name, real_data):
     import clonus
 

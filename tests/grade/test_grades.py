@@ -41,8 +41,9 @@ def test_csi_beat_bands(n, expected):
 
 def test_csi_overlap_at_three_beats_is_configurable():
     assert g(n_beats=3, duration_s=0.6)["csi_clonus"].value == 2
-    r = grade_all(n_beats=3, duration_s=0.6, sustained=False,
-                  config=GradingConfig(csi_three_beats_grade=3))["csi_clonus"]
+    r = grade_all(
+        n_beats=3, duration_s=0.6, sustained=False, config=GradingConfig(csi_three_beats_grade=3)
+    )["csi_clonus"]
     assert r.value == 3 and "overlap" in r.rule
 
 
@@ -63,9 +64,16 @@ def test_bedside_default_is_five_and_sustained_always_pathological():
 
 def test_tardieu_fatigable_unfatigable_and_not_maintained():
     assert g(n_beats=50, duration_s=11.0, sustained=True)["tardieu_quality"].value == 4
-    assert g(n_beats=10, duration_s=2.0, continued_until_release=False)["tardieu_quality"].value == 3
-    r = grade_all(n_beats=3, duration_s=0.6, sustained=False, hold_duration_s=0.5,
-                  continued_until_release=True)["tardieu_quality"]
+    assert (
+        g(n_beats=10, duration_s=2.0, continued_until_release=False)["tardieu_quality"].value == 3
+    )
+    r = grade_all(
+        n_beats=3,
+        duration_s=0.6,
+        sustained=False,
+        hold_duration_s=0.5,
+        continued_until_release=True,
+    )["tardieu_quality"]
     assert r.value is None and "released" in r.rule
     assert g(n_beats=0, duration_s=0.0)["tardieu_quality"].value is None
 
@@ -80,8 +88,15 @@ def test_indeterminate_gives_no_grade():
     assert all(v.value is None and "indeterminate" in v.rule for v in out.values())
 
 
-@pytest.mark.parametrize("kw", [{"bedside_threshold_beats": 0}, {"csi_three_beats_grade": 4},
-                                {"scats_bands_s": (10.0, 3.0)}, {"tardieu_hold_s": -1.0}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"bedside_threshold_beats": 0},
+        {"csi_three_beats_grade": 4},
+        {"scats_bands_s": (10.0, 3.0)},
+        {"tardieu_hold_s": -1.0},
+    ],
+)
 def test_invalid_config(kw):
     with pytest.raises(InvalidParameterError):
         GradingConfig(**kw)
