@@ -36,7 +36,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
-
 from design import count_ok, draw_specs, freq_error, summarise  # noqa: E402
 
 SECTION = "## Accuracy (simulated trials)"
