@@ -253,6 +253,17 @@ class Manoeuvre:
     tremor_nm, tremor_hz : float
         Examiner-hand tremor added to the examiner torque while in contact (confounder),
         amplitude in N m and frequency in Hz (8-12 Hz physiological tremor).
+    push_kind : {"torque", "servo"}
+        "torque": a rectangular torque pulse (the spec's reference). "servo": the spec's
+        alternative, a position servo (stiffness ``servo_stiffness_nm_per_rad``, damping
+        ``servo_damping_nms_per_rad``) that moves the foot by ``push_amplitude_rad`` along a
+        minimum-jerk path lasting ``push_duration_s`` (peak velocity 1.875·amplitude/duration;
+        100-300°/s in the spec). The servo keeps the phone's peak acceleration realistic
+        (1-4 g at 10 cm), while strong torque pulses on a light foot give 10 g and more.
+    push_amplitude_rad : float
+        Servo push: dorsiflexion imposed, rad.
+    servo_stiffness_nm_per_rad, servo_damping_nms_per_rad : float
+        Servo push: examiner's position-control impedance (assumed).
     """
 
     mode: str = "held"
@@ -264,11 +275,17 @@ class Manoeuvre:
     hold_drift_nm_per_s: float = 0.0
     tremor_nm: float = 0.0
     tremor_hz: float = 10.0
+    push_kind: str = "torque"
+    push_amplitude_rad: float = 0.26
+    servo_stiffness_nm_per_rad: float = 300.0
+    servo_damping_nms_per_rad: float = 3.0
 
     def __post_init__(self) -> None:
         check_option("mode", self.mode, ("held", "released"))
+        check_option("push_kind", self.push_kind, ("torque", "servo"))
         for name in ("push_start_s", "push_duration_s", "release_s", "push_torque_nm",
-                     "tremor_nm", "tremor_hz"):
+                     "tremor_nm", "tremor_hz", "push_amplitude_rad",
+                     "servo_stiffness_nm_per_rad", "servo_damping_nms_per_rad"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) \
                     or v < 0:
@@ -278,6 +295,11 @@ class Manoeuvre:
             raise InvalidParameterError(
                 f"Manoeuvre.release_s ({self.release_s} s) must come after the end of the push "
                 f"({self.push_start_s + self.push_duration_s} s).")
+
+    @property
+    def push_peak_velocity_rad_s(self) -> float:
+        """Servo push: peak velocity of the imposed minimum-jerk path, rad/s."""
+        return 1.875 * self.push_amplitude_rad / self.push_duration_s
 
     @property
     def push_end_s(self) -> float:
@@ -317,11 +339,14 @@ PARAM_RANGES: dict[str, tuple[float, float]] = {
     if f.metadata.get("range") is not None
 }
 
-#: Ranges of the manoeuvre for randomised trials (§4 push and τ_hold rows).
+#: Ranges of the manoeuvre for randomised trials (§4 push and τ_hold rows; §7 servo ramp
+#: 100-300°/s; servo amplitude 8-25° chosen to match the torque pulse's 2.5-25° peaks).
 MANOEUVRE_RANGES: dict[str, tuple[float, float]] = {
     "push_torque_nm": (8.0, 25.0),
     "push_duration_s": (0.06, 0.15),
     "hold_torque_nm": (3.0, 12.0),
+    "push_amplitude_rad": (math.radians(8.0), math.radians(25.0)),
+    "push_peak_velocity_rad_s": (math.radians(100.0), math.radians(300.0)),
 }
 
 
@@ -369,14 +394,26 @@ def sample_params(rng: np.random.Generator | int | None = None, *,
 
 
 def sample_manoeuvre(rng: np.random.Generator | int | None = None, *,
-                     mode: str = "held") -> Manoeuvre:
+                     mode: str = "held", push_kind: str = "torque") -> Manoeuvre:
     """Draw a manoeuvre within :data:`MANOEUVRE_RANGES` (push start 0.4-0.8 s; release
-    0.3-0.7 s after the push ends)."""
+    0.3-0.7 s after the push ends).
+
+    ``push_kind="torque"`` draws the pulse torque and duration; ``"servo"`` draws the
+    imposed amplitude and peak velocity (the duration follows).
+    """
+    check_option("push_kind", push_kind, ("torque", "servo"))
     g = _rng(rng)
-    dur = float(g.uniform(*MANOEUVRE_RANGES["push_duration_s"]))
     start = float(g.uniform(0.4, 0.8))
+    hold = float(g.uniform(*MANOEUVRE_RANGES["hold_torque_nm"]))
+    if push_kind == "servo":
+        amp = float(g.uniform(*MANOEUVRE_RANGES["push_amplitude_rad"]))
+        vel = float(g.uniform(*MANOEUVRE_RANGES["push_peak_velocity_rad_s"]))
+        dur = 1.875 * amp / vel
+        return Manoeuvre(mode=mode, push_start_s=start, push_kind="servo",
+                         push_amplitude_rad=amp, push_duration_s=dur, hold_torque_nm=hold,
+                         release_s=start + dur + float(g.uniform(0.3, 0.7)))
+    dur = float(g.uniform(*MANOEUVRE_RANGES["push_duration_s"]))
     return Manoeuvre(mode=mode, push_start_s=start,
                      push_torque_nm=float(g.uniform(*MANOEUVRE_RANGES["push_torque_nm"])),
-                     push_duration_s=dur,
-                     hold_torque_nm=float(g.uniform(*MANOEUVRE_RANGES["hold_torque_nm"])),
+                     push_duration_s=dur, hold_torque_nm=hold,
                      release_s=start + dur + float(g.uniform(0.3, 0.7)))
