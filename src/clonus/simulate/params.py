@@ -247,7 +247,10 @@ class Manoeuvre:
     hold_torque_nm : float
         Maintained dorsiflexing bias after the pulse, N m (nominal 6, range 3-12; assumed).
     release_s : float
-        Released mode: time at which contact ends, s (reference 1.0 s).
+        Released mode: time at which the examiner lets go, s (reference 1.0 s).
+    release_ramp_s : float
+        Released mode: the hand's contact (torque and inertia) falls as a half cosine over this
+        time, s (0 = instantaneous, the spec's reference). Assumed.
     hold_drift_nm_per_s : float
         Slow change of the hold torque (examiner tires), N m/s (negative = weakening).
     tremor_nm, tremor_hz : float
@@ -264,6 +267,10 @@ class Manoeuvre:
         Servo push: dorsiflexion imposed, rad.
     servo_stiffness_nm_per_rad, servo_damping_nms_per_rad : float
         Servo push: examiner's position-control impedance (assumed).
+    servo_release_s : float
+        Servo push: time over which the hand hands over from position control to the hold
+        (half-cosine blend; assumed). Without it, releasing a foot whose muscle is contracting
+        against the servo gives unrealistic accelerations (> 8 g).
     """
 
     mode: str = "held"
@@ -272,6 +279,7 @@ class Manoeuvre:
     push_duration_s: float = 0.10
     hold_torque_nm: float = 6.0
     release_s: float = 1.0
+    release_ramp_s: float = 0.0
     hold_drift_nm_per_s: float = 0.0
     tremor_nm: float = 0.0
     tremor_hz: float = 10.0
@@ -279,13 +287,15 @@ class Manoeuvre:
     push_amplitude_rad: float = 0.26
     servo_stiffness_nm_per_rad: float = 300.0
     servo_damping_nms_per_rad: float = 3.0
+    servo_release_s: float = 0.05
 
     def __post_init__(self) -> None:
         check_option("mode", self.mode, ("held", "released"))
         check_option("push_kind", self.push_kind, ("torque", "servo"))
-        for name in ("push_start_s", "push_duration_s", "release_s", "push_torque_nm",
+        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s", "push_torque_nm",
                      "tremor_nm", "tremor_hz", "push_amplitude_rad",
-                     "servo_stiffness_nm_per_rad", "servo_damping_nms_per_rad"):
+                     "servo_stiffness_nm_per_rad", "servo_damping_nms_per_rad",
+                     "servo_release_s"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) \
                     or v < 0:
@@ -411,9 +421,11 @@ def sample_manoeuvre(rng: np.random.Generator | int | None = None, *,
         dur = 1.875 * amp / vel
         return Manoeuvre(mode=mode, push_start_s=start, push_kind="servo",
                          push_amplitude_rad=amp, push_duration_s=dur, hold_torque_nm=hold,
-                         release_s=start + dur + float(g.uniform(0.3, 0.7)))
+                         release_s=start + dur + float(g.uniform(0.3, 0.7)),
+                         release_ramp_s=float(g.uniform(0.02, 0.06)))
     dur = float(g.uniform(*MANOEUVRE_RANGES["push_duration_s"]))
     return Manoeuvre(mode=mode, push_start_s=start,
                      push_torque_nm=float(g.uniform(*MANOEUVRE_RANGES["push_torque_nm"])),
                      push_duration_s=dur, hold_torque_nm=hold,
-                     release_s=start + dur + float(g.uniform(0.3, 0.7)))
+                     release_s=start + dur + float(g.uniform(0.3, 0.7)),
+                     release_ramp_s=float(g.uniform(0.02, 0.06)))

@@ -39,7 +39,8 @@ def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: 
                servo, theta0, out):
     """Integrate the loop. ``out`` rows: θ, ω, θ'', a, r, u, u_m, τ_m, τ_ext, c.
 
-    ``servo`` rows: on flag, reference angle (rad), reference velocity (rad/s).
+    ``servo`` rows: weight (1 during a servo push, falling to 0 during the hand-over),
+    reference angle (rad), reference velocity (rad/s).
 
     Written in the numba-compatible subset of Python; ``p`` is the packed parameter vector.
     """
@@ -118,14 +119,19 @@ def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: 
         if not lin and theta > the:
             tp -= Ke * (math.exp(ke * (theta - the)) - 1.0)
         c = contact[i]
-        if c > 0.5:
-            J = Jf + Jh
-            if servo[0, i] > 0.5:
-                te = tau_b[i] + Ks * (servo[1, i] - theta) + Bs * (servo[2, i] - omega)
-            else:
-                te = tau_b[i] - Bh * omega
-                if i >= i_push_end:
-                    te += Kh * (theta_h - theta)
+        if c > 0.0:
+            J = Jf + c * Jh
+            te = tau_b[i] - Bh * omega
+            if i >= i_push_end:
+                te += Kh * (theta_h - theta)
+            w = servo[0, i]
+            if w > 0.0:
+                ts = Ks * (servo[1, i] - theta) + Bs * (servo[2, i] - omega)
+                if w >= 1.0:  # push phase: tau_b holds only tremor
+                    te = tau_b[i] + ts
+                else:         # hand hands over from position control to the hold
+                    te = w * ts + (1.0 - w) * te
+            te *= c
         else:
             J = Jf
             te = 0.0
@@ -226,9 +232,10 @@ def _pack(params: ReflexParams, central: CentralParams | None) -> np.ndarray:
 
 
 def servo_path(manoeuvre: Manoeuvre, t_s: np.ndarray, theta0: float) -> np.ndarray:
-    """Servo push: rows on-flag, reference angle (rad) and velocity (rad/s).
+    """Servo push: rows weight, reference angle (rad) and velocity (rad/s).
 
-    Minimum-jerk path θ0 + A·(10τ³ - 15τ⁴ + 6τ⁵), τ = (t - start)/duration.
+    Minimum-jerk path θ0 + A·(10τ³ - 15τ⁴ + 6τ⁵), τ = (t - start)/duration; then the servo's
+    weight falls as a half cosine over ``servo_release_s`` while the hold takes over.
     """
     m = manoeuvre
     out = np.zeros((3, t_s.size))
@@ -240,6 +247,11 @@ def servo_path(manoeuvre: Manoeuvre, t_s: np.ndarray, theta0: float) -> np.ndarr
     out[1, on] = theta0 + m.push_amplitude_rad * (10 * tau**3 - 15 * tau**4 + 6 * tau**5)
     out[2, on] = m.push_amplitude_rad / m.push_duration_s * (30 * tau**2 - 60 * tau**3
                                                               + 30 * tau**4)
+    if m.servo_release_s > 0:
+        blend = (t_s >= m.push_end_s) & (t_s < m.push_end_s + m.servo_release_s)
+        x = (t_s[blend] - m.push_end_s) / m.servo_release_s
+        out[0, blend] = 0.5 * (1.0 + np.cos(np.pi * x))
+        out[1, blend] = theta0 + m.push_amplitude_rad
     return out
 
 
@@ -260,7 +272,10 @@ def examiner_torque(manoeuvre: Manoeuvre, t_s: np.ndarray) -> tuple[np.ndarray, 
         tau += m.tremor_nm * np.sin(2 * np.pi * m.tremor_hz * t_s) * (t_s >= m.push_start_s)
     contact = np.ones_like(t_s)
     if m.mode == "released":
-        contact[t_s >= m.release_s] = 0.0
+        contact[t_s >= m.release_s + m.release_ramp_s] = 0.0
+        if m.release_ramp_s > 0:
+            r = (t_s >= m.release_s) & (t_s < m.release_s + m.release_ramp_s)
+            contact[r] = 0.5 * (1.0 + np.cos(np.pi * (t_s[r] - m.release_s) / m.release_ramp_s))
     return tau, contact
 
 
