@@ -154,6 +154,9 @@ def _strata(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         "truth > 20 beats": lambda r: r["n_true"] > 20,
         "truth 1-20 beats": lambda r: 1 <= r["n_true"] <= 20,
         "truth 0 beats": lambda r: r["n_true"] == 0,
+        "truth sustained": lambda r: r["sustained_true"],
+        "truth fatigable (run, not sustained)": lambda r: r["clonus_true"]
+        and not r["sustained_true"],
         "truth beats < 1 deg (near threshold)": lambda r: r["n_true"] >= 3
         and r["amplitude_true_deg"] is None,
     }
@@ -243,6 +246,8 @@ def _markdown(meta: dict[str, Any], overall: dict[str, Any], strata: dict[str, A
         f"| Beat count exact | - | {_pct(overall.get('count_exact'))} |",
         f"| Frequency error <= {t['freq_tol_hz']} Hz (trials with a true frequency, "
         f"n = {overall.get('n_freq')}) | - | {_pct(overall.get('freq_ok'))} |",
+        f"| Frequency error <= {t['freq_tol_hz']} Hz, trials with >= 5 true beats "
+        f"(n = {overall.get('n_freq_5beats')}) | - | {_pct(overall.get('freq_ok_5beats'))} |",
         f"| Frequency error median / 95th percentile (Hz) | <= 0.15 | "
         f"{_hz(overall.get('freq_median_err_hz'))} / {_hz(overall.get('freq_p95_err_hz'))} |",
         f"| True frequency but none detected | - | {overall.get('freq_missing')} |",
