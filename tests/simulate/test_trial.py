@@ -284,3 +284,17 @@ def test_release_ramp_softens_the_release(rng):
     assert soft.contact[(soft.t_s > 1.02) & (soft.t_s < 1.03)].max() < 1.0
     m = sample_manoeuvre(rng, mode="held", push_kind="servo")
     assert 100 <= np.degrees(m.push_peak_velocity_rad_s) <= 300
+
+
+def test_passive_oscillation_without_reflex_bursts_is_not_a_beat():
+    # Examiner tremor (10 Hz, a confounder of spec §7) moves the foot with peaks > 0.5°, but
+    # with G = 0 there is no reflex burst, so truth rule 3 counts no beat.
+    from scipy.signal import find_peaks
+
+    m = Manoeuvre(tremor_nm=2.0, tremor_hz=10.0)
+    tr = simulate_trial(gain=0.0, manoeuvre=m, noise=False, seed=0, duration_s=4.0)
+    th = np.degrees(tr.sim.theta_rad)
+    pk, _ = find_peaks(th, prominence=0.5, distance=int(0.08 / tr.sim.dt_s))
+    assert pk.size > 20                     # the angle does oscillate
+    assert tr.truth.n_beats == 0 and tr.truth.emg_burst_onsets_s == ()
+    assert tr.truth.tardieu_grade == 0
