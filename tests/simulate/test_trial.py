@@ -298,3 +298,21 @@ def test_passive_oscillation_without_reflex_bursts_is_not_a_beat():
     assert pk.size > 20                     # the angle does oscillate
     assert tr.truth.n_beats == 0 and tr.truth.emg_burst_onsets_s == ()
     assert tr.truth.tardieu_grade == 0
+
+
+def test_emg_clock_offset_and_dropouts():
+    from clonus.simulate.sensors import EmgModel
+
+    kw = dict(mode="held", gain=0.03, seed=3, duration_s=4.0, sensors=("emg",), noise=False)
+    ref = simulate_trial(**kw).recording.get("emg")
+    off = simulate_trial(emg_clock_offset_s=0.1, **kw).recording.get("emg")
+    env = lambda x: np.convolve(np.abs(x), np.ones(100) / 100, mode="same")  # noqa: E731
+    lags = np.arange(-400, 401)
+    xc = [np.dot(env(ref)[1000:6000], env(off)[1000 - k:6000 - k]) for k in lags]
+    # EMG sample k shows the muscle at k/fs + 0.1 s: off[j] = ref[j + 200] at 2 kHz.
+    assert abs(lags[int(np.argmax(xc))] - 200) <= 4
+    drop = simulate_trial(mode="held", gain=0.03, seed=3, duration_s=4.0, sensors=("emg",),
+                          emg_model=EmgModel(dropout_rate_per_s=2.0)).recording.get("emg")
+    clean = simulate_trial(mode="held", gain=0.03, seed=3, duration_s=4.0,
+                           sensors=("emg",)).recording.get("emg")
+    assert np.max(np.abs(drop)) > 3 * np.max(np.abs(clean))  # 1 mV electrode-lift steps
