@@ -315,4 +315,7 @@ def test_emg_clock_offset_and_dropouts():
                           emg_model=EmgModel(dropout_rate_per_s=2.0)).recording.get("emg")
     clean = simulate_trial(mode="held", gain=0.03, seed=3, duration_s=4.0,
                            sensors=("emg",)).recording.get("emg")
-    assert np.max(np.abs(drop)) > 3 * np.max(np.abs(clean))  # 1 mV electrode-lift steps
+    # Same seed, same EMG except around the electrode lifts (1 mV steps, lost signal).
+    diff = np.abs(drop - clean)
+    assert diff.max() > 0.5e-3
+    assert 0.01 < np.mean(diff > 1e-6) < 0.9
