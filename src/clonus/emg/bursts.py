@@ -95,8 +95,9 @@ class BurstConfig:
         rise to the on-threshold and to 1/``split_ratio`` x the valley (separates clonic bursts
         whose envelope tails overlap; 0.35 assumed).
     valley_ratio : float
-        ... and only where the valley is also below this multiple of the noise floor (6, assumed:
-        the fluctuations of a tonic spasm's envelope do not reach down to the noise, the silent
+        ... and only where the valley is also below this multiple of the noise floor or below
+        ``split_ratio / 3`` of the peak (6 and 1/3, assumed: the fluctuations of a tonic
+        spasm's envelope reach down neither to the noise nor to 12 % of the peak; the silent
         gaps between clonic bursts do).
     edge_ratio : float
         Onset/offset are where the envelope crosses ``max(off_ratio x floor, edge_ratio x burst
@@ -282,7 +283,8 @@ def _split_runs_fast(env, on_thr, off_thr, starts, ends, split, edge, valley, ou
     """Split runs at deep valleys and refine each piece's edges (numba-compiled when available).
 
     Within a run, a valley splits two pieces when the envelope fell below ``split`` x the
-    preceding peak and below ``valley`` x the off-threshold, and then rose again above the
+    preceding peak and either below ``valley`` x the off-threshold or below a third of that
+    fraction of the peak, and then rose again above the
     on-threshold and above valley / ``split``. Each piece's onset/offset are the first/last samples at or above
     ``max(off_thr, edge x piece peak)``. Returns the number of pieces written to ``out``.
     """
@@ -313,7 +315,8 @@ def _split_runs_fast(env, on_thr, off_thr, starts, ends, split, edge, valley, ou
                     if v < vmin:
                         vmin = v
                         vidx = i
-                    elif v > on_thr[i] and v * split > vmin and vmin < valley * off_thr[vidx]:
+                    elif v > on_thr[i] and v * split > vmin and (
+                            vmin < valley * off_thr[vidx] or vmin < split * h / 3.0):
                         cut = vidx
             if cut >= 0:
                 a = ps

@@ -138,7 +138,8 @@ class _Builder:
     def add_burst(self, onset_s: float, dur_s: float, amp_v: float) -> tuple[float, float]:
         i0, n = self._idx(onset_s), max(2, self._idx(dur_s))
         i1 = min(self.n, i0 + n)
-        self.env[i0:i1] += amp_v * _hann_burst(n)[: i1 - i0]
+        if i1 > i0:
+            self.env[i0:i1] += amp_v * _hann_burst(n)[: i1 - i0]
         # Truth: the span where the sin^2 envelope exceeds 5 % of its peak (|sin| > 0.224).
         edge = math.asin(math.sqrt(0.05)) / math.pi * dur_s
         return onset_s + edge, onset_s + dur_s - edge
@@ -384,6 +385,8 @@ def simulate_clonus_emg(*, fs: float, n_beats: int, frequency_hz: float, duratio
     if n_beats:
         ev = b.clonus(start_s, int(n_beats), frequency_hz, amplitude_v, duty)
         keep = [i for i, o in enumerate(ev.burst_offsets_s) if o < duration_s - 0.02]
+        if not keep:
+            raise InvalidParameterError(f"start_s={start_s} leaves no burst inside duration_s={duration_s}.")
         if len(keep) < ev.n_bursts:
             on = tuple(ev.burst_onsets_s[i] for i in keep)
             off = tuple(ev.burst_offsets_s[i] for i in keep)
