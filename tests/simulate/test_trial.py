@@ -156,6 +156,7 @@ def test_sample_params_within_ranges(rng):
         for name, (lo, hi) in PARAM_RANGES.items():
             assert lo <= getattr(p, name) <= hi, name
         assert 0.034 <= p.loop_delay_s <= 0.051
+        assert p.threshold_hz >= p.ia_rest_rate_hz + 5.0  # pool silent at rest
         m = sample_manoeuvre(rng, mode="released")
         assert 8 <= m.push_torque_nm <= 25 and m.release_s > m.push_end_s
 

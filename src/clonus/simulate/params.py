@@ -370,6 +370,7 @@ def _rng(rng: Any) -> np.random.Generator:
 
 def sample_params(rng: np.random.Generator | int | None = None, *,
                   delay_range_s: tuple[float, float] = (0.035, 0.050),
+                  min_threshold_margin_hz: float = 5.0,
                   base: ReflexParams | None = None) -> ReflexParams:
     """Draw parameters uniformly within the spec's ranges (reflex-model.md §4).
 
@@ -384,6 +385,10 @@ def sample_params(rng: np.random.Generator | int | None = None, *,
         Random generator or seed.
     delay_range_s : (float, float)
         Range of the total loop delay, in seconds.
+    min_threshold_margin_hz : float
+        The threshold r_th is drawn in [max(15, r0 + margin), 50] imp/s so that the
+        motoneuron pool is silent at the resting length (departure from independent §4
+        ranges: with r_th < r0 the pool fires at rest and clonus never stops on release).
     base : ReflexParams, optional
         Fields not drawn are taken from here (default: nominal).
     """
@@ -400,6 +405,11 @@ def sample_params(rng: np.random.Generator | int | None = None, *,
     eff = float(np.clip(total - aff, 0.015, 0.025))
     vals["afferent_delay_s"] = aff
     vals["efferent_delay_s"] = eff
+    # The pool must be silent at rest (threshold above the resting Ia rate), otherwise the
+    # model fires tonically and beats on after the examiner lets go, which is not the
+    # clinical test the spec describes (§7: released -> clonus stops after a few beats).
+    lo_th = max(PARAM_RANGES["threshold_hz"][0], vals["ia_rest_rate_hz"] + min_threshold_margin_hz)
+    vals["threshold_hz"] = float(g.uniform(lo_th, PARAM_RANGES["threshold_hz"][1]))
     return dataclasses.replace(base, **vals)
 
 
