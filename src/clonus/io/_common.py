@@ -118,7 +118,7 @@ class Container:
         return list(self._names)
 
     def find(self, name: str) -> str | None:
-        """Return the member whose base name equals ``name`` (case-insensitive), preferring the root."""
+        """The member whose base name is ``name`` (any case), preferring the shallowest."""
         low = name.lower()
         hits = [n for n in self._names if n.lower() == low]
         if not hits:
@@ -196,7 +196,8 @@ def check_options(path: Path, fmt: str, options: Mapping[str, Any],
             f"units must be a dict {{channel: unit}} or one unit string, got {units!r}."
         )
     out["units"] = units
-    out["nan_policy"] = check_option("nan_policy", out.get("nan_policy", "raise"), ("raise", "omit"))
+    out["nan_policy"] = check_option("nan_policy", out.get("nan_policy", "raise"),
+                                     ("raise", "omit"))
     return out
 
 
@@ -438,7 +439,7 @@ def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str
         md["resampled"] = False
         return data, fs_u, md
     target = orig_fs if fs is None else float(fs)
-    n = int(math.floor((t[-1] - t[0]) * target + 1e-9)) + 1
+    n = _grid_length(float(t[-1] - t[0]), target, t.size, path)
     grid = t[0] + np.arange(n) / target
     out = np.vstack([np.interp(grid, t, row) for row in data])
     gaps = d > 5 * med
@@ -449,6 +450,23 @@ def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str
     logger.info("%s: irregular timestamps (median %.4g s, jitter %.3g s) resampled to %.6g Hz",
                 path, med, jitter, target)
     return out, target, md
+
+
+def _grid_length(span_s: float, fs: float, n_orig: int, path: Path | str) -> int:
+    """Samples on a uniform grid over ``span_s``; refuse grids far longer than the data.
+
+    A grid more than 4 times (+100 000 samples) longer than the samples it comes from means
+    that the timestamps have a huge gap or a wrong unit; interpolating over it would invent data.
+    """
+    n_f = span_s * fs
+    if not math.isfinite(n_f) or n_f > 4 * n_orig + 100_000:
+        where = f"{path}: " if path else ""
+        raise FileFormatError(
+            f"{where}the timestamps span {span_s:.6g} s, which at the {fs:.6g} Hz estimated from "
+            f"the typical interval would need {n_f:.3g} samples for {n_orig} recorded ones: there "
+            "is a very long gap or the time unit is wrong. Split the recording at the gap or fix "
+            "the time column.")
+    return int(math.floor(n_f + 1e-6)) + 1
 
 
 def estimate_fs(d: np.ndarray) -> float:
@@ -470,7 +488,7 @@ def common_grid(series: Sequence[tuple[np.ndarray, np.ndarray]], fs: float
     t1 = min(float(t[-1]) for t, _ in series)
     if t1 <= t0:
         raise FileFormatError("The sensors' recordings do not overlap in time.")
-    n = int(math.floor((t1 - t0) * fs + 1e-6)) + 1
+    n = _grid_length(t1 - t0, fs, min(t.size for t, _ in series), "")
     grid = t0 + np.arange(n) / fs
     rows = []
     for t, data in series:
@@ -518,7 +536,7 @@ _UNIT_RE = re.compile(r"^\s*(?P<name>.*?)\s*[\(\[](?P<unit>[^\)\]]*)[\)\]]\s*$")
 
 
 def split_name_unit(header: str) -> tuple[str, str | None]:
-    """``"gyro_x (rad/s)"`` -> ``("gyro_x", "rad/s")``; ``"gyro_x [rad/s]"`` likewise; no unit -> None."""
+    """``"gyro_x (rad/s)"`` -> ``("gyro_x", "rad/s")``; brackets likewise; no unit -> None."""
     h = header.strip().strip('"').strip()
     m = _UNIT_RE.match(h)
     if m and m.group("name"):

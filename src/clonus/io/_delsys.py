@@ -114,9 +114,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             n = int(filled.sum())
             if n and not filled[:n].all():
                 first_gap = int(np.flatnonzero(~filled[:n])[0])
-                raise FileFormatError(f"{path}: channel {names[i]!r} has an empty time cell at data "
-                                      f"row {first_gap + 1} before its last sample; the rows are "
-                                      "damaged.")
+                raise FileFormatError(
+                    f"{path}: channel {names[i]!r} has an empty time cell at data row "
+                    f"{first_gap + 1} before its last sample; the rows are damaged.")
             n_avail.append(n)
             cols.append((t[:n], v[:n]))
         m = min(n_avail)

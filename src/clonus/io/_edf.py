@@ -116,7 +116,9 @@ def check_header(p: Path) -> dict[str, Any]:
         if len(sh) < 256 * ns:
             raise FileFormatError(f"{p}: the signal headers are cut off ({len(sh)} of "
                                   f"{256 * ns} bytes). The file is truncated.")
-    off = 216 * ns  # label 16, transducer 80, dimension 8, pmin 8, pmax 8, dmin 8, dmax 8, prefilter 80
+    # per-signal fields: label 16, transducer 80, dimension 8, pmin/pmax/dmin/dmax 8 each,
+    # prefilter 80 -> samples per record start at 216 * ns
+    off = 216 * ns
     labels = [_field(sh, 16 * i, 16 * i + 16) for i in range(ns)]
     nsamp = []
     for i in range(ns):
@@ -207,7 +209,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         md_base["anonymized"] = True
     else:
         ident = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v))
-                 for k, v in header.items() if k in IDENTITY_FIELDS and v not in ("", None)}
+                 for k, v in header.items()
+                 if k in IDENTITY_FIELDS and v not in ("", None, "X")}  # EDF+ "X" = unknown
         if ident:
             md_base["edf_identity"] = ident
     groups: dict[float, list[int]] = {}
@@ -358,7 +361,8 @@ def write_edf(path: str | os.PathLike[str], recording: Recording, *, bdf: bool =
             import warnings
 
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # pyedflib warns on any forced duration
+                # pyedflib warns on any forced record duration
+                warnings.simplefilter("ignore", UserWarning)
                 w.setDatarecordDuration(dur)
         w.setSignalHeaders(headers)
         st = recording.start_time

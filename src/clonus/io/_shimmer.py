@@ -50,7 +50,8 @@ def sniff(p: Path) -> bool:
     if not p.is_file():
         return False
     lines = head_text(p, 2048).splitlines()
-    body = [ln for ln in lines if ln.strip() and not ln.strip().strip('"').lower().startswith("sep=")]
+    body = [ln for ln in lines
+            if ln.strip() and not ln.strip().strip('"').lower().startswith("sep=")]
     return bool(body) and body[0].strip().strip('"').startswith("Shimmer_")
 
 
