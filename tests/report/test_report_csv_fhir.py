@@ -130,3 +130,19 @@ def test_emg_assessment_units():
     assert {r["amplitude_unit"] for r in rows} == {"uV"} and {r["signal_kind"] for r in rows} == {
         "emg"
     }
+
+
+def test_fhir_from_saved_json_without_rate_or_frequency():
+    # Assessment.from_dict of an older/partial JSON: fs_hz missing (NaN), frequency NaN.
+    from dataclasses import replace
+
+    a = replace(
+        make_assessment(n_beats=2, with_trace=False), fs_hz=float("nan"), frequency_hz=float("nan")
+    )
+    obs = to_fhir(a)
+    assert check_observation_r4(obs) == []
+    json.dumps(obs, allow_nan=False)  # no NaN leaks into the JSON
+    assert (
+        _components(obs)["frequency"]["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
+    )
+    assert "sampling rate unknown" in obs["method"]["text"]

@@ -13,7 +13,7 @@ from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..model import DISCLAIMER, Assessment, Recording
 from . import plots as _plots
 from .compare import Comparison, compare_assessments
-from .tables import assessment_label, grade_rows, measure_rows, settings_rows
+from .tables import _fmt, assessment_label, grade_rows, measure_rows, settings_rows
 
 __all__ = ["render_html", "report_data", "context_rows"]
 
@@ -199,7 +199,7 @@ def report_data(
             "label": lab,
             "classification": a.classification.replace("_", " "),
             "n_beats": a.n_beats,
-            "frequency": "—" if not a.frequency_hz else f"{a.frequency_hz:.2f} Hz",
+            "frequency": _fmt(a.frequency_hz, "Hz") if a.frequency_hz else "—",
             "duration": f"{a.clonus_duration_s:.2f} s",
             "sustained": "yes" if a.sustained else "no",
             "highest_level": interp.highest_level,
