@@ -35,6 +35,11 @@ SCHEMA_VERSION = "1.0"
 CLASSIFICATIONS = ("clonus", "no_clonus", "rhythmic_not_clonus", "indeterminate")
 
 
+def _basename(source: str) -> str:
+    """The last path component of a source (a file name, never the folders above it)."""
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] if source else ""
+
+
 def _f(x: Any) -> float | None:
     """Float or None for non-finite values (JSON has no NaN)."""
     if x is None:
@@ -211,7 +216,8 @@ class Assessment:
         d: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "software_version": self.software_version,
-            "source": self.source,
+            # File name only: folder names can carry a person's name (privacy).
+            "source": _basename(self.source),
             "channel": self.channel,
             "fs_hz": _f(self.fs_hz),
             "signal_kind": self.signal_kind,
