@@ -82,6 +82,11 @@ class MotionConfig:
     max_interval_change : float
         A run also ends when an interval differs from the run's median interval by more than this
         fraction (clonus periods change gradually, Wallace 2012; noise peaks do not keep a rhythm).
+    adaptive_lowpass_factor : float
+        The peak-picking low-pass is lowered to this multiple of the dominant post-stretch
+        frequency (between 7 Hz and ``beat_lowpass_hz``) when that frequency is clear: a 4th-order
+        zero-phase Butterworth at 1.6 x f0 keeps >= 97 % of the clonus fundamental and
+        suppresses examiner tremor (8-12 Hz) and noise above it. 0 disables it.
     noise_factor : float
         The prominence threshold is raised to this many standard deviations of the sensor
         noise in the peak-picking signal when that is above ``min_prominence_deg`` (noisy
@@ -154,6 +159,7 @@ class MotionConfig:
     max_first_beat_delay_s: float = 0.6
     max_interval_change: float = 0.6
     noise_factor: float = 3.5
+    adaptive_lowpass_factor: float = 1.6
     min_later_run_beats: int = 4
     stretch_min_velocity_deg_s: float = 40.0
     stretch_min_excursion_deg: float = 2.0
@@ -360,10 +366,7 @@ def motion_angle(
     omega = sign * omega
     if axis is not None:
         axis = [sign * a for a in axis]
-    hp = min(cfg.drift_highpass_hz, 0.25 * band[0])
-    lp = lowpass(theta, fs=fs, cutoff_hz=cfg.beat_lowpass_hz)
-    # integrated sensors drift: high-pass them for peak picking; a goniometer does not
-    beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
+    beat, lp = _beat_signals(theta, fs, kind, cfg.beat_lowpass_hz, cfg)
     return _Angle(
         theta,
         omega,
@@ -375,6 +378,34 @@ def motion_angle(
         kind,
         lp,
     )
+
+
+def _beat_signals(theta: np.ndarray, fs: float, kind: str, lp_hz: float,
+                  cfg: MotionConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
+    hp = min(cfg.drift_highpass_hz, 0.25 * cfg.band_hz[0])
+    lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
+    # integrated sensors drift: high-pass them for peak picking; a goniometer does not
+    beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
+    return beat, lp
+
+
+def _set_beat_signal(ang: _Angle, fs: float, lp_hz: float, cfg: MotionConfig) -> None:
+    ang.beat_deg, ang.amp_deg = _beat_signals(ang.theta_deg, fs, ang.kind, lp_hz, cfg)
+    ang.noise_deg = _noise_in_band(ang.theta_deg, fs, lp_hz)
+
+
+def _dominant_frequency(ang: _Angle, fs: float, pk_i: int, cfg: MotionConfig) -> float | None:
+    """Spectral peak (Hz) in the clonus range of the 3 s after the stretch peak, if clear."""
+    seg = ang.theta_deg[pk_i : pk_i + int(3.0 * fs)]
+    if len(seg) < int(0.75 * fs):
+        return None
+    seg = highpass(seg, fs=fs, cutoff_hz=1.0)
+    f, p = power_spectrum(seg, fs=fs, window_s=min(1.5, len(seg) / fs))
+    f0, conc = peak_frequency(f, p, band_hz=cfg.clonus_frequency_hz)
+    if f0 is None or conc < 0.3:
+        return None
+    return float(f0)
 
 
 def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
@@ -557,6 +588,34 @@ def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: st
                         f"{long[0][0] / fs:.2f} s): device dropped."
                     )
     return out
+
+
+def _fast_rhythm(ang: _Angle, fs: float, pk_i: int, hold_s: float, on_i: int,
+                 cfg: MotionConfig) -> dict | None:
+    """Power above the clonus range vs inside it, while the stretch is held (up to 3 s).
+
+    Examiner hand tremor (8-12 Hz, reflex-model section 7) shakes the foot during the hold; a
+    12 Hz tremor is half-suppressed by the peak-picking low-pass and can leave a few stray peaks,
+    so it is judged on the spectrum of the drift-free, unfiltered angle.
+    """
+    lo, hi = cfg.clonus_frequency_hz
+    top = min(14.0, 0.45 * fs)
+    if top <= hi + 1.0:
+        return None
+    i1 = min(len(ang.theta_deg), on_i + int(min(hold_s, 3.0 + (pk_i - on_i) / fs) * fs))
+    seg = ang.theta_deg[pk_i:i1]
+    if len(seg) < int(0.75 * fs):
+        return None
+    seg = highpass(seg, fs=fs, cutoff_hz=1.0)
+    f, p = power_spectrum(seg, fs=fs, window_s=min(1.0, len(seg) / fs))
+    df = float(f[1] - f[0])
+    slow = float(np.sum(p[(f >= lo) & (f <= hi)]) * df)
+    fastp = float(np.sum(p[(f > hi) & (f <= top)]) * df)
+    if fastp <= 0:
+        return None
+    m = (f > hi) & (f <= top)
+    return {"peak_hz": float(f[m][np.argmax(p[m])]), "power_ratio": fastp / max(slow, 1e-12),
+            "fast_rms_deg": float(np.sqrt(fastp))}
 
 
 # --------------------------------------------------------------------------- assembly
@@ -827,6 +886,17 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             spectrum=spec_all,
         )
 
+    # adaptive peak-picking low-pass: 1.6 x the dominant post-stretch frequency (keeps >= 97 %
+    # of the clonus fundamental, suppresses examiner tremor and sensor noise above it)
+    if cfg.adaptive_lowpass_factor > 0:
+        f0 = _dominant_frequency(ang, fs, pk_i, cfg)
+        if f0 is not None:
+            lp_hz = float(np.clip(cfg.adaptive_lowpass_factor * f0, 7.0, cfg.beat_lowpass_hz))
+            if lp_hz < cfg.beat_lowpass_hz:
+                _set_beat_signal(ang, fs, lp_hz, cfg)
+            metrics["beat_lowpass_hz"] = lp_hz
+            metrics["dominant_frequency_hz"] = f0
+
     # beats after the stretch peak
     prom = max(cfg.min_prominence_deg, cfg.noise_factor * ang.noise_deg)
     metrics["prominence_threshold_deg"] = prom
@@ -926,7 +996,15 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         np.median(ba)
     )
     in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
-    if len(bt) >= 2 and in_range and ratio_ok:
+    fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
+    metrics["post_stretch_fast_rhythm"] = fast
+    if fast is not None and fast["power_ratio"] > 2.0:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above the "
+            f"clonus range {lo:g}-{hi:g} Hz (examiner hand tremor?)"
+        )
+    elif len(bt) >= 2 and in_range and ratio_ok:
         cls = "clonus"
         sustained = bool(
             hold_s >= cfg.sustained_hold_s and pp_end > cfg.sustained_min_pp_deg and continued
@@ -940,8 +1018,9 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
                 else "still beating when the stretch was released"
             )
         )
+        at_f = f" at {freq:.1f} Hz" if freq is not None else ""
         reason = (
-            f"{len(bt)} beats at {f_check:.1f} Hz after the stretch at {t_on:.2f} s, lasting "
+            f"{len(bt)} beats{at_f} after the stretch at {t_on:.2f} s, lasting "
             f"{duration:.1f} s; {fat}"
         )
     elif len(bt) >= 3 and not in_range:
