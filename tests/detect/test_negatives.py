@@ -147,3 +147,15 @@ def test_real_gait_is_not_clonus(name, real_data):
     a = clonus.assess(rec)
     assert a.classification in ("rhythmic_not_clonus", "no_clonus")
     assert not a.pathological
+
+
+def test_simulated_examiner_tremor_is_not_clonus():
+    sim = pytest.importorskip("clonus.simulate")
+    from clonus.simulate.params import Manoeuvre
+
+    # below the clonus gain, 10 Hz hand tremor (reflex-model section 7) shakes the held foot
+    tr = sim.simulate_trial(mode="held", gain_ratio=1.0, seed=4,
+                            manoeuvre=Manoeuvre(mode="held", tremor_nm=1.0, tremor_hz=10.0))
+    a = assess_motion(tr.recording)
+    assert a.classification == "rhythmic_not_clonus"
+    assert "10.0 Hz" in a.reason and not a.pathological
