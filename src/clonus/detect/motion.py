@@ -1023,7 +1023,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"{len(bt)} beats{at_f} after the stretch at {t_on:.2f} s, lasting "
             f"{duration:.1f} s; {fat}"
         )
-    elif len(bt) >= 3 and not in_range:
+    elif len(bt) >= 3 and f_check is not None and not in_range:
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
             f"oscillation after the stretch at {f_check:.1f} Hz is outside the clonus range "
