@@ -43,7 +43,7 @@ from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
 from .quality import check_quality
 
-__all__ = ["MotionConfig", "DEFAULT_MOTION", "assess_motion", "motion_angle"]
+__all__ = ["MotionConfig", "DEFAULT_MOTION", "MotionAngle", "assess_motion", "motion_angle"]
 
 logger = logging.getLogger("clonus")
 
@@ -280,7 +280,32 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
 
 # --------------------------------------------------------------------------- angle
 @dataclass
-class _Angle:
+class MotionAngle:
+    """Derived single-axis motion of the ankle (output of :func:`motion_angle`).
+
+    Attributes
+    ----------
+    theta_deg : ndarray
+        Plantar/dorsiflexion angle, in degrees, dorsiflexion positive (gyro: integrated, median
+        bias removed; not high-passed).
+    omega_deg_s : ndarray
+        Angular velocity, in deg/s, dorsiflexion positive.
+    beat_deg : ndarray
+        Peak-picking signal, in degrees (low-passed; drift high-passed for gyro/acc).
+    axis : list of float or None
+        Unit rotation axis in the sensor frame (3-axis input), dorsiflexion positive.
+    axis_explained : float or None
+        Fraction of the band-passed angular-velocity variance along ``axis``.
+    notes : list of str
+        Warnings about the derivation.
+    noise_deg : float
+        White-noise RMS left in ``beat_deg``, in degrees.
+    kind : str
+        Sensor kind used (``gyro``, ``acc``, ``angle``).
+    amp_deg : ndarray or None
+        Low-passed angle without drift high-pass, for beat amplitudes, in degrees.
+    """
+
     theta_deg: np.ndarray  # trace angle (deg), dorsiflexion positive
     omega_deg_s: np.ndarray  # angular velocity (deg/s), dorsiflexion positive
     beat_deg: np.ndarray  # drift-corrected, low-passed angle used for peaks
@@ -294,7 +319,7 @@ class _Angle:
 
 def motion_angle(
     data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION
-) -> _Angle:
+) -> MotionAngle:
     """Derive the plantar/dorsiflexion angle and angular velocity from one sensor.
 
     Parameters
@@ -310,7 +335,7 @@ def motion_angle(
 
     Returns
     -------
-    object with ``theta_deg``, ``omega_deg_s``, ``beat_deg``, ``axis``, ``axis_explained``, ``notes``.
+    MotionAngle
     """
     cfg = config
     notes: list[str] = []
@@ -367,7 +392,7 @@ def motion_angle(
     if axis is not None:
         axis = [sign * a for a in axis]
     beat, lp = _beat_signals(theta, fs, kind, cfg.beat_lowpass_hz, cfg)
-    return _Angle(
+    return MotionAngle(
         theta,
         omega,
         beat,
@@ -380,8 +405,9 @@ def motion_angle(
     )
 
 
-def _beat_signals(theta: np.ndarray, fs: float, kind: str, lp_hz: float,
-                  cfg: MotionConfig) -> tuple[np.ndarray, np.ndarray]:
+def _beat_signals(
+    theta: np.ndarray, fs: float, kind: str, lp_hz: float, cfg: MotionConfig
+) -> tuple[np.ndarray, np.ndarray]:
     """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
     hp = min(cfg.drift_highpass_hz, 0.25 * cfg.band_hz[0])
     lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
@@ -390,12 +416,12 @@ def _beat_signals(theta: np.ndarray, fs: float, kind: str, lp_hz: float,
     return beat, lp
 
 
-def _set_beat_signal(ang: _Angle, fs: float, lp_hz: float, cfg: MotionConfig) -> None:
+def _set_beat_signal(ang: MotionAngle, fs: float, lp_hz: float, cfg: MotionConfig) -> None:
     ang.beat_deg, ang.amp_deg = _beat_signals(ang.theta_deg, fs, ang.kind, lp_hz, cfg)
     ang.noise_deg = _noise_in_band(ang.theta_deg, fs, lp_hz)
 
 
-def _dominant_frequency(ang: _Angle, fs: float, pk_i: int, cfg: MotionConfig) -> float | None:
+def _dominant_frequency(ang: MotionAngle, fs: float, pk_i: int, cfg: MotionConfig) -> float | None:
     """Spectral peak (Hz) in the clonus range of the 3 s after the stretch peak, if clear."""
     seg = ang.theta_deg[pk_i : pk_i + int(3.0 * fs)]
     if len(seg) < int(0.75 * fs):
@@ -425,7 +451,9 @@ def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
 
 
 # --------------------------------------------------------------------------- stretch
-def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]) -> dict | None:
+def _find_stretch(
+    ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float]
+) -> dict | None:
     om = lowpass(ang.omega_deg_s, fs=fs, cutoff_hz=15.0)
     th = lowpass(ang.theta_deg, fs=fs, cutoff_hz=15.0)
     vth = cfg.stretch_min_velocity_deg_s
@@ -469,7 +497,7 @@ def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]
     return None
 
 
-def _hold(ang: _Angle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
+def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
     """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
 
     The release is the first fast return: the slow angle (2 Hz low-pass, which removes clonus)
@@ -527,7 +555,7 @@ def _rhythm(
     return best
 
 
-def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
+def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
     if len(ang.theta_deg) < int(4 * fs):
         return None
     try:
@@ -545,7 +573,9 @@ def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
     return None
 
 
-def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: str) -> list[str]:
+def _impacts(
+    rec: Recording, ang: MotionAngle, fs: float, cfg: MotionConfig, kind: str
+) -> list[str]:
     out = []
     fast = (
         np.flatnonzero(np.abs(ang.omega_deg_s) > cfg.max_angular_velocity_deg_s)
@@ -590,8 +620,9 @@ def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: st
     return out
 
 
-def _fast_rhythm(ang: _Angle, fs: float, pk_i: int, hold_s: float, on_i: int,
-                 cfg: MotionConfig) -> dict | None:
+def _fast_rhythm(
+    ang: MotionAngle, fs: float, pk_i: int, hold_s: float, on_i: int, cfg: MotionConfig
+) -> dict | None:
     """Power above the clonus range vs inside it, while the stretch is held (up to 3 s).
 
     Examiner hand tremor (8-12 Hz, reflex-model section 7) shakes the foot during the hold; a
@@ -614,8 +645,11 @@ def _fast_rhythm(ang: _Angle, fs: float, pk_i: int, hold_s: float, on_i: int,
     if fastp <= 0:
         return None
     m = (f > hi) & (f <= top)
-    return {"peak_hz": float(f[m][np.argmax(p[m])]), "power_ratio": fastp / max(slow, 1e-12),
-            "fast_rms_deg": float(np.sqrt(fastp))}
+    return {
+        "peak_hz": float(f[m][np.argmax(p[m])]),
+        "power_ratio": fastp / max(slow, 1e-12),
+        "fast_rms_deg": float(np.sqrt(fastp)),
+    }
 
 
 # --------------------------------------------------------------------------- assembly
