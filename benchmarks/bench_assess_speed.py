@@ -117,7 +117,7 @@ def _machine() -> str:
 
 
 def to_markdown(rows: list[dict]) -> str:
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         HEADING,
         "",
