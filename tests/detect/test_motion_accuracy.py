@@ -186,3 +186,16 @@ def test_public_api_trace_spectrum_and_round_trip(rng):
     one = clonus.assess(rec, channel=rec.ch_names[ax])
     assert one.channel == rec.ch_names[ax]
     assert one.classification == "clonus" or abs(a.metrics["axis"][ax]) < 0.7
+
+
+def test_accelerometer_only_on_simulated_phone():
+    """The simulated phone's accelerometer alone (gravity tilt + tangential acceleration)."""
+    sim = pytest.importorskip("clonus.simulate")
+    cfg = MotionConfig(source="acc")
+    for mode, g in (("held", 4.5), ("released", 5.0)):
+        tr = sim.simulate_trial(mode=mode, gain_ratio=g, seed=21, fs_imu_hz=200.0)
+        a = assess_motion(tr.recording, config=cfg)
+        assert a.metrics["source_kind"] == "acc"
+        assert a.classification == "clonus"
+        assert _count_ok(a.n_beats, tr.truth.n_beats)
+        assert a.sustained == tr.truth.sustained

@@ -356,18 +356,13 @@ def motion_angle(
     elif kind == "angle":
         theta = np.rad2deg(x - x[0])
         omega = np.gradient(theta) * fs
-    else:  # acc: tangential acceleration ~ r * angular acceleration (+ gravity, small in band)
-        a = highpass(x, fs=fs, cutoff_hz=1.0)
-        n = len(a)
-        spec = np.fft.rfft(a)
-        f = np.fft.rfftfreq(n, 1 / fs)
-        w = 2 * np.pi * np.maximum(f, 1.0)
-        om = np.fft.irfft(spec / (1j * w), n)  # angular-velocity-like (m/s)
-        omega = np.rad2deg(om / cfg.acc_radius_m)
-        theta = integrate(omega, fs=fs, remove_bias=True)
+    else:  # acc
+        theta = _acc_angle(data, fs, cfg, x)
+        omega = np.gradient(theta) * fs
         notes.append(
-            f"accelerometer only: angle estimated from tangential acceleration with an assumed "
-            f"sensor radius of {cfg.acc_radius_m:g} m; amplitudes in degrees are approximate."
+            f"accelerometer only: angle from the tilt of gravity (below 1 Hz) and from tangential "
+            f"acceleration with an assumed sensor radius of {cfg.acc_radius_m:g} m (above 1 Hz); "
+            "amplitudes in degrees are approximate."
         )
     # sign: dorsiflexion positive
     sign = 1.0
@@ -402,6 +397,44 @@ def motion_angle(
         _noise_in_band(theta, fs, cfg.beat_lowpass_hz),
         kind,
         lp,
+    )
+
+
+def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) -> np.ndarray:
+    """Angle (deg) from an accelerometer: gravity tilt below 1 Hz + tangential part above 1 Hz.
+
+    Above 1 Hz the tangential acceleration r * d2(theta)/dt2 dominates (at 5 Hz, r w^2 is ten
+    times g for r = 0.1 m) and is integrated twice and divided by ``acc_radius_m``. Below 1 Hz
+    the foot's tilt is read from the direction of gravity: it rotates about the ankle axis,
+    which is perpendicular to the arc the gravity direction sweeps. The two parts are joined
+    with complementary zero-phase Butterworth filters (|LP|^2 + |HP|^2 = 1).
+    """
+    xh = highpass(x, fs=fs, cutoff_hz=1.0)
+    v = highpass(integrate(xh, fs=fs, remove_bias=True), fs=fs, cutoff_hz=1.0)
+    th_hf = np.rad2deg(integrate(v / cfg.acc_radius_m, fs=fs, remove_bias=True))
+    th_hf = highpass(th_hf, fs=fs, cutoff_hz=0.5)
+    if data.shape[0] != 3:
+        return th_hf
+    g = lowpass(data, fs=fs, cutoff_hz=2.0)
+    norm = np.linalg.norm(g, axis=0)
+    if not np.all(norm > 0.2 * _G0):
+        return th_hf
+    gh = g / norm
+    m = gh.mean(axis=1)
+    t1, _ = principal_axis(gh)
+    u = np.cross(m, t1)
+    if np.linalg.norm(u) < 1e-9:
+        return th_hf
+    u = u / np.linalg.norm(u)
+    g0 = np.median(gh[:, : max(1, int(0.2 * fs))], axis=1)
+    g0 = g0 / np.linalg.norm(g0)
+    th_lf = np.rad2deg(np.arctan2(u @ np.cross(np.broadcast_to(g0, gh.T.shape), gh.T).T, g0 @ gh))
+    b1 = bandpass(th_lf, fs=fs, band_hz=(0.5, 2.5), order=2)
+    b2 = bandpass(th_hf, fs=fs, band_hz=(0.5, 2.5), order=2)
+    if float(np.dot(b1, b2)) < 0:
+        th_hf = -th_hf
+    return lowpass(th_lf, fs=fs, cutoff_hz=1.0, order=4) + highpass(
+        th_hf, fs=fs, cutoff_hz=1.0, order=4
     )
 
 
