@@ -1049,6 +1049,11 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     metrics["release_s"] = release_s
     end_hold_i = min(len(ang.beat_deg), on_i + int(round(hold_s * fs)))
     win = ang.beat_deg[max(on_i, end_hold_i - int(cfg.sustained_window_s * fs)) : end_hold_i]
+    if len(win) >= 3:
+        # remove a linear trend first: residual gyroscope drift (bias random walk, reflex-model
+        # section 6) adds a ramp of a few tenths of a degree per second that is not clonus
+        tt = np.arange(len(win)) / fs
+        win = win - np.polyval(np.polyfit(tt, win, 1), tt)
     pp_end = float(np.ptp(win)) if len(win) else 0.0
     metrics["end_of_hold_pp_deg"] = pp_end
     continued = None
