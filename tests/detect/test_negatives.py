@@ -188,3 +188,18 @@ def test_real_wearable_exports_are_not_clonus(rel, real_data):
     for g in motion:
         a = clonus.assess(g)
         assert a.classification != "clonus" and a.n_beats == 0
+
+
+def test_rhythm_without_stretch_is_not_graded(rng):
+    t, th, _ = clean_angle(
+        duration_s=6.0,
+        freq_hz=5.0,
+        n_beats=0,
+        amp_deg=0.0,
+        stretch_deg=0.0,
+        tremor_hz=6.0,
+        tremor_deg=2.0,
+    )
+    a = assess_motion(make_recording(t, th, fs=200.0, sensor="gyro", rng=rng))
+    assert a.classification == "rhythmic_not_clonus" and a.stretch_onset_s is None
+    assert all(g.value is None and "no examiner stretch" in g.rule for g in a.grades.values())

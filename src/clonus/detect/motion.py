@@ -712,7 +712,8 @@ def _result(
     hold_s: float | None = None,
     continued: bool | None = None,
 ) -> Assessment:
-    n = None if classification == "indeterminate" else len(beats)
+    no_test = classification == "rhythmic_not_clonus" and stretch_onset is None
+    n = None if classification == "indeterminate" or no_test else len(beats)
     grades = grade_all(
         n_beats=n,
         duration_s=None if n is None else duration,
@@ -721,6 +722,11 @@ def _result(
         continued_until_release=continued,
         config=cfg.grading,
     )
+    if no_test:  # rhythm without an examiner stretch: no clonus test was performed
+        grades = {
+            k: replace(g, rule="not graded: no examiner stretch, so no clonus test to grade")
+            for k, g in grades.items()
+        }
     pathological = bool(grades["bedside"].value == 1) if classification == "clonus" else False
     return Assessment(
         n_beats=len(beats),
