@@ -107,3 +107,11 @@ def test_invalid_inputs():
         grade_all(n_beats=-1, duration_s=0.0, sustained=False)
     with pytest.raises(InvalidParameterError):
         grade_all(n_beats=3, duration_s=0.0, sustained=False, config={"bedside_threshold_beats": 3})
+
+
+def test_tardieu_single_beat_is_not_clonus():
+    # One beat after the stretch is not a repeating clonus (grade 3/4 need clonus).
+    one = g(n_beats=1, duration_s=0.2, continued_until_release=False)["tardieu_quality"]
+    assert one.value is None and "1 beat(s) < 2" in one.rule
+    two = g(n_beats=2, duration_s=0.4, continued_until_release=False)["tardieu_quality"]
+    assert two.value == 3

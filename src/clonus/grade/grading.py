@@ -41,6 +41,10 @@ class GradingConfig:
         Benz et al. 2005).
     ninds_min_beats : int
         Beats needed for NINDS grade 4 ("a repeating reflex (clonus)"): default 2.
+    tardieu_min_beats : int
+        Beats needed before Tardieu grades 3/4 ("clonus") apply: default 2, a repeating
+        reaction. A single beat after the stretch is closer to grade 2 ("clear catch ... then
+        release"), which needs torque or angle-of-catch measurement and is not graded here.
     """
 
     bedside_threshold_beats: int = 5
@@ -49,9 +53,11 @@ class GradingConfig:
     tardieu_hold_s: float = 10.0
     scats_bands_s: tuple[float, float] = (3.0, 10.0)
     ninds_min_beats: int = 2
+    tardieu_min_beats: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("bedside_threshold_beats", "csi_sustained_beats", "ninds_min_beats"):
+        for name in ("bedside_threshold_beats", "csi_sustained_beats", "ninds_min_beats",
+                     "tardieu_min_beats"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
                 raise InvalidParameterError(
@@ -247,6 +253,15 @@ def grade_all(
             None,
             "not graded (no clonus)",
             "no clonus; grades 0-2 (resistance, catch) need torque measurements",
+            inputs,
+        )
+    elif n_beats < config.tardieu_min_beats and not sustained:
+        out["tardieu_quality"] = _g(
+            "tardieu_quality",
+            None,
+            "not graded (no repeating clonus)",
+            f"{n_beats} beat(s) < {config.tardieu_min_beats}: not a repeating clonus; a single "
+            "reaction is closer to grade 2 (catch), which needs torque measurements",
             inputs,
         )
     elif sustained or dur > hold:

@@ -148,6 +148,12 @@ def register(app: typer.Typer) -> None:
             min=1,
             help="Beats for 'pathological' (default 5; sources use 3, 5 or 10).",
         ),
+        include_identifiers: bool = typer.Option(
+            False,
+            "--include-identifiers",
+            help="Show identifying details from the context in the report (default: "
+            "pseudonymous code only).",
+        ),
     ) -> None:
         """Count clonus beats, measure frequency and duration, classify and grade a clonus test."""
         from ...exceptions import MissingDependencyError
@@ -178,7 +184,8 @@ def register(app: typer.Typer) -> None:
                     "--report needs the report module (clonus.report) and its extras: "
                     "pip install 'clonus[report]'."
                 ) from exc
-            out = write_report(report, [a], recordings=[rec], context=ctx)
+            out = write_report(report, [a], recordings=[rec], context=ctx,
+                               include_identifiers=include_identifiers)
             typer.echo(f"Report written to {out}", err=True)
         if as_json:
             d = a.to_dict()
