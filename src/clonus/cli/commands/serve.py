@@ -1,0 +1,46 @@
+"""``clonus serve``: run the web app (records, review, reports, live capture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on. Use 0.0.0.0 only "
+                                 "behind HTTPS (see docs/web.md)."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+        database: str | None = typer.Option(None, "--database", help="Database URL; default "
+                                            "SQLite in the data directory. e.g. "
+                                            "postgresql://user@host:5432/clonus"),
+        data_dir: Path | None = typer.Option(None, "--data-dir", help="Where the database, "
+                                             "original files and secret key are kept; default "
+                                             "$CLONUS_DATA_DIR or the user data directory."),
+    ) -> None:
+        """Serve the web app: patients, sessions, uploads, beat review, trends, reports and
+        recording from a phone's motion sensors. Works with no configuration."""
+        from ...exceptions import MissingDependencyError
+
+        try:
+            import uvicorn
+
+            from ...web import Settings, create_app
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"clonus serve needs the web extra ({exc.name} is missing). "
+                "Install it with: pip install 'clonus[web]'") from None
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        overrides = {}
+        if database:
+            overrides["database_url"] = database
+        if data_dir:
+            overrides["data_dir"] = data_dir
+        web_app = create_app(Settings(), **overrides)
+        typer.echo(f"clonus web app on http://{host}:{port}/ (data: "
+                   f"{web_app.state.settings.resolved_data_dir()})")
+        uvicorn.run(web_app, host=host, port=port, log_level="info")

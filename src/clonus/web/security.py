@@ -1,0 +1,66 @@
+"""Password hashing (argon2) and login tokens (JWT, HS256)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+__all__ = ["hash_password", "verify_password", "create_token", "decode_token",
+           "load_or_create_secret"]
+
+_ALGORITHM = "HS256"
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """Whether ``password`` matches ``password_hash``."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_token(*, user_id: int, secret_key: str, expire_minutes: int) -> str:
+    """A signed bearer token for ``user_id`` that expires after ``expire_minutes``."""
+    now = datetime.now(UTC)
+    payload = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=expire_minutes)}
+    return jwt.encode(payload, secret_key, algorithm=_ALGORITHM)
+
+
+def decode_token(token: str, *, secret_key: str) -> int | None:
+    """The user id in a valid, unexpired token, else None."""
+    try:
+        payload = jwt.decode(token, secret_key, algorithms=[_ALGORITHM])
+        return int(payload["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError):
+        return None
+
+
+def load_or_create_secret(data_dir: Path) -> str:
+    """The signing key kept in ``data_dir/secret_key``, created (mode 0600) on first use."""
+    path = Path(data_dir) / "secret_key"
+    if path.is_file():
+        key = path.read_text().strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return key
