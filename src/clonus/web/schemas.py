@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 __all__ = ["Token", "UserPublic", "PatientCreate", "PatientUpdate", "PatientPublic",
            "SessionCreate", "SessionPublic", "RecordingSummary", "ReviewCreate",
@@ -47,8 +47,9 @@ class PatientPublic(BaseModel):
 
 class SessionCreate(BaseModel):
     patient_id: int
-    started_at: datetime | None = Field(default=None,
-                                        description="When the session took place (default now).")
+    started_at: AwareDatetime | None = Field(
+        default=None, description="When the session took place, with its time zone "
+        "(default now).")
     notes: str = Field(default="", max_length=10_000)
 
 
