@@ -54,7 +54,11 @@ def fake_analyse(path: Path):
     try:
         with open(path) as fh:
             header = fh.readline().strip().split(",")
-        data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     except (ValueError, UnicodeDecodeError, OSError):
         raise FileFormatError(f"{path.name}: not a recording clonus can read.") from None
     if header[0] != "time_s" or data.shape[1] != len(header) or len(data) < 10:
@@ -66,9 +70,11 @@ def fake_analyse(path: Path):
                                kinds=["gyro"] * 3 + ["acc"] * 3,
                                units=["rad/s"] * 3 + ["m/s^2"] * 3)
     angle = np.rad2deg(np.cumsum(data[:, 1]) / fs)
-    stretch = int(np.argmax(angle > 0.5 * angle.max()))
+    onset = int(np.argmax(angle > 0.1 * angle.max()))
     peaks, _ = find_peaks(angle, prominence=0.5, distance=max(1, int(0.08 * fs)))
-    peaks = peaks[peaks > stretch]
+    stretch_peak = peaks[np.argmax(angle[peaks] > 0.5 * angle.max())]
+    peaks = peaks[peaks > stretch_peak]  # the stretch's own peak is not a beat
+    stretch = onset
     times = t[peaks]
     beats = tuple(Beat(float(tt), 1.0, None if i == 0 else float(tt - times[i - 1]))
                   for i, tt in enumerate(times))

@@ -26,9 +26,12 @@ def clonus_angle(t: np.ndarray, *, stretch_s: float = 1.0, freq_hz: float = 6.0,
     start = stretch_s + rise
     period = 1.0 / freq_hz
     osc_t = t - start
-    on = (osc_t >= 0) & (osc_t < n_beats * period)
-    # cos-shaped cycles: each cycle ends with a dorsiflexion peak at start + k*period
-    angle = angle + np.where(on, -amp_deg / 2 * (1 - np.cos(2 * np.pi * freq_hz * osc_t)), 0.0)
+    end = (n_beats + 0.5) * period
+    # cos-shaped cycles: each ends with a dorsiflexion peak at start + k*period; after the last
+    # beat the ankle relaxes into the trough and stays there (so the last beat is a true peak).
+    osc = np.where(osc_t < end, -amp_deg / 2 * (1 - np.cos(2 * np.pi * freq_hz * osc_t)),
+                   -amp_deg)
+    angle = angle + np.where(osc_t >= 0, osc, 0.0)
     beats = start + period * np.arange(1, n_beats + 1)
     return angle, beats
 
