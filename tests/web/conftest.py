@@ -118,15 +118,18 @@ class Server:
     def start(self) -> Server:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(HERE)]),
                    CLONUS_TEST_SLOW_S=str(self.slow_s))
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "_server.py"), str(self.data_dir), str(self.port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.log = self.data_dir.parent / f"server-{self.port}.log"
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(HERE / "_server.py"), str(self.data_dir), str(self.port)],
+                env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         import urllib.request
 
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("server exited: " + self.proc.stderr.read().decode()[-2000:])
+                raise RuntimeError("server exited: " + self.log.read_text()[-2000:])
             try:
                 with urllib.request.urlopen(self.url + "/api/health", timeout=2) as r:
                     if r.status == 200:
@@ -149,8 +152,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=15)
-        if self.proc is not None and self.proc.stderr:
-            self.proc.stderr.close()
 
 
 def create_user_in(data_dir: Path, email: str, password: str = PASSWORD) -> None:
