@@ -50,6 +50,20 @@ def _check(p: Path) -> tuple[int, int]:
     if size < need:
         raise FileFormatError(f"{p}: the file is truncated ({size} bytes; the parameter section "
                               f"alone ends at byte {need}). Export it again.")
+    if ph[3] == 84:  # Intel processor type: little-endian header words, IEEE floats
+        import struct
+
+        n_pts, n_an, first, last = struct.unpack_from("<HHHH", h, 2)
+        scale = struct.unpack_from("<f", h, 12)[0]
+        data_block = struct.unpack_from("<H", h, 16)[0]
+        width = 4 if scale < 0 else 2
+        frames = last - first + 1
+        if data_block >= 1 and frames > 0:
+            end = (data_block - 1) * 512 + frames * (4 * n_pts + n_an) * width
+            if size < end:
+                raise FileFormatError(
+                    f"{p}: the file is truncated: {frames} frames need {end} bytes but the file "
+                    f"has {size}. Export it again.")
     return h[0], ph[2]
 
 

@@ -438,7 +438,7 @@ def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str
         md["resampled"] = False
         return data, fs_u, md
     target = orig_fs if fs is None else float(fs)
-    n = int(math.floor((t[-1] - t[0]) * target + 1e-9)) + 1
+    n = _grid_length(float(t[-1] - t[0]), target, t.size, path)
     grid = t[0] + np.arange(n) / target
     out = np.vstack([np.interp(grid, t, row) for row in data])
     gaps = d > 5 * med
@@ -449,6 +449,23 @@ def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str
     logger.info("%s: irregular timestamps (median %.4g s, jitter %.3g s) resampled to %.6g Hz",
                 path, med, jitter, target)
     return out, target, md
+
+
+def _grid_length(span_s: float, fs: float, n_orig: int, path: Path | str) -> int:
+    """Samples on a uniform grid over ``span_s``; refuse grids far longer than the data.
+
+    A grid more than 4 times (+100 000 samples) longer than the samples it comes from means
+    that the timestamps have a huge gap or a wrong unit; interpolating over it would invent data.
+    """
+    n_f = span_s * fs
+    if not math.isfinite(n_f) or n_f > 4 * n_orig + 100_000:
+        where = f"{path}: " if path else ""
+        raise FileFormatError(
+            f"{where}the timestamps span {span_s:.6g} s, which at the {fs:.6g} Hz estimated from "
+            f"the typical interval would need {n_f:.3g} samples for {n_orig} recorded ones: there "
+            "is a very long gap or the time unit is wrong. Split the recording at the gap or fix "
+            "the time column.")
+    return int(math.floor(n_f + 1e-6)) + 1
 
 
 def estimate_fs(d: np.ndarray) -> float:
@@ -470,7 +487,7 @@ def common_grid(series: Sequence[tuple[np.ndarray, np.ndarray]], fs: float
     t1 = min(float(t[-1]) for t, _ in series)
     if t1 <= t0:
         raise FileFormatError("The sensors' recordings do not overlap in time.")
-    n = int(math.floor((t1 - t0) * fs + 1e-6)) + 1
+    n = _grid_length(t1 - t0, fs, min(t.size for t, _ in series), "")
     grid = t0 + np.arange(n) / fs
     rows = []
     for t, data in series:

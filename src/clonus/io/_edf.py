@@ -207,7 +207,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         md_base["anonymized"] = True
     else:
         ident = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v))
-                 for k, v in header.items() if k in IDENTITY_FIELDS and v not in ("", None)}
+                 for k, v in header.items()
+                 if k in IDENTITY_FIELDS and v not in ("", None, "X")}  # EDF+ "X" = unknown
         if ident:
             md_base["edf_identity"] = ident
     groups: dict[float, list[int]] = {}
