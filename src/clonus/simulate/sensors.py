@@ -7,6 +7,7 @@ Every function takes the simulator's :class:`~clonus.simulate.reflex.SimResult` 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -212,36 +213,53 @@ def emg_amplitude_modulated(res: SimResult, t: np.ndarray, fs: float,
     return x
 
 
+def _mu_spikes_py(um, dt, thr, rate_min, rate_max, isi_draws, spikes):  # noqa: PLR0913
+    """Fill ``spikes`` (n_units, n) from a renewal process driven by the rate code.
+
+    Scalar loops in the numba-compatible subset of Python (compiled once per process).
+    """
+    n_units = thr.shape[0]
+    n = um.shape[0]
+    n_draw = isi_draws.shape[1]
+    for j in range(n_units):
+        active = False
+        phase = 0.0
+        k = 0
+        target = isi_draws[j, 0]
+        for i in range(n):
+            u = um[i]
+            if u >= thr[j]:
+                if not active:  # first spike allowed at recruitment
+                    spikes[j, i] = 1
+                    phase = 0.0
+                    active = True
+                    continue
+                phase += (rate_min + (rate_max - rate_min) * (u - thr[j]) / (1.0 - thr[j])) * dt
+                if phase >= target:
+                    spikes[j, i] = 1
+                    phase = 0.0
+                    k += 1
+                    target = isi_draws[j, k % n_draw]
+            else:
+                active = False
+
+
+@functools.lru_cache(maxsize=1)
+def _mu_kernel():
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - depends on the environment
+        return _mu_spikes_py
+    return numba.njit(cache=False)(_mu_spikes_py)
+
+
 def _mu_spikes(um: np.ndarray, dt: float, thr: np.ndarray, rate_min: float, rate_max: float,
                isi_draws: np.ndarray) -> np.ndarray:
-    """Spike indicator (n_units, n) from a renewal process driven by the rate code."""
-    n_units = thr.size
-    n = um.size
-    spikes = np.zeros((n_units, n), dtype=np.uint8)
-    phase = np.zeros(n_units)
-    target = isi_draws[:, 0].copy()
-    k = np.ones(n_units, dtype=np.int64)
-    active = np.zeros(n_units, dtype=bool)
-    n_draw = isi_draws.shape[1]
-    for i in range(n):
-        u = um[i]
-        on = u >= thr
-        new = on & ~active
-        if new.any():  # first spike allowed at recruitment
-            spikes[new, i] = 1
-            phase[new] = 0.0
-        active = on
-        if not on.any():
-            continue
-        rate = rate_min + (rate_max - rate_min) * (u - thr[on]) / (1.0 - thr[on])
-        idx = np.flatnonzero(on)
-        phase[idx] += rate * dt
-        fire = idx[phase[idx] >= target[idx]]
-        if fire.size:
-            spikes[fire, i] = 1
-            phase[fire] = 0.0
-            target[fire] = isi_draws[fire, k[fire] % n_draw]
-            k[fire] += 1
+    """Spike indicator (n_units, n) of the motor-unit pool."""
+    spikes = np.zeros((thr.size, um.size), dtype=np.uint8)
+    _mu_kernel()(np.ascontiguousarray(um, dtype=np.float64), float(dt),
+                 np.ascontiguousarray(thr, dtype=np.float64), float(rate_min), float(rate_max),
+                 np.ascontiguousarray(isi_draws, dtype=np.float64), spikes)
     return spikes
 
 
@@ -262,6 +280,8 @@ def emg_motor_units(res: SimResult, t: np.ndarray, fs: float, rng: np.random.Gen
     info : dict
         ``spike_times_s`` (list of arrays, one per unit) and ``thresholds``.
     """
+    from scipy.signal import fftconvolve
+
     m = model or EmgModel()
     um = np.clip(_interp(res, res.drive_muscle, t), 0.0, None)
     nu = int(m.n_units)
@@ -281,7 +301,7 @@ def emg_motor_units(res: SimResult, t: np.ndarray, fs: float, rng: np.random.Gen
         tk = np.arange(-4 * lam, 4 * lam + dt, dt)
         muap = (tk / lam) * np.exp(-((tk / lam) ** 2))
         muap *= amps[j] / max(float(np.abs(muap).max()), 1e-12)
-        x += np.convolve(spikes[j].astype(float), muap, mode="same")
+        x += fftconvolve(spikes[j].astype(float), muap, mode="same")
     if noise:
         x = x + _artefacts(res, t, fs, rng, m)
     info = {"spike_times_s": [t[np.flatnonzero(s)] for s in spikes], "thresholds": thr}
