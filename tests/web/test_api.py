@@ -147,11 +147,14 @@ def test_sessions(client, alice):
 def test_clinical_context(client, alice):
     pid = client.post("/api/patients", json={"code": "C1"}, headers=alice).json()["id"]
     assert client.get(f"/api/patients/{pid}/context", headers=alice).status_code == 404
-    ctx = {"diagnosis": "spinal cord injury"}
+    ctx = {"age_years": 54, "medications": ["baclofen"], "notes": "spinal cord injury"}
     r = client.post(f"/api/patients/{pid}/context", json={"data": ctx}, headers=alice)
-    if r.status_code == 422:  # the clinical module validates the context's fields
-        pytest.skip(f"context schema differs: {r.json()['detail']}")
-    assert r.status_code == 201
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/patients/{pid}/context", headers=alice).json()["data"] == ctx
+    # validated by clonus.clinical before it is stored
+    r = client.post(f"/api/patients/{pid}/context", json={"data": {"age_years": -3}},
+                    headers=alice)
+    assert r.status_code == 422 and "age_years" in r.json()["detail"]
     assert client.get(f"/api/patients/{pid}/context", headers=alice).json()["data"] == ctx
 
 
@@ -349,8 +352,9 @@ def test_report_unknown_format(client, alice, capture_csv):
 def test_one_user_cannot_read_or_change_anothers_records(app, client, alice, bob, capture_csv):
     path, _ = capture_csv
     pid = client.post("/api/patients", json={"code": "SECRET"}, headers=alice).json()["id"]
-    client.post(f"/api/patients/{pid}/context", json={"data": {"diagnosis": "x"}},
-                headers=alice)
+    r = client.post(f"/api/patients/{pid}/context", json={"data": {"notes": "x"}},
+                    headers=alice)
+    assert r.status_code == 201
     sid = client.post("/api/sessions", json={"patient_id": pid}, headers=alice).json()["id"]
     rec = upload(client, alice, path, patient_id=str(pid)).json()
     rid, aid = rec["id"], rec["assessment_id"]
@@ -382,3 +386,51 @@ def test_one_user_cannot_read_or_change_anothers_records(app, client, alice, bob
     # and alice's records are intact
     assert client.get(f"/api/recordings/{rid}", headers=alice).json()["corrected"] is None
     assert client.get(f"/api/patients/{pid}", headers=alice).json()["code"] == "SECRET"
+
+
+# ---------------------------------------------------------------- same numbers as CLI and API
+def _cli_json(path, capsys) -> dict:
+    import json
+
+    from clonus.cli.main import main
+
+    capsys.readouterr()
+    assert main(["assess", str(path), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _same_result(api: dict, cli: dict, filename: str) -> None:
+    keys = set(cli) - {"source"}
+    assert {k: api[k] for k in keys} == {k: cli[k] for k in keys}
+    assert api["source"] == filename  # the upload's name, not a server-side temporary path
+
+
+def test_same_result_as_cli_and_python_api(client, alice, capture_csv, capsys):
+    from .conftest import REAL_PIPELINE
+
+    if not REAL_PIPELINE:
+        pytest.skip("clonus.read/clonus.assess (wt/io, wt/motion) not merged yet")
+    import clonus
+
+    path, _ = capture_csv
+    body = upload(client, alice, path).json()
+    _same_result(body, _cli_json(path, capsys), path.name)
+    py = clonus.assess(clonus.read(path)).to_dict()
+    _same_result(body, py, path.name)
+
+
+@pytest.mark.requires_data
+def test_real_walking_recording_same_as_cli(app, client, alice, real_data, capsys, settings):
+    """A real foot-IMU walking recording (gaitmap, MS patient): identical from API and CLI,
+    and ordinary walking is not reported as clonus."""
+    from .conftest import REAL_PIPELINE
+
+    if not REAL_PIPELINE:
+        pytest.skip("clonus.read/clonus.assess (wt/io, wt/motion) not merged yet")
+    app.state.settings = settings.model_copy(update={"max_upload_bytes": 5_000_000})
+    path = real_data / "gaitmap_foot_imu" / "imu_sample_ms_left.csv"
+    r = upload(client, alice, path)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    _same_result(body, _cli_json(path, capsys), path.name)
+    assert body["classification"] != "clonus" and body["n_beats"] == 0

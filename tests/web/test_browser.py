@@ -162,45 +162,33 @@ def test_download_reports(page, server, capture_csv):
             assert fh.read().lstrip()[: len(magic)] == magic
 
 
-def test_report_button_explains_missing_module(page, server, capture_csv):
-    try:
-        import clonus.report  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("the report module is installed (test_download_reports covers it)")
-    token = _login_page(page, server)
-    path, _ = capture_csv
-    r = httpx.post(server.url + "/api/recordings", headers={"Authorization": f"Bearer {token}"},
-                   files={"file": (path.name, path.read_bytes(), "text/csv")}, timeout=60)
-    page.goto(f"/#/recording/{r.json()['id']}")
-    sync_api.expect(page.locator("[data-testid=plot] [data-testid=trace]")).to_be_visible()
-    page.click("[data-testid=report-html]")
-    sync_api.expect(page.locator("#report-status")).to_contain_text("not installed")
-
-
 def auto_trace_span(server, token, rid) -> tuple[float, float]:
     tr = httpx.get(f"{server.url}/api/recordings/{rid}/trace",
                    headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["trace"]
     return tr["times_s"][0], tr["times_s"][-1]
 
 
-# Synthetic motion: the phone on the foot sees the stretch (a 15 deg dorsiflexion in 0.15 s)
-# and then 8 cycles of 6 Hz clonus, as rotation about its x axis (rotationRate.beta, deg/s),
-# with gravity in accelerationIncludingGravity. Dispatched in real time at ~100 Hz.
+# Synthetic motion: the phone on the foot sees the stretch (a smooth 15 deg dorsiflexion in
+# 0.15 s) and then nBeats cycles of 6 Hz clonus, as rotation about its x axis
+# (rotationRate.beta, deg/s), with gravity in accelerationIncludingGravity, plus sensor noise
+# (0.5 deg/s, 0.05 m/s^2; a noiseless signal is rightly flagged as a frozen sensor).
+# Dispatched in real time at ~100 Hz.
 DISPATCH = """
 ([nBeats, stopAfterS]) => new Promise((resolve) => {
   const f = 6.0, amp = 4.0, stretchAt = 0.5, rise = 0.15, start = stretchAt + rise;
   const end = (nBeats + 0.5) / f;
+  let seed = 12345;
+  const uni = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return (seed + 0.5) / 2147483648; };
+  const noise = (s) => s * Math.sqrt(-2 * Math.log(uni())) * Math.cos(2 * Math.PI * uni());
   const rate = (t) => {            // d(angle)/dt in deg/s
-    if (t >= stretchAt && t < start) return 15.0 / rise;
+    if (t >= stretchAt && t < start) return 15 * Math.PI / rise / 2 * Math.sin(Math.PI * (t - stretchAt) / rise);
     const u = t - start;
     if (u >= 0 && u < end) return -amp / 2 * 2 * Math.PI * f * Math.sin(2 * Math.PI * f * u);
     return 0;
   };
   const angle = (t) => {
     if (t < stretchAt) return 0;
-    if (t < start) return 15 * (t - stretchAt) / rise;
+    if (t < start) return 15 * (1 - Math.cos(Math.PI * (t - stretchAt) / rise)) / 2;
     const u = t - start;
     return 15 - (u < end ? amp / 2 * (1 - Math.cos(2 * Math.PI * f * u)) : amp);
   };
@@ -211,8 +199,9 @@ DISPATCH = """
     const th = angle(t) * Math.PI / 180;
     window.dispatchEvent(new DeviceMotionEvent("devicemotion", {
       interval: 10,
-      rotationRate: { alpha: 0, beta: rate(t), gamma: 0 },
-      accelerationIncludingGravity: { x: 0, y: 9.81 * Math.sin(th), z: 9.81 * Math.cos(th) },
+      rotationRate: { alpha: noise(0.5), beta: rate(t) + noise(0.5), gamma: noise(0.5) },
+      accelerationIncludingGravity: { x: noise(0.05), y: 9.81 * Math.sin(th) + noise(0.05),
+                                      z: 9.81 * Math.cos(th) + noise(0.05) },
       acceleration: { x: 0, y: 0, z: 0 } }));
     n++;
     if (t > stopAfterS) { clearInterval(id); resolve(n); }
