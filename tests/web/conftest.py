@@ -155,10 +155,15 @@ class Server:
 
 
 def create_user_in(data_dir: Path, email: str, password: str = PASSWORD) -> None:
-    """Create a user the way an administrator does: ``clonus users create``."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    r = subprocess.run([sys.executable, "-m", "clonus", "users", "create", email,
-                        "--password-stdin", "--data-dir", str(data_dir)],
-                       input=password + "\n", text=True, capture_output=True, env=env,
-                       timeout=120)
-    assert r.returncode == 0, r.stderr
+    """Create a user the way an administrator does: ``clonus users create --password-stdin``."""
+    import io
+
+    from clonus.cli.main import main
+
+    old = sys.stdin
+    sys.stdin = io.StringIO(password + "\n")
+    try:
+        rc = main(["users", "create", email, "--password-stdin", "--data-dir", str(data_dir)])
+    finally:
+        sys.stdin = old
+    assert rc == 0

@@ -153,8 +153,8 @@ def test_download_reports(page, server, capture_csv):
     assert r.status_code == 201
     page.goto(f"/#/recording/{r.json()['id']}")
     sync_api.expect(page.locator("[data-testid=plot] [data-testid=trace]")).to_be_visible()
-    for fmt, suffix, magic in [("html", ".html", b"<"), ("pdf", ".pdf", b"%PDF"),
-                               ("fhir", ".fhir.json", b"{")]:
+    # (PDF is checked through the API in test_api.py; rendering it here too only costs time)
+    for fmt, suffix, magic in [("html", ".html", b"<"), ("fhir", ".fhir.json", b"{")]:
         with page.expect_download() as dl:
             page.click(f"[data-testid=report-{fmt}]")
         assert dl.value.suggested_filename.endswith(suffix)

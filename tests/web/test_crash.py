@@ -45,22 +45,8 @@ def test_kill_during_upload_loses_nothing(tmp_path, capture_csv):
         assert first.status_code == 201, first.text
         kept = first.json()
 
-        # 1. killed while the body is still arriving
-        body_start = (b"--B\r\nContent-Disposition: form-data; name=\"file\"; "
-                      b"filename=\"second.csv\"\r\nContent-Type: text/csv\r\n\r\n")
-        total = len(body_start) + 3 * len(data) + 8
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
-            s.sendall((f"POST /api/recordings HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       f"Authorization: {headers['Authorization']}\r\n"
-                       f"Content-Type: multipart/form-data; boundary=B\r\n"
-                       f"Content-Length: {total}\r\n\r\n").encode())
-            s.sendall(body_start + data[: len(data) // 2])
-            time.sleep(0.5)
-            server.kill()
-
-        # 2. killed while the complete upload is being read and assessed
-        server.start()
-        headers = _login(server.url, "nurse@example.org")
+        # Two uploads are interrupted by one SIGKILL: one whose body is still arriving, one
+        # that has fully arrived and is being read and assessed.
         errors: list[BaseException] = []
 
         def send() -> None:
@@ -76,7 +62,18 @@ def test_kill_during_upload_loses_nothing(tmp_path, capture_csv):
         while time.monotonic() < deadline and not any(spool.glob("upload-*")):
             time.sleep(0.02)
         assert any(spool.glob("upload-*")), "the upload never reached the processing stage"
-        server.kill()
+
+        body_start = (b"--B\r\nContent-Disposition: form-data; name=\"file\"; "
+                      b"filename=\"second.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+        total = len(body_start) + 3 * len(data) + 8
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            s.sendall((f"POST /api/recordings HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       f"Authorization: {headers['Authorization']}\r\n"
+                       f"Content-Type: multipart/form-data; boundary=B\r\n"
+                       f"Content-Length: {total}\r\n\r\n").encode())
+            s.sendall(body_start + data[: len(data) // 2])
+            time.sleep(0.3)
+            server.kill()
         t.join(timeout=30)
         assert errors  # the client saw the failure: it must send again
 

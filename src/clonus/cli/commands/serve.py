@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
         import logging
 
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
         overrides = {}
         if database:
             overrides["database_url"] = database
