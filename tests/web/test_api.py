@@ -434,3 +434,23 @@ def test_real_walking_recording_same_as_cli(app, client, alice, real_data, capsy
     body = r.json()
     _same_result(body, _cli_json(path, capsys), path.name)
     assert body["classification"] != "clonus" and body["n_beats"] == 0
+
+
+def test_report_shows_corrected_beats_and_patient_code(client, alice, capture_csv):
+    pytest.importorskip("clonus.report", reason="report module (wt/report) not merged yet")
+    path, _ = capture_csv
+    pid = client.post("/api/patients", json={"code": "PX-77"}, headers=alice).json()["id"]
+    body = upload(client, alice, path, patient_id=str(pid)).json()
+    times = [b["time_s"] for b in body["beats"]][:4]
+    out = client.patch(f"/api/recordings/{body['id']}/review", headers=alice,
+                       json={"beat_times_s": times,
+                             "stretch_onset_s": body["stretch_onset_s"]}).json()
+    cid = out["record"]["corrected_assessment_id"]
+    r = client.get(f"/api/assessments/{cid}/report?format=fhir", headers=alice)
+    assert r.status_code == 200
+    assert "PX-77" in r.text  # the pseudonymous code identifies the subject
+    html = client.get(f"/api/assessments/{cid}/report?format=html", headers=alice).text
+    assert "PX-77" in html
+    auto_html = client.get(f"/api/assessments/{body['assessment_id']}/report?format=html",
+                           headers=alice).text
+    assert auto_html != html  # the two results are reported separately

@@ -300,22 +300,42 @@ def get_report(assessment_id: int, db: DbDep, user: CurrentUser, blobs: BlobsDep
 
 def _make_report(*, db: Session, user: User, blobs: BlobStore, a: AssessmentRow,
                  rec: RecordingRow, suffix: str) -> bytes:
-    from ...model import Assessment
+    """Write the report with :func:`clonus.report.write_report` and return its bytes.
+
+    The stored trace is put back on the assessment, so plots show exactly what was assessed;
+    only when no trace was stored is the original file read again for the plot. The patient's
+    pseudonymous code is the report's subject code; identifying details are never included.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from ...model import Assessment, Trace
     from ...report import write_report
 
     assessment = Assessment.from_dict(a.result)
+    auto = repo.automatic_assessment(db=db, recording=rec)
+    if auto.trace:
+        t = auto.trace
+        trace = Trace(np.asarray(t["times_s"], dtype=float),
+                      np.asarray([np.nan if v is None else v for v in t["values"]], dtype=float),
+                      t.get("unit", ""), t.get("label", ""))
+        assessment = dataclasses.replace(assessment, trace=trace)
     context = None
     if rec.patient_id is not None:
+        patient = repo.get_patient(db=db, owner_id=user.id, patient_id=rec.patient_id)
         row = repo.get_context(db=db, owner_id=user.id, patient_id=rec.patient_id,
                                session_id=rec.session_id)
-        if row is not None:
-            from ...clinical import ClinicalContext
+        data = dict(row.data) if row is not None else {}
+        if patient is not None and not data.get("subject_code"):
+            data["subject_code"] = patient.code
+        from ...clinical import ClinicalContext
 
-            context = ClinicalContext.from_dict(row.data)
+        context = ClinicalContext.from_dict(data)
     with tempfile.TemporaryDirectory(prefix="clonus-report-") as tmp:
         recordings = None
         blob = blobs.path_for(rec.sha256)
-        if blob.is_file():
+        if assessment.trace is None and blob.is_file():
             import clonus
 
             # Re-read the original under its own name so the format is detected as before.
@@ -326,5 +346,6 @@ def _make_report(*, db: Session, user: User, blobs: BlobStore, a: AssessmentRow,
             except ClonusError:
                 recordings = None
         out = Path(tmp) / f"report{suffix}"
-        written = write_report(out, [assessment], recordings=recordings, context=context)
+        written = write_report(out, [assessment], recordings=recordings, context=context,
+                               include_identifiers=False)
         return Path(written).read_bytes()
