@@ -178,10 +178,15 @@ DISPATCH = """
   const f = 6.0, amp = 4.0, stretchAt = 0.5, rise = 0.15, start = stretchAt + rise;
   const end = (nBeats + 0.5) / f;
   let seed = 12345;
-  const uni = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return (seed + 0.5) / 2147483648; };
+  const uni = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return (seed + 0.5) / 2147483648;
+  };
   const noise = (s) => s * Math.sqrt(-2 * Math.log(uni())) * Math.cos(2 * Math.PI * uni());
   const rate = (t) => {            // d(angle)/dt in deg/s
-    if (t >= stretchAt && t < start) return 15 * Math.PI / rise / 2 * Math.sin(Math.PI * (t - stretchAt) / rise);
+    if (t >= stretchAt && t < start) {
+      return 15 * Math.PI / rise / 2 * Math.sin(Math.PI * (t - stretchAt) / rise);
+    }
     const u = t - start;
     if (u >= 0 && u < end) return -amp / 2 * 2 * Math.PI * f * Math.sin(2 * Math.PI * f * u);
     return 0;
@@ -256,7 +261,7 @@ def test_live_capture_uploads_and_shows_result(page, server):
     assert header == ("time_s,gyro_x (rad/s),gyro_y (rad/s),gyro_z (rad/s),"
                       "acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)")
     times = [float(line.split(",")[0]) for line in csv.splitlines()[1:]]
-    steps = {round(b - a, 6) for a, b in zip(times, times[1:])}
+    steps = {round(b - a, 6) for a, b in zip(times[:-1], times[1:], strict=True)}
     assert len(steps) == 1  # resampled onto a uniform grid
 
 

@@ -110,7 +110,8 @@ class BlobStore:
         size = 0
         try:
             with os.fdopen(fd, "wb") as out:
-                chunks = iter(lambda: stream.read(_CHUNK), b"") if hasattr(stream, "read") else stream
+                chunks = (iter(lambda: stream.read(_CHUNK), b"") if hasattr(stream, "read")
+                          else stream)
                 for chunk in chunks:
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:

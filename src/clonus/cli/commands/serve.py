@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -10,15 +11,15 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
-        host: str = typer.Option("127.0.0.1", help="Address to listen on. Use 0.0.0.0 only "
-                                 "behind HTTPS (see docs/web.md)."),
-        port: int = typer.Option(8000, help="Port to listen on."),
-        database: str | None = typer.Option(None, "--database", help="Database URL; default "
-                                            "SQLite in the data directory. e.g. "
-                                            "postgresql://user@host:5432/clonus"),
-        data_dir: Path | None = typer.Option(None, "--data-dir", help="Where the database, "
-                                             "original files and secret key are kept; default "
-                                             "$CLONUS_DATA_DIR or the user data directory."),
+        host: Annotated[str, typer.Option(help="Address to listen on. Use 0.0.0.0 only behind "
+                                          "HTTPS (see docs/web.md).")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+        database: Annotated[str | None, typer.Option(
+            "--database", help="Database URL; default SQLite in the data directory, e.g. "
+            "postgresql://user@host:5432/clonus")] = None,
+        data_dir: Annotated[Path | None, typer.Option(
+            "--data-dir", help="Where the database, original files and secret key are kept; "
+            "default $CLONUS_DATA_DIR or the user data directory.")] = None,
     ) -> None:
         """Serve the web app: patients, sessions, uploads, beat review, trends, reports and
         recording from a phone's motion sensors. Works with no configuration."""
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
-        overrides = {}
+        overrides: dict[str, object] = {}
         if database:
             overrides["database_url"] = database
         if data_dir:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,12 +16,13 @@ def register(app: typer.Typer) -> None:
 
     @users.command("create")
     def create(
-        email: str = typer.Argument(..., help="Login e-mail of the new user."),
-        password_stdin: bool = typer.Option(False, "--password-stdin",
-                                            help="Read the password from standard input."),
-        database: str | None = typer.Option(None, "--database", help="Database URL (default: "
-                                            "SQLite in the data directory)."),
-        data_dir: Path | None = typer.Option(None, "--data-dir", help="Data directory."),
+        email: Annotated[str, typer.Argument(help="Login e-mail of the new user.")],
+        password_stdin: Annotated[bool, typer.Option(
+            "--password-stdin", help="Read the password from standard input.")] = False,
+        database: Annotated[str | None, typer.Option(
+            "--database", help="Database URL (default: SQLite in the data directory).")] = None,
+        data_dir: Annotated[Path | None, typer.Option("--data-dir",
+                                                      help="Data directory.")] = None,
     ) -> None:
         """Create a user who can log in to ``clonus serve``."""
         from ...store import make_engine, make_sessionmaker, repository, upgrade

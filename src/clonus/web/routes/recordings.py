@@ -81,7 +81,8 @@ def _int_field(form: Any, name: str) -> int | None:
     try:
         return int(raw)
     except (TypeError, ValueError):
-        raise HTTPException(status_code=422, detail=f"{name} must be an integer, got {raw!r}.")
+        raise HTTPException(status_code=422,
+                            detail=f"{name} must be an integer, got {raw!r}.") from None
 
 
 @router.post("/recordings", status_code=201, openapi_extra=_UPLOAD_BODY,
