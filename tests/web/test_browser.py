@@ -122,12 +122,17 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     assert all(abs(b["time_s"] - first_t) > 1e-3 for b in stored["corrected"]["beats"])
     assert stored["n_beats"] == len(truth)  # automatic result kept
 
-    # add a beat by tapping the trace near t = 3.5 s, then save
+    # add a beat by tapping the trace near t = 3.5 s (scrolling the plot sideways on the
+    # phone-sized screen first), then save
+    page.evaluate("document.querySelector('.plot-scroll').scrollLeft = 10000")
     box = page.locator("[data-testid=plot]").bounding_box()
     t0, t1 = auto_trace_span(server, token, rid)
     x = box["x"] + box["width"] * (50 + (3.5 - t0) / (t1 - t0) * 940) / 1000
+    assert 0 < x < page.viewport_size["width"]
     page.mouse.click(x, box["y"] + box["height"] / 2)
     assert beats.count() == len(truth)
+    added = sorted(float(b.get_attribute("data-time")) for b in beats.all())
+    assert min(abs(t - 3.5) for t in added) < 0.05  # where it was tapped
     page.click("[data-testid=save-edit]")
     sync_api.expect(page.locator("[data-testid=corr-result] [data-testid=n-beats]")).to_have_text(
         str(len(truth)))

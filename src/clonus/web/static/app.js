@@ -106,7 +106,7 @@
   }
 
   function trendChart(pts, key, title, digits) {
-    const W = 600, H = 140, L = 50, R = 10, T = 20, B = 24;
+    const W = 600, H = 140, L = 50, R = 40, T = 20, B = 24;
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, class: "plot", "data-testid": "trend-" + key });
     el("text", { x: L, y: 14 }, svg).textContent = title;
     const vals = pts.map((p) => p[key]).filter((v) => v !== null && v !== undefined);
@@ -121,7 +121,7 @@
     let d = "";
     pts.forEach((p, i) => {
       const v = p[key];
-      const lab = el("text", { x: x(i) - 20, y: H - 6 }, svg);
+      const lab = el("text", { x: x(i), y: H - 6, "text-anchor": "middle" }, svg);
       lab.textContent = new Date(p.time).toLocaleDateString();
       if (v === null || v === undefined) return;
       d += (d ? "L" : "M") + x(i).toFixed(1) + "," + y(v).toFixed(1);
@@ -233,9 +233,11 @@
       el("line", { x1: s.x(state.onset), x2: s.x(state.onset), y1: s.T, y2: s.H - s.B, class: "onset", "data-testid": "onset" }, svg);
     }
     state.beats.forEach((t, i) => {
-      const c = el("circle", { cx: s.x(t), cy: s.y(valueAt(t)), r: 6, class: "beat", "data-testid": "beat", "data-time": t.toFixed(4) }, svg);
-      el("title", {}, c).textContent = `beat ${i + 1} at ${t.toFixed(3)} s (tap to remove)`;
-      c.addEventListener("click", (ev) => {
+      const g = el("g", { "data-testid": "beat", "data-time": t.toFixed(4) }, svg);
+      el("circle", { cx: s.x(t), cy: s.y(valueAt(t)), r: 7, class: "beat" }, g);
+      el("circle", { cx: s.x(t), cy: s.y(valueAt(t)), r: 18, class: "hit" }, g);  // finger-sized target
+      el("title", {}, g).textContent = `beat ${i + 1} at ${t.toFixed(3)} s (tap to remove)`;
+      g.addEventListener("click", (ev) => {
         ev.stopPropagation();
         if (state.mode !== "beat") return;
         state.beats.splice(state.beats.indexOf(t), 1);

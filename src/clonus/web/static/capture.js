@@ -52,6 +52,10 @@
 
   function drawLive() {
     const c = $("live"), g = c.getContext("2d");
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(c.clientWidth * dpr), h = Math.round(c.clientHeight * dpr);
+    if (w > 0 && (c.width !== w || c.height !== h)) { c.width = w; c.height = h; }
+    g.setTransform(1, 0, 0, 1, 0, 0);
     g.clearRect(0, 0, c.width, c.height);
     const win = samples.filter((s) => s[0] >= (samples.length ? samples[samples.length - 1][0] - 5 : 0));
     if (win.length > 1) {
@@ -65,8 +69,8 @@
       });
       g.stroke();
     }
-    g.fillStyle = "#546e7a"; g.font = "14px sans-serif";
-    g.fillText("gyroscope x (rad/s), last 5 s", 8, 18);
+    g.fillStyle = "#546e7a"; g.font = `${Math.round(14 * dpr)}px sans-serif`;
+    g.fillText("gyroscope x (rad/s), last 5 s", 8 * dpr, 18 * dpr);
     if (recording) requestAnimationFrame(drawLive);
   }
 
