@@ -96,6 +96,15 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
         page.locator("[data-testid=upload-patient] option", has_text="P-014").get_attribute(
             "value"))
 
+    # a session (visit) for the patient, chosen for the upload
+    page.fill("[data-testid=session-notes]", "baseline")
+    page.click("[data-testid=session-add]")
+    sync_api.expect(page.locator("[data-testid=session-row]")).to_have_count(1)
+    sync_api.expect(page.locator("[data-testid=session-row]")).to_contain_text("baseline")
+    session_value = page.locator("[data-testid=upload-session] option").nth(1).get_attribute(
+        "value")
+    page.select_option("[data-testid=upload-session]", session_value)
+
     page.set_input_files("[data-testid=upload-file]", str(path))
     page.click("[data-testid=upload-submit]")
     sync_api.expect(page.locator("[data-testid=plot] [data-testid=trace]")).to_be_visible(
@@ -121,6 +130,7 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     assert stored["corrected"]["n_beats"] == len(truth) - 1
     assert all(abs(b["time_s"] - first_t) > 1e-3 for b in stored["corrected"]["beats"])
     assert stored["n_beats"] == len(truth)  # automatic result kept
+    assert stored["record"]["session_id"] == int(session_value)
 
     # add a beat by tapping the trace near t = 3.5 s (scrolling the plot sideways on the
     # phone-sized screen first), then save

@@ -69,6 +69,40 @@
     location.hash = "#/patient/" + p.id;
   });
 
+  async function loadSessions() {
+    const box = $("sessions-box"), ul = $("sessions"), sel = $("upload-session");
+    state.sessions = [];
+    sel.innerHTML = '<option value="">(today\'s, or a new one)</option>';
+    box.classList.toggle("hidden", state.patientId === null);
+    ul.innerHTML = "";
+    if (state.patientId === null) return;
+    state.sessions = await (await api("/api/sessions?patient_id=" + state.patientId)).json();
+    for (const s of state.sessions) {
+      const when = new Date(s.started_at).toLocaleString();
+      const li = document.createElement("li");
+      li.setAttribute("data-testid", "session-row");
+      li.textContent = when + (s.notes ? " – " + s.notes : "");
+      li.onclick = () => { sel.value = String(s.id); };
+      ul.appendChild(li);
+      const o = document.createElement("option");
+      o.value = s.id; o.textContent = when;
+      sel.appendChild(o);
+    }
+    if (!state.sessions.length) ul.innerHTML = '<li class="muted">No sessions yet: one is started with the first upload.</li>';
+  }
+
+  $("session-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = $("session-when").value;  // local time from the picker
+    const body = { patient_id: state.patientId, notes: $("session-notes").value };
+    if (v) body.started_at = new Date(v).toISOString();
+    const resp = await guard(() => api("/api/sessions", { method: "POST", json: body }));
+    if (!resp) return;
+    if (!resp.ok) { $("patient-error").textContent = await detail(resp); return; }
+    $("session-notes").value = "";
+    await loadSessions();
+  });
+
   async function loadRecordings() {
     const q = state.patientId !== null ? "?patient_id=" + state.patientId : "";
     const recs = await (await api("/api/recordings" + q)).json();
@@ -78,13 +112,15 @@
       const tr = document.createElement("tr");
       tr.setAttribute("data-testid", "recording-row");
       tr.style.cursor = "pointer";
-      tr.innerHTML = `<td>${esc(new Date(r.created_at).toLocaleString())}</td><td>${esc(r.filename)}</td>` +
+      const sess = (state.sessions || []).find((x) => x.id === r.session_id);
+      const sessTxt = sess ? new Date(sess.started_at).toLocaleDateString() : (r.session_id ? "#" + r.session_id : "–");
+      tr.innerHTML = `<td>${esc(new Date(r.created_at).toLocaleString())}</td><td>${esc(sessTxt)}</td><td>${esc(r.filename)}</td>` +
         `<td>${r.n_beats}${r.corrected_assessment_id ? " ✎" : ""}</td><td>${fmt(r.frequency_hz)}</td>` +
         `<td>${fmt(r.clonus_duration_s)}</td><td>${esc(r.classification)}</td>`;
       tr.onclick = () => { location.hash = "#/recording/" + r.id; };
       tb.appendChild(tr);
     }
-    if (!recs.length) tb.innerHTML = '<tr><td colspan="6" class="muted">No recordings yet.</td></tr>';
+    if (!recs.length) tb.innerHTML = '<tr><td colspan="7" class="muted">No recordings yet.</td></tr>';
   }
 
   async function loadTrends() {
@@ -112,7 +148,11 @@
     const vals = pts.map((p) => p[key]).filter((v) => v !== null && v !== undefined);
     const ymax = Math.max(1e-9, ...vals) * 1.15;
     const n = pts.length;
-    const x = (i) => (n === 1 ? (L + W - R) / 2 : L + (i * (W - L - R)) / (n - 1));
+    const ts = pts.map((p) => new Date(p.time).getTime());
+    const span = ts[n - 1] - ts[0];
+    // positions proportional to time, so irregular visits are shown as they were
+    const x = (i) => (n === 1 || span <= 0 ? (n === 1 ? (L + W - R) / 2 : L + (i * (W - L - R)) / (n - 1))
+                                          : L + ((ts[i] - ts[0]) / span) * (W - L - R));
     const y = (v) => H - B - (v / ymax) * (H - T - B);
     el("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "axis" }, svg);
     el("line", { x1: L, y1: T, x2: L, y2: H - B, class: "axis" }, svg);
@@ -140,6 +180,9 @@
     const fd = new FormData();
     fd.append("file", f, f.name);
     if ($("upload-patient").value) fd.append("patient_id", $("upload-patient").value);
+    if ($("upload-session").value && $("upload-patient").value === String(state.patientId)) {
+      fd.append("session_id", $("upload-session").value);
+    }
     $("upload-status").textContent = "Uploading and assessing…";
     const resp = await guard(() => api("/api/recordings", { method: "POST", body: fd }));
     if (!resp) return;
@@ -324,6 +367,7 @@
       await loadPatients();
       const p = state.patients.find((x) => x.id === state.patientId);
       $("patient-title").textContent = p ? "Patient " + p.code : "All recordings";
+      await loadSessions();
       await loadRecordings();
       await loadTrends();
     });
