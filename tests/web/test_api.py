@@ -46,9 +46,13 @@ def test_pages_are_served_without_external_resources(client):
         r = client.get(path)
         assert r.status_code == 200 and "<html" in r.text
         assert "http://" not in r.text and "https://" not in r.text  # nothing from a CDN
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
     for asset in ["app.js", "capture.js", "common.js", "app.css"]:
         r = client.get(f"/static/{asset}")
         assert r.status_code == 200 and len(r.content) > 200
+    assert client.get("/docs").status_code == 404  # Swagger UI would load a CDN
+    assert client.get("/api/health").headers["cache-control"] == "no-store"
 
 
 def test_login_and_me(app, client):

@@ -66,6 +66,10 @@ def page(browser, server):
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    # console errors include Content-Security-Policy violations ("Refused to ..."); HTTP error
+    # answers the tests provoke (401 for a wrong password, offline fetches) are not bugs
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error"
+          and not m.text.startswith("Failed to load resource") else None)
     yield pg
     ctx.close()
     assert not errors, errors  # no JavaScript error on any page

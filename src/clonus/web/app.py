@@ -18,6 +18,10 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("clonus.web")
 
+#: Pages may load only what this server serves (no CDN, no third party).
+_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     """Build the clonus web app.
@@ -55,7 +59,25 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
         version=__version__,
         description="Records and assessments of clonus. Decision support only: it does not "
         "replace clinical judgement. Log in with POST /api/auth/token.",
+        # Swagger UI and ReDoc load their scripts from a CDN; nothing here may need the
+        # internet, so only the OpenAPI description itself is served (/openapi.json).
+        docs_url=None,
+        redoc_url=None,
     )
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers.setdefault("Permissions-Policy",
+                                    "accelerometer=(self), gyroscope=(self), camera=(), "
+                                    "microphone=(), geolocation=()")
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
