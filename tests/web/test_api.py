@@ -458,3 +458,22 @@ def test_report_shows_corrected_beats_and_patient_code(client, alice, capture_cs
     auto_html = client.get(f"/api/assessments/{body['assessment_id']}/report?format=html",
                            headers=alice).text
     assert auto_html != html  # the two results are reported separately
+
+
+@pytest.mark.requires_data
+def test_real_multirate_edf_same_as_cli_with_read_warnings(client, alice, real_data, capsys):
+    """A real Bittium Faros EDF (ECG 500 Hz, accelerometer 25 Hz, a marker channel without a
+    unit): the motion group is assessed as by the CLI, and the read warning reaches the user."""
+    from .conftest import REAL_PIPELINE
+
+    if not REAL_PIPELINE:
+        pytest.skip("clonus.read/clonus.assess (wt/io, wt/motion) not merged yet")
+    path = real_data / "wearable_exports" / "bittium_faros" / "testfile_read.EDF"
+    r = upload(client, alice, path)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    _same_result(body, _cli_json(path, capsys), path.name)
+    assert {c["kind"] for c in body["record"]["channels"]} == {"acc"}
+    msgs = body["record"]["messages"]
+    assert any("Marker" in m for m in msgs)
+    assert all("upload-" not in m and str(path.parent) not in m for m in msgs)

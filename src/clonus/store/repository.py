@@ -126,8 +126,8 @@ def add_recording(*, db: Session, owner_id: int, filename: str, sha256: str, siz
                   settings: Mapping[str, Any] | None = None, patient_id: int | None = None,
                   session_id: int | None = None, file_format: str = "",
                   fs_hz: float | None = None, channels: Sequence[Mapping[str, Any]] = (),
-                  start_time: str | None = None,
-                  tz_is_local: bool = True) -> tuple[RecordingRow, AssessmentRow]:
+                  start_time: str | None = None, tz_is_local: bool = True,
+                  messages: Sequence[str] = ()) -> tuple[RecordingRow, AssessmentRow]:
     """Add a recording and its automatic assessment.
 
     Parameters
@@ -138,10 +138,15 @@ def add_recording(*, db: Session, owner_id: int, filename: str, sha256: str, siz
         ``Assessment.trace.to_dict()`` for plots.
     settings : mapping, optional
         Settings the analysis ran with (defaults to the assessment's ``config``).
+    channels : sequence of mapping
+        Name, kind and unit of each channel assessed.
+    messages : sequence of str
+        Warnings from reading the file (kept with the channel list).
     """
     rec = RecordingRow(owner_id=owner_id, patient_id=patient_id, session_id=session_id,
                        filename=filename[:255], sha256=sha256, size_bytes=size_bytes,
-                       format=file_format, fs_hz=fs_hz, channels={"channels": list(channels)},
+                       format=file_format, fs_hz=fs_hz,
+                       channels={"channels": list(channels), "messages": list(messages)},
                        start_time=start_time, tz_is_local=tz_is_local)
     db.add(rec)
     db.flush()

@@ -62,6 +62,8 @@ def recording_json(db: Session, rec: RecordingRow) -> dict[str, Any]:
         "format": rec.format, "patient_id": rec.patient_id, "session_id": rec.session_id,
         "created_at": repo._iso(rec.created_at), "start_time": rec.start_time,
         "tz_is_local": rec.tz_is_local, "corrected_assessment_id": corr.id if corr else None,
+        "channels": list((rec.channels or {}).get("channels", [])),
+        "messages": list((rec.channels or {}).get("messages", [])),
     }
     out["corrected"] = dict(corr.result) if corr else None
     return out
@@ -161,6 +163,7 @@ def _store_upload(*, db: Session, user: User, blobs: BlobStore,
         a = analysis.assessment
         result = a.to_dict()
         result["source"] = filename
+        messages = [m.replace(sp.path.name, filename) for m in analysis.messages]
         trace = a.trace.to_dict() if a.trace is not None else None
         if patient_id is not None and session_id is None:
             recent = [s for s in repo.list_sessions(db=db, owner_id=user.id,
@@ -176,7 +179,7 @@ def _store_upload(*, db: Session, user: User, blobs: BlobStore,
             patient_id=patient_id, session_id=session_id, file_format=analysis.file_format,
             fs_hz=float(rec_info.fs), channels=analysis.channel_info(),
             start_time=rec_info.start_time.isoformat() if rec_info.start_time else None,
-            tz_is_local=bool(rec_info.tz_is_local))
+            tz_is_local=bool(rec_info.tz_is_local), messages=messages)
         db.commit()  # ... before the record that refers to it is committed
     log.info("recording %d stored (%d bytes)", rec.id, sp.size_bytes)
     return recording_json(db, rec)

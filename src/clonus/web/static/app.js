@@ -213,7 +213,8 @@
     state.onset = cur.stretch_onset_s;
     $("rec-title").textContent = rec.record.filename;
     $("rec-summary").innerHTML = `<p class="muted">Channel ${esc(rec.channel)} · ${fmt(rec.fs_hz, 1)} Hz · ` +
-      `uploaded ${esc(new Date(rec.record.created_at).toLocaleString())} · sha256 ${esc(rec.record.sha256.slice(0, 12))}…</p>`;
+      `uploaded ${esc(new Date(rec.record.created_at).toLocaleString())} · sha256 ${esc(rec.record.sha256.slice(0, 12))}…</p>` +
+      [...(rec.record.messages || []), ...(rec.warnings || [])].map((m) => `<p class="error" data-testid="warning">⚠ ${esc(m)}</p>`).join("");
     $("auto-result").innerHTML = gradesTable(rec);
     $("corr-result").innerHTML = rec.corrected ? gradesTable(rec.corrected) : '<p class="muted">No correction yet.</p>';
     $("disclaimer").textContent = rec.disclaimer || "";
