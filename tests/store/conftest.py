@@ -6,14 +6,8 @@ never see each other's rows (full-stack-fastapi-template PR #223, issue #125).
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -24,61 +18,22 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from clonus.store import make_engine, upgrade  # noqa: E402
 
-PGBIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(cmd: list[str]) -> list[str]:
-    """The server refuses to run as root: run it as user 'postgres' then."""
-    if os.geteuid() == 0:
-        import shlex
-
-        return ["su", "postgres", "-c", shlex.join(cmd)]
-    return cmd
-
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """URL of a private PostgreSQL 15 cluster started for this test session (stopped after)."""
-    if not (PGBIN / "initdb").exists() or not (PGBIN / "pg_ctl").exists():
-        pytest.skip(f"PostgreSQL 15 server binaries not found in {PGBIN} "
-                    "(apt-get install postgresql); PostgreSQL tests skipped.")
+    """URL of a private PostgreSQL cluster started for this test session (stopped after)."""
     pytest.importorskip("psycopg")
-    if os.geteuid() == 0:
-        try:
-            import pwd
+    from clonus.store._testing import PostgresUnavailable, temporary_postgres
 
-            pw = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user to run the server")
-    tmp = Path(tempfile.mkdtemp(prefix="clonus-pg-"))
-    if os.geteuid() == 0:
-        os.chown(tmp, pw.pw_uid, pw.pw_gid)
-    data = tmp / "data"
-    port = _free_port()
-    started = False
     try:
-        subprocess.run(_as_postgres([str(PGBIN / "initdb"), "-D", str(data), "-A", "trust",
-                                     "-U", "postgres", "--no-sync"]),
-                       check=True, capture_output=True, timeout=120)
-        subprocess.run(_as_postgres([str(PGBIN / "pg_ctl"), "-D", str(data), "-l",
-                                     str(tmp / "log"), "-w", "-t", "60", "-o",
-                                     f"-p {port} -c listen_addresses=127.0.0.1 -k {tmp} "
-                                     "-c fsync=off", "start"]),
-                       check=True, capture_output=True, timeout=120)
-        started = True
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        cm = temporary_postgres()
+        url = cm.__enter__()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"{exc}; PostgreSQL tests skipped")
+    try:
+        yield url
     finally:
-        if started:
-            subprocess.run(_as_postgres([str(PGBIN / "pg_ctl"), "-D", str(data), "-m",
-                                         "immediate", "-w", "stop"]),
-                           capture_output=True, timeout=60)
-        shutil.rmtree(tmp, ignore_errors=True)
+        cm.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

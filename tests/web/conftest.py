@@ -51,6 +51,23 @@ def login(client, email: str, password: str = PASSWORD) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private PostgreSQL cluster for this test session (see clonus.store._testing)."""
+    pytest.importorskip("psycopg")
+    from clonus.store._testing import PostgresUnavailable, temporary_postgres
+
+    try:
+        cm = temporary_postgres()
+        url = cm.__enter__()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"{exc}; PostgreSQL tests skipped")
+    try:
+        yield url
+    finally:
+        cm.__exit__(None, None, None)
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32,

@@ -477,3 +477,51 @@ def test_real_multirate_edf_same_as_cli_with_read_warnings(client, alice, real_d
     msgs = body["record"]["messages"]
     assert any("Marker" in m for m in msgs)
     assert all("upload-" not in m and str(path.parent) not in m for m in msgs)
+
+
+@pytest.mark.db
+def test_end_to_end_on_postgresql(postgres_url, tmp_path, capture_csv):
+    """The same app on PostgreSQL: upload, review, trends, isolation (own database)."""
+    import uuid
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine, text
+
+    from clonus.web import Settings, create_app
+    from clonus.web.deps import get_analyser
+
+    from .conftest import REAL_PIPELINE, fake_analyse
+
+    name = "web_" + uuid.uuid4().hex[:12]
+    admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name}"))
+    app = create_app(Settings(data_dir=tmp_path / "pgdata", secret_key="k" * 40,
+                              database_url=postgres_url.rsplit("/", 1)[0] + "/" + name))
+    if not REAL_PIPELINE:
+        app.dependency_overrides[get_analyser] = lambda: fake_analyse
+    try:
+        assert app.state.engine.dialect.name == "postgresql"
+        make_user(app, "pg-a@example.org")
+        make_user(app, "pg-b@example.org")
+        path, truth = capture_csv
+        with TestClient(app) as client:
+            a, b = login(client, "pg-a@example.org"), login(client, "pg-b@example.org")
+            pid = client.post("/api/patients", json={"code": "PG1"}, headers=a).json()["id"]
+            body = upload(client, a, path, patient_id=str(pid)).json()
+            assert body["n_beats"] == len(truth)
+            times = [x["time_s"] for x in body["beats"]][1:]
+            r = client.patch(f"/api/recordings/{body['id']}/review", headers=a,
+                             json={"beat_times_s": times,
+                                   "stretch_onset_s": body["stretch_onset_s"]})
+            assert r.json()["corrected"]["n_beats"] == len(truth) - 1
+            pts = client.get(f"/api/patients/{pid}/trends", headers=a).json()
+            assert [p["n_beats"] for p in pts] == [len(truth) - 1]
+            assert client.get(f"/api/recordings/{body['id']}", headers=b).status_code == 404
+            assert client.get(f"/api/patients/{pid}", headers=b).status_code == 404
+    finally:
+        app.state.engine.dispose()
+        with admin.connect() as c:
+            c.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
