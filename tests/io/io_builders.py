@@ -77,7 +77,9 @@ def sensorlogger_zip(d: Path, mutate: Mutate = None) -> Path:
     p = d / "sensorlogger.zip"
     with zipfile.ZipFile(p, "w") as zf:
         zf.writestr("Gyroscope.csv", _apply("\n".join(lines) + "\n", mutate))
-        zf.writestr("Metadata.csv", "version,platform,appVersion,standardisation\n3,android,1.2,false\n")
+        zf.writestr("Metadata.csv",
+                    "version,platform,appVersion,standardisation,sampleRateMs\n"
+                    "3,android,1.2,false,10\n")
     return p
 
 
@@ -129,6 +131,7 @@ def empatica_dir(d: Path, mutate: Mutate = None) -> Path:
     (root / "ACC.csv").write_text(_apply("\n".join(acc) + "\n", mutate))
     (root / "TEMP.csv").write_text("1600000000.000000\n4.000000\n" + "30.5\n" * 20)
     (root / "tags.csv").write_text("1600000001.5\n")
+    (root / "info.txt").write_text(".csv files in this archive are in the following format:\n")
     return root
 
 
@@ -206,3 +209,15 @@ TEXT_FORMATS = [
     TextFormat("gaitmap", gaitmap_csv, ",", 2, 1, None, None,
                _replace_line(1, "axis,acc_x,gyr_x,gyr_y")),
 ]
+
+
+def researchkit_json(d: Path, mutate: Mutate = None) -> Path:
+    items = [{"timestamp": 100.0 + float(t), "x": float(x), "y": float(y), "z": float(z)}
+             for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "accel.json"
+    p.write_text(_apply(json.dumps(items, indent=0), mutate))
+    return p
+
+
+#: (format name, builder) for every text reader, used by the fuzz tests.
+FUZZ_TARGETS = [(f.name, f.build) for f in TEXT_FORMATS] + [("researchkit", researchkit_json)]
