@@ -97,6 +97,12 @@ class Truth:
         Peak of the imposed stretch (not a beat).
     hold_duration_s : float
         Duration of the examiner's hold after the push, s.
+    emg_n_bursts : int
+        Reflex bursts after the one evoked by the examiner's stretch (the EMG analogue of
+        ``n_beats``; it can exceed ``n_beats`` when the drive oscillates but the foot barely
+        moves, e.g. a stiff ankle and a weak muscle).
+    emg_frequency_hz : float or None
+        1 / median interval between those bursts' onsets (≥ 3 bursts).
     manoeuvre, extra : dict
         Manoeuvre fields; sensor settings (rates, orientation, jitter, noise).
     """
@@ -124,6 +130,8 @@ class Truth:
     clonus_duration_s: float = 0.0
     stretch_peak_s: float = math.nan
     hold_duration_s: float = 0.0
+    emg_n_bursts: int = 0
+    emg_frequency_hz: float | None = None
     manoeuvre: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -405,6 +413,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         amplitude_deg=float(np.median(amps[in_run])) if in_run.any() else None,
         clonus_duration_s=(lab.clonus_end_s - lab.clonus_start_s) if lab.runs else 0.0,
         stretch_peak_s=lab.stretch_peak_s, hold_duration_s=lab.hold_duration_s,
+        emg_n_bursts=lab.emg_n_bursts, emg_frequency_hz=_opt(lab.emg_frequency_hz),
         manoeuvre=man.to_dict(),
         extra={"sensors": list(sensors), "fs_imu_hz": fs_imu, "fs_emg_hz": fs_emg,
                "orientation": orientation if isinstance(orientation, str) else "matrix",
@@ -413,6 +422,8 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
                "central": None if cpar is None else cpar.to_dict(),
                "runs": [list(r) for r in lab.runs],
                "emg_burst_peak_drive": [float(v) for v in lab.burst_peak_drive],
-               "last_second_pp_deg": lab.last_second_pp_deg})
+               "emg_burst_floor_drive": [float(v) for v in lab.burst_floor_drive],
+               "last_second_pp_deg": lab.last_second_pp_deg,
+               "n_borderline_peaks": lab.n_borderline_peaks})
     return Trial(recording=recording, truth=truth, recordings=recordings,
                  timestamps_s=timestamps, sim=sim, motor_unit_spikes_s=mu_spikes)
