@@ -258,8 +258,9 @@ def _markdown(meta: dict[str, Any], overall: dict[str, Any], strata: dict[str, A
         "`benchmarks/accuracy/design.py`): held/released 50/50, gain ratio G/G_c log-uniform "
         "1-12, motion rate 50-1000 Hz, random phone orientation, sensor noise and bias drift, "
         "timestamp jitter in half of the trials (read back from a phyphox zip), goniometer in "
-        "20 %, central-oscillator mechanism in 10 %, examiner push by position servo (70 %, 1-4 g at "
-        "the phone) or the spec's torque pulse (30 %). Ground truth: `docs/simulator.md`.", "",
+        "20 %, central-oscillator mechanism in 10 %, examiner push by position servo "
+        "(70 %, 1-4 g at the phone) or the spec's torque pulse (30 %). "
+        "Ground truth: `docs/simulator.md`.", "",
         "| Metric | Target | Result |", "| --- | --- | --- |",
         f"| Beat count exact or within 1 (within 5 % above 20 beats) | >= 95 % | "
         f"{_pct(overall.get('count_ok'))} |",

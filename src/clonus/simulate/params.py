@@ -292,7 +292,8 @@ class Manoeuvre:
     def __post_init__(self) -> None:
         check_option("mode", self.mode, ("held", "released"))
         check_option("push_kind", self.push_kind, ("torque", "servo"))
-        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s", "push_torque_nm",
+        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s",
+                     "push_torque_nm",
                      "tremor_nm", "tremor_hz", "push_amplitude_rad",
                      "servo_stiffness_nm_per_rad", "servo_damping_nms_per_rad",
                      "servo_release_s"):

@@ -297,7 +297,8 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         raise InvalidParameterError(f"seed must be a non-negative integer or None, got {seed!r}.")
     if not isinstance(emg_clock_offset_s, numbers.Real) or abs(float(emg_clock_offset_s)) > 1.0:
         raise InvalidParameterError(
-            f"emg_clock_offset_s must be a number of seconds within ±1, got {emg_clock_offset_s!r}.")
+            "emg_clock_offset_s must be a number of seconds within ±1, "
+            f"got {emg_clock_offset_s!r}.")
     if gain is not None and gain_ratio is not None:
         raise InvalidParameterError("Give either gain or gain_ratio, not both.")
     p = params if params is not None else ReflexParams()
