@@ -248,6 +248,10 @@ def test_cli_simulate_edf_and_figure(tmp_path, capsys):
     assert d["n_beats"] > 10
     assert clonus.read(out).channels[0].kind == "emg"
     assert fig.stat().st_size > 10_000
+    inh = tmp_path / "inh.png"
+    assert main(["simulate-figure", str(inh), "--kind", "inhibition"]) == 0
+    assert inh.stat().st_size > 10_000
+    assert main(["simulate-figure", str(inh), "--kind", "bogus"]) == 4
 
 
 def test_linear_mode_dataclass_replace_keeps_frozen():
