@@ -48,6 +48,7 @@ def test_truth_frequency_matches_beats():
     tr = simulate_trial(mode="held", gain=0.03, seed=0)
     bt = np.array(tr.truth.beat_times_s)
     assert tr.truth.frequency_hz == pytest.approx(1 / np.median(np.diff(bt)))
+    np.testing.assert_allclose(tr.truth.instantaneous_frequency_hz, 1 / np.diff(bt))
     assert tr.truth.clonus_start_s == bt[0] or tr.truth.clonus_start_s in bt
     none = simulate_trial(mode="held", gain_ratio=1.0, seed=0, duration_s=4.0)
     assert none.truth.n_beats <= 2 and none.truth.frequency_hz is None

@@ -103,6 +103,8 @@ class Truth:
         moves, e.g. a stiff ankle and a weak muscle).
     emg_frequency_hz : float or None
         1 / median interval between those bursts' onsets (≥ 3 bursts).
+    instantaneous_frequency_hz : tuple of float
+        1 / interval to the previous beat, for the 2nd beat onwards (spec §8).
     manoeuvre, extra : dict
         Manoeuvre fields; sensor settings (rates, orientation, jitter, noise).
     """
@@ -132,6 +134,7 @@ class Truth:
     hold_duration_s: float = 0.0
     emg_n_bursts: int = 0
     emg_frequency_hz: float | None = None
+    instantaneous_frequency_hz: tuple[float, ...] = ()
     manoeuvre: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -415,6 +418,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         clonus_duration_s=(lab.clonus_end_s - lab.clonus_start_s) if lab.runs else 0.0,
         stretch_peak_s=lab.stretch_peak_s, hold_duration_s=lab.hold_duration_s,
         emg_n_bursts=lab.emg_n_bursts, emg_frequency_hz=_opt(lab.emg_frequency_hz),
+        instantaneous_frequency_hz=_tup(1.0 / np.diff(lab.beat_times_s)),
         manoeuvre=man.to_dict(),
         extra={"sensors": list(sensors), "fs_imu_hz": fs_imu, "fs_emg_hz": fs_emg,
                "orientation": orientation if isinstance(orientation, str) else "matrix",
