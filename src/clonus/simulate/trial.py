@@ -286,11 +286,13 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         if fs_emg < 500:
             raise InvalidParameterError(
                 f"fs_emg_hz must be at least 500 Hz for surface EMG, got {fs_emg}.")
-    if fs_imu > 4000:
-        raise InvalidParameterError(f"fs_imu_hz must be at most 4000 Hz, got {fs_imu}.")
-    if not isinstance(duration_s, numbers.Real) or not (2.0 <= float(duration_s) <= 600.0):
+    if not 10.0 <= fs_imu <= 4000.0:
         raise InvalidParameterError(
-            f"duration_s must be between 2 and 600 seconds, got {duration_s!r}.")
+            f"fs_imu_hz must be between 10 and 4000 Hz (the simulation runs at 4 kHz), "
+            f"got {fs_imu}.")
+    if not isinstance(duration_s, numbers.Real) or not (2.0 <= float(duration_s) <= 300.0):
+        raise InvalidParameterError(
+            f"duration_s must be between 2 and 300 seconds, got {duration_s!r}.")
     duration_s = float(duration_s)
     if not isinstance(jitter_s, numbers.Real) or not (0 <= float(jitter_s) < 0.05):
         raise InvalidParameterError(
