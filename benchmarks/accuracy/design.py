@@ -29,6 +29,7 @@ class TrialSpec:
     sensors: tuple[str, ...]
     jitter_s: float
     central: bool
+    push_kind: str
     params: Any = field(repr=False)
     manoeuvre: Any = field(repr=False)
 
@@ -47,7 +48,10 @@ def draw_specs(n_trials: int, seed: int) -> list[TrialSpec]:
     - sensors: phone IMU (80 %), goniometer (10 %), both (10 %);
     - timestamp jitter: none (50 %) or SD uniform in 0.2-2 ms (then written to a phyphox zip
       and read back, so the reader's resampling is exercised);
-    - central-oscillator mechanism in 10 % (must still be detected as clonus).
+    - central-oscillator mechanism in 10 % (must still be detected as clonus);
+    - examiner push: position servo along a minimum-jerk path (70 %, 8-25° at 100-300°/s,
+      phone peak acceleration 1-4 g) or the spec's rectangular torque pulse (30 %, 8-25 N m,
+      which can exceed 8 g at the phone on a light foot).
     """
     ss = np.random.SeedSequence(seed)
     specs = []
@@ -57,12 +61,13 @@ def draw_specs(n_trials: int, seed: int) -> list[TrialSpec]:
         u = rng.random()
         sensors = ("imu",) if u < 0.8 else (("goniometer",) if u < 0.9 else ("imu", "goniometer"))
         jitter = 0.0 if rng.random() < 0.5 else float(rng.uniform(0.0002, 0.002))
+        push_kind = "servo" if rng.random() < 0.7 else "torque"
         specs.append(TrialSpec(
             index=i, seed=int(rng.integers(0, 2**31 - 1)), mode=mode,
             gain_ratio=float(math.exp(rng.uniform(math.log(1.0), math.log(12.0)))),
             fs_imu_hz=float(rng.choice(FS_CHOICES_HZ)), sensors=sensors, jitter_s=jitter,
-            central=bool(rng.random() < 0.10), params=sample_params(rng),
-            manoeuvre=sample_manoeuvre(rng, mode=mode)))
+            central=bool(rng.random() < 0.10), push_kind=push_kind, params=sample_params(rng),
+            manoeuvre=sample_manoeuvre(rng, mode=mode, push_kind=push_kind)))
     return specs
 
 
@@ -81,6 +86,10 @@ def freq_error(f_det: float | None, f_true: float | None) -> float | None:
     if f_det is None or not math.isfinite(f_det):
         return math.inf
     return abs(float(f_det) - float(f_true))
+
+
+def _frac(flags: list[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
 
 
 def summarise(rows: list[dict[str, Any]], *, freq_tol_hz: float) -> dict[str, Any]:
@@ -102,6 +111,9 @@ def summarise(rows: list[dict[str, Any]], *, freq_tol_hz: float) -> dict[str, An
         "freq_missing": sum(not math.isfinite(e) for e in ferr),
         "freq_median_err_hz": float(np.median(finite)) if finite else None,
         "freq_p95_err_hz": float(np.percentile(finite, 95)) if finite else None,
+        "freq_ok_5beats": _frac([r["freq_err_hz"] <= freq_tol_hz for r in ok
+                                 if r["freq_err_hz"] is not None and r["n_true"] >= 5]),
+        "n_freq_5beats": sum(r["freq_err_hz"] is not None and r["n_true"] >= 5 for r in ok),
         "sustained_ok": sum(r["sustained_det"] == r["sustained_true"] for r in ok) / n,
         "clonus_ok": sum(r["clonus_det"] == r["clonus_true"] for r in ok) / n,
     }

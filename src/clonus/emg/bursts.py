@@ -20,7 +20,7 @@ Methods (registry :data:`METHODS`, chosen with ``BurstConfig.method``):
     of each peak; burst start/end where the cumulative energy of that window reaches 5 % / 95 %.
     The unpublished details are departures, listed in ``docs/emg.md``: the threshold
     (``on_ratio`` x the same robust floor), the minimum peak distance (``peak_min_distance_s``
-    = 100 ms), the 25 ms envelope smoothing, 5-cycle wavelets, and reading "5 %/95 % of
+    = 100 ms), a prominence of at least half the peak height, the 25 ms envelope smoothing, 5-cycle wavelets, and reading "5 %/95 % of
     maximal energy" as cumulative energy. In-memory only (not streamed); needs ``fs`` >= 430 Hz.
 
 For every burst the RMS (input unit) is computed over [onset, offset) of the band-passed
@@ -619,8 +619,11 @@ def _mummidisetty(x: np.ndarray, fs: float, cfg: BurstConfig, ccfg: Conditioning
     floor = np.repeat(eff, blk)[: env.size]
     if env.size == 0 or not np.any(floor > 0):
         return Bursts.empty(fs, "mummidisetty2012")
-    peaks, _ = _sig.find_peaks(env - cfg.on_ratio * floor, height=0.0,
-                               distance=max(1, int(round(cfg.peak_min_distance_s * fs))))
+    peaks, props = _sig.find_peaks(env - cfg.on_ratio * floor, height=0.0,
+                                   distance=max(1, int(round(cfg.peak_min_distance_s * fs))),
+                                   prominence=0.0)
+    # One peak per contraction: drop shoulder peaks (prominence below half the peak height).
+    peaks = peaks[props["prominences"] >= 0.5 * env[peaks]]
     if peaks.size == 0:
         return Bursts.empty(fs, "mummidisetty2012")
     h = int(round(cfg.energy_half_window_s * fs))

@@ -42,6 +42,10 @@ class EmgConfig:
         least ``sustained_min_hold_s`` (Tardieu 10 s; reflex-model.md section 8).
     sustained_min_hold_s : float
         See ``sustained_last_s``.
+    first_burst_is_stretch : bool
+        The first burst of the clonic episode, when it starts the clonic run, is the response to
+        the examiner's stretch and not a beat (reflex-model.md section 8: the imposed stretch's
+        own peak is not a beat; each later contraction ends one beat).
     match_tolerance_s : float
         :func:`combine`: a motion beat is confirmed by an EMG burst whose onset lies within this
         time before the beat or a quarter of this after it, in seconds (the burst precedes the
@@ -56,6 +60,7 @@ class EmgConfig:
     sustained_last_s: float = 1.0
     sustained_min_hold_s: float = 10.0
     match_tolerance_s: float = 0.25
+    first_burst_is_stretch: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,7 +106,8 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     Returns
     -------
     Assessment
-        ``beats`` are the bursts of the longest clonic run (``time_s`` onset, ``end_s`` offset,
+        ``beats`` are the bursts of the longest clonic run after the stretch response
+        (``time_s`` onset, ``end_s`` offset,
         ``amplitude`` burst RMS in uV); ``frequency_hz`` is 1 / median interval between burst
         energy centroids; ``trace`` is the EMG envelope in uV; ``metrics`` holds all bursts and
         episodes. ``stretch_onset_s`` is the onset of the first burst of that episode (the reflex
@@ -166,6 +172,10 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     classification, reason = "no_clonus", f"{len(b)} EMG burst(s), no rhythmic run of >= 3 bursts at {lo:g}-{hi:g} Hz"
     if main is not None:
         i0, n = main.clonic_start, main.n_clonic_bursts
+        if cfg.first_burst_is_stretch and i0 == main.first_burst and n > 1:
+            # The episode's first burst is the reflex response to the examiner's stretch: like
+            # the imposed stretch's own peak in the motion signal, it is not a beat.
+            i0, n = i0 + 1, n - 1
         on, off = b.onset_s[i0: i0 + n], b.offset_s[i0: i0 + n]
         rms_uv = b.rms[i0: i0 + n] * 1e6
         beats = tuple(Beat(float(on[k]), float(rms_uv[k]),

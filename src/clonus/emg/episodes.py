@@ -16,7 +16,7 @@ marked *assumed* (see ``docs/emg.md``):
    1 / median interval.
 3. **unit**: low amplitude (median burst RMS <= ``unit_max_rms_v``, 40 uV, assumed: single
    motor-unit potentials at the skin are tens of uV, reflex-model.md section 5 gives 10-150 uV
-   peaks) and either no clonic run or spike-like bursts (median energy width <=
+   peaks) and spike-like bursts (median energy width <=
    ``unit_max_width_s`` = 30 ms - one motor-unit potential lasts about 5-10 ms - or median
    kurtosis >= ``unit_min_kurtosis`` = 8, a sparse spike train; assumed). Needs the EMG in
    volts.
@@ -190,7 +190,7 @@ def classify_episode(b: Bursts, first: int, last: int, cfg: EpisodeConfig) -> Ep
     is_clonic = (cn >= cfg.clonus_min_bursts and freq is not None and lo <= freq <= hi
                  and cv <= cfg.clonus_max_cv)
     spiky = med_width <= cfg.unit_max_width_s or med_kurt >= cfg.unit_min_kurtosis
-    unit_like = med_rms <= cfg.unit_max_rms_v and (spiky or not is_clonic)
+    unit_like = med_rms <= cfg.unit_max_rms_v and spiky
     if unit_like and (n >= cfg.clonus_min_bursts or longest > cfg.tonic_min_s):
         kind = "unit"
         rule = (f"median burst RMS {med_rms * 1e6:.1f} uV <= {cfg.unit_max_rms_v * 1e6:g} uV and "

@@ -353,7 +353,9 @@ def simulate_clonus_emg(*, fs: float, n_beats: int, frequency_hz: float, duratio
     fs : float
         Sampling rate, in Hz.
     n_beats : int
-        Number of clonic bursts (0: a quiet recording).
+        Number of beats (0: a quiet recording). The run has ``n_beats + 1`` bursts: the first is
+        the reflex response to the examiner's stretch, which is not a beat (reflex-model.md
+        section 8); the event's ``n_bursts`` counts all of them.
     frequency_hz : float
         Clonus frequency, in Hz.
     duration_s : float
@@ -383,7 +385,8 @@ def simulate_clonus_emg(*, fs: float, n_beats: int, frequency_hz: float, duratio
     b = _Builder(duration_s, fs, rng)
     events: list[SpasmEvent] = []
     if n_beats:
-        ev = b.clonus(start_s, int(n_beats), frequency_hz, amplitude_v, duty)
+        # The examiner's stretch evokes one reflex burst, then each beat is one more burst.
+        ev = b.clonus(start_s, int(n_beats) + 1, frequency_hz, amplitude_v, duty)
         keep = [i for i, o in enumerate(ev.burst_offsets_s) if o < duration_s - 0.02]
         if not keep:
             raise InvalidParameterError(f"start_s={start_s} leaves no burst inside duration_s={duration_s}.")

@@ -29,7 +29,9 @@ def _load(path: str, channel: str | None) -> tuple[Any, list[str]]:
             if channel in g.ch_names:
                 return g, msgs
         names = [n for g in groups for n in g.ch_names]
-        raise InvalidParameterError(f"{path}: no channel named {channel!r}. Available channels: {names}.")
+        raise InvalidParameterError(
+            f"{path}: no channel named {channel!r}. Available channels: {names}."
+        )
     for want in (_MOTION_KINDS, {"emg"}):
         for g in groups:
             if {c.kind for c in g.channels} & want:
@@ -53,8 +55,10 @@ def _config_for(rec: Any, channel: str | None, bedside_threshold: int | None) ->
     try:
         from ...emg.clinical import EmgConfig  # type: ignore[attr-defined]
     except ImportError as exc:
-        raise InvalidParameterError("--bedside-threshold needs the EMG analysis (clonus.emg), which is "
-                                    "not available in this installation.") from exc
+        raise InvalidParameterError(
+            "--bedside-threshold needs the EMG analysis (clonus.emg), which is "
+            "not available in this installation."
+        ) from exc
     names = {f.name for f in dataclasses.fields(EmgConfig)}
     if "grading" not in names:
         raise InvalidParameterError("--bedside-threshold is not supported for EMG-only recordings.")
@@ -83,16 +87,26 @@ def _print_table(a: Any, interpretation: dict | None) -> None:
     ]
     m = a.metrics
     if m.get("hold_duration_s") is not None:
-        rows.append(("Stretch held", f"{m['hold_duration_s']:.2f} s"
-                     + (" (to the end of the recording)" if m.get("held_to_end_of_recording") else "")))
+        rows.append(
+            (
+                "Stretch held",
+                f"{m['hold_duration_s']:.2f} s"
+                + (" (to the end of the recording)" if m.get("held_to_end_of_recording") else ""),
+            )
+        )
     if m.get("decay_rate_per_s") is not None:
         rows.append(("Decay rate p", f"{m['decay_rate_per_s']:+.3f} /s (A e^(pt) fit)"))
     if m.get("regularity_cv") is not None:
         rows.append(("Regularity (CV of intervals)", f"{m['regularity_cv']:.3f}"))
     if a.beats:
         amps = [b.amplitude for b in a.beats]
-        rows.append(("Beat amplitude", f"median {sorted(amps)[len(amps) // 2]:.2f} {a.amplitude_unit} "
-                     f"(first {amps[0]:.2f}, last {amps[-1]:.2f})"))
+        rows.append(
+            (
+                "Beat amplitude",
+                f"median {sorted(amps)[len(amps) // 2]:.2f} {a.amplitude_unit} "
+                f"(first {amps[0]:.2f}, last {amps[-1]:.2f})",
+            )
+        )
     for k, v in rows:
         t.add_row(k, v)
     con.print(t)
@@ -122,13 +136,18 @@ def register(app: typer.Typer) -> None:
         path: str = typer.Argument(..., help="Recording file (phone/IMU/goniometer/EMG)."),
         channel: str | None = typer.Option(None, "--channel", help="Analyse this channel only."),
         as_json: bool = typer.Option(False, "--json", help="Print the JSON contract (one object)."),
-        report: str | None = typer.Option(None, "--report",
-                                          help="Also write a report (.html, .pdf, .csv, .fhir.json)."),
-        context: str | None = typer.Option(None, "--context",
-                                           help="Clinical context JSON: adds an interpretation."),
+        report: str | None = typer.Option(
+            None, "--report", help="Also write a report (.html, .pdf, .csv, .fhir.json)."
+        ),
+        context: str | None = typer.Option(
+            None, "--context", help="Clinical context JSON: adds an interpretation."
+        ),
         bedside_threshold: int | None = typer.Option(
-            None, "--bedside-threshold", min=1,
-            help="Beats for 'pathological' (default 5; sources use 3, 5 or 10)."),
+            None,
+            "--bedside-threshold",
+            min=1,
+            help="Beats for 'pathological' (default 5; sources use 3, 5 or 10).",
+        ),
     ) -> None:
         """Count clonus beats, measure frequency and duration, classify and grade a clonus test."""
         from ...exceptions import MissingDependencyError
@@ -147,7 +166,8 @@ def register(app: typer.Typer) -> None:
             except ImportError as exc:
                 raise MissingDependencyError(
                     "--context needs the clinical module (clonus.clinical), which is not available "
-                    "in this installation. Run without --context.") from exc
+                    "in this installation. Run without --context."
+                ) from exc
             ctx = load_context(context)
             interpretation = interpret(a, ctx).to_dict()
         if report is not None:
@@ -156,7 +176,8 @@ def register(app: typer.Typer) -> None:
             except ImportError as exc:
                 raise MissingDependencyError(
                     "--report needs the report module (clonus.report) and its extras: "
-                    "pip install 'clonus[report]'.") from exc
+                    "pip install 'clonus[report]'."
+                ) from exc
             out = write_report(report, [a], recordings=[rec], context=ctx)
             typer.echo(f"Report written to {out}", err=True)
         if as_json:
