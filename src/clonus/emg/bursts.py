@@ -480,13 +480,17 @@ class BurstStream:
     def _block(self, xb: np.ndarray, eb: np.ndarray, *, final: bool) -> None:
         c = self.cfg
         if eb.size:
-            w = max(1, int(round(c.noise_window_s * self.fs)))
-            nw = eb.size // w
+            # The envelope is low-passed at ~20 Hz: a 100 Hz subsample gives the same percentile
+            # at a tenth of the cost (indices relative to the absolute block: chunk-independent).
+            q = max(1, int(self.fs // 100))
+            eb_q = eb[::q]
+            w = max(1, int(round(c.noise_window_s * self.fs / q)))
+            nw = eb_q.size // w
             pcs = []
             if nw:
-                pcs.append(np.percentile(eb[: nw * w].reshape(nw, w), c.noise_percentile, axis=1))
-            if eb.size - nw * w >= max(1, w // 10) or not nw:
-                pcs.append(np.atleast_1d(np.percentile(eb[nw * w:], c.noise_percentile)))
+                pcs.append(np.percentile(eb_q[: nw * w].reshape(nw, w), c.noise_percentile, axis=1))
+            if eb_q.size - nw * w >= max(1, w // 10) or not nw:
+                pcs.append(np.atleast_1d(np.percentile(eb_q[nw * w:], c.noise_percentile)))
             fl = float(np.min(np.concatenate(pcs)))
             self._floors.append(fl)
             pos = [f for f in self._floors if f > 0]

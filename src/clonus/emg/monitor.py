@@ -189,6 +189,8 @@ class MonitorResult:
 class _Source:
     """A one-channel sample source read in chunks."""
 
+    finite = False  # True when samples cannot be NaN/inf (16-bit EDF)
+
     fs: float
     n_samples: int
     channel: str
@@ -253,6 +255,7 @@ class _EdfSource(_Source):
         except Exception:  # noqa: BLE001 - a broken header date is not fatal for monitoring
             self.start_time = None
         self._mm = self._memmap(path)
+        self.finite = True
 
     def _memmap(self, path: Path) -> np.ndarray | None:
         """Samples of the channel as a strided int16 view of the data records (plain EDF only).
@@ -294,9 +297,12 @@ class _EdfSource(_Source):
             per = self._mm.shape[1]
             r0, r1 = start // per, (start + n + per - 1) // per
             d = np.asarray(self._mm[r0:r1]).reshape(-1)[start - r0 * per: start - r0 * per + n]
-            x = d.astype(np.float64) * self._gain + self._off
-        else:
-            x = self._f.readSignal(self._i, start=start, n=n)
+            # float32 straight from the 16-bit samples: the conditioning runs in float32 anyway.
+            x = d.astype(np.float32)
+            x *= np.float32(self._gain * self.scale)
+            x += np.float32(self._off * self.scale)
+            return x
+        x = self._f.readSignal(self._i, start=start, n=n)
         return x * self.scale if self.scale != 1.0 else x
 
     def close(self) -> None:
@@ -371,19 +377,31 @@ def monitor(path: str | Path | Recording, *, channel: str | None = None, chunk_s
             mains = detect_mains(first[: int(ccfg.mains_detect_s * fs)], fs=fs)
         cond = StreamConditioner(fs, ccfg, mains_hz=mains)
         stream = BurstStream(fs, cfg.bursts)
-        done = 0
-        for a, n in _chunks(total, step):
+        def _job(a: int, n: int) -> tuple[np.ndarray, np.ndarray]:
             x = first[a: a + n] if a + n <= first.size else src.read(a, n)
-            if x.size and not np.all(np.isfinite(x)):
+            if not src.finite and x.size and not np.all(np.isfinite(x)):
                 raise InvalidParameterError(
                     f"{src.source}: channel {src.channel!r} has NaN/inf samples near "
                     f"{a / fs:.1f} s; fill or crop the gap first."
                 )
-            xf, env = cond.process(x)
-            stream.feed(xf, env)
-            done += n
-            if progress is not None:
-                progress(done, total)
+            return cond.process(x)
+
+        # Two-stage pipeline: a worker thread reads and conditions chunk k+1 (numpy, numba and
+        # sosfilt release the GIL) while this thread detects bursts in chunk k. Chunks are
+        # conditioned strictly in order, so filter states carry over exactly.
+        from concurrent.futures import ThreadPoolExecutor
+
+        done = 0
+        spans = list(_chunks(total, step))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fut = pool.submit(_job, *spans[0]) if spans else None
+            for k, (_a, n) in enumerate(spans):
+                xf, env = fut.result()
+                fut = pool.submit(_job, *spans[k + 1]) if k + 1 < len(spans) else None
+                stream.feed(xf, env)
+                done += n
+                if progress is not None:
+                    progress(done, total)
         bursts = stream.finish()
     finally:
         src.close()
