@@ -9,9 +9,8 @@ import json
 import sys
 import time
 
-import numpy as np
-
 import neurokit2 as nk
+import numpy as np
 
 x = np.load(sys.argv[1])
 fs = float(sys.argv[2])
@@ -20,6 +19,13 @@ cleaned = nk.emg_clean(x, sampling_rate=fs)
 amp = nk.emg_amplitude(cleaned)
 act, info = nk.emg_activation(emg_amplitude=amp, sampling_rate=fs)
 elapsed = time.perf_counter() - t0
-print(json.dumps({"elapsed_s": elapsed, "n_samples": int(x.size),
-                  "n_activations": int(len(info.get("EMG_Onsets", []))),
-                  "neurokit2": nk.__version__}))
+print(
+    json.dumps(
+        {
+            "elapsed_s": elapsed,
+            "n_samples": int(x.size),
+            "n_activations": int(len(info.get("EMG_Onsets", []))),
+            "neurokit2": nk.__version__,
+        }
+    )
+)

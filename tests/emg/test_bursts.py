@@ -1,4 +1,4 @@
-"""Burst detection and episode classes against the synthetic ground truth (clonus.simulate.spasms)."""
+"""Burst detection and episode classes against synthetic ground truth (simulate.spasms)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,7 @@ def test_clonus_runs_count_frequency_and_classes(spasm_sets):
 
 
 def test_no_episode_in_quiet_signal_with_artefacts():
-    s = simulate_spasm_emg(fs=1000.0, kinds=("other",), n_per_kind=1, seed=3,
-                           ecg_amplitude_v=50e-6)
+    s = simulate_spasm_emg(fs=1000.0, kinds=("other",), n_per_kind=1, seed=3, ecg_amplitude_v=50e-6)
     b = detect_bursts(s.recording)
     eps = find_episodes(b)
     ev = s.events[0]
@@ -107,8 +106,9 @@ def test_amplitude_scale_invariance():
 
 
 def test_heartbeat_train_rejected_but_not_clonus():
-    s = simulate_spasm_emg(fs=1000.0, kinds=("clonus",), n_per_kind=1, seed=0,
-                           ecg_amplitude_v=150e-6)
+    s = simulate_spasm_emg(
+        fs=1000.0, kinds=("clonus",), n_per_kind=1, seed=0, ecg_amplitude_v=150e-6
+    )
     raw = detect_bursts(s.recording, reject_ecg=False)
     kept = reject_heartbeat(raw)
     ev = s.events[0]

@@ -43,8 +43,9 @@ def test_reflex_simulator_emg_agrees_with_motion_truth():
     for seed in range(2):
         for mode in ("held", "released"):
             for gr in (0.9, 1.6):
-                tr = simulate.simulate_trial(mode=mode, gain_ratio=gr, seed=seed, sensors=("emg",),
-                                             duration_s=8.0)
+                tr = simulate.simulate_trial(
+                    mode=mode, gain_ratio=gr, seed=seed, sensors=("emg",), duration_s=8.0
+                )
                 a = assess_emg(tr.recording)
                 agree.append(abs(a.n_beats - tr.truth.n_beats) <= 1)
                 # The stretch is seen: the first burst follows the push onset within 0.5 s.
@@ -67,10 +68,22 @@ def test_combine_confirms_motion_beats():
     onsets = np.array(s.events[0].burst_onsets_s)
     # A motion assessment whose beats are the dorsiflexion peaks ~120 ms after each burst onset.
     beats = tuple(Beat(float(t + 0.12), 5.0) for t in onsets)
-    motion = Assessment(n_beats=len(beats), beats=beats, amplitude_unit="deg", frequency_hz=5.0,
-                        clonus_duration_s=2.0, sustained=False, stretch_onset_s=1.9,
-                        classification="clonus", reason="test", grades={}, pathological=True,
-                        channel="gyro", fs_hz=200.0, software_version="x")
+    motion = Assessment(
+        n_beats=len(beats),
+        beats=beats,
+        amplitude_unit="deg",
+        frequency_hz=5.0,
+        clonus_duration_s=2.0,
+        sustained=False,
+        stretch_onset_s=1.9,
+        classification="clonus",
+        reason="test",
+        grades={},
+        pathological=True,
+        channel="gyro",
+        fs_hz=200.0,
+        software_version="x",
+    )
     c = combine(motion, s.recording)
     assert c.n_beats == motion.n_beats  # motion stays primary
     assert c.metrics["emg"]["confirmed_beats"] >= 9
