@@ -123,3 +123,53 @@ def test_real_gait_emg_bursts_lock_to_cycles_and_no_clonus(gait_emg):
         phase = ((inside - td[0]) % stride) / stride
         # Onset phase consistent across strides: circular resultant length > 0.8.
         assert abs(np.exp(2j * np.pi * phase).mean()) > 0.8, (name, phase)
+
+
+def test_assess_pipeline_and_cli_on_emg_edf(tmp_path, capsys):
+    pyedflib = pytest.importorskip("pyedflib")
+    import json
+
+    import clonus
+    from clonus.cli.main import main
+
+    s = simulate_clonus_emg(fs=1000.0, n_beats=9, frequency_hz=5.5, seed=3)
+    p = tmp_path / "test.edf"
+    w = pyedflib.EdfWriter(str(p), 1, file_type=pyedflib.FILETYPE_EDFPLUS)
+    w.setSignalHeaders(
+        [
+            {
+                "label": "EMG soleus",
+                "dimension": "uV",
+                "sample_frequency": 1000,
+                "physical_max": 10000.0,
+                "physical_min": -10000.0,
+                "digital_max": 32767,
+                "digital_min": -32768,
+                "transducer": "",
+                "prefilter": "",
+            }
+        ]
+    )
+    w.writeSamples([s.recording.data[0] * 1e6])
+    w.close()
+    a = clonus.assess(clonus.read(p))
+    assert a.signal_kind == "emg" and abs(a.n_beats - 9) <= 1
+    rc = main(["assess", str(p), "--json"])
+    d = json.loads(capsys.readouterr().out)
+    assert rc == 0 and d["amplitude_unit"] == "uV" and abs(d["n_beats"] - 9) <= 1
+    assert d["classification"] == "clonus"
+
+
+def test_motion_plus_emg_recording_uses_both():
+    simulate = pytest.importorskip("clonus.simulate")
+    import clonus
+
+    tr = simulate.simulate_trial(
+        mode="released", gain_ratio=1.2, seed=0, sensors=("imu", "emg"), duration_s=8.0
+    )
+    a = clonus.assess(tr.recording)
+    emg = a.metrics["emg"]
+    assert a.amplitude_unit == "deg"  # motion stays primary
+    # Each motion beat follows a plantarflexor burst (simulator: drive -> contraction -> beat).
+    assert emg["confirmed_beats"] >= a.n_beats - 1
+    assert emg["median_lag_s"] is not None and 0 < emg["median_lag_s"] < 0.25

@@ -13,7 +13,8 @@ marked *assumed* (see ``docs/emg.md``):
    ``clonus_band_hz`` widened by 2 Hz below (3-8 Hz, clinical-reference.md section 1.1; Wallace
    2012: clonus slows by up to 2 Hz at onset and end), with consecutive intervals within
    x/÷ 2 of each other, measured between burst energy centroids. Its frequency is
-   1 / median interval.
+   1 / median interval (with >= 5 bursts, of half two-beat intervals: robust to one displaced
+   burst, see ``_median_period``).
 3. **unit**: low amplitude (median burst RMS <= ``unit_max_rms_v``, 40 uV, assumed: single
    motor-unit potentials at the skin are tens of uV, reflex-model.md section 5 gives 10-150 uV
    peaks) and spike-like bursts (median energy width <=
@@ -145,6 +146,20 @@ class Episode:
         }
 
 
+def _median_period(t: np.ndarray) -> float:
+    """Median period of a burst run, in seconds.
+
+    With >= 5 bursts: the median of half two-beat intervals ``(t[k+2] - t[k]) / 2``. For a steady
+    rhythm this equals the median interval (the definition used for motion beats), but one burst
+    displaced by an artefact (e.g. a heartbeat merged into it) shifts two single intervals in
+    opposite directions and leaves the two-beat interval across it unchanged. Fewer bursts: the
+    median single interval.
+    """
+    if t.size >= 5:
+        return float(np.median((t[2:] - t[:-2]) / 2.0))
+    return float(np.median(np.diff(t)))
+
+
 def clonic_run(
     times_s: np.ndarray, durations_s: np.ndarray, *, band_hz: tuple[float, float] = (3.0, 8.0)
 ) -> tuple[int, int]:
@@ -152,8 +167,9 @@ def clonic_run(
 
     Consecutive onsets are linked when their interval corresponds to ``band_hz`` widened by
     2 Hz below (Wallace 2012: clonus slows by up to 2 Hz at onset and end) and 10 % above, the
-    burst is shorter than the interval, and the interval is within x/÷ 2 of the previous
-    one (tolerates one burst displaced by an artefact).
+    burst is shorter than the interval (a sustained burst is not a clonic beat), and the
+    interval is within x/÷ 2 of the previous one (tolerates one burst displaced by an
+    artefact).
     """
     n = times_s.size
     if n < 2:
@@ -197,8 +213,9 @@ def classify_episode(b: Bursts, first: int, last: int, cfg: EpisodeConfig) -> Ep
     freq = None
     cv = np.inf
     if cn >= 2:
-        iv = np.diff(ctr[cf : cf + cn])
-        freq = 1.0 / float(np.median(iv))
+        run = ctr[cf : cf + cn]
+        iv = np.diff(run)
+        freq = 1.0 / _median_period(run)
         cv = float(np.std(iv) / np.mean(iv)) if iv.size >= 2 else 0.0
     lo, hi = cfg.clonus_band_hz
     is_clonic = (
