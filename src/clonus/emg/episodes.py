@@ -224,7 +224,9 @@ def classify_episode(b: Bursts, first: int, last: int, cfg: EpisodeConfig) -> Ep
         and lo <= freq <= hi
         and cv <= cfg.clonus_max_cv
     )
-    spiky = med_width <= cfg.unit_max_width_s or med_kurt >= cfg.unit_min_kurtosis
+    # A slow logger's narrow band blurs a 5-10 ms potential to ~10 samples: widen the limit.
+    max_width = max(cfg.unit_max_width_s, 10.0 / b.fs)
+    spiky = med_width <= max_width or med_kurt >= cfg.unit_min_kurtosis
     unit_like = med_rms <= cfg.unit_max_rms_v and spiky
     if unit_like and (n >= cfg.clonus_min_bursts or longest > cfg.tonic_min_s):
         kind = "unit"
