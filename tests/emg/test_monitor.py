@@ -42,9 +42,16 @@ def test_chunked_equals_whole_across_noise_blocks(synth):
 def _write_edf(path, x_uv, fs):
     pyedflib = pytest.importorskip("pyedflib")
     w = pyedflib.EdfWriter(str(path), 2, file_type=pyedflib.FILETYPE_EDFPLUS)
-    hdr = {"dimension": "uV", "sample_frequency": fs, "physical_max": 10000.0,
-           "physical_min": -10000.0, "digital_max": 32767, "digital_min": -32768,
-           "transducer": "", "prefilter": ""}
+    hdr = {
+        "dimension": "uV",
+        "sample_frequency": fs,
+        "physical_max": 10000.0,
+        "physical_min": -10000.0,
+        "digital_max": 32767,
+        "digital_min": -32768,
+        "transducer": "",
+        "prefilter": "",
+    }
     w.setSignalHeaders([dict(hdr, label="ACC"), dict(hdr, label="EMG soleus")])
     w.writeSamples([np.zeros_like(x_uv), x_uv])
     w.close()
