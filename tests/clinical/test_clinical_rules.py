@@ -71,6 +71,11 @@ CONSULT_CASES = [
     ("consult.headache", {}, {"symptoms": {"headache": True}}, True),
     ("consult.headache", {}, {"symptoms": {"headache": False}}, False),
     ("consult.atrophy", {}, {"symptoms": {"atrophy": True}}, True),
+    ("consult.atrophy", {}, {"symptoms": {"atrophy": False}}, False),
+    ("note.rhythmic_not_clonus", {"classification": "rhythmic_not_clonus"}, {}, True),
+    ("note.rhythmic_not_clonus", {}, {}, False),
+    ("note.other_settings", {}, {}, True),
+    ("note.other_settings", {"n_beats": 0}, {}, False),
     ("consult.beat_count", {"n_beats": 5}, {}, True),
     ("consult.beat_count", {"n_beats": 4}, {}, False),
     (
@@ -245,3 +250,28 @@ def test_disclaimer_everywhere(a, ctx):
     json.dumps(d)  # serialisable
     for s in d["statements"]:
         assert set(s) >= {"id", "text", "level", "triggered_by", "citation", "rule_version"}
+
+
+def test_withdrawal_only_does_not_say_no_serotonergic_agent():
+    # A stopped medication says nothing about what is still taken: the precondition stays unknown.
+    ctx = ClinicalContext.from_dict(
+        {"medication_changes": [{"name": "paroxetine", "change": "stopped"}]}
+    )
+    facts = interpret(small_assessment(), ctx).to_dict()["inputs"]
+    assert facts["serotonergic_agent"]["value"] is None
+    assert facts["withdrawal"]["value"] is True
+    started = ClinicalContext.from_dict(
+        {"medication_changes": [{"name": "Zoloft", "change": "started"}]}
+    )
+    assert interpret(None, started).to_dict()["inputs"]["serotonergic_agent"]["value"] is True
+
+
+def test_docs_list_every_rule():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "clinical.md"
+    text = doc.read_text(encoding="utf-8")
+    for r in (*CONSULT_RULES, *NEXT_STEP_RULES, *NOTE_RULES, *CONDITIONS):
+        assert f"`{r.id}`" in text, f"{r.id} missing from docs/clinical.md"
+    for sid in ("hunter.met", "hunter.incomplete", "hunter.features_no_agent", "hunter.not_met"):
+        assert sid in text

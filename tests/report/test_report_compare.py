@@ -93,7 +93,8 @@ def test_comparison_section_in_report():
         [
             make_assessment(n_beats=12, source="before.csv"),
             make_assessment(n_beats=4, source="after.csv"),
-        ]
+        ],
+        plots=False,
     )
     assert '<h2 id="comparison">Comparison</h2>' in html
     assert "after.csv vs before.csv" in html

@@ -112,3 +112,37 @@ def test_structural_check_catches_errors(mutate, msg):
     obs = to_fhir(make_assessment(n_beats=6))
     mutate(obs)
     assert any(msg in e for e in check_observation_r4(obs))
+
+
+def test_emg_assessment_units():
+    from dataclasses import replace
+
+    a = replace(
+        make_assessment(n_beats=6, with_trace=False), amplitude_unit="uV", signal_kind="emg"
+    )
+    obs = to_fhir(a)
+    amp = _components(obs)["amplitude-median"]["valueQuantity"]
+    assert (
+        amp["unit"] == "uV" and amp["code"] == "uV" and amp["system"] == "http://unitsofmeasure.org"
+    )
+    assert "emg recording" in obs["method"]["text"]
+    rows = list(csv.DictReader(io.StringIO(beats_csv(a))))
+    assert {r["amplitude_unit"] for r in rows} == {"uV"} and {r["signal_kind"] for r in rows} == {
+        "emg"
+    }
+
+
+def test_fhir_from_saved_json_without_rate_or_frequency():
+    # Assessment.from_dict of an older/partial JSON: fs_hz missing (NaN), frequency NaN.
+    from dataclasses import replace
+
+    a = replace(
+        make_assessment(n_beats=2, with_trace=False), fs_hz=float("nan"), frequency_hz=float("nan")
+    )
+    obs = to_fhir(a)
+    assert check_observation_r4(obs) == []
+    json.dumps(obs, allow_nan=False)  # no NaN leaks into the JSON
+    assert (
+        _components(obs)["frequency"]["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
+    )
+    assert "sampling rate unknown" in obs["method"]["text"]

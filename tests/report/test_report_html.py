@@ -22,6 +22,7 @@ SECTIONS = (
     "Grades",
     "Decision support",
     "Clinical context",
+    "Sources",
     "Software and settings",
 )
 
@@ -72,6 +73,17 @@ def test_grades_with_rules(html_urgent):
     assert "Benz et al. 2005" in table and "duration" in table
 
 
+def test_statement_sources_are_numbered(html_urgent):
+    ref = re.search(r"\[([\d, ]+)\] · hunter\.met", html_urgent)
+    assert ref, "the Hunter statement must point to numbered sources"
+    nums = [int(n) for n in ref.group(1).split(",")]
+    texts = [re.search(rf'<li value="{n}">([^<]*)</li>', html_urgent).group(1) for n in nums]
+    assert any("Dunkley" in t for t in texts) and any("Source document 003" in t for t in texts)
+    # each source is listed once
+    items = re.findall(r'<li value="\d+">([^<]*)</li>', html_urgent)
+    assert len(items) == len(set(items))
+
+
 def test_urgent_banner_and_triggering_inputs(html_urgent):
     assert 'id="urgent-banner"' in html_urgent
     assert "Hunter Serotonin Toxicity Criteria are met" in html_urgent
@@ -80,7 +92,9 @@ def test_urgent_banner_and_triggering_inputs(html_urgent):
 
 def test_no_urgent_banner_without_hunter():
     html = render_html(
-        make_assessment(n_beats=9), context=ClinicalContext.from_dict({"medications": []})
+        make_assessment(n_beats=9),
+        context=ClinicalContext.from_dict({"medications": []}),
+        plots=False,
     )
     assert 'id="urgent-banner"' not in html
     assert "Decision support" in html
@@ -89,9 +103,10 @@ def test_no_urgent_banner_without_hunter():
 def test_pseudonymous_by_default_identifiers_on_request():
     ctx = ClinicalContext.from_dict(CTX)
     a = make_assessment(n_beats=4, source="/home/clinic/Jane_Example/trial.csv")
-    html = render_html(a, context=ctx)
+    html = render_html(a, context=ctx, plots=False)
+    assert 'class="plot' not in html
     assert "P-042" in html and "Jane Example" not in html and "Jane_Example" not in html
-    html2 = render_html(a, context=ctx, include_identifiers=True)
+    html2 = render_html(a, context=ctx, include_identifiers=True, plots=False)
     assert "Jane Example" in html2
 
 

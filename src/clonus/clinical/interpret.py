@@ -268,16 +268,19 @@ def build_facts(
     put("interferes_with_sleep", ctx.interferes_with_sleep, "context")
     put("age_years", ctx.age_years, "context")
 
-    if ctx.medications is None and not ctx.medication_changes:
+    current = find_serotonergic(ctx.medications or ())
+    changed_on = find_serotonergic(
+        c.name for c in ctx.medication_changes if c.change in ("started", "increased")
+    )
+    names = sorted({m.agent.generic for m in (*current, *changed_on)})
+    if names:
+        put("serotonergic_agent", True, "context")
+    elif ctx.medications is None:
+        # No medication list: unknown (a recent *stop* does not tell what is still taken).
         put("serotonergic_agent", None, "context")
     else:
-        current = find_serotonergic(ctx.medications or ())
-        changed_on = find_serotonergic(
-            c.name for c in ctx.medication_changes if c.change in ("started", "increased")
-        )
-        names = sorted({m.agent.generic for m in (*current, *changed_on)})
-        put("serotonergic_agent", bool(names), "context")
-        facts["serotonergic_agent"]["agents"] = names
+        put("serotonergic_agent", False, "context")
+    facts["serotonergic_agent"]["agents"] = names
     started = [c for c in ctx.medication_changes if c.change in ("started", "increased")]
     stopped = [c for c in ctx.medication_changes if c.change == "stopped"]
     put(

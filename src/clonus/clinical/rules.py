@@ -62,8 +62,8 @@ CITATIONS: dict[str, str] = {
     "4 = unfatigable clonus > 10 s.",
     "dunkley": "Dunkley EJC, Isbister GK et al. The Hunter Serotonin Toxicity Criteria. QJM "
     "2003;96:635-642 (clinical-reference.md §5.1).",
-    "cr54": "clinical-reference.md §5.4: clonus also occurs in hepatic encephalopathy and "
-    "serotonergic drug toxicity (Wikipedia 'Clonus').",
+    "cr54": "clinical-reference.md §5.4: clonus also occurs in pre-eclampsia/eclampsia, hepatic "
+    "encephalopathy, tonic-clonic seizures and serotonergic drug toxicity (Wikipedia 'Clonus').",
     "sustained": "Tardieu 10 s criterion for sustained clonus (clinical-reference.md §2, §4.4; "
     "HELPERS beat definition).",
 }
@@ -207,7 +207,7 @@ CONSULT_RULES: tuple[Rule, ...] = (
         "Persistent clonus (it continued for the whole stretch, or is reported as persistent): "
         "seek professional attention.",
         {"all": [_CLONUS_ANY, {"any": [_f("sustained"), _f("persistent")]}]},
-        CITATIONS["seed003"] + " Sustained: " + CITATIONS["sustained"],
+        CITATIONS["seed003"] + " " + CITATIONS["sustained"],
     ),
     Rule(
         "consult.severe",
@@ -401,10 +401,20 @@ NOTE_RULES: tuple[Rule, ...] = (
         "info",
         "note",
         "Clonus is not a standalone diagnosis but a sign that points to an issue within the "
-        "central "
-        "nervous system; a doctor finds the cause through examination and further tests.",
+        "central nervous system; a doctor finds the cause through examination and further tests.",
         _CLONUS_ANY,
         CITATIONS["seed003"],
+    ),
+    Rule(
+        "note.other_settings",
+        "1",
+        "info",
+        "note",
+        "Clonus also occurs in pre-eclampsia/eclampsia, hepatic encephalopathy, tonic-clonic "
+        "seizures and serotonergic drug toxicity; mention pregnancy, liver disease or seizures "
+        "to the clinician.",
+        _CLONUS_ANY,
+        CITATIONS["cr54"],
     ),
 )
 

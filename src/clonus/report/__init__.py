@@ -155,5 +155,5 @@ def write_report(
                 items, interpretations=[interpret(a, context) for a in items], **kw
             )
         path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
-    logger.info("wrote %s (%s)", path.name, REPORT_FORMATS[fmt])
+    logger.info("wrote a %s", REPORT_FORMATS[fmt])  # no file names: they can identify people
     return path

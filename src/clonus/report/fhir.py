@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -99,6 +100,13 @@ def _qty(value: float, unit: str) -> dict[str, Any]:
         q["system"] = UCUM
         q["code"] = _UCUM_UNITS[unit]
     return q
+
+
+def _finite(x: Any) -> bool:
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
 
 
 def _absent(code: str = "not-applicable") -> dict[str, Any]:
@@ -210,7 +218,8 @@ def to_fhir(
     src = _basename(a.source)
     obs["method"] = {
         "text": f"{a.signal_kind} recording{(' ' + src) if src else ''}, channel "
-        f"{a.channel or 'unknown'}, {a.fs_hz:g} Hz"
+        f"{a.channel or 'unknown'}, "
+        + (f"{a.fs_hz:g} Hz" if _finite(a.fs_hz) else "sampling rate unknown")
     }
     obs["device"] = {"display": f"clonus software {a.software_version or 'unknown version'}"}
     ok = a.classification != "indeterminate"
@@ -227,18 +236,18 @@ def to_fhir(
         c["dataAbsentReason"] = _absent("error")
     comps.append(c)
     c = {"code": _cc("frequency")}
-    if ok and a.frequency_hz:
+    if ok and _finite(a.frequency_hz) and a.frequency_hz > 0:
         c["valueQuantity"] = _qty(a.frequency_hz, "Hz")
     else:
         c["dataAbsentReason"] = _absent("not-applicable" if ok else "error")
     comps.append(c)
     c = {"code": _cc("duration")}
-    if ok:
+    if ok and _finite(a.clonus_duration_s):
         c["valueQuantity"] = _qty(a.clonus_duration_s, "s")
     else:
         c["dataAbsentReason"] = _absent("error")
     comps.append(c)
-    amps = sorted(b.amplitude for b in a.beats if b.amplitude is not None)
+    amps = sorted(b.amplitude for b in a.beats if _finite(b.amplitude))
     c = {"code": _cc("amplitude-median")}
     if ok and amps:
         c["valueQuantity"] = _qty(amps[len(amps) // 2], a.amplitude_unit)

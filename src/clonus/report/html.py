@@ -11,9 +11,9 @@ from typing import Any
 from .._version import __version__
 from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..model import DISCLAIMER, Assessment, Recording
-from . import plots
+from . import plots as _plots
 from .compare import Comparison, compare_assessments
-from .tables import assessment_label, grade_rows, measure_rows, settings_rows
+from .tables import _fmt, assessment_label, grade_rows, measure_rows, settings_rows
 
 __all__ = ["render_html", "report_data", "context_rows"]
 
@@ -103,6 +103,28 @@ def context_rows(context: Any, *, include_identifiers: bool = False) -> list[tup
     return rows
 
 
+def _split_citation(text: str) -> list[str]:
+    """Split a composite citation into the atomic sources of ``clinical.rules.CITATIONS``.
+
+    Text that is not one of the known sources is kept as its own item, in order.
+    """
+    from ..clinical.rules import CITATIONS
+
+    known = sorted(set(CITATIONS.values()), key=len, reverse=True)
+    parts: list[tuple[int, str]] = []
+    rest = text
+    for c in known:
+        i = rest.find(c)
+        if i >= 0:
+            parts.append((text.find(c), c))
+            rest = rest.replace(c, "\x00")
+    for leftover in rest.split("\x00"):
+        leftover = leftover.strip()
+        if leftover:
+            parts.append((text.find(leftover), leftover))
+    return [c for _, c in sorted(parts)]
+
+
 def _statement_view(s: Any) -> dict[str, Any]:
     d = s.to_dict()
     for t in d["triggered_by"]:
@@ -159,9 +181,15 @@ def report_data(
     )
     items = []
     urgent: list[dict[str, Any]] = []
+    references: dict[str, int] = {}  # citation text -> reference number (listed under "Sources")
     for a, rec, lab in zip(assessments, recs, labs, strict=True):
         interp = interpret(a, context)
         statements = [_statement_view(s) for s in interp.statements]
+        for s in statements:
+            s["refs"] = [
+                references.setdefault(c, len(references) + 1)
+                for c in _split_citation(s["citation"])
+            ]
         urgent += [
             s
             for s in statements
@@ -171,7 +199,7 @@ def report_data(
             "label": lab,
             "classification": a.classification.replace("_", " "),
             "n_beats": a.n_beats,
-            "frequency": "—" if not a.frequency_hz else f"{a.frequency_hz:.2f} Hz",
+            "frequency": _fmt(a.frequency_hz, "Hz") if a.frequency_hz else "—",
             "duration": f"{a.clonus_duration_s:.2f} s",
             "sustained": "yes" if a.sustained else "no",
             "highest_level": interp.highest_level,
@@ -186,12 +214,12 @@ def report_data(
         }
         if plots_enabled:
             pngs = {
-                "plot_signal": plots.plot_signal(a, rec),
-                "plot_frequency": plots.plot_frequency(a),
-                "plot_spectrum": plots.plot_spectrum(a, rec),
+                "plot_signal": _plots.plot_signal(a, rec),
+                "plot_frequency": _plots.plot_frequency(a),
+                "plot_spectrum": _plots.plot_spectrum(a, rec),
             }
             for key, png in pngs.items():
-                item[key] = None if png is None else plots.to_data_uri(png)
+                item[key] = None if png is None else _plots.to_data_uri(png)
         items.append(item)
     comparison = None
     if len(assessments) >= 2:
@@ -217,6 +245,7 @@ def report_data(
         "urgent": urgent,
         "context_rows": context_rows(context, include_identifiers=include_identifiers),
         "comparison": comparison,
+        "references": [(n, text) for text, n in references.items()],
     }
 
 
@@ -228,6 +257,7 @@ def render_html(
     include_identifiers: bool = False,
     labels: Sequence[str] | None = None,
     title: str | None = None,
+    plots: bool = True,
 ) -> str:
     """Render the self-contained HTML report.
 
@@ -245,6 +275,8 @@ def render_html(
     labels : sequence of str, optional
         Names of the assessments (default: source file names).
     title : str, optional
+    plots : bool
+        Draw the figures (set False for a quick text-only report).
 
     Returns
     -------
@@ -266,6 +298,7 @@ def render_html(
         include_identifiers=include_identifiers,
         labels=labels,
         title=title,
+        plots_enabled=plots,
     )
     env = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True

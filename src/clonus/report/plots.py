@@ -159,7 +159,7 @@ def plot_frequency(assessment: Assessment) -> bytes | None:
     fig = _figure()
     ax = fig.add_subplot()
     ax.plot(t, f, "o-", ms=3, lw=0.8, color="#1f4e79", label="1 / inter-beat interval")
-    if assessment.frequency_hz:
+    if assessment.frequency_hz and np.isfinite(assessment.frequency_hz):
         ax.axhline(
             assessment.frequency_hz,
             color="#c00000",
@@ -188,7 +188,7 @@ def plot_spectrum(assessment: Assessment, recording: Recording | None = None) ->
     ax = fig.add_subplot()
     ax.plot(f[keep], p[keep], lw=0.9, color="#1f4e79")
     ax.axvspan(*CLONUS_BAND_HZ, color="0.85", alpha=0.5, lw=0, label="3–8 Hz clonus band")
-    if assessment.frequency_hz:
+    if assessment.frequency_hz and np.isfinite(assessment.frequency_hz):
         ax.axvline(
             assessment.frequency_hz,
             color="#c00000",

@@ -120,6 +120,8 @@ def _fmt(x: Any, unit: str = "", digits: int = 2) -> str:
     if isinstance(x, bool):
         return "yes" if x else "no"
     if isinstance(x, float):
+        if x != x or x in (float("inf"), float("-inf")):
+            return "not available"
         return f"{x:.{digits}f}{(' ' + unit) if unit else ''}"
     return f"{x}{(' ' + unit) if unit else ''}"
 
