@@ -1,8 +1,6 @@
 """Web-app fixtures: an app on a fresh SQLite database per test, users, a test recording.
 
-Assessments come from the real ``clonus.read`` + ``clonus.assess`` when the io and motion
-modules are installed; until those branches are merged, a clearly marked stand-in
-(``_fakes.py``) is injected through ``app.dependency_overrides`` so the web layer can be tested.
+Assessments come from the real ``clonus.read`` + ``clonus.assess`` (the same path as the CLI).
 """
 
 from __future__ import annotations
@@ -23,17 +21,12 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from clonus.store import repository as repo  # noqa: E402
 from clonus.web import Settings, create_app  # noqa: E402
-from clonus.web.deps import get_analyser  # noqa: E402
 from clonus.web.security import hash_password  # noqa: E402
 
-from ._fakes import fake_analyse, install_fake_grade, real_pipeline_available  # noqa: E402
 from ._signals import write_clonus_csv  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-REAL_PIPELINE = real_pipeline_available()
-if not REAL_PIPELINE:
-    install_fake_grade()
 
 PASSWORD = "correct horse battery"
 
@@ -77,8 +70,6 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def app(settings):
     app = create_app(settings)
-    if not REAL_PIPELINE:
-        app.dependency_overrides[get_analyser] = lambda: fake_analyse
     yield app
     app.state.engine.dispose()
 

@@ -330,7 +330,6 @@ def test_trends(client, alice, capture_csv):
                                              ("pdf", "application/pdf", b"%PDF"),
                                              ("fhir", "application/fhir+json", b"{")])
 def test_reports(client, alice, capture_csv, fmt, ctype, magic):
-    pytest.importorskip("clonus.report", reason="report module (wt/report) not merged yet")
     path, _ = capture_csv
     body = upload(client, alice, path).json()
     r = client.get(f"/api/assessments/{body['assessment_id']}/report?format={fmt}",
@@ -410,10 +409,6 @@ def _same_result(api: dict, cli: dict, filename: str) -> None:
 
 
 def test_same_result_as_cli_and_python_api(client, alice, capture_csv, capsys):
-    from .conftest import REAL_PIPELINE
-
-    if not REAL_PIPELINE:
-        pytest.skip("clonus.read/clonus.assess (wt/io, wt/motion) not merged yet")
     import clonus
 
     path, _ = capture_csv
@@ -427,10 +422,6 @@ def test_same_result_as_cli_and_python_api(client, alice, capture_csv, capsys):
 def test_real_walking_recording_same_as_cli(app, client, alice, real_data, capsys, settings):
     """A real foot-IMU walking recording (gaitmap, MS patient): identical from API and CLI,
     and ordinary walking is not reported as clonus."""
-    from .conftest import REAL_PIPELINE
-
-    if not REAL_PIPELINE:
-        pytest.skip("clonus.read/clonus.assess (wt/io, wt/motion) not merged yet")
     app.state.settings = settings.model_copy(update={"max_upload_bytes": 5_000_000})
     path = real_data / "gaitmap_foot_imu" / "imu_sample_ms_left.csv"
     r = upload(client, alice, path)
@@ -441,7 +432,6 @@ def test_real_walking_recording_same_as_cli(app, client, alice, real_data, capsy
 
 
 def test_report_shows_corrected_beats_and_patient_code(client, alice, capture_csv):
-    pytest.importorskip("clonus.report", reason="report module (wt/report) not merged yet")
     path, _ = capture_csv
     pid = client.post("/api/patients", json={"code": "PX-77"}, headers=alice).json()["id"]
     body = upload(client, alice, path, patient_id=str(pid)).json()
@@ -464,10 +454,6 @@ def test_report_shows_corrected_beats_and_patient_code(client, alice, capture_cs
 def test_real_multirate_edf_same_as_cli_with_read_warnings(client, alice, real_data, capsys):
     """A real Bittium Faros EDF (ECG 500 Hz, accelerometer 25 Hz, a marker channel without a
     unit): the motion group is assessed as by the CLI, and the read warning reaches the user."""
-    from .conftest import REAL_PIPELINE
-
-    if not REAL_PIPELINE:
-        pytest.skip("clonus.read/clonus.assess (wt/io, wt/motion) not merged yet")
     path = real_data / "wearable_exports" / "bittium_faros" / "testfile_read.EDF"
     r = upload(client, alice, path)
     assert r.status_code == 201, r.text
@@ -488,9 +474,6 @@ def test_end_to_end_on_postgresql(postgres_url, tmp_path, capture_csv):
     from sqlalchemy import create_engine, text
 
     from clonus.web import Settings, create_app
-    from clonus.web.deps import get_analyser
-
-    from .conftest import REAL_PIPELINE, fake_analyse
 
     name = "web_" + uuid.uuid4().hex[:12]
     admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"),
@@ -499,8 +482,6 @@ def test_end_to_end_on_postgresql(postgres_url, tmp_path, capture_csv):
         c.execute(text(f"CREATE DATABASE {name}"))
     app = create_app(Settings(data_dir=tmp_path / "pgdata", secret_key="k" * 40,
                               database_url=postgres_url.rsplit("/", 1)[0] + "/" + name))
-    if not REAL_PIPELINE:
-        app.dependency_overrides[get_analyser] = lambda: fake_analyse
     try:
         assert app.state.engine.dialect.name == "postgresql"
         make_user(app, "pg-a@example.org")

@@ -164,7 +164,6 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
 
 
 def test_download_reports(page, server, capture_csv):
-    pytest.importorskip("clonus.report", reason="report module (wt/report) not merged yet")
     token = _login_page(page, server)
     path, _ = capture_csv
     r = httpx.post(server.url + "/api/recordings", headers={"Authorization": f"Bearer {token}"},

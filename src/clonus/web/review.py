@@ -24,8 +24,42 @@ __all__ = ["recompute_assessment"]
 MIN_BEAT_INTERVAL_S = 0.080
 #: A corrected beat within this of an automatic beat keeps the automatic amplitude (s).
 _MATCH_S = 0.002
-#: Bedside rule: >= 3 beats before it stops is abnormal (clinical-reference.md §2, FPnotebook).
-PATHOLOGICAL_MIN_BEATS = 3
+#: Beats that make a clonus once a reviewer has confirmed them: a repeating reflex, >= 2 beats
+#: (NINDS grade 4; the motion analysis classifies >= 2 in-range beats as clonus).
+CLONUS_MIN_BEATS = 2
+
+
+def _grading_config(auto: Mapping[str, Any]) -> Any:
+    """The grading thresholds the automatic analysis used (its ``config["grading"]``)."""
+    from ..grade import GradingConfig
+
+    raw = (auto.get("config") or {}).get("grading")
+    if isinstance(raw, Mapping):
+        import dataclasses
+
+        names = {f.name for f in dataclasses.fields(GradingConfig)}
+        kw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in names}
+        try:
+            return GradingConfig(**kw)
+        except (TypeError, ValueError):
+            pass
+    return GradingConfig()
+
+
+def _stretch_peak_s(auto: Mapping[str, Any], stretch_onset_s: float | None) -> float | None:
+    """The stretch peak of the automatic analysis, moved with the reviewer's onset."""
+    st = (auto.get("metrics") or {}).get("stretch")
+    peak = st.get("peak_s") if isinstance(st, Mapping) else None
+    if peak is None:
+        return None
+    old_onset = auto.get("stretch_onset_s")
+    if stretch_onset_s is not None and old_onset is not None:
+        peak = float(peak) + (stretch_onset_s - float(old_onset))
+    return float(peak)
+
+
+def _metric(auto: Mapping[str, Any], key: str) -> Any:
+    return (auto.get("metrics") or {}).get(key)
 
 
 def _hold_duration_s(auto: Mapping[str, Any]) -> float | None:
@@ -85,14 +119,16 @@ def recompute_assessment(automatic: Mapping[str, Any], *, beat_times_s: Sequence
 
     Notes
     -----
-    Recomputed from the beats: ``n_beats``, each beat's ``period_s``, ``frequency_hz`` (1 / the
-    median inter-beat interval when there are >= 3 beats, as in the automatic analysis),
-    ``clonus_duration_s`` (from one median period before the first beat, when the first
-    cycle starts, to the last beat; 0 with fewer than 2 beats), one run spanning the beats,
+    Recomputed from the beats, with the definitions of the motion analysis
+    (:mod:`clonus.detect.motion`): ``n_beats``, each beat's ``period_s``, ``frequency_hz``
+    (1 / the median inter-beat interval when there are >= 3 beats), ``clonus_duration_s``
+    (stretch peak to last beat; the peak moves with a corrected onset; when no peak is known,
+    one median period before the first beat to the last beat), one run spanning the beats,
     ``sustained`` (kept from the automatic analysis, which measured it on the signal, unless
-    no beat is left), ``classification``/``pathological`` (>= 3 beats is abnormal at the
-    bedside, clinical-reference.md §2) and every grade, through
-    :func:`clonus.grade.grade_all`.
+    no beat is left), ``classification`` (a reviewer's >= 2 beats are a clonus, fewer are
+    not), every grade through :func:`clonus.grade.grade_all` with the automatic analysis's
+    grading thresholds, hold duration and whether the clonus continued until release, and
+    ``pathological`` from the bedside grade, as in the automatic analysis.
     """
     times = []
     for t in beat_times_s:
@@ -122,7 +158,13 @@ def recompute_assessment(automatic: Mapping[str, Any], *, beat_times_s: Sequence
     intervals = np.diff(times) if len(times) >= 2 else np.array([])
     median_ibi = float(np.median(intervals)) if intervals.size else None
     frequency_hz = 1.0 / median_ibi if len(times) >= 3 and median_ibi else None
-    duration_s = (times[-1] - times[0] + median_ibi) if len(times) >= 2 and median_ibi else 0.0
+    peak_s = _stretch_peak_s(automatic, stretch_onset_s)
+    if not times:
+        duration_s = 0.0
+    elif peak_s is not None and times[-1] > peak_s:
+        duration_s = times[-1] - peak_s
+    else:
+        duration_s = (times[-1] - times[0] + median_ibi) if median_ibi else 0.0
 
     auto_beats = {round(b["time_s"], 6): b for b in automatic.get("beats", [])
                   if b.get("time_s") is not None}
@@ -139,23 +181,23 @@ def recompute_assessment(automatic: Mapping[str, Any], *, beat_times_s: Sequence
 
     n = len(times)
     sustained = bool(automatic.get("sustained")) and n > 0
-    if n >= PATHOLOGICAL_MIN_BEATS:
-        classification = "clonus"
-        reason = (f"Reviewer-corrected: {n} beats at {frequency_hz:.2f} Hz over "
-                  f"{duration_s:.2f} s (>= {PATHOLOGICAL_MIN_BEATS} beats is abnormal).")
-    elif n == 0:
-        classification = "no_clonus"
-        reason = "Reviewer-corrected: no beats after the stretch."
-    else:
-        classification = "no_clonus"
-        reason = (f"Reviewer-corrected: {n} beat(s) after the stretch; fewer than "
-                  f"{PATHOLOGICAL_MIN_BEATS} beats is within normal limits.")
-    pathological = n >= PATHOLOGICAL_MIN_BEATS or sustained
-
+    continued = _metric(automatic, "continued_until_release") if n > 0 else None
     from ..grade import grade_all
 
     grades = grade_all(n_beats=n, duration_s=duration_s, sustained=sustained,
-                       hold_duration_s=_hold_duration_s(automatic))
+                       hold_duration_s=_hold_duration_s(automatic),
+                       continued_until_release=continued,
+                       config=_grading_config(automatic))
+    if n >= CLONUS_MIN_BEATS:
+        classification = "clonus"
+        at_f = f" at {frequency_hz:.2f} Hz" if frequency_hz is not None else ""
+        reason = f"Reviewer-corrected: {n} beats{at_f}, lasting {duration_s:.2f} s."
+    else:
+        classification = "no_clonus"
+        reason = f"Reviewer-corrected: {n} beat(s) after the stretch: no clonus."
+    bedside = grades.get("bedside")
+    pathological = bool(classification == "clonus" and bedside is not None
+                        and bedside.value == 1)
     changed = {
         "n_beats": [automatic.get("n_beats"), n],
         "frequency_hz": [automatic.get("frequency_hz"), frequency_hz],
