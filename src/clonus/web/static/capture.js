@@ -60,17 +60,19 @@
     const win = samples.filter((s) => s[0] >= (samples.length ? samples[samples.length - 1][0] - 5 : 0));
     if (win.length > 1) {
       const tEnd = win[win.length - 1][0];
-      const vals = win.map((s) => s[1]);
-      const m = Math.max(0.5, ...vals.map(Math.abs));
-      g.strokeStyle = "#263238"; g.lineWidth = 1.5; g.beginPath();
-      win.forEach((s, i) => {
-        const x = c.width - ((tEnd - s[0]) / 5) * c.width, y = c.height / 2 - (s[1] / m) * (c.height / 2 - 5);
-        if (i) g.lineTo(x, y); else g.moveTo(x, y);
-      });
-      g.stroke();
+      const m = Math.max(0.5, ...win.map((s) => Math.max(Math.abs(s[1]), Math.abs(s[2]), Math.abs(s[3]))));
+      const colours = ["#c62828", "#2e7d32", "#1565c0"];   // gyroscope x, y, z
+      for (let axis = 1; axis <= 3; axis++) {
+        g.strokeStyle = colours[axis - 1]; g.lineWidth = 1.5 * dpr; g.beginPath();
+        win.forEach((s, i) => {
+          const x = c.width - ((tEnd - s[0]) / 5) * c.width, y = c.height / 2 - (s[axis] / m) * (c.height / 2 - 5);
+          if (i) g.lineTo(x, y); else g.moveTo(x, y);
+        });
+        g.stroke();
+      }
     }
     g.fillStyle = "#546e7a"; g.font = `${Math.round(14 * dpr)}px sans-serif`;
-    g.fillText("gyroscope x (rad/s), last 5 s", 8 * dpr, 18 * dpr);
+    g.fillText("gyroscope x / y / z (rad/s), last 5 s", 8 * dpr, 18 * dpr);
     if (recording) requestAnimationFrame(drawLive);
   }
 
