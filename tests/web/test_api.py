@@ -374,6 +374,7 @@ def test_one_user_cannot_read_or_change_anothers_records(app, client, alice, bob
         ("patch", f"/api/recordings/{rid}/review", review),
         ("get", f"/api/assessments/{aid}", None),
         ("get", f"/api/assessments/{aid}/report?format=html", None),
+        ("delete", f"/api/recordings/{rid}", None),
     ]
     for method, url, body in attempts:
         kwargs = {"headers": bob} if body is None else {"headers": bob, "json": body}
@@ -501,8 +502,34 @@ def test_end_to_end_on_postgresql(postgres_url, tmp_path, capture_csv):
             assert [p["n_beats"] for p in pts] == [len(truth) - 1]
             assert client.get(f"/api/recordings/{body['id']}", headers=b).status_code == 404
             assert client.get(f"/api/patients/{pid}", headers=b).status_code == 404
+            assert client.delete(f"/api/recordings/{body['id']}", headers=a).status_code == 204
+            assert client.get(f"/api/patients/{pid}/trends", headers=a).json() == []
     finally:
         app.state.engine.dispose()
         with admin.connect() as c:
             c.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         admin.dispose()
+
+
+def test_delete_recording_removes_records_and_unshared_file(app, client, alice, bob,
+                                                           capture_csv):
+    from clonus.store.tables import AssessmentRow, ReviewerEdit
+
+    path, _ = capture_csv
+    r1 = upload(client, alice, path).json()
+    r2 = upload(client, alice, path).json()  # same bytes: one stored file
+    r3 = upload(client, bob, path).json()  # another user, same bytes
+    client.patch(f"/api/recordings/{r1['id']}/review", headers=alice,
+                 json={"beat_times_s": [r1["beats"][0]["time_s"]], "stretch_onset_s": None})
+    blob = app.state.blobs.path_for(r1["record"]["sha256"])
+    assert client.delete(f"/api/recordings/{r1['id']}", headers=alice).status_code == 204
+    assert client.get(f"/api/recordings/{r1['id']}", headers=alice).status_code == 404
+    assert client.get(f"/api/assessments/{r1['assessment_id']}", headers=alice).status_code \
+        == 404
+    assert _count_rows(app, ReviewerEdit) == 0
+    assert blob.is_file()  # still used by r2 and r3
+    assert client.delete(f"/api/recordings/{r2['id']}", headers=alice).status_code == 204
+    assert blob.is_file()  # still used by bob's r3
+    assert client.delete(f"/api/recordings/{r3['id']}", headers=bob).status_code == 204
+    assert not blob.exists()
+    assert _count_rows(app, AssessmentRow) == 0

@@ -144,6 +144,16 @@ class BlobStore:
         _fsync_dir(dest.parent)
         return dest
 
+    def remove(self, sha256: str) -> bool:
+        """Delete a blob (after its last record was deleted); returns whether it existed."""
+        path = self.path_for(sha256)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir(path.parent)
+        return True
+
     def put_bytes(self, data: bytes, *, suffix: str = "") -> tuple[str, Path]:
         """Store ``data`` and return ``(sha256, path)``."""
         import io

@@ -30,7 +30,8 @@ __all__ = [
     "create_user", "get_user", "get_user_by_email",
     "create_patient", "list_patients", "get_patient", "update_patient", "delete_patient",
     "create_session", "list_sessions", "get_session",
-    "add_recording", "list_recordings", "get_recording", "get_assessment",
+    "add_recording", "list_recordings", "get_recording", "get_assessment", "delete_recording",
+    "count_blob_references",
     "automatic_assessment", "corrected_assessment", "add_correction", "list_edits",
     "set_context", "get_context", "trends",
 ]
@@ -185,6 +186,35 @@ def get_recording(*, db: Session, owner_id: int, recording_id: int) -> Recording
     """The owner's recording with this id, or None."""
     return db.scalar(select(RecordingRow).where(RecordingRow.id == recording_id,
                                                 RecordingRow.owner_id == owner_id))
+
+
+def delete_recording(*, db: Session, recording: RecordingRow) -> str:
+    """Delete a recording with its assessments and edits; returns its file's checksum.
+
+    The caller removes the file from the blob store after committing, and only if
+    :func:`count_blob_references` is then 0 (another recording may hold the same bytes).
+    """
+    sha = recording.sha256
+    ids = select(AssessmentRow.id).where(AssessmentRow.recording_id == recording.id)
+    for edit in db.scalars(select(ReviewerEdit).where(ReviewerEdit.automatic_id.in_(ids))):
+        db.delete(edit)
+    db.flush()
+    # corrected assessments first: they refer to the automatic one
+    for a in db.scalars(select(AssessmentRow).where(AssessmentRow.recording_id == recording.id)
+                        .order_by(AssessmentRow.id.desc())):
+        db.delete(a)
+        db.flush()
+    db.delete(recording)
+    db.flush()
+    return sha
+
+
+def count_blob_references(*, db: Session, sha256: str) -> int:
+    """How many recordings (of any user) refer to the file with this checksum."""
+    from sqlalchemy import func
+
+    return int(db.scalar(select(func.count()).select_from(RecordingRow)
+                         .where(RecordingRow.sha256 == sha256)) or 0)
 
 
 def get_assessment(*, db: Session, owner_id: int, assessment_id: int) -> AssessmentRow | None:

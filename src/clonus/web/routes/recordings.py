@@ -216,6 +216,21 @@ def get_recording(recording_id: int, db: DbDep, user: CurrentUser) -> dict[str, 
     return recording_json(db, owned_recording(db, user, recording_id))
 
 
+@router.delete("/recordings/{recording_id}", status_code=204, summary="Delete a recording")
+def delete_recording(recording_id: int, db: DbDep, user: CurrentUser,
+                     blobs: BlobsDep) -> Response:
+    """Delete a recording, its assessments and corrections, and its original file (unless
+    another recording holds the same bytes). The records go first, the file after the commit,
+    so a crash in between leaves only an unreferenced file, never a record without its file."""
+    rec = owned_recording(db, user, recording_id)
+    sha = repo.delete_recording(db=db, recording=rec)
+    db.commit()
+    if repo.count_blob_references(db=db, sha256=sha) == 0:
+        blobs.remove(sha)
+    log.info("recording %d deleted", recording_id)
+    return Response(status_code=204)
+
+
 @router.get("/recordings/{recording_id}/trace", summary="The signal for plotting")
 def get_trace(recording_id: int, db: DbDep, user: CurrentUser) -> dict[str, Any]:
     """The derived signal (motion angle in deg or EMG envelope in uV), at most 5000 points."""
