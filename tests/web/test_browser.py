@@ -179,6 +179,15 @@ def test_download_reports(page, server, capture_csv):
         with open(dl.value.path(), "rb") as fh:
             assert fh.read().lstrip()[: len(magic)] == magic
 
+    # delete it (after confirming) and land on the list
+    page.once("dialog", lambda d: d.accept())
+    page.click("[data-testid=delete-recording]")
+    sync_api.expect(page.locator("#home-view")).to_be_visible()
+    rid = r.json()["id"]
+    gone = httpx.get(f"{server.url}/api/recordings/{rid}",
+                     headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert gone.status_code == 404
+
 
 def auto_trace_span(server, token, rid) -> tuple[float, float]:
     tr = httpx.get(f"{server.url}/api/recordings/{rid}/trace",

@@ -330,6 +330,15 @@
     $("edit-status").textContent = "Correction saved beside the automatic result.";
   };
 
+  $("delete-rec").onclick = async () => {
+    if (!state.rec || !confirm("Delete this recording, its results and its file? This cannot be undone.")) return;
+    const resp = await guard(() => api(`/api/recordings/${state.rec.id}`, { method: "DELETE" }));
+    if (!resp) return;
+    if (resp.status !== 204) { $("report-status").innerHTML = `<span class="error">${esc(await detail(resp))}</span>`; return; }
+    const pid = state.rec.record.patient_id;
+    location.hash = pid ? "#/patient/" + pid : "#/";
+  };
+
   $("reports").addEventListener("click", async (ev) => {
     const fmtName = ev.target.dataset && ev.target.dataset.format;
     if (!fmtName || !state.rec) return;
