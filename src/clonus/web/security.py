@@ -16,6 +16,7 @@ __all__ = ["hash_password", "verify_password", "create_token", "decode_token",
 
 _ALGORITHM = "HS256"
 _hasher = PasswordHasher()
+_dummy_hash: str | None = None
 
 
 def hash_password(password: str) -> str:
@@ -23,8 +24,22 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(password: str, password_hash: str) -> bool:
-    """Whether ``password`` matches ``password_hash``."""
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Whether ``password`` matches ``password_hash``.
+
+    With ``password_hash=None`` (unknown user) a hash is still checked, so a login attempt
+    takes as long whether or not the e-mail exists (no account discovery by timing).
+    """
+    global _dummy_hash
+    if password_hash is None:
+        if _dummy_hash is None:
+            _dummy_hash = _hasher.hash("clonus-no-such-user")
+        password_hash, password = _dummy_hash, password + "\x00"
+        try:
+            _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            pass
+        return False
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -20,8 +20,8 @@ def login(request: Request, db: DbDep, settings: SettingsDep,
           form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange e-mail (``username``) and password for a bearer token."""
     user = repo.get_user_by_email(db=db, email=form.username)
-    if user is None or not user.is_active or not verify_password(form.password,
-                                                                  user.password_hash):
+    ok = verify_password(form.password, user.password_hash if user is not None else None)
+    if user is None or not user.is_active or not ok:
         raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED,
                             detail="Wrong e-mail or password.",
                             headers={"WWW-Authenticate": "Bearer"})
