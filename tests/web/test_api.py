@@ -533,3 +533,23 @@ def test_delete_recording_removes_records_and_unshared_file(app, client, alice, 
     assert client.delete(f"/api/recordings/{r3['id']}", headers=bob).status_code == 204
     assert not blob.exists()
     assert _count_rows(app, AssessmentRow) == 0
+
+
+def test_simulated_trial_as_edf_matches_ground_truth(client, alice, tmp_path):
+    """The reflex simulator's held trial (sustained clonus), written as EDF+ and uploaded:
+    the stored result matches the simulator's ground truth."""
+    from clonus.io import write_edf
+    from clonus.simulate import simulate_trial
+
+    trial = simulate_trial(mode="held", gain_ratio=6.0, duration_s=6.0, seed=1)
+    path = write_edf(tmp_path / "sim_trial.edf", trial.recording)
+    r = upload(client, alice, path)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    truth = np.asarray(trial.truth.beat_times_s)
+    found = np.asarray([b["time_s"] for b in body["beats"]])
+    assert body["n_beats"] == len(truth) > 10
+    # 20 ms: 4 samples at 200 Hz, within a tenth of the ~5 Hz clonus period
+    assert np.max(np.abs(found - truth)) < 0.020
+    assert body["frequency_hz"] == pytest.approx(trial.truth.frequency_hz, abs=0.1)
+    assert body["classification"] == "clonus"
