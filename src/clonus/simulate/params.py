@@ -328,8 +328,10 @@ class CentralParams:
     A phase oscillator at ``freq_hz`` starts when the delayed Ia rate exceeds ``trigger_hz``
     and then gates the pool: u = ``burst_drive`` while cos φ > cos(π·duty). It continues while
     the tonic (low-passed, ``tonic_tau_s``) Ia rate stays above ``maintain_hz``
-    (Dimitrijevic 1980). ``coupling`` sets a weak phase coupling to Ia (Walsh 1976: beats,
-    not entrainment). Its frequency does not depend on inertia or delay (Walsh & Wright 1987).
+    (Dimitrijevic 1980). ``coupling`` (rad/s per imp/s, default 0) sets an optional weak phase
+    coupling to Ia; at 0 external forcing gives beats, not entrainment (Walsh 1976), and the
+    frequency does not depend on inertia or delay (Walsh & Wright 1987). A coupling of 0.05
+    already shifts the frequency by about 0.1 Hz.
     """
 
     freq_hz: float = 6.0
