@@ -237,7 +237,8 @@ def _pack(params: ReflexParams, central: CentralParams | None) -> np.ndarray:
         "ktq": params.intrinsic_stiffness_per_rad, "tsp": params.spindle_lowpass_s,
         "linear_loop": float(params.linear_loop), "central": float(central is not None),
         "cpg_f": c.freq_hz, "cpg_duty": c.duty, "cpg_u": c.burst_drive,
-        "cpg_trig": c.trigger_hz, "cpg_maint": c.maintain_hz, "cpg_tau": c.tonic_tau_s,
+        "cpg_trig": params.ia_rest_rate_hz + c.trigger_above_rest_hz,
+        "cpg_maint": params.ia_rest_rate_hz + c.maintain_above_rest_hz, "cpg_tau": c.tonic_tau_s,
         "cpg_k": c.coupling, "Ks": 0.0, "Bs": 0.0,
     }
     return np.array([float(vals[n]) for n in _P_NAMES], dtype=np.float64)
