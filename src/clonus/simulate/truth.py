@@ -160,8 +160,8 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
     5. Clonus runs = ≥ 3 consecutive beats, each cycle > 1° peak-to-peak, ≤ 0.5 s apart;
        ``clonus_start_s``/``clonus_end_s`` = first/last beat of the first/last run.
     6. Sustained = held manoeuvre, hold ≥ 10 s long, and θ peak-to-peak > 1° in its last
-       second, measured as the largest swing between consecutive turning points (Tardieu: infatigable clonus
-       lasts > 10 s).
+       second, measured as the largest swing between consecutive turning points
+       (Tardieu: infatigable clonus lasts > 10 s).
     7. Tardieu-like grade: 4 sustained; 3 a clonus run but not sustained (fatigable);
        2 a reflex burst during the stretch but no run (catch); 0 otherwise.
     """
