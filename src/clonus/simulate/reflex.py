@@ -237,7 +237,8 @@ def _pack(params: ReflexParams, central: CentralParams | None) -> np.ndarray:
         "ktq": params.intrinsic_stiffness_per_rad, "tsp": params.spindle_lowpass_s,
         "linear_loop": float(params.linear_loop), "central": float(central is not None),
         "cpg_f": c.freq_hz, "cpg_duty": c.duty, "cpg_u": c.burst_drive,
-        "cpg_trig": c.trigger_hz, "cpg_maint": c.maintain_hz, "cpg_tau": c.tonic_tau_s,
+        "cpg_trig": params.ia_rest_rate_hz + c.trigger_above_rest_hz,
+        "cpg_maint": params.ia_rest_rate_hz + c.maintain_above_rest_hz, "cpg_tau": c.tonic_tau_s,
         "cpg_k": c.coupling, "Ks": 0.0, "Bs": 0.0,
     }
     return np.array([float(vals[n]) for n in _P_NAMES], dtype=np.float64)
@@ -279,7 +280,9 @@ def examiner_torque(manoeuvre: Manoeuvre, t_s: np.ndarray) -> tuple[np.ndarray, 
     if m.push_kind == "torque":
         tau[in_push] = m.push_torque_nm
     after = t_s >= m.push_end_s
-    tau[after] = m.hold_torque_nm + m.hold_drift_nm_per_s * (t_s[after] - m.push_end_s)
+    # the examiner may tire (negative drift) but never pulls the foot into plantarflexion
+    tau[after] = np.maximum(0.0, m.hold_torque_nm
+                            + m.hold_drift_nm_per_s * (t_s[after] - m.push_end_s))
     if m.tremor_nm > 0:
         tau += m.tremor_nm * np.sin(2 * np.pi * m.tremor_hz * t_s) * (t_s >= m.push_start_s)
     contact = np.ones_like(t_s)
