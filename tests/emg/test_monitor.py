@@ -122,3 +122,21 @@ def test_progress_and_text_output(synth, tmp_path, capsys):
     rc = main(["monitor", str(p)])
     out = capsys.readouterr().out
     assert rc == 0 and "Penn" in out and "Snow" in out and "hour  0" in out
+
+
+def test_monitor_bad_input(synth, tmp_path):
+    from clonus.emg.bursts import BurstConfig
+    from clonus.emg.monitor import MonitorConfig
+    from clonus.exceptions import InvalidParameterError
+
+    x = synth.recording.data[0].copy()
+    x[5000] = np.nan
+    rec = synth.recording.__class__.from_array(x, fs=1000.0, names=["EMG"], kinds="emg", units="V")
+    with pytest.raises(InvalidParameterError, match="NaN"):
+        monitor(rec, chunk_s=3.0)
+    with pytest.raises(InvalidParameterError, match="cannot be streamed"):
+        monitor(synth.recording, config=MonitorConfig(bursts=BurstConfig(method="mummidisetty2012")))
+    with pytest.raises(InvalidParameterError, match="not found"):
+        monitor(tmp_path / "missing.edf")
+    with pytest.raises(InvalidParameterError):
+        monitor(synth.recording, chunk_s=0)
