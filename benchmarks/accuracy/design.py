@@ -88,6 +88,10 @@ def freq_error(f_det: float | None, f_true: float | None) -> float | None:
     return abs(float(f_det) - float(f_true))
 
 
+def _frac(flags: list[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
+
+
 def summarise(rows: list[dict[str, Any]], *, freq_tol_hz: float) -> dict[str, Any]:
     """Aggregate per-trial rows into the reported metrics."""
     ok = [r for r in rows if r.get("error") is None]
@@ -107,6 +111,9 @@ def summarise(rows: list[dict[str, Any]], *, freq_tol_hz: float) -> dict[str, An
         "freq_missing": sum(not math.isfinite(e) for e in ferr),
         "freq_median_err_hz": float(np.median(finite)) if finite else None,
         "freq_p95_err_hz": float(np.percentile(finite, 95)) if finite else None,
+        "freq_ok_5beats": _frac([r["freq_err_hz"] <= freq_tol_hz for r in ok
+                                 if r["freq_err_hz"] is not None and r["n_true"] >= 5]),
+        "n_freq_5beats": sum(r["freq_err_hz"] is not None and r["n_true"] >= 5 for r in ok),
         "sustained_ok": sum(r["sustained_det"] == r["sustained_true"] for r in ok) / n,
         "clonus_ok": sum(r["clonus_det"] == r["clonus_true"] for r in ok) / n,
     }

@@ -48,6 +48,7 @@ def test_truth_frequency_matches_beats():
     tr = simulate_trial(mode="held", gain=0.03, seed=0)
     bt = np.array(tr.truth.beat_times_s)
     assert tr.truth.frequency_hz == pytest.approx(1 / np.median(np.diff(bt)))
+    np.testing.assert_allclose(tr.truth.instantaneous_frequency_hz, 1 / np.diff(bt))
     assert tr.truth.clonus_start_s == bt[0] or tr.truth.clonus_start_s in bt
     none = simulate_trial(mode="held", gain_ratio=1.0, seed=0, duration_s=4.0)
     assert none.truth.n_beats <= 2 and none.truth.frequency_hz is None
@@ -156,6 +157,7 @@ def test_sample_params_within_ranges(rng):
         for name, (lo, hi) in PARAM_RANGES.items():
             assert lo <= getattr(p, name) <= hi, name
         assert 0.034 <= p.loop_delay_s <= 0.051
+        assert p.threshold_hz >= p.ia_rest_rate_hz + 5.0  # pool silent at rest
         m = sample_manoeuvre(rng, mode="released")
         assert 8 <= m.push_torque_nm <= 25 and m.release_s > m.push_end_s
 
@@ -247,6 +249,10 @@ def test_cli_simulate_edf_and_figure(tmp_path, capsys):
     assert d["n_beats"] > 10
     assert clonus.read(out).channels[0].kind == "emg"
     assert fig.stat().st_size > 10_000
+    inh = tmp_path / "inh.png"
+    assert main(["simulate-figure", str(inh), "--kind", "inhibition"]) == 0
+    assert inh.stat().st_size > 10_000
+    assert main(["simulate-figure", str(inh), "--kind", "bogus"]) == 4
 
 
 def test_linear_mode_dataclass_replace_keeps_frozen():
@@ -284,3 +290,69 @@ def test_release_ramp_softens_the_release(rng):
     assert soft.contact[(soft.t_s > 1.02) & (soft.t_s < 1.03)].max() < 1.0
     m = sample_manoeuvre(rng, mode="held", push_kind="servo")
     assert 100 <= np.degrees(m.push_peak_velocity_rad_s) <= 300
+
+
+def test_passive_oscillation_without_reflex_bursts_is_not_a_beat():
+    # Examiner tremor (10 Hz, a confounder of spec §7) moves the foot with peaks > 0.5°, but
+    # with G = 0 there is no reflex burst, so truth rule 3 counts no beat.
+    from scipy.signal import find_peaks
+
+    m = Manoeuvre(tremor_nm=2.0, tremor_hz=10.0)
+    tr = simulate_trial(gain=0.0, manoeuvre=m, noise=False, seed=0, duration_s=4.0)
+    th = np.degrees(tr.sim.theta_rad)
+    pk, _ = find_peaks(th, prominence=0.5, distance=int(0.08 / tr.sim.dt_s))
+    assert pk.size > 20                     # the angle does oscillate
+    assert tr.truth.n_beats == 0 and tr.truth.emg_burst_onsets_s == ()
+    assert tr.truth.tardieu_grade == 0
+
+
+def test_emg_clock_offset_and_dropouts():
+    from clonus.simulate.sensors import EmgModel
+
+    kw = dict(mode="held", gain=0.03, seed=3, duration_s=4.0, sensors=("emg",), noise=False)
+    ref = simulate_trial(**kw).recording.get("emg")
+    off = simulate_trial(emg_clock_offset_s=0.1, **kw).recording.get("emg")
+    env = lambda x: np.convolve(np.abs(x), np.ones(100) / 100, mode="same")  # noqa: E731
+    lags = np.arange(-400, 401)
+    xc = [np.dot(env(ref)[1000:6000], env(off)[1000 - k:6000 - k]) for k in lags]
+    # EMG sample k shows the muscle at k/fs + 0.1 s: off[j] = ref[j + 200] at 2 kHz.
+    assert abs(lags[int(np.argmax(xc))] - 200) <= 4
+    drop = simulate_trial(mode="held", gain=0.03, seed=3, duration_s=4.0, sensors=("emg",),
+                          emg_model=EmgModel(dropout_rate_per_s=2.0)).recording.get("emg")
+    clean = simulate_trial(mode="held", gain=0.03, seed=3, duration_s=4.0,
+                           sensors=("emg",)).recording.get("emg")
+    # Same seed, same EMG except around the electrode lifts (1 mV steps, lost signal).
+    diff = np.abs(drop - clean)
+    assert diff.max() > 0.5e-3
+    assert 0.01 < np.mean(diff > 1e-6) < 0.9
+
+
+@pytest.mark.parametrize("mode", ["held", "released"])
+def test_truth_invariants_over_random_parameters(mode):
+    # Invariants of the truth labels over randomised parameters and manoeuvres (8 draws each).
+    ss = np.random.SeedSequence(99)
+    for child in ss.spawn(8):
+        g = np.random.default_rng(child)
+        p = sample_params(g)
+        man = sample_manoeuvre(g, mode=mode, push_kind="servo" if g.random() < 0.5 else "torque")
+        tr = simulate_trial(mode=mode, gain_ratio=float(g.uniform(1, 12)), delay_s=None,
+                            params=p, manoeuvre=man, seed=int(g.integers(1000)),
+                            duration_s=12.0)
+        t = tr.truth
+        bt = np.array(t.beat_times_s)
+        assert t.n_beats == bt.size
+        assert np.all(bt > t.stretch_peak_s) and np.all(np.diff(bt) >= 0.08)
+        if bt.size >= 3:
+            assert t.frequency_hz == pytest.approx(1 / np.median(np.diff(bt)))
+        else:
+            assert t.frequency_hz is None
+        on, off = np.array(t.emg_burst_onsets_s), np.array(t.emg_burst_offsets_s)
+        assert on.size == off.size and np.all(off > on) and np.all(on[1:] > off[:-1])
+        if t.sustained:
+            assert mode == "held" and t.hold_duration_s >= 10.0 and t.tardieu_grade == 4
+            assert t.extra["last_second_pp_deg"] > 1.0
+        if t.clonus_start_s is not None:
+            assert t.clonus_start_s in bt and t.clonus_end_s in bt
+            assert t.tardieu_grade >= 3
+        assert t.gain_ratio == pytest.approx(t.gain / t.critical_gain)
+        assert 2.0 < t.critical_frequency_hz < 12.0

@@ -860,7 +860,11 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         elif len(r) >= cfg.min_later_run_beats and counted:
             iv_r = np.diff(pk.times_s[r])
             f_r = 1.0 / float(np.median(iv_r))
-            if lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.25:
+            # a resumed run must keep the first run's rhythm (same reflex loop, same period)
+            r0 = counted[0]
+            f0 = 1.0 / float(np.median(np.diff(pk.times_s[r0]))) if len(r0) >= 3 else f_r
+            same = abs(f_r - f0) <= cfg.max_interval_change * f0 / 2
+            if lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.15 and same:
                 counted.append(r)
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]

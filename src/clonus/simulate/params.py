@@ -292,7 +292,8 @@ class Manoeuvre:
     def __post_init__(self) -> None:
         check_option("mode", self.mode, ("held", "released"))
         check_option("push_kind", self.push_kind, ("torque", "servo"))
-        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s", "push_torque_nm",
+        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s",
+                     "push_torque_nm",
                      "tremor_nm", "tremor_hz", "push_amplitude_rad",
                      "servo_stiffness_nm_per_rad", "servo_damping_nms_per_rad",
                      "servo_release_s"):
@@ -324,18 +325,21 @@ class Manoeuvre:
 class CentralParams:
     """Central-oscillator mode (reflex-model.md §9; status: specified, assumed values).
 
-    A phase oscillator at ``freq_hz`` starts when the delayed Ia rate exceeds ``trigger_hz``
+    A phase oscillator at ``freq_hz`` starts when the delayed Ia rate exceeds the resting rate
+    r0 by ``trigger_above_rest_hz``
     and then gates the pool: u = ``burst_drive`` while cos φ > cos(π·duty). It continues while
-    the tonic (low-passed, ``tonic_tau_s``) Ia rate stays above ``maintain_hz``
-    (Dimitrijevic 1980). ``coupling`` sets a weak phase coupling to Ia (Walsh 1976: beats,
-    not entrainment). Its frequency does not depend on inertia or delay (Walsh & Wright 1987).
+    the tonic (low-passed, ``tonic_tau_s``) Ia rate stays above r0 + ``maintain_above_rest_hz``
+    (Dimitrijevic 1980). ``coupling`` (rad/s per imp/s, default 0) sets an optional weak phase
+    coupling to Ia; at 0 external forcing gives beats, not entrainment (Walsh 1976), and the
+    frequency does not depend on inertia or delay (Walsh & Wright 1987). A coupling of 0.05
+    already shifts the frequency by about 0.1 Hz.
     """
 
     freq_hz: float = 6.0
     duty: float = 0.35
     burst_drive: float = 0.5
-    trigger_hz: float = 50.0
-    maintain_hz: float = 15.0
+    trigger_above_rest_hz: float = 40.0
+    maintain_above_rest_hz: float = 5.0
     tonic_tau_s: float = 0.3
     coupling: float = 0.0
 
@@ -370,6 +374,7 @@ def _rng(rng: Any) -> np.random.Generator:
 
 def sample_params(rng: np.random.Generator | int | None = None, *,
                   delay_range_s: tuple[float, float] = (0.035, 0.050),
+                  min_threshold_margin_hz: float = 5.0,
                   base: ReflexParams | None = None) -> ReflexParams:
     """Draw parameters uniformly within the spec's ranges (reflex-model.md §4).
 
@@ -384,6 +389,10 @@ def sample_params(rng: np.random.Generator | int | None = None, *,
         Random generator or seed.
     delay_range_s : (float, float)
         Range of the total loop delay, in seconds.
+    min_threshold_margin_hz : float
+        The threshold r_th is drawn in [max(15, r0 + margin), 50] imp/s so that the
+        motoneuron pool is silent at the resting length (departure from independent §4
+        ranges: with r_th < r0 the pool fires at rest and clonus never stops on release).
     base : ReflexParams, optional
         Fields not drawn are taken from here (default: nominal).
     """
@@ -400,6 +409,11 @@ def sample_params(rng: np.random.Generator | int | None = None, *,
     eff = float(np.clip(total - aff, 0.015, 0.025))
     vals["afferent_delay_s"] = aff
     vals["efferent_delay_s"] = eff
+    # The pool must be silent at rest (threshold above the resting Ia rate), otherwise the
+    # model fires tonically and beats on after the examiner lets go, which is not the
+    # clinical test the spec describes (§7: released -> clonus stops after a few beats).
+    lo_th = max(PARAM_RANGES["threshold_hz"][0], vals["ia_rest_rate_hz"] + min_threshold_margin_hz)
+    vals["threshold_hz"] = float(g.uniform(lo_th, PARAM_RANGES["threshold_hz"][1]))
     return dataclasses.replace(base, **vals)
 
 

@@ -81,6 +81,9 @@ class EmgModel:
     white_v: float = 3e-6
     wander_v: float = 5e-6
     motion_artefact_v_per_m_s2: float = 2e-6
+    dropout_rate_per_s: float = 0.0        #: electrode-lift events per second (off by default)
+    dropout_duration_s: tuple[float, float] = (0.05, 0.3)
+    dropout_step_v: float = 1e-3           #: baseline jump at an electrode lift, decays in 0.1 s
 
 
 def sample_times(duration_s: float, fs: float, jitter_s: float,
@@ -199,6 +202,25 @@ def _artefacts(res: SimResult, t: np.ndarray, fs: float, rng: np.random.Generato
     return x
 
 
+def _dropouts(x: np.ndarray, t: np.ndarray, rng: np.random.Generator,
+              m: EmgModel) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Electrode-lift dropouts: signal lost (flat) plus a decaying baseline step."""
+    if m.dropout_rate_per_s <= 0 or t.size == 0:
+        return x, []
+    n_ev = rng.poisson(m.dropout_rate_per_s * (t[-1] - t[0]))
+    events = []
+    x = x.copy()
+    for _ in range(n_ev):
+        t0 = float(rng.uniform(t[0], t[-1]))
+        dur = float(rng.uniform(*m.dropout_duration_s))
+        lost = (t >= t0) & (t < t0 + dur)
+        x[lost] = 0.0
+        after = t >= t0
+        x[after] += m.dropout_step_v * rng.choice([-1.0, 1.0]) * np.exp(-(t[after] - t0) / 0.1)
+        events.append((t0, t0 + dur))
+    return x, sorted(events)
+
+
 def emg_amplitude_modulated(res: SimResult, t: np.ndarray, fs: float,
                             rng: np.random.Generator, *, noise: bool = True,
                             model: EmgModel | None = None) -> np.ndarray:
@@ -210,6 +232,7 @@ def emg_amplitude_modulated(res: SimResult, t: np.ndarray, fs: float,
     x = m.amplitude_v * np.sqrt(um) * w
     if noise:
         x = x + _artefacts(res, t, fs, rng, m)
+        x, _ = _dropouts(x, t, rng, m)
     return x
 
 
@@ -304,5 +327,6 @@ def emg_motor_units(res: SimResult, t: np.ndarray, fs: float, rng: np.random.Gen
         x += fftconvolve(spikes[j].astype(float), muap, mode="same")
     if noise:
         x = x + _artefacts(res, t, fs, rng, m)
+        x, _ = _dropouts(x, t, rng, m)
     info = {"spike_times_s": [t[np.flatnonzero(s)] for s in spikes], "thresholds": thr}
     return x, info

@@ -97,6 +97,14 @@ class Truth:
         Peak of the imposed stretch (not a beat).
     hold_duration_s : float
         Duration of the examiner's hold after the push, s.
+    emg_n_bursts : int
+        Reflex bursts after the one evoked by the examiner's stretch (the EMG analogue of
+        ``n_beats``; it can exceed ``n_beats`` when the drive oscillates but the foot barely
+        moves, e.g. a stiff ankle and a weak muscle).
+    emg_frequency_hz : float or None
+        1 / median interval between those bursts' onsets (≥ 3 bursts).
+    instantaneous_frequency_hz : tuple of float
+        1 / interval to the previous beat, for the 2nd beat onwards (spec §8).
     manoeuvre, extra : dict
         Manoeuvre fields; sensor settings (rates, orientation, jitter, noise).
     """
@@ -124,6 +132,9 @@ class Truth:
     clonus_duration_s: float = 0.0
     stretch_peak_s: float = math.nan
     hold_duration_s: float = 0.0
+    emg_n_bursts: int = 0
+    emg_frequency_hz: float | None = None
+    instantaneous_frequency_hz: tuple[float, ...] = ()
     manoeuvre: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -163,7 +174,7 @@ class Trial:
     sim : SimResult
         The underlying state time series at the integration step.
     motor_unit_spikes_s : list of ndarray or None
-        Mode B EMG only: spike times of each motor unit, s.
+        Mode B EMG only: spike times of each motor unit, s (truth clock).
     """
 
     recording: Recording
@@ -196,7 +207,11 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
                    central: bool | CentralParams = False,
                    manoeuvre: Manoeuvre | None = None,
                    motoneuron_noise: float | None = None,
-                   truth_config: TruthConfig | None = None) -> Trial:
+                   truth_config: TruthConfig | None = None,
+                   imu_model: ImuModel | None = None,
+                   goniometer_model: GoniometerModel | None = None,
+                   emg_model: EmgModel | None = None,
+                   emg_clock_offset_s: float = 0.0) -> Trial:
     """Simulate one clinical clonus test (brisk dorsiflexion, then held or released).
 
     Parameters
@@ -242,6 +257,14 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         SD of the motoneuron noise per step (default 0.05 with ``noise``, else 0).
     truth_config : TruthConfig, optional
         Thresholds of the ground-truth labels.
+    imu_model, goniometer_model, emg_model : optional
+        Sensor noise and artefact settings (:class:`~clonus.simulate.sensors.ImuModel`,
+        ``GoniometerModel``, ``EmgModel``; e.g. ``EmgModel(dropout_rate_per_s=0.2)`` adds
+        electrode-lift dropouts).
+    emg_clock_offset_s : float
+        The EMG stream's clock runs this far ahead of the motion stream, s (spec §6): EMG
+        sample k shows the muscle at time k/fs_emg + offset. Truth times are in the motion
+        stream's clock.
 
     Returns
     -------
@@ -263,11 +286,13 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         if fs_emg < 500:
             raise InvalidParameterError(
                 f"fs_emg_hz must be at least 500 Hz for surface EMG, got {fs_emg}.")
-    if fs_imu > 4000:
-        raise InvalidParameterError(f"fs_imu_hz must be at most 4000 Hz, got {fs_imu}.")
-    if not isinstance(duration_s, numbers.Real) or not (2.0 <= float(duration_s) <= 600.0):
+    if not 10.0 <= fs_imu <= 4000.0:
         raise InvalidParameterError(
-            f"duration_s must be between 2 and 600 seconds, got {duration_s!r}.")
+            f"fs_imu_hz must be between 10 and 4000 Hz (the simulation runs at 4 kHz), "
+            f"got {fs_imu}.")
+    if not isinstance(duration_s, numbers.Real) or not (2.0 <= float(duration_s) <= 300.0):
+        raise InvalidParameterError(
+            f"duration_s must be between 2 and 300 seconds, got {duration_s!r}.")
     duration_s = float(duration_s)
     if not isinstance(jitter_s, numbers.Real) or not (0 <= float(jitter_s) < 0.05):
         raise InvalidParameterError(
@@ -275,6 +300,10 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
                              or seed < 0):
         raise InvalidParameterError(f"seed must be a non-negative integer or None, got {seed!r}.")
+    if not isinstance(emg_clock_offset_s, numbers.Real) or abs(float(emg_clock_offset_s)) > 1.0:
+        raise InvalidParameterError(
+            "emg_clock_offset_s must be a number of seconds within ±1, "
+            f"got {emg_clock_offset_s!r}.")
     if gain is not None and gain_ratio is not None:
         raise InvalidParameterError("Give either gain or gain_ratio, not both.")
     p = params if params is not None else ReflexParams()
@@ -328,7 +357,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         if "imu" in sensors:
             R = rotation_matrix(orientation, r_orient)
             gyro, acc = imu_signals(sim, timestamps, fs_imu, R, r_imu, noise=noise,
-                                    model=ImuModel())
+                                    model=imu_model)
             for k, ax in enumerate("xyz"):
                 rows.append(gyro[k])
                 chans.append(Channel(f"gyro_{ax}", "gyro", "rad/s", "rad/s"))
@@ -337,7 +366,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
                 chans.append(Channel(f"acc_{ax}", "acc", "m/s^2", "m/s^2"))
         if "goniometer" in sensors:
             rows.append(goniometer_signal(sim, timestamps, r_gon, noise=noise,
-                                          model=GoniometerModel()))
+                                          model=goniometer_model))
             chans.append(Channel("angle", "angle", "rad", "rad"))
         md = {**md_common, "stream": "motion", "jitter_s": float(jitter_s),
               "orientation": (orientation if isinstance(orientation, str) else "matrix"),
@@ -347,14 +376,14 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
     mu_spikes = None
     if "emg" in sensors or "emg_mu" in sensors:
         n = int(math.floor(duration_s * fs_emg + 1e-9))
-        te = np.arange(n) / fs_emg
+        te = np.arange(n) / fs_emg + float(emg_clock_offset_s)
         rows, chans = [], []
         if "emg" in sensors:
             rows.append(emg_amplitude_modulated(sim, te, fs_emg, r_emg, noise=noise,
-                                                model=EmgModel()))
+                                                model=emg_model))
             chans.append(Channel("emg", "emg", "V", "V"))
         if "emg_mu" in sensors:
-            x, info = emg_motor_units(sim, te, fs_emg, r_emg, noise=noise, model=EmgModel())
+            x, info = emg_motor_units(sim, te, fs_emg, r_emg, noise=noise, model=emg_model)
             rows.append(x)
             chans.append(Channel("emg_mu", "emg", "V", "V"))
             mu_spikes = info["spike_times_s"]
@@ -390,13 +419,18 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         amplitude_deg=float(np.median(amps[in_run])) if in_run.any() else None,
         clonus_duration_s=(lab.clonus_end_s - lab.clonus_start_s) if lab.runs else 0.0,
         stretch_peak_s=lab.stretch_peak_s, hold_duration_s=lab.hold_duration_s,
+        emg_n_bursts=lab.emg_n_bursts, emg_frequency_hz=_opt(lab.emg_frequency_hz),
+        instantaneous_frequency_hz=_tup(1.0 / np.diff(lab.beat_times_s)),
         manoeuvre=man.to_dict(),
         extra={"sensors": list(sensors), "fs_imu_hz": fs_imu, "fs_emg_hz": fs_emg,
                "orientation": orientation if isinstance(orientation, str) else "matrix",
                "jitter_s": float(jitter_s), "noise": bool(noise),
+               "emg_clock_offset_s": float(emg_clock_offset_s),
                "central": None if cpar is None else cpar.to_dict(),
                "runs": [list(r) for r in lab.runs],
                "emg_burst_peak_drive": [float(v) for v in lab.burst_peak_drive],
-               "last_second_pp_deg": lab.last_second_pp_deg})
+               "emg_burst_floor_drive": [float(v) for v in lab.burst_floor_drive],
+               "last_second_pp_deg": lab.last_second_pp_deg,
+               "n_borderline_peaks": lab.n_borderline_peaks})
     return Trial(recording=recording, truth=truth, recordings=recordings,
                  timestamps_s=timestamps, sim=sim, motor_unit_spikes_s=mu_spikes)
