@@ -20,9 +20,19 @@ from ..exceptions import InvalidParameterError, SamplingRateError
 from ..model import Assessment, Beat, Recording, Run, Trace
 from .bursts import BurstConfig, Bursts, detect_bursts
 from .conditioning import ConditioningConfig, condition
-from .episodes import Episode, EpisodeConfig, clonic_run, find_episodes
+from .episodes import Episode, EpisodeConfig, _median_period, clonic_run, find_episodes
 
-__all__ = ["EmgConfig", "assess_emg", "combine"]
+__all__ = ["CLINICAL_BURSTS", "EmgConfig", "assess_emg", "combine"]
+
+
+#: Burst settings for the clinical test (short recording, stretch from rest):
+#: - noise floor from 1 s windows, so the quiet second before the examiner's push sets it even
+#:   when the reflex keeps the muscle active for the rest of the test;
+#: - valleys split at 55 % (instead of 35 %) of the preceding peak, so clonic bursts riding on
+#:   tonic stretch-reflex activity are separated. Measured on 38 reflex-simulator trials (held
+#:   and released, truth ``emg_n_bursts``): EMG beat count within 1 (or 5 %) in 63 % vs 45 % with
+#:   the long-recording settings, and 100 % on simulate_clonus_emg tests either way.
+CLINICAL_BURSTS = BurstConfig(noise_window_s=1.0, split_ratio=0.55)
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,8 @@ class EmgConfig:
     Parameters
     ----------
     conditioning, bursts, episodes : config objects
-        :class:`ConditioningConfig`, :class:`BurstConfig`, :class:`EpisodeConfig`.
+        :class:`ConditioningConfig`, :class:`BurstConfig` (default :data:`CLINICAL_BURSTS`),
+        :class:`EpisodeConfig`.
     min_duration_s : float
         Shorter recordings are ``indeterminate`` (1 s cannot hold 3 beats at 3 Hz).
     clonus_min_beats : int
@@ -53,7 +64,7 @@ class EmgConfig:
     """
 
     conditioning: ConditioningConfig = field(default_factory=ConditioningConfig)
-    bursts: BurstConfig = field(default_factory=BurstConfig)
+    bursts: BurstConfig = field(default_factory=lambda: CLINICAL_BURSTS)
     episodes: EpisodeConfig = field(default_factory=EpisodeConfig)
     min_duration_s: float = 1.0
     clonus_min_beats: int = 3
@@ -218,12 +229,15 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             )
             for k in range(n)
         )
-        freq = main.frequency_hz
+        # Frequency from the beats only (as for motion: 1 / median interval, >= 3 beats);
+        # the stretch response's interval to the first beat is not a clonus period.
+        ctr = b.centre_s[i0 : i0 + n]
+        freq = 1.0 / _median_period(ctr) if n >= 3 else None
         duration = float(off[-1] - on[0])
         stretch = float(main.start_s)
         if n >= cfg.clonus_min_beats:
             classification = "clonus"
-            reason = f"{n} rhythmic EMG bursts at {freq:.2f} Hz ({main.rule})"
+            reason = f"{n} rhythmic EMG bursts at {freq:.2f} Hz after the stretch response ({main.rule})"
     else:
         # A regular run outside the clonus band (e.g. tremor at 9-12 Hz)?
         first, n_r = clonic_run(b.centre_s, b.duration_s, band_hz=(1.0, 20.0))
