@@ -115,7 +115,7 @@ def test_progress_and_text_output(synth, tmp_path, capsys):
     calls = []
     r = monitor(synth.recording, chunk_s=20.0, progress=lambda d, t: calls.append((d, t)))
     n = synth.recording.n_samples
-    assert calls[-1] == (n, n) and all(a[0] < b[0] for a, b in zip(calls, calls[1:]))
+    assert calls[-1] == (n, n) and all(a[0] < b[0] for a, b in zip(calls, calls[1:], strict=False))
     assert r.duration_s == pytest.approx(n / 1000.0)
     p = tmp_path / "t.edf"
     _write_edf(p, synth.recording.data[0][: (n // 1000) * 1000] * 1e6, 1000)
@@ -135,7 +135,9 @@ def test_monitor_bad_input(synth, tmp_path):
     with pytest.raises(InvalidParameterError, match="NaN"):
         monitor(rec, chunk_s=3.0)
     with pytest.raises(InvalidParameterError, match="cannot be streamed"):
-        monitor(synth.recording, config=MonitorConfig(bursts=BurstConfig(method="mummidisetty2012")))
+        monitor(
+            synth.recording, config=MonitorConfig(bursts=BurstConfig(method="mummidisetty2012"))
+        )
     with pytest.raises(InvalidParameterError, match="not found"):
         monitor(tmp_path / "missing.edf")
     with pytest.raises(InvalidParameterError):

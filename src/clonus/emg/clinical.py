@@ -54,9 +54,13 @@ class EmgConfig:
     sustained_min_hold_s : float
         See ``sustained_last_s``.
     first_burst_is_stretch : bool
-        The first burst of the clonic episode, when it starts the clonic run, is the response to
-        the examiner's stretch and not a beat (reflex-model.md section 8: the imposed stretch's
-        own peak is not a beat; each later contraction ends one beat).
+        The first burst of the clonic run is the response to the examiner's stretch and not a
+        beat (reflex-model.md section 8: the imposed stretch's own peak is not a beat; each later
+        contraction ends one beat) when every earlier burst of its episode is smaller than half
+        of it.
+    min_relative_peak : float
+        Bursts whose envelope peak is below this fraction of the recording's largest burst are
+        ignored (10 %, assumed: artefacts and noise bursts in a quiet test).
     match_tolerance_s : float
         :func:`combine`: a motion beat is confirmed by an EMG burst whose onset lies within this
         time before the beat or a quarter of this after it, in seconds (the burst precedes the
@@ -72,6 +76,7 @@ class EmgConfig:
     sustained_min_hold_s: float = 10.0
     match_tolerance_s: float = 0.25
     first_burst_is_stretch: bool = True
+    min_relative_peak: float = 0.1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,7 +124,18 @@ def _indeterminate(
 
 def _analyse(x: np.ndarray, fs: float, cfg: EmgConfig) -> tuple[Bursts, list[Episode]]:
     b = detect_bursts(x, fs=fs, config=cfg.bursts, conditioning=cfg.conditioning)
+    if len(b) and cfg.min_relative_peak > 0:
+        # Relative gate: in a clinical test the stretch response and the clonic bursts dwarf
+        # movement artefacts and noise bursts, which could otherwise form a spurious "run".
+        b = b.select(b.peak >= cfg.min_relative_peak * float(b.peak.max()))
     return b, find_episodes(b, config=cfg.episodes)
+
+
+def _run_energy(b: Bursts, e: Episode) -> float:
+    """Sum of squared RMS of an episode's clonic run (picks the real run over noise runs)."""
+    if e.n_clonic_bursts <= 0:
+        return 0.0
+    return float(np.sum(b.rms[e.clonic_start : e.clonic_start + e.n_clonic_bursts] ** 2))
 
 
 def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment:
@@ -136,7 +152,8 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     Returns
     -------
     Assessment
-        ``beats`` are the bursts of the longest clonic run after the stretch response
+        ``beats`` are the bursts of the strongest clonic run (largest summed squared RMS) after the
+        stretch response
         (``time_s`` onset, ``end_s`` offset,
         ``amplitude`` burst RMS in uV); ``frequency_hz`` is 1 / median interval between burst
         energy centroids; ``trace`` is the EMG envelope in uV; ``metrics`` holds all bursts and
@@ -183,7 +200,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             b, eps = _analyse(x, rec.fs, cfg)
         except SamplingRateError as exc:
             return _indeterminate(rec, name, str(exc), cfg, warnings)
-        score = max((e.n_clonic_bursts for e in eps), default=0)
+        score = max((_run_energy(b, e) for e in eps), default=0.0)
         if best is None or score > best[0]:
             best = (score, name, b, eps)
     if best is None:
@@ -202,7 +219,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         keep = f <= 20.0
         spectrum = Trace(f[keep], p[keep], "uV^2/Hz", "EMG envelope power spectrum")
     clonic = [e for e in eps if e.n_clonic_bursts > 0]
-    main = max(clonic, key=lambda e: e.n_clonic_bursts) if clonic else None
+    main = max(clonic, key=lambda e: _run_energy(b, e)) if clonic else None
     beats: tuple[Beat, ...] = ()
     freq = None
     duration = 0.0
@@ -214,9 +231,11 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     )
     if main is not None:
         i0, n = main.clonic_start, main.n_clonic_bursts
-        if cfg.first_burst_is_stretch and i0 == main.first_burst and n > 1:
-            # The episode's first burst is the reflex response to the examiner's stretch: like
-            # the imposed stretch's own peak in the motion signal, it is not a beat.
+        before = b.rms[main.first_burst : i0]
+        if cfg.first_burst_is_stretch and n > 1 and np.all(before < 0.5 * b.rms[i0]):
+            # The run starts the episode (anything before it is much smaller): its first burst
+            # is the reflex response to the examiner's stretch and, like the imposed stretch's
+            # own peak in the motion signal, it is not a beat.
             i0, n = i0 + 1, n - 1
         on, off = b.onset_s[i0 : i0 + n], b.offset_s[i0 : i0 + n]
         rms_uv = b.rms[i0 : i0 + n] * 1e6
@@ -237,7 +256,9 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         stretch = float(main.start_s)
         if n >= cfg.clonus_min_beats:
             classification = "clonus"
-            reason = f"{n} rhythmic EMG bursts at {freq:.2f} Hz after the stretch response ({main.rule})"
+            reason = (
+                f"{n} rhythmic EMG bursts at {freq:.2f} Hz after the stretch response ({main.rule})"
+            )
     else:
         # A regular run outside the clonus band (e.g. tremor at 9-12 Hz)?
         first, n_r = clonic_run(b.centre_s, b.duration_s, band_hz=(1.0, 20.0))
