@@ -144,8 +144,8 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     Parameters
     ----------
     rec : Recording
-        One or more EMG channels (volts). With several, the channel with the longest clonic
-        run is used (ties: the first).
+        One or more EMG channels (volts). With several, the channel with the strongest clonic
+        run (largest summed squared burst RMS) is used (ties: the first).
     config : EmgConfig, optional
         Settings; defaults in :class:`EmgConfig`.
 
