@@ -69,3 +69,23 @@ def test_serve_options(monkeypatch, tmp_path):
     assert db.is_file() and not (tmp_path / "d" / "clonus.sqlite3").exists()
     assert (tmp_path / "d" / "secret_key").is_file()
     seen["app"].state.engine.dispose()
+
+
+def test_serve_https_options(monkeypatch, tmp_path, capsys):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    assert main(["serve", "--data-dir", str(tmp_path / "d"), "--certfile", str(cert),
+                 "--keyfile", str(key)]) == 4  # files missing
+    assert "no such file" in capsys.readouterr().err
+    assert main(["serve", "--data-dir", str(tmp_path / "d"), "--certfile", str(cert)]) == 4
+    assert "both --certfile and --keyfile" in capsys.readouterr().err
+    cert.write_text("x")
+    key.write_text("y")
+    assert main(["serve", "--data-dir", str(tmp_path / "d"), "--certfile", str(cert),
+                 "--keyfile", str(key)]) == 0
+    assert (seen["ssl_certfile"], seen["ssl_keyfile"]) == (str(cert), str(key))
+    assert "https://127.0.0.1:8000/" in capsys.readouterr().out
+    seen["app"].state.engine.dispose()

@@ -20,10 +20,21 @@ def register(app: typer.Typer) -> None:
         data_dir: Annotated[Path | None, typer.Option(
             "--data-dir", help="Where the database, original files and secret key are kept; "
             "default $CLONUS_DATA_DIR or the user data directory.")] = None,
+        certfile: Annotated[Path | None, typer.Option(
+            "--certfile", help="TLS certificate (PEM) to serve over HTTPS, which phones need "
+            "for the motion sensors.")] = None,
+        keyfile: Annotated[Path | None, typer.Option(
+            "--keyfile", help="Private key (PEM) of --certfile.")] = None,
     ) -> None:
         """Serve the web app: patients, sessions, uploads, beat review, trends, reports and
         recording from a phone's motion sensors. Works with no configuration."""
-        from ...exceptions import MissingDependencyError
+        from ...exceptions import InvalidParameterError, MissingDependencyError
+
+        if (certfile is None) != (keyfile is None):
+            raise InvalidParameterError("Give both --certfile and --keyfile to serve over HTTPS.")
+        for p in (certfile, keyfile):
+            if p is not None and not p.is_file():
+                raise InvalidParameterError(f"{p}: no such file. Check the certificate paths.")
 
         try:
             import uvicorn
@@ -43,6 +54,8 @@ def register(app: typer.Typer) -> None:
         if data_dir:
             overrides["data_dir"] = data_dir
         web_app = create_app(Settings(), **overrides)
-        typer.echo(f"clonus web app on http://{host}:{port}/ (data: "
+        scheme = "https" if certfile else "http"
+        typer.echo(f"clonus web app on {scheme}://{host}:{port}/ (data: "
                    f"{web_app.state.settings.resolved_data_dir()})")
-        uvicorn.run(web_app, host=host, port=port, log_level="info")
+        tls = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
+        uvicorn.run(web_app, host=host, port=port, log_level="info", **tls)
