@@ -553,3 +553,31 @@ def test_simulated_trial_as_edf_matches_ground_truth(client, alice, tmp_path):
     assert np.max(np.abs(found - truth)) < 0.020
     assert body["frequency_hz"] == pytest.approx(trial.truth.frequency_hz, abs=0.1)
     assert body["classification"] == "clonus"
+
+
+def test_simulated_emg_trial_through_the_api(client, alice, tmp_path):
+    """An EMG-only recording (simulated soleus EMG, EDF+) is assessed by the EMG analysis and
+    its bursts match the simulator's burst onsets; the stored trace is the envelope in uV."""
+    from clonus.io import write_edf
+    from clonus.simulate import simulate_trial
+
+    trial = simulate_trial(mode="held", gain_ratio=6.0, duration_s=6.0, seed=1,
+                           sensors=("emg",))
+    path = write_edf(tmp_path / "sim_emg.edf", trial.recording)
+    body = upload(client, alice, path).json()
+    assert body["signal_kind"] == "emg" and body["amplitude_unit"] == "uV"
+    onsets = np.asarray(trial.truth.emg_burst_onsets_s)
+    found = np.asarray([b["time_s"] for b in body["beats"]])
+    # the first truth burst may be the response to the stretch itself, which is not a beat
+    assert len(onsets) - 1 <= body["n_beats"] <= len(onsets)
+    # 25 ms: burst-onset detection on a smoothed envelope, an eighth of the ~5 Hz period
+    assert np.max(np.min(np.abs(found[:, None] - onsets[None, :]), axis=1)) < 0.025
+    trace = client.get(f"/api/recordings/{body['id']}/trace", headers=alice).json()["trace"]
+    assert trace["unit"] == "uV"
+    # a reviewer removes the last burst: grades are recomputed from the EMG beats
+    times = list(found[:-1])
+    out = client.patch(f"/api/recordings/{body['id']}/review", headers=alice,
+                       json={"beat_times_s": times,
+                             "stretch_onset_s": body["stretch_onset_s"]}).json()
+    assert out["corrected"]["n_beats"] == len(times)
+    assert out["corrected"]["signal_kind"] == "emg"
