@@ -31,6 +31,7 @@ def test_health_and_openapi(client):
     paths = set(spec["paths"])
     for p in ["/api/auth/token", "/api/users/me", "/api/patients", "/api/patients/{patient_id}",
               "/api/patients/{patient_id}/trends", "/api/patients/{patient_id}/context",
+              "/api/patients/{patient_id}/report",
               "/api/sessions", "/api/sessions/{session_id}", "/api/recordings",
               "/api/recordings/{recording_id}", "/api/recordings/{recording_id}/trace",
               "/api/recordings/{recording_id}/file", "/api/recordings/{recording_id}/review",
@@ -366,6 +367,7 @@ def test_one_user_cannot_read_or_change_anothers_records(app, client, alice, bob
         ("get", f"/api/patients/{pid}", None), ("patch", f"/api/patients/{pid}", {"code": "Z"}),
         ("delete", f"/api/patients/{pid}", None), ("get", f"/api/patients/{pid}/trends", None),
         ("get", f"/api/patients/{pid}/context", None),
+        ("get", f"/api/patients/{pid}/report?format=html", None),
         ("post", f"/api/patients/{pid}/context", {"data": {}}),
         ("get", f"/api/sessions/{sid}", None), ("get", f"/api/sessions?patient_id={pid}", None),
         ("post", "/api/sessions", {"patient_id": pid}),
@@ -581,3 +583,29 @@ def test_simulated_emg_trial_through_the_api(client, alice, tmp_path):
                              "stretch_onset_s": body["stretch_onset_s"]}).json()
     assert out["corrected"]["n_beats"] == len(times)
     assert out["corrected"]["signal_kind"] == "emg"
+
+
+@pytest.mark.parametrize("fmt", ["html", "fhir"])
+def test_patient_comparison_report(client, alice, bob, capture_csv, tmp_path, fmt):
+    import json
+
+    from ._signals import write_clonus_csv
+
+    path, _ = capture_csv
+    pid = client.post("/api/patients", json={"code": "CMP-1"}, headers=alice).json()["id"]
+    assert client.get(f"/api/patients/{pid}/report", headers=alice).status_code == 404
+    for when, n in [("2024-01-10T10:00:00+00:00", 9), ("2024-03-10T10:00:00+00:00", 5)]:
+        sid = client.post("/api/sessions", headers=alice,
+                          json={"patient_id": pid, "started_at": when}).json()["id"]
+        f = tmp_path / f"visit{n}.csv"
+        write_clonus_csv(f, n_beats=n)
+        assert upload(client, alice, f, session_id=str(sid)).status_code == 201
+    r = client.get(f"/api/patients/{pid}/report?format={fmt}", headers=alice)
+    assert r.status_code == 200, r.text
+    assert "CMP-1" in r.text
+    if fmt == "html":
+        assert "2024-01-10" in r.text and "2024-03-10" in r.text  # both visits, labelled
+    else:
+        bundle = json.loads(r.content)
+        assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) >= 2
+    assert client.get(f"/api/patients/{pid}/report", headers=bob).status_code == 404

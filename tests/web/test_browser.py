@@ -156,6 +156,11 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     page.click("[data-testid=patient-P-014]")
     sync_api.expect(page.locator("[data-testid=trend-n_beats] circle")).to_have_count(1)
     sync_api.expect(page.locator("[data-testid=recording-row]")).to_have_count(1)
+    with page.expect_download() as dl:  # the report of all this patient's visits
+        page.click("[data-testid=patient-report-html]")
+    assert dl.value.suggested_filename.endswith(".html")
+    with open(dl.value.path(), encoding="utf-8") as fh:
+        assert "P-014" in fh.read()
 
     page.locator("[data-testid=recording-row]").first.click()
     sync_api.expect(page.locator("[data-testid=plot] [data-testid=trace]")).to_be_visible()

@@ -317,40 +317,65 @@ def get_report(assessment_id: int, db: DbDep, user: CurrentUser, blobs: BlobsDep
         "Content-Disposition": f'attachment; filename="{stem}{suffix}"'})
 
 
-def _make_report(*, db: Session, user: User, blobs: BlobStore, a: AssessmentRow,
-                 rec: RecordingRow, suffix: str) -> bytes:
-    """Write the report with :func:`clonus.report.write_report` and return its bytes.
-
-    The stored trace is put back on the assessment, so plots show exactly what was assessed;
-    only when no trace was stored is the original file read again for the plot. The patient's
-    pseudonymous code is the report's subject code; identifying details are never included.
-    """
+def _with_trace(db: Session, a: AssessmentRow, rec: RecordingRow) -> Any:
+    """The stored assessment as an :class:`Assessment`, with the stored trace put back."""
     import dataclasses
 
     import numpy as np
 
     from ...model import Assessment, Trace
-    from ...report import write_report
 
     assessment = Assessment.from_dict(a.result)
-    auto = repo.automatic_assessment(db=db, recording=rec)
+    auto = a if a.kind == "automatic" else repo.automatic_assessment(db=db, recording=rec)
     if auto.trace:
         t = auto.trace
         trace = Trace(np.asarray(t["times_s"], dtype=float),
                       np.asarray([np.nan if v is None else v for v in t["values"]], dtype=float),
                       t.get("unit", ""), t.get("label", ""))
         assessment = dataclasses.replace(assessment, trace=trace)
-    context = None
-    if rec.patient_id is not None:
-        patient = repo.get_patient(db=db, owner_id=user.id, patient_id=rec.patient_id)
-        row = repo.get_context(db=db, owner_id=user.id, patient_id=rec.patient_id,
-                               session_id=rec.session_id)
-        data = dict(row.data) if row is not None else {}
-        if patient is not None and not data.get("subject_code"):
-            data["subject_code"] = patient.code
-        from ...clinical import ClinicalContext
+    return assessment
 
-        context = ClinicalContext.from_dict(data)
+
+def _patient_context(db: Session, user: User, patient_id: int | None,
+                     session_id: int | None) -> Any:
+    """The patient's latest clinical context, with the patient code as subject code."""
+    if patient_id is None:
+        return None
+    patient = repo.get_patient(db=db, owner_id=user.id, patient_id=patient_id)
+    row = repo.get_context(db=db, owner_id=user.id, patient_id=patient_id,
+                           session_id=session_id)
+    data = dict(row.data) if row is not None else {}
+    if patient is not None and not data.get("subject_code"):
+        data["subject_code"] = patient.code
+    from ...clinical import ClinicalContext
+
+    return ClinicalContext.from_dict(data)
+
+
+def render_report(*, assessments: list[Any], context: Any, suffix: str,
+                  labels: list[str] | None = None) -> bytes:
+    """Bytes of a report of ``assessments`` in the format of ``suffix`` (no identifiers)."""
+    from ...report import write_report
+
+    with tempfile.TemporaryDirectory(prefix="clonus-report-") as tmp:
+        out = Path(tmp) / f"report{suffix}"
+        written = write_report(out, assessments, context=context, include_identifiers=False,
+                               labels=labels)
+        return Path(written).read_bytes()
+
+
+def _make_report(*, db: Session, user: User, blobs: BlobStore, a: AssessmentRow,
+                 rec: RecordingRow, suffix: str) -> bytes:
+    """Write one assessment's report with :func:`clonus.report.write_report`.
+
+    The stored trace is put back on the assessment, so plots show exactly what was assessed;
+    only when no trace was stored is the original file read again for the plot. The patient's
+    pseudonymous code is the report's subject code; identifying details are never included.
+    """
+    from ...report import write_report
+
+    assessment = _with_trace(db, a, rec)
+    context = _patient_context(db, user, rec.patient_id, rec.session_id)
     with tempfile.TemporaryDirectory(prefix="clonus-report-") as tmp:
         recordings = None
         blob = blobs.path_for(rec.sha256)
@@ -368,3 +393,28 @@ def _make_report(*, db: Session, user: User, blobs: BlobStore, a: AssessmentRow,
         written = write_report(out, [assessment], recordings=recordings, context=context,
                                include_identifiers=False)
         return Path(written).read_bytes()
+
+
+@router.get("/patients/{patient_id}/report", tags=["patients"],
+            summary="A report comparing a patient's recordings over time",
+            response_class=Response,
+            responses={200: {"content": {t: {} for _, t in _REPORT_TYPES.values()}}})
+def get_patient_report(patient_id: int, db: DbDep, user: CurrentUser,
+                       format: Literal["html", "pdf", "fhir"] = "html") -> Response:
+    """All of a patient's assessments, oldest (baseline) first, in one report: the corrected
+    result where there is one. FHIR gives a Bundle of Observations."""
+    if repo.get_patient(db=db, owner_id=user.id, patient_id=patient_id) is None:
+        raise HTTPException(status_code=404, detail=f"No patient {patient_id}.")
+    points = repo.trends(db=db, owner_id=user.id, patient_id=patient_id)
+    if not points:
+        raise HTTPException(status_code=404, detail="This patient has no recordings yet.")
+    items, labels = [], []
+    for p in points:
+        a = owned_assessment(db, user, p["assessment_id"])
+        items.append(_with_trace(db, a, owned_recording(db, user, p["recording_id"])))
+        labels.append(p["time"][:10] + (" (corrected)" if p["kind"] == "corrected" else ""))
+    suffix, media = _REPORT_TYPES[format]
+    data = render_report(assessments=items, suffix=suffix, labels=labels,
+                         context=_patient_context(db, user, patient_id, None))
+    return Response(content=data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="clonus-patient-{patient_id}{suffix}"'})

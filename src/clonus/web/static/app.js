@@ -339,22 +339,31 @@
     location.hash = pid ? "#/patient/" + pid : "#/";
   };
 
-  $("reports").addEventListener("click", async (ev) => {
-    const fmtName = ev.target.dataset && ev.target.dataset.format;
-    if (!fmtName || !state.rec) return;
-    const aid = state.rec.record.corrected_assessment_id || state.rec.assessment_id;
-    $("report-status").textContent = "Preparing the report…";
-    const resp = await guard(() => api(`/api/assessments/${aid}/report?format=${fmtName}`));
+  async function download(url, statusEl, fallbackName) {
+    statusEl.textContent = "Preparing the report…";
+    const resp = await guard(() => api(url));
     if (!resp) return;
-    if (!resp.ok) { $("report-status").innerHTML = `<span class="error">${esc(await detail(resp))}</span>`; return; }
+    if (!resp.ok) { statusEl.innerHTML = `<span class="error">${esc(await detail(resp))}</span>`; return; }
     const blob = await resp.blob();
-    const cd = resp.headers.get("Content-Disposition") || "";
-    const m = /filename="([^"]+)"/.exec(cd);
+    const m = /filename="([^"]+)"/.exec(resp.headers.get("Content-Disposition") || "");
     const a = $("download-link");
     a.href = URL.createObjectURL(blob);
-    a.download = m ? m[1] : `clonus-report.${fmtName}`;
+    a.download = m ? m[1] : fallbackName;
     a.click();
-    $("report-status").textContent = "Report downloaded.";
+    statusEl.textContent = "Report downloaded.";
+  }
+
+  $("reports").addEventListener("click", (ev) => {
+    const f = ev.target.dataset && ev.target.dataset.format;
+    if (!f || !state.rec) return;
+    const aid = state.rec.record.corrected_assessment_id || state.rec.assessment_id;
+    download(`/api/assessments/${aid}/report?format=${f}`, $("report-status"), `clonus-report.${f}`);
+  });
+
+  $("patient-reports").addEventListener("click", (ev) => {
+    const f = ev.target.dataset && ev.target.dataset.format;
+    if (!f || state.patientId === null) return;
+    download(`/api/patients/${state.patientId}/report?format=${f}`, $("patient-report-status"), `clonus-patient.${f}`);
   });
 
   // ------------------------------------------------------------------ routing
