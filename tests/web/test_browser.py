@@ -100,6 +100,17 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
         page.locator("[data-testid=upload-patient] option", has_text="P-014").get_attribute(
             "value"))
 
+    # clinical context for the patient (an impossible age is refused by the form itself; the
+    # server validates it again, see test_api.py)
+    page.fill("[data-testid=ctx-age]", "-4")
+    page.click("[data-testid=ctx-save]")
+    assert page.locator("[data-testid=ctx-age]").evaluate("e => e.validity.valid") is False
+    sync_api.expect(page.locator("[data-testid=ctx-status]")).to_have_text("")
+    page.fill("[data-testid=ctx-age]", "47")
+    page.fill("[data-testid=ctx-meds]", "baclofen, tizanidine")
+    page.click("[data-testid=ctx-save]")
+    sync_api.expect(page.locator("[data-testid=ctx-status]")).to_have_text("Saved.")
+
     # a session (visit) for the patient, chosen for the upload
     page.fill("[data-testid=session-notes]", "baseline")
     page.click("[data-testid=session-add]")
@@ -135,6 +146,10 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     assert all(abs(b["time_s"] - first_t) > 1e-3 for b in stored["corrected"]["beats"])
     assert stored["n_beats"] == len(truth)  # automatic result kept
     assert stored["record"]["session_id"] == int(session_value)
+    pid = stored["record"]["patient_id"]
+    ctx = httpx.get(f"{server.url}/api/patients/{pid}/context",
+                    headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["data"]
+    assert ctx == {"age_years": 47, "medications": ["baclofen", "tizanidine"]}
 
     # add a beat by tapping the trace near t = 3.5 s (scrolling the plot sideways on the
     # phone-sized screen first), then save

@@ -103,6 +103,30 @@
     await loadSessions();
   });
 
+  async function loadContext() {
+    $("ctx-age").value = ""; $("ctx-meds").value = ""; $("ctx-notes").value = "";
+    $("ctx-status").textContent = "";
+    if (state.patientId === null) return;
+    const resp = await api(`/api/patients/${state.patientId}/context`);
+    if (!resp.ok) return;  // none recorded yet
+    const d = (await resp.json()).data || {};
+    if (d.age_years !== undefined && d.age_years !== null) $("ctx-age").value = d.age_years;
+    if (Array.isArray(d.medications)) $("ctx-meds").value = d.medications.join(", ");
+    if (d.notes) $("ctx-notes").value = d.notes;
+  }
+
+  $("context-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const data = {};
+    if ($("ctx-age").value !== "") data.age_years = Number($("ctx-age").value);
+    const meds = $("ctx-meds").value.split(",").map((x) => x.trim()).filter((x) => x);
+    if (meds.length) data.medications = meds;
+    if ($("ctx-notes").value.trim()) data.notes = $("ctx-notes").value.trim();
+    const resp = await guard(() => api(`/api/patients/${state.patientId}/context`, { method: "POST", json: { data } }));
+    if (!resp) return;
+    $("ctx-status").innerHTML = resp.ok ? "Saved." : `<span class="error">${esc(await detail(resp))}</span>`;
+  });
+
   async function loadRecordings() {
     const q = state.patientId !== null ? "?patient_id=" + state.patientId : "";
     const recs = await (await api("/api/recordings" + q)).json();
@@ -387,6 +411,7 @@
       const p = state.patients.find((x) => x.id === state.patientId);
       $("patient-title").textContent = p ? "Patient " + p.code : "All recordings";
       await loadSessions();
+      await loadContext();
       await loadRecordings();
       await loadTrends();
     });
