@@ -33,7 +33,7 @@ __all__ = [
     "add_recording", "list_recordings", "get_recording", "get_assessment", "delete_recording",
     "count_blob_references",
     "automatic_assessment", "corrected_assessment", "add_correction", "list_edits",
-    "set_context", "get_context", "trends",
+    "set_context", "get_context", "trends", "iso_utc",
 ]
 
 
@@ -312,7 +312,7 @@ def trends(*, db: Session, owner_id: int, patient_id: int) -> list[dict[str, Any
         a = corrected_assessment(db=db, recording=rec) or automatic_assessment(db=db,
                                                                                 recording=rec)
         when = sess.started_at if sess is not None else rec.created_at
-        points.append({"time": _iso(when), "recording_id": rec.id, "session_id": rec.session_id,
+        points.append({"time": iso_utc(when), "recording_id": rec.id, "session_id": rec.session_id,
                        "assessment_id": a.id, "kind": a.kind, "n_beats": a.n_beats,
                        "frequency_hz": a.frequency_hz, "clonus_duration_s": a.clonus_duration_s,
                        "classification": a.classification})
@@ -320,9 +320,10 @@ def trends(*, db: Session, owner_id: int, patient_id: int) -> list[dict[str, Any
     return points
 
 
-def _iso(t: datetime) -> str:
+def iso_utc(t: datetime) -> str:
+    """ISO 8601 text of a timestamp, in UTC (naive values are taken as UTC)."""
     from datetime import UTC
 
-    if t.tzinfo is None:  # SQLite returns naive datetimes; they were stored as UTC
+    if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
     return t.astimezone(UTC).isoformat()

@@ -60,7 +60,7 @@ def recording_json(db: Session, rec: RecordingRow) -> dict[str, Any]:
     out["record"] = {
         "filename": rec.filename, "sha256": rec.sha256, "size_bytes": rec.size_bytes,
         "format": rec.format, "patient_id": rec.patient_id, "session_id": rec.session_id,
-        "created_at": repo._iso(rec.created_at), "start_time": rec.start_time,
+        "created_at": repo.iso_utc(rec.created_at), "start_time": rec.start_time,
         "tz_is_local": rec.tz_is_local, "corrected_assessment_id": corr.id if corr else None,
         "channels": list((rec.channels or {}).get("channels", [])),
         "messages": list((rec.channels or {}).get("messages", [])),
@@ -88,7 +88,14 @@ def _int_field(form: Any, name: str) -> int | None:
 
 
 @router.post("/recordings", status_code=201, openapi_extra=_UPLOAD_BODY,
-             summary="Upload and assess a recording")
+             summary="Upload and assess a recording",
+             responses={201: {"description": "The assessment in the JSON contract of "
+                                             "`clonus assess --json`, plus `id` (the new "
+                                             "recording), `assessment_id`, `record` and "
+                                             "`corrected` (null)."},
+                        413: {"description": "Larger than the upload limit."},
+                        415: {"description": "Not multipart/form-data."},
+                        422: {"description": "A file clonus cannot read, with the reason."}})
 async def upload_recording(request: Request, user: CurrentUser, db: DbDep,
                            settings: SettingsDep, blobs: BlobsDep,
                            analyser: AnalyserDep) -> dict[str, Any]:
@@ -168,7 +175,7 @@ def _store_upload(*, db: Session, user: User, blobs: BlobStore,
         if patient_id is not None and session_id is None:
             recent = [s for s in repo.list_sessions(db=db, owner_id=user.id,
                                                     patient_id=patient_id)
-                      if _aware(s.started_at) >= utcnow() - _SESSION_REUSE]
+                      if s.started_at >= utcnow() - _SESSION_REUSE]
             session_id = (recent[-1].id if recent else repo.create_session(
                 db=db, owner_id=user.id, patient_id=patient_id).id)
         blobs.commit(sp)  # the file is in place (fsync + atomic rename) ...
@@ -183,12 +190,6 @@ def _store_upload(*, db: Session, user: User, blobs: BlobStore,
         db.commit()  # ... before the record that refers to it is committed
     log.info("recording %d stored (%d bytes)", rec.id, sp.size_bytes)
     return recording_json(db, rec)
-
-
-def _aware(t: Any) -> Any:
-    from datetime import UTC
-
-    return t.replace(tzinfo=UTC) if t.tzinfo is None else t
 
 
 @router.get("/recordings", response_model=list[RecordingSummary], summary="List recordings")
