@@ -29,9 +29,10 @@ __all__ = ["CLINICAL_BURSTS", "EmgConfig", "assess_emg", "combine"]
 #: - noise floor from 1 s windows, so the quiet second before the examiner's push sets it even
 #:   when the reflex keeps the muscle active for the rest of the test;
 #: - valleys split at 55 % (instead of 35 %) of the preceding peak, so clonic bursts riding on
-#:   tonic stretch-reflex activity are separated. Measured on 38 reflex-simulator trials (held
-#:   and released, truth ``emg_n_bursts``): EMG beat count within 1 (or 5 %) in 63 % vs 45 % with
-#:   the long-recording settings, and 100 % on simulate_clonus_emg tests either way.
+#:   tonic stretch-reflex activity are separated. Measured on 32 reflex-simulator trials (held
+#:   and released, truth ``emg_n_bursts``): EMG beat count within 1 (or 5 %) in 75 % vs 47 % with
+#:   the long-recording settings (benchmarks/emg/bench_accuracy.py), and 100 % on
+#:   simulate_clonus_emg tests either way.
 CLINICAL_BURSTS = BurstConfig(noise_window_s=1.0, split_ratio=0.55)
 
 
