@@ -167,6 +167,14 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     ``rhythmic_not_clonus`` for a regular run of >= 3 bursts outside 3-8 Hz; ``no_clonus``
     otherwise; ``indeterminate`` when the recording is shorter than ``min_duration_s``, flat,
     or sampled too slowly (< 200 Hz). ``pathological`` is True for ``clonus``.
+
+    Examples
+    --------
+    >>> from clonus.simulate.spasms import simulate_clonus_emg
+    >>> sim = simulate_clonus_emg(fs=1000.0, n_beats=6, frequency_hz=5.0, seed=0)
+    >>> a = assess_emg(sim.recording)
+    >>> a.n_beats, a.classification, round(a.frequency_hz, 1)
+    (6, 'clonus', 5.0)
     """
     cfg = config or EmgConfig()
     if config is not None and not isinstance(config, EmgConfig):
