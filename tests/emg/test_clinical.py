@@ -104,6 +104,8 @@ def test_real_gait_emg_bursts_lock_to_cycles_and_no_clonus(gait_emg):
     for name in rec.ch_names:
         eps = find_episodes(detect_bursts(rec.get(name), fs=rec.fs))
         assert all(e.kind not in ("clonus", "mixed") for e in eps), (name, [e.rule for e in eps])
+        # The clinical-test analysis (clonus assess) does not call walking clonus either.
+        assert assess_emg(rec.pick(name)).classification != "clonus", name
     for name in ("SO", "GL", "GM"):
         b = detect_bursts(rec.get(name), fs=rec.fs)
         # One activation = bursts less than 0.15 s apart (15 % of the ~1.04 s stride); the main

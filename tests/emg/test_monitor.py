@@ -142,3 +142,17 @@ def test_monitor_bad_input(synth, tmp_path):
         monitor(tmp_path / "missing.edf")
     with pytest.raises(InvalidParameterError):
         monitor(synth.recording, chunk_s=0)
+
+
+def test_exact_when_activity_outlasts_the_carry_limit():
+    from clonus.emg.bursts import BurstConfig
+    from clonus.emg.monitor import MonitorConfig
+
+    s = simulate_spasm_emg(fs=1000.0, kinds=("tonic",), n_per_kind=2, seed=4)
+    # A carry limit far below the tonic spasms' 2-15 s forces cuts inside them.
+    cfg = MonitorConfig(bursts=BurstConfig(max_carry_s=1.0, noise_block_s=7.0))
+    runs = [monitor(s.recording, chunk_s=c, config=cfg) for c in (0.3, 2.9, 1e4)]
+    for r in runs[1:]:
+        assert np.array_equal(r.bursts.onset_idx, runs[0].bursts.onset_idx)
+        assert np.array_equal(r.bursts.offset_idx, runs[0].bursts.offset_idx)
+    assert np.max(runs[0].bursts.duration_s) <= 1.0 + 7.0  # cut within one block of the limit

@@ -29,9 +29,10 @@ __all__ = ["CLINICAL_BURSTS", "EmgConfig", "assess_emg", "combine"]
 #: - noise floor from 1 s windows, so the quiet second before the examiner's push sets it even
 #:   when the reflex keeps the muscle active for the rest of the test;
 #: - valleys split at 55 % (instead of 35 %) of the preceding peak, so clonic bursts riding on
-#:   tonic stretch-reflex activity are separated. Measured on 38 reflex-simulator trials (held
-#:   and released, truth ``emg_n_bursts``): EMG beat count within 1 (or 5 %) in 63 % vs 45 % with
-#:   the long-recording settings, and 100 % on simulate_clonus_emg tests either way.
+#:   tonic stretch-reflex activity are separated. Measured on 32 reflex-simulator trials (held
+#:   and released, truth ``emg_n_bursts``): EMG beat count within 1 (or 5 %) in 75 % vs 47 % with
+#:   the long-recording settings (benchmarks/emg/bench_accuracy.py), and 100 % on
+#:   simulate_clonus_emg tests either way.
 CLINICAL_BURSTS = BurstConfig(noise_window_s=1.0, split_ratio=0.55)
 
 
@@ -166,6 +167,14 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     ``rhythmic_not_clonus`` for a regular run of >= 3 bursts outside 3-8 Hz; ``no_clonus``
     otherwise; ``indeterminate`` when the recording is shorter than ``min_duration_s``, flat,
     or sampled too slowly (< 200 Hz). ``pathological`` is True for ``clonus``.
+
+    Examples
+    --------
+    >>> from clonus.simulate.spasms import simulate_clonus_emg
+    >>> sim = simulate_clonus_emg(fs=1000.0, n_beats=6, frequency_hz=5.0, seed=0)
+    >>> a = assess_emg(sim.recording)
+    >>> a.n_beats, a.classification, round(a.frequency_hz, 1)
+    (6, 'clonus', 5.0)
     """
     cfg = config or EmgConfig()
     if config is not None and not isinstance(config, EmgConfig):
