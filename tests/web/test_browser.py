@@ -100,6 +100,8 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
         page.locator("[data-testid=upload-patient] option", has_text="P-014").get_attribute(
             "value"))
 
+    # the patient page has finished loading (its last step lists the recordings)
+    sync_api.expect(page.locator("[data-testid=recordings]")).to_contain_text("No recordings")
     # clinical context for the patient (an impossible age is refused by the form itself; the
     # server validates it again, see test_api.py)
     page.fill("[data-testid=ctx-age]", "-4")
@@ -358,3 +360,31 @@ def test_pending_capture_sent_on_next_visit(page, server):
                                                                               timeout=30_000)
     assert _pending(page) == 0
     assert _n_recordings(server, token) == before + 1
+
+
+def test_refused_capture_is_kept_then_discarded(page, server):
+    """A recording the server refuses (422) stays on the phone with the reason, is not sent
+    again, and can be discarded."""
+    token = _login_page(page, server)
+    before = _n_recordings(server, token)
+    page.goto("/static/app.css")  # same origin, without running the capture page's script
+    page.evaluate("""() => new Promise((res, rej) => {
+        const r = indexedDB.open('clonus-capture', 1);
+        r.onupgradeneeded = () => r.result.createObjectStore('pending', { keyPath: 'id' });
+        r.onsuccess = () => { const db = r.result; const t = db.transaction('pending', 'readwrite');
+          t.objectStore('pending').put({ id: 'broken', filename: 'capture-broken.csv',
+                                         csv: 'not,a\\nrecording', patient_id: null,
+                                         created: Date.now(), error: null });
+          t.oncomplete = () => { db.close(); res(); }; t.onerror = () => rej(t.error); };
+        r.onerror = () => rej(r.error); })""")
+    page.goto("/capture")
+    sync_api.expect(page.locator("[data-testid=capture-status]")).to_contain_text(
+        "refused", timeout=30_000)
+    sync_api.expect(page.locator("[data-testid=capture-discard]")).to_be_visible()
+    assert _pending(page) == 1
+    page.click("[data-testid=capture-retry]")  # not sent again
+    assert _n_recordings(server, token) == before
+    page.once("dialog", lambda d: d.accept())
+    page.click("[data-testid=capture-discard]")
+    sync_api.expect(page.locator("[data-testid=n-pending]")).to_have_text("0")
+    assert _pending(page) == 0

@@ -36,7 +36,11 @@
   const putPending = (item) => tx("readwrite", (s) => s.put(item));
   const delPending = (id) => tx("readwrite", (s) => s.delete(id));
   const allPending = () => tx("readonly", (s) => s.getAll());
-  async function showPending() { $("n-pending").textContent = (await allPending()).length; }
+  async function showPending() {
+    const items = await allPending();
+    $("n-pending").textContent = items.length;
+    $("discard").classList.toggle("hidden", !items.some((i) => i.error));
+  }
 
   // ------------------------------------------------------------------ sensors
   function onMotion(ev) {
@@ -184,6 +188,11 @@
     } finally { sending = false; }
   }
   $("retry").addEventListener("click", sendPending);
+  $("discard").addEventListener("click", async () => {
+    if (!confirm("Delete the recordings the server refused from this phone?")) return;
+    for (const item of await allPending()) if (item.error) await delPending(item.id);
+    await showPending();
+  });
   window.addEventListener("online", sendPending);
 
   function showResult(a) {
