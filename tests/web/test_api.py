@@ -9,7 +9,7 @@ import jwt
 import numpy as np
 import pytest
 
-from .conftest import login, make_user, upload
+from .conftest import PASSWORD, login, make_user, upload
 
 CONTRACT_KEYS = {"n_beats", "beats", "amplitude_unit", "frequency_hz", "clonus_duration_s",
                  "sustained", "stretch_onset_s", "classification", "reason", "grades",
@@ -70,6 +70,20 @@ def test_login_wrong_password(app, client, password):
                                              "password": password})
     assert r.status_code in (401, 422)
     assert "access_token" not in r.text
+
+
+def test_repeated_failed_logins_lock_the_account(app, client):
+    make_user(app, "frank@example.org")
+    for _ in range(5):
+        r = client.post("/api/auth/token", data={"username": "frank@example.org",
+                                                 "password": "guess"})
+        assert r.status_code == 401
+    # now even the right password is refused for a while, for this account only
+    r = client.post("/api/auth/token", data={"username": "Frank@example.org",
+                                             "password": PASSWORD})
+    assert r.status_code == 429 and "Too many" in r.json()["detail"]
+    make_user(app, "gina@example.org")
+    assert login(client, "gina@example.org")
 
 
 def test_login_unknown_user(client):

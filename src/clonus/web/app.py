@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..exceptions import ClonusError, MissingDependencyError
 from ..store import BlobStore, UploadTooLargeError, make_engine, make_sessionmaker, upgrade
-from .security import load_or_create_secret
+from .security import LoginThrottle, load_or_create_secret
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.blobs = blobs
     app.state.secret_key = settings.secret_key or load_or_create_secret(data_dir)
+    app.state.login_throttle = LoginThrottle()
 
     for r in (auth.router, patients.router, sessions.router, recordings.router, pages.router):
         app.include_router(r)

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 __all__ = ["hash_password", "verify_password", "create_token", "decode_token",
-           "load_or_create_secret"]
+           "load_or_create_secret", "LoginThrottle"]
 
 _ALGORITHM = "HS256"
 _hasher = PasswordHasher()
@@ -79,3 +79,51 @@ def load_or_create_secret(data_dir: Path) -> str:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     return key
+
+
+class LoginThrottle:
+    """Refuse log-in for an account after repeated failures (in memory, per server process).
+
+    Parameters
+    ----------
+    max_failures : int
+        Failed attempts allowed within ``window_s``.
+    window_s : float
+        Length of the window and of the lock-out, in seconds.
+    """
+
+    def __init__(self, *, max_failures: int = 5, window_s: float = 900.0) -> None:
+        import threading
+
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window_s]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def locked(self, key: str) -> bool:
+        """Whether ``key`` (a normalised e-mail) is locked out now."""
+        import time
+
+        with self._lock:
+            return len(self._recent(key, time.monotonic())) >= self.max_failures
+
+    def failed(self, key: str) -> None:
+        """Record a failed attempt."""
+        import time
+
+        with self._lock:
+            now = time.monotonic()
+            self._failures[key] = [*self._recent(key, now), now]
+
+    def succeeded(self, key: str) -> None:
+        """Forget the failures of ``key``."""
+        with self._lock:
+            self._failures.pop(key, None)
