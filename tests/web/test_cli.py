@@ -10,6 +10,19 @@ import pytest
 from clonus.cli.main import main
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """``clonus serve`` configures logging like an application; undo it after each test."""
+    import logging
+
+    root, al = logging.getLogger(), logging.getLogger("alembic")
+    saved = (list(root.handlers), root.level, al.level)
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    al.setLevel(saved[2])
+
+
 def _create(monkeypatch, data_dir, email, password):
     monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
     return main(["users", "create", email, "--password-stdin", "--data-dir", str(data_dir)])
