@@ -1,0 +1,1 @@
+"""API and page routes of the web app, one module per resource."""
