@@ -78,7 +78,8 @@ def sensorlogger_zip(d: Path, mutate: Mutate = None) -> Path:
     with zipfile.ZipFile(p, "w") as zf:
         zf.writestr("Gyroscope.csv", _apply("\n".join(lines) + "\n", mutate))
         zf.writestr("Metadata.csv",
-                    "version,platform,appVersion,standardisation\n3,android,1.2,false\n")
+                    "version,platform,appVersion,standardisation,sampleRateMs\n"
+                    "3,android,1.2,false,10\n")
     return p
 
 
@@ -130,6 +131,7 @@ def empatica_dir(d: Path, mutate: Mutate = None) -> Path:
     (root / "ACC.csv").write_text(_apply("\n".join(acc) + "\n", mutate))
     (root / "TEMP.csv").write_text("1600000000.000000\n4.000000\n" + "30.5\n" * 20)
     (root / "tags.csv").write_text("1600000001.5\n")
+    (root / "info.txt").write_text(".csv files in this archive are in the following format:\n")
     return root
 
 

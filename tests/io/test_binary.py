@@ -83,6 +83,13 @@ def test_edf_round_trip_motion_units(tmp_path, motion_rec) -> None:
     assert np.all(err <= _lsb(motion_rec.data, 16) + 1e-12)
 
 
+def test_edf_kind_kept_via_transducer(tmp_path, emg_rec) -> None:
+    rec = Recording.from_array(emg_rec.data, fs=FS_EMG, names=["left", "right"], kinds="emg",
+                               units="V")
+    back = clonus.read(write_edf(tmp_path / "k.edf", rec))
+    assert [c.kind for c in back.channels] == ["emg", "emg"]  # names alone say nothing
+
+
 def test_edf_padding_and_fractional_rate(tmp_path) -> None:
     x = np.linspace(-1, 1, 37)  # 12.5 Hz -> records of 2 s (25 samples): 37 -> 50 padded
     rec = Recording.from_array(x, fs=12.5, names=["force"], kinds="force", units="N")
@@ -334,6 +341,16 @@ def test_wfdb_corrupt_header_and_units(tmp_path, emg_rec) -> None:
         clonus.read(hea)
 
 
+def test_wfdb_wrong_extension_and_empty(tmp_path, emg_rec) -> None:
+    hea = write_wfdb(tmp_path / "r4", emg_rec)
+    with pytest.raises(FileFormatError, match="not a edf file.*wfdb"):
+        clonus.read(hea, format="edf")
+    empty = tmp_path / "r5.hea"
+    empty.write_text("")
+    with pytest.raises(FileFormatError, match="empty"):
+        clonus.read(empty)
+
+
 def test_wfdb_nan(tmp_path, emg_rec) -> None:
     hea = write_wfdb(tmp_path / "r3", emg_rec)
     dat = tmp_path / "r3.dat"
@@ -368,6 +385,19 @@ def test_c3d_truncated_and_corrupt(tmp_path, rng) -> None:
         clonus.read(p)
     with pytest.raises(FileFormatError, match="not a c3d file"):
         clonus.read(p, format="c3d")
+
+
+def test_c3d_empty_and_wrong_extension(tmp_path, rng) -> None:
+    e = tmp_path / "e.c3d"
+    e.write_bytes(b"")
+    with pytest.raises(FileFormatError, match="empty"):
+        clonus.read(e)
+    p = _c3d(tmp_path, rng)
+    q = tmp_path / "trial.edf"
+    shutil.copyfile(p, q)
+    assert clonus.io.detect_format(q) == "c3d"
+    with pytest.raises(FileFormatError, match="not a edf file.*c3d"):
+        clonus.read(q, format="edf")
 
 
 def test_c3d_nan_and_unit(tmp_path, rng) -> None:

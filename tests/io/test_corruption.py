@@ -65,9 +65,10 @@ def test_truncated_mid_row(text_format: TextFormat, tmp_path) -> None:
 
 def test_corrupt_header(text_format: TextFormat, tmp_path) -> None:
     p = text_format.build(tmp_path, mutate=text_format.corrupt_header)
-    with pytest.raises(FileFormatError) as ei:
+    with pytest.raises(FileFormatError, match="header") as ei:
         _read(p)
     assert str(tmp_path) in str(ei.value)
+    assert "export" in str(ei.value).lower()  # says what to do
 
 
 @pytest.mark.parametrize("bad", ["NaN", "inf", "-inf"])

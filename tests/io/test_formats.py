@@ -265,3 +265,29 @@ def test_not_found_and_unknown_format(tmp_path) -> None:
         clonus.read(p)
     with pytest.raises(InvalidParameterError, match="Unknown format"):
         clonus.read(p, format="mp3")
+
+
+def test_researchkit_wrong_extension_empty_units(tmp_path) -> None:
+    p = tmp_path / "motion.csv"  # JSON content, CSV name
+    p.write_text(json.dumps([{"timestamp": i / 100, "x": 0, "y": 0, "z": 1} for i in range(20)]))
+    assert clonus.io.detect_format(p) == "researchkit"
+    with pytest.raises(FileFormatError, match="not a csv file.*researchkit"):
+        clonus.read(p, format="csv")
+    with pytest.raises(UnitError, match="furlongs"):
+        clonus.read(p, units={"acc_x": "furlongs"})
+    e = tmp_path / "e.json"
+    e.write_text("")
+    with pytest.raises(FileFormatError, match="empty"):
+        clonus.read(e)
+
+
+def test_phyphox_android_zip_in_subfolder(tmp_path) -> None:
+    p = tmp_path / "android.zip"
+    head = '"Time (s)","Gyroscope x (rad/s)","Gyroscope y (rad/s)","Gyroscope z (rad/s)"\n'
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("Gyro 2024-01-01/Raw Data.csv",
+                    head + "".join(f"{i / 100:.9E},1,2,3\n" for i in range(50)))
+        zf.writestr("Gyro 2024-01-01/meta/device.csv", '"property","value"\n')
+    rec = clonus.read(p)
+    assert rec.ch_names == ["gyro_x", "gyro_y", "gyro_z"]
+    np.testing.assert_allclose(rec.get("gyro_z"), 3.0)

@@ -148,8 +148,15 @@ def test_empatica_folder(real_data) -> None:
     assert acc.metadata["tags_unix_s"] == [1551453311.68, 1551453318.17, 1551453319.49,
                                            1551453328.04]
     assert len(acc.metadata["ibi"]) == 49 and acc.metadata["ibi"][0] == [145.631666, 0.62509]
-    with pytest.raises(SamplingRateError):
+    with pytest.raises(SamplingRateError, match="different sampling rates"):
         clonus.read(p)
+    with pytest.raises(SamplingRateError, match="separate groups"):
+        clonus.read(p, channels=["eda", "temp"])  # both 4 Hz, different lengths
+    # HR starts 10 s after ACC: resampling aligns them on their start times
+    both = clonus.read(p, channels=["acc_z", "hr"], resample_to_hz=4.0)
+    assert both.start_time == datetime.fromtimestamp(1551453311, tz=UTC)
+    assert both.metadata["aligned_start_offsets_s"] == [0.0, 10.0]
+    np.testing.assert_allclose(both.get("hr")[0], 88.0 / 60.0, rtol=1e-2)
 
 
 # ----------------------------------------------------------------------------- Faros

@@ -51,7 +51,7 @@ def _check(p: Path) -> tuple[int, int]:
         ph = fh.read(4)
     if len(ph) < 4 or ph[2] < 1:
         raise FileFormatError(f"{p}: the C3D parameter section is missing or empty; the file is "
-                              "truncated or corrupt.")
+                              "truncated or corrupt; export it again.")
     need = pstart + ph[2] * 512
     if size < need:
         raise FileFormatError(f"{p}: the file is truncated ({size} bytes; the parameter section "
@@ -111,7 +111,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     md = {"n_points": len(p_labels), "n_analogs": len(a_labels)}
     if points.ndim == 3 and points.shape[1] > 0 and points.shape[2] > 0:
         if p_rate <= 0:
-            raise FileFormatError(f"{path}: POINT:RATE is {p_rate}; the header is corrupt.")
+            raise FileFormatError(f"{path}: POINT:RATE is {p_rate}; the header is corrupt. "
+                                  "Export the file again.")
         chans, rows = [], []
         for j, lab in enumerate(p_labels[: points.shape[1]]):
             for a, ax in enumerate("xyz"):
@@ -126,7 +127,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                                   metadata={**md, **md_nan, "group": "points"}))
     if analogs.ndim == 3 and analogs.shape[1] > 0 and analogs.shape[2] > 0:
         if a_rate <= 0:
-            raise FileFormatError(f"{path}: ANALOG:RATE is {a_rate}; the header is corrupt.")
+            raise FileFormatError(f"{path}: ANALOG:RATE is {a_rate}; the header is corrupt. "
+                                  "Export the file again.")
         chans, rows = [], []
         for j in range(analogs.shape[1]):
             lab = a_labels[j] if j < len(a_labels) else f"analog{j}"

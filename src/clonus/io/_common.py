@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +37,7 @@ from .._logging import logger
 from .._validation import check_option
 from ..exceptions import FileFormatError, InvalidParameterError, SamplingRateError
 from ..model import Channel, Recording
-from ..units import G0, parse_unit, require_unit, to_si
+from ..units import parse_unit, require_unit, to_si
 
 __all__ = [
     "Container",
@@ -55,8 +54,6 @@ __all__ = [
 
 #: Intervals within this fraction of the median count as uniform sampling.
 UNIFORM_TOL = 0.01
-#: Largest file the text readers accept, in bytes (protects memory on wrong inputs).
-MAX_TEXT_BYTES = 2_000_000_000
 
 
 # ---------------------------------------------------------------------------- containers
@@ -328,14 +325,53 @@ def split_rows(lines: Sequence[str], sep: str, *, path: Path | str, first_row: i
         parts = [p.strip().strip('"') for p in line.split(sep)]
         if n_fields is not None and len(parts) != n_fields:
             last = k == len(lines) - 1 or not any(x.strip() for x in lines[k + 1:])
-            hint = (" It is the last line: the file looks truncated. Export it again, or delete "
-                    "that line." if last else " Fix or delete that row.")
+            if last and k > 0:
+                hint = (" It is the last line: the file looks truncated. Export it again, or "
+                        "delete that line.")
+            elif not rows:
+                hint = (" The first data row already disagrees with the header: the header is "
+                        "probably damaged. Export the file again.")
+            else:
+                hint = " Fix or delete that row."
             raise FileFormatError(
                 f"{path}: row {first_row + k} has {len(parts)} fields but the header has "
                 f"{n_fields}.{hint}"
             )
         rows.append(parts)
     return rows
+
+
+def parse_table(lines: Sequence[str], sep: str, *, path: Path | str, first_row: int,
+                n_fields: int, strip_trailing_sep: bool = False,
+                decimal_comma: bool = False) -> np.ndarray:
+    """Parse numeric data lines into a (n_rows, n_fields) float matrix.
+
+    Fast path: when every non-blank line has the expected number of separators, pandas' C
+    parser reads the block. Otherwise (or if it fails) the lines are parsed one by one so that
+    the error names the offending row and column. Empty cells become NaN.
+    """
+    body = [ln for ln in lines if ln.strip()]
+    if not body:
+        return np.empty((0, n_fields))
+    want = n_fields if strip_trailing_sep else n_fields - 1
+    if all(ln.count(sep) == want for ln in body) and (
+            not strip_trailing_sep or all(ln.rstrip().endswith(sep) for ln in body)):
+        import pandas as pd
+
+        try:
+            df = pd.read_csv(io.StringIO("\n".join(body)), sep=sep, header=None,
+                             dtype=np.float64, engine="c", quotechar='"',
+                             decimal="," if decimal_comma else ".", skip_blank_lines=False)
+            mat = df.to_numpy(dtype=np.float64)
+            if strip_trailing_sep:
+                mat = mat[:, :n_fields]
+            if mat.shape == (len(body), n_fields):
+                return mat
+        except (ValueError, TypeError, OverflowError):
+            pass  # the slow path below names the bad cell
+    rows = split_rows(lines, sep, path=path, first_row=first_row, n_fields=n_fields,
+                      strip_trailing_sep=strip_trailing_sep)
+    return to_float_matrix(rows, path=path, first_row=first_row, decimal_comma=decimal_comma)
 
 
 # ---------------------------------------------------------------------------- NaN policy
@@ -519,16 +555,6 @@ def make_recording(data: np.ndarray, fs: float, channels: Sequence[Channel], *, 
                      metadata=md)
 
 
-def acc_g_scale() -> float:
-    return G0
-
-
-def path_str(p: str | os.PathLike[str]) -> str:
-    return os.fspath(p)
-
-
-def text_io(text: str) -> io.StringIO:
-    return io.StringIO(text)
 
 
 # ---------------------------------------------------------------------------- headers

@@ -65,6 +65,10 @@ def sniff(p: Path) -> bool:
     if not (p.is_dir() or is_zip(p)):
         return False
     with Container(p) as c:
+        m = c.find("Metadata.csv")
+        if m is not None and "sampleRateMs" in c.head(m, 1024) and any(
+                Path(n).stem.lower() in _FILES for n in c.names):
+            return True
         for n in c.names:
             if Path(n).stem.lower() in _FILES and n.lower().endswith(".csv"):
                 head = c.head(n, 256).splitlines()
@@ -112,7 +116,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                 got = lines[0][:60] if lines else ""
                 raise FileFormatError(
                     f"{label}: the header should be 'time,seconds_elapsed,z,y,x', got {got!r}. "
-                    "The file is corrupt.")
+                    "The file is corrupt; export it again from Sensor Logger.")
             headers = [h.strip().strip('"').lower() for h in lines[0].split(",")]
             rows = split_rows(lines[1:], ",", path=label, first_row=2, n_fields=len(headers))
             if len(rows) < 2:
