@@ -46,16 +46,26 @@ def _phone_recording(fs: float, seed: int = 0) -> clonus.Recording:
     g = make_recording(t, th, fs=fs, sensor="gyro", rng=rng)
     a = make_recording(t, th, fs=fs, sensor="acc", rng=rng)
     return clonus.Recording.from_array(
-        np.vstack([g.data, a.data]), fs=fs,
+        np.vstack([g.data, a.data]),
+        fs=fs,
         names=["gyro_x", "gyro_y", "gyro_z", "acc_x", "acc_y", "acc_z"],
-        kinds=["gyro"] * 3 + ["acc"] * 3, units=["rad/s"] * 3 + ["m/s^2"] * 3, source="bench")
+        kinds=["gyro"] * 3 + ["acc"] * 3,
+        units=["rad/s"] * 3 + ["m/s^2"] * 3,
+        source="bench",
+    )
 
 
 def _write_csv(rec: clonus.Recording, path: Path) -> None:
     units = {"gyro": "rad/s", "acc": "m/s^2"}
     cols = ["time_s"] + [f"{c.name} ({units[c.kind]})" for c in rec.channels]
-    np.savetxt(path, np.vstack([rec.times_s, rec.data]).T, delimiter=",",
-               header=",".join(cols), comments="", fmt="%.7g")
+    np.savetxt(
+        path,
+        np.vstack([rec.times_s, rec.data]).T,
+        delimiter=",",
+        header=",".join(cols),
+        comments="",
+        fmt="%.7g",
+    )
 
 
 def run() -> list[dict]:
@@ -77,9 +87,17 @@ def run() -> list[dict]:
                 with contextlib.redirect_stdout(io.StringIO()):
                     rc = main(["assess", str(p), "--json"])
                 cli.append(time.perf_counter() - t0)
-            rows.append({"fs_hz": fs, "n_samples": rec.n_samples, "assess_s": statistics.median(times),
-                         "cli_s": statistics.median(cli), "rc": rc, "n_beats": a.n_beats,
-                         "classification": a.classification})
+            rows.append(
+                {
+                    "fs_hz": fs,
+                    "n_samples": rec.n_samples,
+                    "assess_s": statistics.median(times),
+                    "cli_s": statistics.median(cli),
+                    "rc": rc,
+                    "n_beats": a.n_beats,
+                    "classification": a.classification,
+                }
+            )
     return rows
 
 
@@ -92,23 +110,32 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{cpu}, {os.cpu_count()} logical CPUs (shared with other jobs), "
-            f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.system()}")
+    return (
+        f"{cpu}, {os.cpu_count()} logical CPUs (shared with other jobs), "
+        f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.system()}"
+    )
 
 
 def to_markdown(rows: list[dict]) -> str:
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [HEADING, "",
-             f"`benchmarks/bench_assess_speed.py`, {now}; machine: {_machine()}.", "",
-             "60 s phone recording (3-axis gyroscope + 3-axis accelerometer, random orientation, "
-             "sustained 5.5 Hz clonus). `assess` = `clonus.assess(recording)` alone (median of 5); "
-             "`CLI` = `clonus assess FILE.csv --json` in-process (CSV read + analysis + JSON; "
-             "median of 3).", "",
-             "| fs (Hz) | samples | assess (s) | CLI incl. CSV read (s) | beats found |",
-             "|---:|---:|---:|---:|---:|"]
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        HEADING,
+        "",
+        f"`benchmarks/bench_assess_speed.py`, {now}; machine: {_machine()}.",
+        "",
+        "60 s phone recording (3-axis gyroscope + 3-axis accelerometer, random orientation, "
+        "sustained 5.5 Hz clonus). `assess` = `clonus.assess(recording)` alone (median of 5); "
+        "`CLI` = `clonus assess FILE.csv --json` in-process (CSV read + analysis + JSON; "
+        "median of 3).",
+        "",
+        "| fs (Hz) | samples | assess (s) | CLI incl. CSV read (s) | beats found |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['fs_hz']:g} | {r['n_samples']} | {r['assess_s']:.3f} | {r['cli_s']:.3f} "
-                     f"| {r['n_beats']} |")
+        lines.append(
+            f"| {r['fs_hz']:g} | {r['n_samples']} | {r['assess_s']:.3f} | {r['cli_s']:.3f} "
+            f"| {r['n_beats']} |"
+        )
     lines += ["", "Target: well under 1 s for a 60 s phone recording.", ""]
     return "\n".join(lines)
 
@@ -119,7 +146,7 @@ def write_docs(md: str) -> None:
     if HEADING in text:
         start = text.index(HEADING)
         nxt = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + md + (text[nxt + 1:] if nxt != -1 else "")
+        text = text[:start] + md + (text[nxt + 1 :] if nxt != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + md
     p.write_text(text)

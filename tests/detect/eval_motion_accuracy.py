@@ -34,10 +34,20 @@ def main(n_rep: int = 6, n_sim: int = 100) -> dict:
         rng = np.random.default_rng(1000 + seed)
         for fs in (50, 100, 200, 500, 1000):
             for sensor in ("gyro", "goniometer"):
-                for mode, kind in (("held", "sustained"), ("held", "fatigable"), ("held", "few"),
-                                   ("released", "few")):
-                    rec, tr = trial(rng, fs=fs, sensor=sensor, mode=mode, kind=kind,
-                                    jitter_s=float(rng.choice([0, 0.001, 0.003])))
+                for mode, kind in (
+                    ("held", "sustained"),
+                    ("held", "fatigable"),
+                    ("held", "few"),
+                    ("released", "few"),
+                ):
+                    rec, tr = trial(
+                        rng,
+                        fs=fs,
+                        sensor=sensor,
+                        mode=mode,
+                        kind=kind,
+                        jitter_s=float(rng.choice([0, 0.001, 0.003])),
+                    )
                     a = assess_motion(rec)
                     res["analytic_count_ok"].append(_tol_ok(a.n_beats, tr.n_beats))
                     res["analytic_count_exact"].append(a.n_beats == tr.n_beats)
@@ -53,8 +63,14 @@ def main(n_rep: int = 6, n_sim: int = 100) -> dict:
             fs = (50, 100, 200, 500, 1000)[i % 5]
             g = float(rng.uniform(0.5, 6.0))
             sensors = ("goniometer",) if i % 3 == 0 else ("imu",)
-            tr = simulate_trial(mode=mode, gain_ratio=g, seed=500 + i, sensors=sensors, fs_imu_hz=fs,
-                                jitter_s=float(rng.choice([0, 0.001, 0.003])))
+            tr = simulate_trial(
+                mode=mode,
+                gain_ratio=g,
+                seed=500 + i,
+                sensors=sensors,
+                fs_imu_hz=fs,
+                jitter_s=float(rng.choice([0, 0.001, 0.003])),
+            )
             a = assess_motion(tr.recording)
             tt = tr.truth
             band = "near" if 2.0 <= g <= 3.6 else "far"
@@ -64,8 +80,12 @@ def main(n_rep: int = 6, n_sim: int = 100) -> dict:
             res[f"sim_count_ok_gain_{band}_critical"].append(_tol_ok(a.n_beats, tt.n_beats))
             res[f"sim_sustained_ok_gain_{band}_critical"].append(a.sustained == tt.sustained)
             bt = np.asarray(tt.beat_times_s)
-            if (tt.n_beats >= 5 and tt.frequency_hz and tt.clonus_start_s is not None
-                    and np.median(np.diff(bt)) < 0.4):
+            if (
+                tt.n_beats >= 5
+                and tt.frequency_hz
+                and tt.clonus_start_s is not None
+                and np.median(np.diff(bt)) < 0.4
+            ):
                 res["sim_freq_err_hz"].append(abs((a.frequency_hz or 0.0) - tt.frequency_hz))
     out = {}
     for k, v in sorted(res.items()):

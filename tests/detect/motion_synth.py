@@ -203,12 +203,13 @@ def make_recording(
         alpha_f = np.gradient(om_f) * FINE_HZ
         al = np.interp(tj, t_fine, alpha_f)
         thr = np.deg2rad(th)
-        # foot frame: x along the foot (radial), y tangential, z normal; gravity rotates with theta
+        # foot frame: rotation about y (the ankle axis); the sensor sits at radius r along x, so
+        # the tangential direction is z; gravity rotates in the x-z plane with the foot
         foot = np.vstack(
             [
                 -r * om**2 + G0 * np.sin(thr + 0.3),
-                r * al + G0 * np.cos(thr + 0.3) * 0.2,
-                G0 * np.cos(thr + 0.3),
+                np.zeros_like(om),
+                r * al + G0 * np.cos(thr + 0.3),
             ]
         )
         a = R @ foot

@@ -147,3 +147,59 @@ def test_real_gait_is_not_clonus(name, real_data):
     a = clonus.assess(rec)
     assert a.classification in ("rhythmic_not_clonus", "no_clonus")
     assert not a.pathological
+
+
+def test_simulated_examiner_tremor_is_not_clonus():
+    sim = pytest.importorskip("clonus.simulate")
+    from clonus.simulate.params import Manoeuvre
+
+    # below the clonus gain, 10 Hz hand tremor (reflex-model section 7) shakes the held foot
+    tr = sim.simulate_trial(
+        mode="held",
+        gain_ratio=1.0,
+        seed=4,
+        manoeuvre=Manoeuvre(mode="held", tremor_nm=1.0, tremor_hz=10.0),
+    )
+    a = assess_motion(tr.recording)
+    assert a.classification == "rhythmic_not_clonus"
+    assert "10.0 Hz" in a.reason and not a.pathological
+
+
+@pytest.mark.requires_data
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "wearable_exports/shimmer/read_test_data.csv",
+        "wearable_exports/delsys_trigno/truncated_trigno_sample.csv",
+        "wearable_exports/empatica_e4/ACC.csv",
+    ],
+)
+def test_real_wearable_exports_are_not_clonus(rel, real_data):
+    """Real recordings without clonus (devicely/emgio samples): never 'clonus', never a count."""
+    import warnings
+
+    import clonus
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reader unit/resampling notes are not under test here
+        groups = clonus.read_all(real_data / rel)
+    motion = [g for g in groups if {c.kind for c in g.channels} & {"gyro", "acc", "angle"}]
+    assert motion
+    for g in motion:
+        a = clonus.assess(g)
+        assert a.classification != "clonus" and a.n_beats == 0
+
+
+def test_rhythm_without_stretch_is_not_graded(rng):
+    t, th, _ = clean_angle(
+        duration_s=6.0,
+        freq_hz=5.0,
+        n_beats=0,
+        amp_deg=0.0,
+        stretch_deg=0.0,
+        tremor_hz=6.0,
+        tremor_deg=2.0,
+    )
+    a = assess_motion(make_recording(t, th, fs=200.0, sensor="gyro", rng=rng))
+    assert a.classification == "rhythmic_not_clonus" and a.stretch_onset_s is None
+    assert all(g.value is None and "no examiner stretch" in g.rule for g in a.grades.values())

@@ -43,7 +43,7 @@ from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
 from .quality import check_quality
 
-__all__ = ["MotionConfig", "DEFAULT_MOTION", "assess_motion", "motion_angle"]
+__all__ = ["MotionConfig", "DEFAULT_MOTION", "MotionAngle", "assess_motion", "motion_angle"]
 
 logger = logging.getLogger("clonus")
 
@@ -82,6 +82,11 @@ class MotionConfig:
     max_interval_change : float
         A run also ends when an interval differs from the run's median interval by more than this
         fraction (clonus periods change gradually, Wallace 2012; noise peaks do not keep a rhythm).
+    adaptive_lowpass_factor : float
+        The peak-picking low-pass is lowered to this multiple of the dominant post-stretch
+        frequency (between 7 Hz and ``beat_lowpass_hz``) when that frequency is clear: a 4th-order
+        zero-phase Butterworth at 1.6 x f0 keeps >= 97 % of the clonus fundamental and
+        suppresses examiner tremor (8-12 Hz) and noise above it. 0 disables it.
     noise_factor : float
         The prominence threshold is raised to this many standard deviations of the sensor
         noise in the peak-picking signal when that is above ``min_prominence_deg`` (noisy
@@ -154,6 +159,7 @@ class MotionConfig:
     max_first_beat_delay_s: float = 0.6
     max_interval_change: float = 0.6
     noise_factor: float = 3.5
+    adaptive_lowpass_factor: float = 1.6
     min_later_run_beats: int = 4
     stretch_min_velocity_deg_s: float = 40.0
     stretch_min_excursion_deg: float = 2.0
@@ -274,7 +280,32 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
 
 # --------------------------------------------------------------------------- angle
 @dataclass
-class _Angle:
+class MotionAngle:
+    """Derived single-axis motion of the ankle (output of :func:`motion_angle`).
+
+    Attributes
+    ----------
+    theta_deg : ndarray
+        Plantar/dorsiflexion angle, in degrees, dorsiflexion positive (gyro: integrated, median
+        bias removed; not high-passed).
+    omega_deg_s : ndarray
+        Angular velocity, in deg/s, dorsiflexion positive.
+    beat_deg : ndarray
+        Peak-picking signal, in degrees (low-passed; drift high-passed for gyro/acc).
+    axis : list of float or None
+        Unit rotation axis in the sensor frame (3-axis input), dorsiflexion positive.
+    axis_explained : float or None
+        Fraction of the band-passed angular-velocity variance along ``axis``.
+    notes : list of str
+        Warnings about the derivation.
+    noise_deg : float
+        White-noise RMS left in ``beat_deg``, in degrees.
+    kind : str
+        Sensor kind used (``gyro``, ``acc``, ``angle``).
+    amp_deg : ndarray or None
+        Low-passed angle without drift high-pass, for beat amplitudes, in degrees.
+    """
+
     theta_deg: np.ndarray  # trace angle (deg), dorsiflexion positive
     omega_deg_s: np.ndarray  # angular velocity (deg/s), dorsiflexion positive
     beat_deg: np.ndarray  # drift-corrected, low-passed angle used for peaks
@@ -288,7 +319,7 @@ class _Angle:
 
 def motion_angle(
     data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION
-) -> _Angle:
+) -> MotionAngle:
     """Derive the plantar/dorsiflexion angle and angular velocity from one sensor.
 
     Parameters
@@ -304,7 +335,7 @@ def motion_angle(
 
     Returns
     -------
-    object with ``theta_deg``, ``omega_deg_s``, ``beat_deg``, ``axis``, ``axis_explained``, ``notes``.
+    MotionAngle
     """
     cfg = config
     notes: list[str] = []
@@ -325,18 +356,13 @@ def motion_angle(
     elif kind == "angle":
         theta = np.rad2deg(x - x[0])
         omega = np.gradient(theta) * fs
-    else:  # acc: tangential acceleration ~ r * angular acceleration (+ gravity, small in band)
-        a = highpass(x, fs=fs, cutoff_hz=1.0)
-        n = len(a)
-        spec = np.fft.rfft(a)
-        f = np.fft.rfftfreq(n, 1 / fs)
-        w = 2 * np.pi * np.maximum(f, 1.0)
-        om = np.fft.irfft(spec / (1j * w), n)  # angular-velocity-like (m/s)
-        omega = np.rad2deg(om / cfg.acc_radius_m)
-        theta = integrate(omega, fs=fs, remove_bias=True)
+    else:  # acc
+        theta = _acc_angle(data, fs, cfg, x)
+        omega = np.gradient(theta) * fs
         notes.append(
-            f"accelerometer only: angle estimated from tangential acceleration with an assumed "
-            f"sensor radius of {cfg.acc_radius_m:g} m; amplitudes in degrees are approximate."
+            f"accelerometer only: angle from the tilt of gravity (below 1 Hz) and from tangential "
+            f"acceleration with an assumed sensor radius of {cfg.acc_radius_m:g} m (above 1 Hz); "
+            "amplitudes in degrees are approximate."
         )
     # sign: dorsiflexion positive
     sign = 1.0
@@ -360,11 +386,8 @@ def motion_angle(
     omega = sign * omega
     if axis is not None:
         axis = [sign * a for a in axis]
-    hp = min(cfg.drift_highpass_hz, 0.25 * band[0])
-    lp = lowpass(theta, fs=fs, cutoff_hz=cfg.beat_lowpass_hz)
-    # integrated sensors drift: high-pass them for peak picking; a goniometer does not
-    beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
-    return _Angle(
+    beat, lp = _beat_signals(theta, fs, kind, cfg.beat_lowpass_hz, cfg)
+    return MotionAngle(
         theta,
         omega,
         beat,
@@ -375,6 +398,73 @@ def motion_angle(
         kind,
         lp,
     )
+
+
+def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) -> np.ndarray:
+    """Angle (deg) from an accelerometer: gravity tilt below 1 Hz + tangential part above 1 Hz.
+
+    Above 1 Hz the tangential acceleration r * d2(theta)/dt2 dominates (at 5 Hz, r w^2 is ten
+    times g for r = 0.1 m) and is integrated twice and divided by ``acc_radius_m``. Below 1 Hz
+    the foot's tilt is read from the direction of gravity: it rotates about the ankle axis,
+    which is perpendicular to the arc the gravity direction sweeps. The two parts are joined
+    with complementary zero-phase Butterworth filters (|LP|^2 + |HP|^2 = 1).
+    """
+    xh = highpass(x, fs=fs, cutoff_hz=1.0)
+    v = highpass(integrate(xh, fs=fs, remove_bias=True), fs=fs, cutoff_hz=1.0)
+    th_hf = np.rad2deg(integrate(v / cfg.acc_radius_m, fs=fs, remove_bias=True))
+    th_hf = highpass(th_hf, fs=fs, cutoff_hz=0.5)
+    if data.shape[0] != 3:
+        return th_hf
+    g = lowpass(data, fs=fs, cutoff_hz=2.0)
+    norm = np.linalg.norm(g, axis=0)
+    if not np.all(norm > 0.2 * _G0):
+        return th_hf
+    gh = g / norm
+    m = gh.mean(axis=1)
+    t1, _ = principal_axis(gh)
+    u = np.cross(m, t1)
+    if np.linalg.norm(u) < 1e-9:
+        return th_hf
+    u = u / np.linalg.norm(u)
+    g0 = np.median(gh[:, : max(1, int(0.2 * fs))], axis=1)
+    g0 = g0 / np.linalg.norm(g0)
+    th_lf = np.rad2deg(np.arctan2(u @ np.cross(np.broadcast_to(g0, gh.T.shape), gh.T).T, g0 @ gh))
+    b1 = bandpass(th_lf, fs=fs, band_hz=(0.5, 2.5), order=2)
+    b2 = bandpass(th_hf, fs=fs, band_hz=(0.5, 2.5), order=2)
+    if float(np.dot(b1, b2)) < 0:
+        th_hf = -th_hf
+    return lowpass(th_lf, fs=fs, cutoff_hz=1.0, order=4) + highpass(
+        th_hf, fs=fs, cutoff_hz=1.0, order=4
+    )
+
+
+def _beat_signals(
+    theta: np.ndarray, fs: float, kind: str, lp_hz: float, cfg: MotionConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
+    hp = min(cfg.drift_highpass_hz, 0.25 * cfg.band_hz[0])
+    lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
+    # integrated sensors drift: high-pass them for peak picking; a goniometer does not
+    beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
+    return beat, lp
+
+
+def _set_beat_signal(ang: MotionAngle, fs: float, lp_hz: float, cfg: MotionConfig) -> None:
+    ang.beat_deg, ang.amp_deg = _beat_signals(ang.theta_deg, fs, ang.kind, lp_hz, cfg)
+    ang.noise_deg = _noise_in_band(ang.theta_deg, fs, lp_hz)
+
+
+def _dominant_frequency(ang: MotionAngle, fs: float, pk_i: int, cfg: MotionConfig) -> float | None:
+    """Spectral peak (Hz) in the clonus range of the 3 s after the stretch peak, if clear."""
+    seg = ang.theta_deg[pk_i : pk_i + int(3.0 * fs)]
+    if len(seg) < int(0.75 * fs):
+        return None
+    seg = highpass(seg, fs=fs, cutoff_hz=1.0)
+    f, p = power_spectrum(seg, fs=fs, window_s=min(1.5, len(seg) / fs))
+    f0, conc = peak_frequency(f, p, band_hz=cfg.clonus_frequency_hz)
+    if f0 is None or conc < 0.3:
+        return None
+    return float(f0)
 
 
 def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
@@ -394,7 +484,9 @@ def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
 
 
 # --------------------------------------------------------------------------- stretch
-def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]) -> dict | None:
+def _find_stretch(
+    ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float]
+) -> dict | None:
     om = lowpass(ang.omega_deg_s, fs=fs, cutoff_hz=15.0)
     th = lowpass(ang.theta_deg, fs=fs, cutoff_hz=15.0)
     vth = cfg.stretch_min_velocity_deg_s
@@ -438,7 +530,7 @@ def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]
     return None
 
 
-def _hold(ang: _Angle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
+def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
     """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
 
     The release is the first fast return: the slow angle (2 Hz low-pass, which removes clonus)
@@ -496,7 +588,7 @@ def _rhythm(
     return best
 
 
-def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
+def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
     if len(ang.theta_deg) < int(4 * fs):
         return None
     try:
@@ -514,7 +606,9 @@ def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
     return None
 
 
-def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: str) -> list[str]:
+def _impacts(
+    rec: Recording, ang: MotionAngle, fs: float, cfg: MotionConfig, kind: str
+) -> list[str]:
     out = []
     fast = (
         np.flatnonzero(np.abs(ang.omega_deg_s) > cfg.max_angular_velocity_deg_s)
@@ -559,6 +653,38 @@ def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: st
     return out
 
 
+def _fast_rhythm(
+    ang: MotionAngle, fs: float, pk_i: int, hold_s: float, on_i: int, cfg: MotionConfig
+) -> dict | None:
+    """Power above the clonus range vs inside it, while the stretch is held (up to 3 s).
+
+    Examiner hand tremor (8-12 Hz, reflex-model section 7) shakes the foot during the hold; a
+    12 Hz tremor is half-suppressed by the peak-picking low-pass and can leave a few stray peaks,
+    so it is judged on the spectrum of the drift-free, unfiltered angle.
+    """
+    lo, hi = cfg.clonus_frequency_hz
+    top = min(14.0, 0.45 * fs)
+    if top <= hi + 1.0:
+        return None
+    i1 = min(len(ang.theta_deg), on_i + int(min(hold_s, 3.0 + (pk_i - on_i) / fs) * fs))
+    seg = ang.theta_deg[pk_i:i1]
+    if len(seg) < int(0.75 * fs):
+        return None
+    seg = highpass(seg, fs=fs, cutoff_hz=1.0)
+    f, p = power_spectrum(seg, fs=fs, window_s=min(1.0, len(seg) / fs))
+    df = float(f[1] - f[0])
+    slow = float(np.sum(p[(f >= lo) & (f <= hi)]) * df)
+    fastp = float(np.sum(p[(f > hi) & (f <= top)]) * df)
+    if fastp <= 0:
+        return None
+    m = (f > hi) & (f <= top)
+    return {
+        "peak_hz": float(f[m][np.argmax(p[m])]),
+        "power_ratio": fastp / max(slow, 1e-12),
+        "fast_rms_deg": float(np.sqrt(fastp)),
+    }
+
+
 # --------------------------------------------------------------------------- assembly
 def _spectrum(x: np.ndarray, fs: float) -> Trace:
     f, p = power_spectrum(x, fs=fs, window_s=2.0)
@@ -586,7 +712,8 @@ def _result(
     hold_s: float | None = None,
     continued: bool | None = None,
 ) -> Assessment:
-    n = None if classification == "indeterminate" else len(beats)
+    no_test = classification == "rhythmic_not_clonus" and stretch_onset is None
+    n = None if classification == "indeterminate" or no_test else len(beats)
     grades = grade_all(
         n_beats=n,
         duration_s=None if n is None else duration,
@@ -595,6 +722,11 @@ def _result(
         continued_until_release=continued,
         config=cfg.grading,
     )
+    if no_test:  # rhythm without an examiner stretch: no clonus test was performed
+        grades = {
+            k: replace(g, rule="not graded: no examiner stretch, so no clonus test to grade")
+            for k, g in grades.items()
+        }
     pathological = bool(grades["bedside"].value == 1) if classification == "clonus" else False
     return Assessment(
         n_beats=len(beats),
@@ -827,6 +959,17 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             spectrum=spec_all,
         )
 
+    # adaptive peak-picking low-pass: 1.6 x the dominant post-stretch frequency (keeps >= 97 %
+    # of the clonus fundamental, suppresses examiner tremor and sensor noise above it)
+    if cfg.adaptive_lowpass_factor > 0:
+        f0 = _dominant_frequency(ang, fs, pk_i, cfg)
+        if f0 is not None:
+            lp_hz = float(np.clip(cfg.adaptive_lowpass_factor * f0, 7.0, cfg.beat_lowpass_hz))
+            if lp_hz < cfg.beat_lowpass_hz:
+                _set_beat_signal(ang, fs, lp_hz, cfg)
+            metrics["beat_lowpass_hz"] = lp_hz
+            metrics["dominant_frequency_hz"] = f0
+
     # beats after the stretch peak
     prom = max(cfg.min_prominence_deg, cfg.noise_factor * ang.noise_deg)
     metrics["prominence_threshold_deg"] = prom
@@ -912,6 +1055,11 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     metrics["release_s"] = release_s
     end_hold_i = min(len(ang.beat_deg), on_i + int(round(hold_s * fs)))
     win = ang.beat_deg[max(on_i, end_hold_i - int(cfg.sustained_window_s * fs)) : end_hold_i]
+    if len(win) >= 3:
+        # remove a linear trend first: residual gyroscope drift (bias random walk, reflex-model
+        # section 6) adds a ramp of a few tenths of a degree per second that is not clonus
+        tt = np.arange(len(win)) / fs
+        win = win - np.polyval(np.polyfit(tt, win, 1), tt)
     pp_end = float(np.ptp(win)) if len(win) else 0.0
     metrics["end_of_hold_pp_deg"] = pp_end
     continued = None
@@ -926,7 +1074,15 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         np.median(ba)
     )
     in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
-    if len(bt) >= 2 and in_range and ratio_ok:
+    fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
+    metrics["post_stretch_fast_rhythm"] = fast
+    if fast is not None and fast["power_ratio"] > 2.0:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above the "
+            f"clonus range {lo:g}-{hi:g} Hz (examiner hand tremor?)"
+        )
+    elif len(bt) >= 2 and in_range and ratio_ok:
         cls = "clonus"
         sustained = bool(
             hold_s >= cfg.sustained_hold_s and pp_end > cfg.sustained_min_pp_deg and continued
@@ -940,11 +1096,12 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
                 else "still beating when the stretch was released"
             )
         )
+        at_f = f" at {freq:.1f} Hz" if freq is not None else ""
         reason = (
-            f"{len(bt)} beats at {f_check:.1f} Hz after the stretch at {t_on:.2f} s, lasting "
+            f"{len(bt)} beats{at_f} after the stretch at {t_on:.2f} s, lasting "
             f"{duration:.1f} s; {fat}"
         )
-    elif len(bt) >= 3 and not in_range:
+    elif len(bt) >= 3 and f_check is not None and not in_range:
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
             f"oscillation after the stretch at {f_check:.1f} Hz is outside the clonus range "
