@@ -50,6 +50,7 @@ FORMATS: dict[str, Reader] = {}
 # Modules that register readers on import (each defines and registers one or more Readers).
 _READER_MODULES: tuple[str, ...] = (
     "clonus.io._csv",
+    "clonus.io._video",
 )
 _loaded = False
 

@@ -1,0 +1,153 @@
+"""Synthetic phone clips of the ankle clonus test with known ground truth.
+
+A textured "foot" (a rectangle) rotates about a pivot (the ankle) next to a static textured
+"shank"; the foot angle is ``theta(t) = amp * sin(2 pi f t)`` for ``t >= onset_s`` (0 before),
+so the ground truth is exact: frequency ``f`` and the number of dorsiflexion maxima in the clip.
+Clips are written with OpenCV (``mp4v``, constant frame rate) or PyAV (H.264 with explicit,
+irregular presentation timestamps for variable frame rate).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+cv2 = pytest.importorskip("cv2")
+
+W, H = 480, 270
+PIVOT = (170.0, 110.0)  # ankle, px (x right, y down)
+FOOT = (-10.0, 190.0, -34.0, 34.0)  # foot rectangle in its own frame: along x from the pivot
+
+
+@dataclass(frozen=True)
+class ClipTruth:
+    path: Path
+    freq_hz: float
+    amp_rad: float
+    onset_s: float
+    times_s: np.ndarray  # presentation time of each frame
+
+    def theta(self, t: np.ndarray) -> np.ndarray:
+        """True foot angle, rad, at times ``t`` (s)."""
+        return theta_at(t, self.freq_hz, self.amp_rad, self.onset_s)
+
+    @property
+    def n_cycles(self) -> int:
+        """Number of maxima of theta(t) = amp sin(2 pi f (t - onset)) within the clip."""
+        t_end = float(self.times_s[-1])
+        k = 0
+        while self.onset_s + (k + 0.25) / self.freq_hz <= t_end:
+            k += 1
+        return k
+
+
+def _texture(u: np.ndarray, v: np.ndarray, seed: int) -> np.ndarray:
+    """Smooth, non-periodic texture so that optical flow is well defined (no aperture)."""
+    r = np.random.default_rng(seed)
+    out = np.zeros_like(u)
+    for _ in range(6):
+        kx, ky = r.uniform(0.05, 0.25, 2)
+        ph = r.uniform(0, 2 * np.pi)
+        out += np.sin(kx * u + ky * v + ph)
+    return out / 6.0
+
+
+_CACHE: dict[str, np.ndarray] = {}
+
+
+def _static() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not _CACHE:
+        yy, xx = np.mgrid[0:H, 0:W].astype(np.float64)
+        img = 110.0 + 25.0 * _texture(xx, yy, 1)  # static background (wall, couch)
+        shank = (np.abs(xx - PIVOT[0]) < 24) & (yy < PIVOT[1] + 10)  # static shank
+        img[shank] = 150.0 + 50.0 * _texture(xx, yy, 2)[shank]
+        _CACHE.update(bg=img, dx=xx - PIVOT[0], dy=-(yy - PIVOT[1]))
+    return _CACHE["bg"], _CACHE["dx"], _CACHE["dy"]
+
+
+def render(theta: float) -> np.ndarray:
+    """One BGR frame with the foot rotated by ``theta`` (rad, counter-clockwise on screen)."""
+    bg, dx, dy = _static()
+    c, s = math.cos(-theta), math.sin(-theta)  # back to the foot frame
+    u, v = c * dx - s * dy, s * dx + c * dy
+    x0, x1, v0, v1 = FOOT
+    edge = np.minimum(np.minimum(u - x0, x1 - u), np.minimum(v - v0, v1 - v))
+    alpha = np.clip(edge + 0.5, 0.0, 1.0)  # 1-px anti-aliased edge
+    inside = alpha > 0
+    img = bg.copy()
+    foot = 60.0 + 60.0 * _texture(u[inside], v[inside], 3)
+    img[inside] = (1 - alpha[inside]) * bg[inside] + alpha[inside] * foot
+    g = np.clip(img, 0, 255).astype(np.uint8)
+    return np.repeat(g[:, :, None], 3, axis=2)
+
+
+def theta_at(t: np.ndarray, freq_hz: float, amp_rad: float, onset_s: float) -> np.ndarray:
+    return np.where(t >= onset_s, amp_rad * np.sin(2 * np.pi * freq_hz * (t - onset_s)), 0.0)
+
+
+def write_cfr(path: Path, *, fps: float, duration_s: float, freq_hz: float = 5.5,
+              amp_rad: float = math.radians(8.0), onset_s: float = 0.3) -> ClipTruth:
+    n = int(round(duration_s * fps))
+    t = np.arange(n) / fps
+    vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (W, H))
+    assert vw.isOpened()
+    for th in theta_at(t, freq_hz, amp_rad, onset_s):
+        vw.write(render(float(th)))
+    vw.release()
+    return ClipTruth(path, freq_hz, amp_rad, onset_s, t)
+
+
+def write_vfr(path: Path, *, mean_fps: float, duration_s: float, freq_hz: float = 5.5,
+              amp_rad: float = math.radians(8.0), onset_s: float = 0.3,
+              seed: int = 0) -> ClipTruth:
+    """H.264 clip with PyAV whose frame intervals vary at random by +-30 % (phone-like VFR)."""
+    av = pytest.importorskip("av")
+    r = np.random.default_rng(seed)
+    tb_den = 90000  # the usual 90 kHz MPEG clock
+    dt = (1.0 / mean_fps) * r.uniform(0.7, 1.3, int(duration_s * mean_fps) + 5)
+    t = np.concatenate([[0.0], np.cumsum(dt)])
+    t = t[t <= duration_s]
+    pts = np.round(t * tb_den).astype(int)
+    t = pts / tb_den
+    from fractions import Fraction
+
+    out = av.open(str(path), "w")
+    st = out.add_stream("libx264", rate=int(round(mean_fps)))
+    st.width, st.height, st.pix_fmt = W, H, "yuv420p"
+    st.time_base = Fraction(1, tb_den)
+    st.codec_context.time_base = Fraction(1, tb_den)
+    st.options = {"crf": "18", "preset": "ultrafast"}
+    for p_i, th in zip(pts, theta_at(t, freq_hz, amp_rad, onset_s), strict=True):
+        fr = av.VideoFrame.from_ndarray(render(float(th)), format="bgr24")
+        fr.pts = int(p_i)
+        fr.time_base = Fraction(1, tb_den)
+        for pkt in st.encode(fr):
+            out.mux(pkt)
+    for pkt in st.encode():
+        out.mux(pkt)
+    out.close()
+    return ClipTruth(path, freq_hz, amp_rad, onset_s, t)
+
+
+@pytest.fixture(scope="session")
+def clip_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def clip30(clip_dir: Path) -> ClipTruth:
+    return write_cfr(clip_dir / "foot30.mp4", fps=30.0, duration_s=3.0)
+
+
+@pytest.fixture(scope="session")
+def clip60(clip_dir: Path) -> ClipTruth:
+    return write_cfr(clip_dir / "foot60.mp4", fps=60.0, duration_s=3.0, freq_hz=6.5)
+
+
+@pytest.fixture(scope="session")
+def clip_vfr(clip_dir: Path) -> ClipTruth:
+    return write_vfr(clip_dir / "foot_vfr.mp4", mean_fps=30.0, duration_s=3.0, freq_hz=5.0)

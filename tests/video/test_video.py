@@ -1,0 +1,134 @@
+"""Video reader against synthetic clips with exact ground truth (see conftest.py)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sys
+
+import numpy as np
+import pytest
+from scipy.signal import find_peaks
+
+import clonus
+from clonus.exceptions import FileFormatError, InvalidParameterError, ResampledWarning
+from clonus.io import detect_format
+
+pytestmark = pytest.mark.video
+
+
+def _peaks(x: np.ndarray, amp_rad: float) -> np.ndarray:
+    # prominence half the true amplitude: the reader under-reads amplitude by up to ~30 %
+    # (docs/video.md), so a true cycle still has prominence ~1.4 * amp >> 0.5 * amp.
+    pk, _ = find_peaks(x - np.median(x), prominence=0.5 * amp_rad)
+    return pk
+
+
+def _check_clip(rec: clonus.Recording, truth, fs_expected: float) -> None:
+    assert rec.fs == pytest.approx(fs_expected, rel=1e-3)  # exact timestamps: 0.1 %
+    assert [c.kind for c in rec.channels] == ["position", "position", "position", "angle"]
+    ang = rec.get("video_rotation")
+    t = rec.times_s
+    pk = _peaks(ang, truth.amp_rad)
+    # cycle count within 1: the last maximum may fall within a frame of the clip's end,
+    # where a peak cannot be confirmed
+    assert abs(len(pk) - truth.n_cycles) <= 1, (len(pk), truth.n_cycles)
+    f = (len(pk) - 1) / (t[pk[-1]] - t[pk[0]])
+    assert f == pytest.approx(truth.freq_hz, abs=0.2)  # brief: within 0.2 Hz
+    # the angle follows the true angle (counter-clockwise positive): strong positive
+    # correlation after onset; gain between 0.5 and 1.1 (documented under-reading)
+    m = t >= truth.onset_s + 0.1
+    th = truth.theta(t)
+    r = np.corrcoef(ang[m], th[m])[0, 1]
+    assert r > 0.9
+    gain = np.polyfit(th[m], ang[m], 1)[0]
+    assert 0.5 < gain < 1.1
+    # the dominant displacement oscillates at the same frequency
+    main = rec.get("video_main")
+    spec = np.abs(np.fft.rfft((main - main.mean())[m]))
+    freqs = np.fft.rfftfreq(int(m.sum()), 1 / rec.fs)
+    assert abs(freqs[np.argmax(spec[1:]) + 1] - truth.freq_hz) <= 0.5  # FFT bin ~0.37 Hz
+
+
+def test_detect_format_by_magic_bytes(clip30, tmp_path):
+    assert detect_format(clip30.path) == "video"
+    renamed = tmp_path / "clip.bin"  # the content decides, not the name
+    shutil.copy(clip30.path, renamed)
+    assert detect_format(renamed) == "video"
+
+
+def test_reader_does_not_import_cv2_until_used():
+    import subprocess
+
+    code = ("import sys, clonus.io._video, clonus.io as io; io.detect_format; "
+            "print('cv2' in sys.modules, 'av' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]
+
+
+def test_cfr_30fps(clip30):
+    rec = clonus.read(clip30.path)
+    _check_clip(rec, clip30, 30.0)
+    md = rec.metadata
+    assert md["vfr_resampled"] is False
+    assert md["timestamps"] == "pyav_pts"
+    assert md["rotation_deg"] == 0
+    assert md["n_frames"] == len(clip30.times_s)
+    # the automatic ROI contains the moving foot's outer half (x from pivot+40 to the tip)
+    x, y, w, h = md["roi_px"]
+    assert x <= 170 + 60 and x + w >= 170 + 170 and y <= 110 <= y + h
+
+
+def test_cfr_60fps_opencv_backend(clip60):
+    rec = clonus.read(clip60.path, backend="opencv")
+    assert rec.metadata["decoder"] == "opencv"
+    _check_clip(rec, clip60, 60.0)
+
+
+def test_vfr_resampled(clip_vfr):
+    with pytest.warns(ResampledWarning, match="variable frame rate"):
+        rec = clonus.read(clip_vfr.path)
+    assert rec.metadata["vfr_resampled"] is True
+    dt = np.diff(clip_vfr.times_s)
+    # fs = 1 / median frame interval of the generator's timestamps (exact to the 90 kHz clock)
+    assert rec.fs == pytest.approx(1.0 / np.median(dt), rel=1e-6)
+    assert rec.metadata["frame_interval_min_s"] == pytest.approx(dt.min(), abs=2e-5)
+    assert rec.duration_s == pytest.approx(clip_vfr.times_s[-1], abs=1.0 / rec.fs)
+    _check_clip(rec, clip_vfr, 1.0 / np.median(dt))
+
+
+def test_user_roi_and_calibration(clip30):
+    # a generous ROI around the foot and its range of motion, and 1 mm per px: positions in metres = px / 1000
+    rec_px = clonus.read(clip30.path, roi=(180, 20, 280, 200))
+    rec_m = clonus.read(clip30.path, roi=(180, 20, 280, 200), m_per_px=1e-3)
+    assert rec_px.metadata["roi_mode"] == "user"
+    assert rec_m.channels[0].unit == "m"
+    np.testing.assert_allclose(rec_m.get("video_main"), rec_px.get("video_main") * 1e-3,
+                               rtol=1e-9, atol=1e-12)  # same computation, scaled
+    _check_clip(rec_px, clip30, 30.0)
+
+
+@pytest.mark.parametrize("keep", [0, 2000])
+def test_truncated_or_bad_video(clip30, tmp_path, keep):
+    data = clip30.path.read_bytes()
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(data[:keep] if keep else b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200)
+    with pytest.raises(FileFormatError, match="bad.mp4"):
+        clonus.read(bad)
+
+
+def test_bad_options(clip30):
+    with pytest.raises(InvalidParameterError, match="roi"):
+        clonus.read(clip30.path, roi=(0, 0, 5))
+    with pytest.raises(InvalidParameterError, match="flow"):
+        clonus.read(clip30.path, flow="lk")
+
+
+def test_assess_end_to_end(clip60):
+    pytest.importorskip("clonus.detect.motion")
+    a = clonus.assess(clonus.read(clip60.path))
+    assert a.channel == "video_rotation" or "video_rotation" in a.channel
+    # 6.5 Hz oscillation of 8 deg amplitude over ~2.7 s -> clonus beats at 6.5 Hz
+    assert a.frequency_hz == pytest.approx(clip60.freq_hz, abs=0.3)
+    assert abs(a.n_beats - clip60.n_cycles) <= 2  # the stretch peak is not a beat
