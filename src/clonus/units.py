@@ -88,14 +88,36 @@ _TABLE: dict[str, UnitInfo] = {
     "s": UnitInfo("s", 1.0, "time"),
     "ms": UnitInfo("s", 1e-3, "time"),
     "ns": UnitInfo("s", 1e-9, "time"),
+    # other physical quantities (kind "misc"); microsiemens is left out on purpose: "uS"
+    # normalises like microseconds, so conductance units stay unknown unless a reader knows them
+    "pa": UnitInfo("Pa", 1.0, None),
+    "hpa": UnitInfo("Pa", 1e2, None),
+    "kpa": UnitInfo("Pa", 1e3, None),
+    "ohm": UnitInfo("Ohm", 1.0, None),
+    "ohms": UnitInfo("Ohm", 1.0, None),
+    "kohm": UnitInfo("Ohm", 1e3, None),
+    "kohms": UnitInfo("Ohm", 1e3, None),
+    "degc": UnitInfo("degC", 1.0, None),
+    "°c": UnitInfo("degC", 1.0, None),
+    "degreescelsius": UnitInfo("degC", 1.0, None),
+    "celsius": UnitInfo("degC", 1.0, None),
+    "bpm": UnitInfo("Hz", 1.0 / 60.0, None),
+    "hz": UnitInfo("Hz", 1.0, None),
+    "ut": UnitInfo("T", 1e-6, None),
+    "µt": UnitInfo("T", 1e-6, None),
+    "μt": UnitInfo("T", 1e-6, None),
     # already dimensionless / arbitrary
     "au": UnitInfo("AU", 1.0, None),
     "a.u.": UnitInfo("AU", 1.0, None),
+    "nu": UnitInfo("AU", 1.0, None),  # WFDB "no units"
 }
 
 
 def _normalise(unit: str) -> str:
-    u = unit.strip().strip('"').strip("[]() ").replace("\u00b2", "2").replace("^", "")
+    u = unit.strip().strip('"').strip()
+    while len(u) >= 2 and u[0] + u[-1] in ("()", "[]"):
+        u = u[1:-1].strip()
+    u = u.replace("\u00b2", "2").replace("^", "").replace("(", "").replace(")", "")
     return u.replace("·", "").replace(" ", "").lower()
 
 
@@ -136,8 +158,9 @@ def to_si(unit: str | None, *, channel: str = "", source: str = "") -> tuple[str
     info = parse_unit(unit)
     if info is None:
         where = f" in {source}" if source else ""
+        what = "No unit" if unit is None or not str(unit).strip() else f"Unknown unit {unit!r}"
         warnings.warn(
-            f"Unknown unit {unit!r} for channel {channel!r}{where}; the channel is kept in "
+            f"{what} for channel {channel!r}{where}; the channel is kept in "
             "arbitrary units ('AU'). Pass units={channel: 'uV'} (or the right unit) to read() "
             "to convert it to SI.",
             UnitWarning,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import FileFormatError, InvalidParameterError, SamplingRateError
+from ..exceptions import ClonusError, FileFormatError, InvalidParameterError, SamplingRateError
 from ..model import Recording
 
 __all__ = ["Reader", "FORMATS", "register", "detect_format", "read", "read_all", "list_channels"]
@@ -48,7 +48,22 @@ class Reader:
 FORMATS: dict[str, Reader] = {}
 
 # Modules that register readers on import (each defines and registers one or more Readers).
+# Order matters: the first reader whose sniffer accepts a file wins (extension breaks ties),
+# so specific formats come before the generic CSV reader.
 _READER_MODULES: tuple[str, ...] = (
+    "clonus.io._edf",
+    "clonus.io._wfdb",
+    "clonus.io._c3d",
+    "clonus.io._rdata",
+    "clonus.io._phyphox",
+    "clonus.io._sensorlogger",
+    "clonus.io._delsys",
+    "clonus.io._shimmer",
+    "clonus.io._empatica",
+    "clonus.io._faros",
+    "clonus.io._gaitmap",
+    "clonus.io._phonecsv",
+    "clonus.io._researchkit",
     "clonus.io._csv",
     "clonus.io._video",
 )
@@ -134,7 +149,24 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
     name = format or detect_format(p)
     if name not in FORMATS:
         raise InvalidParameterError(f"Unknown format {name!r}. Known formats: {list(FORMATS)}.")
-    groups = FORMATS[name].read_groups(p, **options)
+    if format is not None and not _safe_sniff(FORMATS[name], p):
+        try:
+            hint = f" It looks like a {detect_format(p)} file; drop format= to read it as such."
+        except FileFormatError:
+            hint = " No reader recognises it; run 'clonus formats'."
+        raise FileFormatError(f"{p}: this is not a {name} file (its content does not match).{hint}")
+    try:
+        groups = FORMATS[name].read_groups(p, **options)
+    except ClonusError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # anything unforeseen in a damaged file becomes a clean error
+        raise FileFormatError(
+            f"{p}: could not be read as {name} ({type(exc).__name__}: {exc}). The file may be "
+            f"truncated or corrupt, or not a {name} file; run 'clonus formats' and check the "
+            "export."
+        ) from exc
     if not groups:
         raise FileFormatError(f"{p}: no signal channels found in this {name} file.")
     return groups

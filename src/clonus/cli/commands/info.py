@@ -1,0 +1,101 @@
+"""``clonus info PATH [--json]``: what a recording file holds (format, channels, rates)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import typer
+
+#: Metadata keys never shown by ``clonus info`` (identifying header fields).
+_PRIVATE_KEYS = ("edf_identity",)
+
+
+def _parse_units(items: list[str] | None) -> dict[str, str] | str | None:
+    from ...exceptions import InvalidParameterError
+
+    if not items:
+        return None
+    if len(items) == 1 and "=" not in items[0]:
+        return items[0]
+    out = {}
+    for it in items:
+        name, sep, unit = it.partition("=")
+        if not sep or not name or not unit:
+            raise InvalidParameterError(
+                f"--units must be NAME=UNIT (e.g. --units 'EMG1=uV') or one unit for every "
+                f"channel, got {it!r}.")
+        out[name] = unit
+    return out
+
+
+def describe(path: str, *, units: Any = None) -> tuple[dict[str, Any], list[str]]:
+    """Read ``path`` and return the ``clonus info --json`` object and the warnings issued."""
+    from ...io import detect_format, read_all
+
+    fmt = detect_format(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        opts = {"units": units} if units is not None else {}
+        groups = read_all(path, format=fmt, **opts)
+    channels = []
+    out_groups = []
+    for g in groups:
+        md = {k: v for k, v in g.metadata.items() if k not in _PRIVATE_KEYS}
+        for info in g.channel_info():
+            channels.append({k: info[k] for k in ("name", "kind", "unit", "orig_unit", "fs_hz",
+                                                  "n_samples")})
+        out_groups.append({"fs_hz": g.fs, "n_samples": g.n_samples, "duration_s": g.duration_s,
+                           "channels": g.ch_names,
+                           "start_time": None if g.start_time is None else
+                           g.start_time.isoformat(),
+                           "tz_is_local": g.tz_is_local, "metadata": md})
+    obj = {
+        "path": str(path),
+        "format": fmt,
+        "duration_s": max(g.duration_s for g in groups),
+        "channels": channels,
+        "groups": out_groups,
+    }
+    return obj, [str(w.message) for w in caught]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("info")
+    def info(
+        path: str = typer.Argument(..., help="Recording file or export folder."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        units: list[str] | None = typer.Option(
+            None, "--units", help="Unit override NAME=UNIT (repeatable) or one unit for all."),
+    ) -> None:
+        """Show the format, channels, units and sampling rates of a recording."""
+        obj, warns = describe(path, units=_parse_units(units))
+        for w in warns:
+            typer.echo(f"Warning: {w}", err=True)
+        if as_json:
+            typer.echo(json.dumps(obj, indent=2, default=str))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console()
+        console.print(f"[bold]{obj['path']}[/bold]  format: [cyan]{obj['format']}[/cyan]  "
+                      f"duration: {obj['duration_s']:.3f} s  groups: {len(obj['groups'])}")
+        table = Table(show_header=True, header_style="bold")
+        for col in ("name", "kind", "unit", "orig unit", "fs (Hz)", "samples"):
+            table.add_column(col)
+        for ch in obj["channels"]:
+            table.add_row(ch["name"], ch["kind"], ch["unit"], ch["orig_unit"],
+                          f"{ch['fs_hz']:g}", str(ch["n_samples"]))
+        console.print(table)
+        for g in obj["groups"]:
+            md = g["metadata"]
+            if md.get("resampled"):
+                console.print(f"{g['fs_hz']:g} Hz group: irregular timestamps resampled "
+                              f"(original {md.get('original_fs_hz')}, jitter "
+                              f"{md.get('jitter_s')} s)")
+        if len(obj["groups"]) > 1:
+            console.print("Channels have different sampling rates: read one rate with "
+                          "clonus.read(path, channels=[...]) (or the command's --channel), or "
+                          "pass resample_to_hz=.")

@@ -1,0 +1,737 @@
+"""Ankle-clonus test analysis from motion signals (phone/IMU gyroscope or accelerometer, goniometer).
+
+Pipeline (details, departures and limits in ``docs/motion.md``):
+
+1. Pick the motion source: a goniometer angle if present, else the gyroscope (1 or 3 axes),
+   else the accelerometer. Several sensors (e.g. left and right foot) are grouped by channel
+   name; the one with the most movement is analysed.
+2. Check signal quality: sampling rate, duration, dropouts (NaN gaps, frozen samples),
+   clipping/saturation, impacts. Any problem -> ``indeterminate`` with the reason.
+3. Orientation-free angle: the ankle's plantar/dorsiflexion axis is the first principal
+   component of the angular velocity in the analysis band (2.5-10 Hz); the projected angular
+   velocity is integrated (median bias removed) and high-passed to remove residual drift.
+   Dorsiflexion is made positive from the direction of the examiner's stretch (the largest
+   excursion).
+4. Stretch: the first brisk dorsiflexion (velocity >= ``stretch_min_velocity_deg_s`` and
+   excursion >= ``stretch_min_excursion_deg``); its onset and peak.
+5. Beats: dorsiflexion peaks after the stretch peak (prominence >= 0.5 deg, >= 80 ms apart),
+   grouped into runs; frequency = 1 / median inter-beat interval (>= 3 beats).
+6. Hold and release, sustained (peak-to-peak > 1 deg in the last second of a hold >= 10 s),
+   decay rate, regularity, spectrum.
+7. Classification (clonus / no_clonus / rhythmic_not_clonus / indeterminate) and grades.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_option, check_positive
+from .._version import __version__
+from ..exceptions import InvalidParameterError
+from ..grade.grading import GradingConfig, grade_all
+from ..model import Assessment, Beat, Recording, Run, Trace
+from ..signal.filters import bandpass, highpass, lowpass
+from ..signal.integrate import integrate
+from ..signal.orientation import principal_axis, project
+from ..signal.spectral import peak_frequency, power_spectrum
+from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
+from .cycles import count_cycles
+from .quality import QualityReport, check_quality
+
+__all__ = ["MotionConfig", "DEFAULT_MOTION", "assess_motion", "motion_angle"]
+
+logger = logging.getLogger("clonus")
+
+_G0 = 9.80665
+
+
+@dataclass(frozen=True)
+class MotionConfig:
+    """Parameters of the motion clonus-test analysis (all defaults cited in ``docs/motion.md``).
+
+    Parameters
+    ----------
+    band_hz : (float, float)
+        Analysis band, in Hz: clonus 3-8 Hz widened to 2.5-10 Hz (clinical reference section 10).
+        Used to find the ankle axis and for the spectrum and rhythm checks.
+    clonus_frequency_hz : (float, float)
+        A run is clonus only if its frequency lies here, in Hz. Ankle clonus 3-8 Hz, slowing by
+        up to 2 Hz at onset/end (Wallace 2012; Boyraz 2015; clinical reference 1.1); the upper
+        limit 8.5 Hz keeps most examiner hand tremor (8-12 Hz, reflex-model section 7) out.
+    beat_lowpass_hz : float
+        Low-pass applied to the angle before peak picking, in Hz (above the band so that an
+        8 Hz clonus keeps >= 96 % of its amplitude).
+    drift_highpass_hz : float
+        High-pass removing gyroscope integration drift before peak picking, in Hz (well below
+        2.5 Hz; leaves beat prominences unchanged).
+    min_prominence_deg : float
+        Beat peak prominence, in degrees (shared beat definition, reflex-model section 8).
+    min_beat_interval_s : float
+        Minimum spacing of beats, in seconds (shared beat definition: 80 ms).
+    max_beat_interval_s : float
+        A longer gap ends a run, in seconds (0.5 s = 2 Hz: the band's lower edge minus the slowing
+        at the end of a run, Wallace 2012).
+    max_first_beat_delay_s : float
+        The first run counts only if its first beat follows the stretch peak within this time,
+        in seconds (the first clonus period is the longest, about 0.2-0.4 s; Boyraz 2015).
+    max_interval_change : float
+        A run also ends when an interval differs from the run's median interval by more than this
+        fraction (clonus periods change gradually, Wallace 2012; noise peaks do not keep a rhythm).
+    noise_factor : float
+        The prominence threshold is raised to this many standard deviations of the sensor
+        noise in the peak-picking signal when that is above ``min_prominence_deg`` (noisy
+        goniometers at low sampling rates); the threshold used is in ``metrics``.
+    min_later_run_beats : int
+        A later run (after a gap) is counted only with at least this many beats.
+    stretch_min_velocity_deg_s : float
+        Dorsiflexion velocity that marks a brisk stretch, in deg/s. Examiner stretches run at
+        100-300 deg/s (reflex-model section 7; Tardieu V3 "as fast as possible").
+    stretch_min_excursion_deg : float
+        Minimum dorsiflexion excursion of the stretch, in degrees (weak pushes gave 2.5 deg in
+        the reference simulator, reflex-model T10).
+    stretch_min_rise_s : float
+        A stretch takes at least this long from onset to peak, in seconds (examiner pushes last
+        60-150 ms, reflex-model section 7); shorter "stretches" are knocks.
+    stretch_to_beat_ratio : float
+        The stretch excursion must be at least this multiple of the median beat amplitude;
+        otherwise the "stretch" is just one cycle of an ongoing oscillation (tremor).
+    pre_stretch_window_s : float
+        Window before the stretch onset checked for an ongoing rhythm, in seconds.
+    hold_fraction : float
+        The stretch counts as released when the slow angle falls by this fraction of the
+        stretch excursion (within ``release_window_s``).
+    release_window_s : float
+        A release is a return of at least ``hold_fraction`` x the excursion within this time, in
+        seconds (an examiner letting go; gyroscope drift is much slower).
+    sustained_hold_s : float
+        Hold duration needed to call clonus sustained, in seconds (Tardieu 10 s).
+    sustained_window_s : float
+        Window at the end of the hold checked for ongoing clonus, in seconds (reflex-model 8).
+    sustained_min_pp_deg : float
+        Peak-to-peak amplitude in that window that counts as ongoing clonus, in degrees.
+    min_duration_s : float
+        Shorter recordings are indeterminate, in seconds.
+    min_fs_hz : float
+        Lower sampling rates are indeterminate, in Hz (>= 4 samples per 10 Hz cycle).
+    max_gap_s : float
+        NaN gaps up to this length are interpolated, in seconds; longer gaps are dropouts.
+    frozen_s : float
+        Identical consecutive gyro/acc samples for this long are a dropout, in seconds.
+    clip_run_s : float
+        Samples stuck at the channel extreme for this long are clipping, in seconds.
+    max_angular_velocity_deg_s : float
+        Faster rotation is not an ankle movement (drop or knock), in deg/s.
+    max_acc_g : float
+        Larger accelerations (in g) are an impact (drop or knock).
+    gait_min_cycles : int
+        This many large (>= 2 x stretch excursion) cycles at 0.3-2.5 Hz mean gait or voluntary
+        movement, not a clonus test.
+    acc_radius_m : float
+        Accelerometer-only input: distance from the ankle axis to the sensor, in metres
+        (reference 0.10 m, reflex-model section 6), used to convert tangential acceleration to
+        angle. Amplitudes from the accelerometer alone are estimates.
+    dorsiflexion_sign : {"auto", "positive", "negative"}
+        Sign of dorsiflexion in the input. ``auto``: the direction of the largest excursion (the
+        examiner's stretch).
+    source : {"auto", "angle", "gyro", "acc"}
+        Which sensor kind to analyse (auto: angle, else gyro, else acc).
+    grading : GradingConfig
+        Grading choices (bedside threshold etc.).
+    """
+
+    band_hz: tuple[float, float] = (2.5, 10.0)
+    clonus_frequency_hz: tuple[float, float] = (2.5, 8.5)
+    beat_lowpass_hz: float = 12.0
+    drift_highpass_hz: float = 0.3
+    min_prominence_deg: float = 0.5
+    min_beat_interval_s: float = 0.08
+    max_beat_interval_s: float = 0.5
+    max_first_beat_delay_s: float = 0.6
+    max_interval_change: float = 0.6
+    noise_factor: float = 3.5
+    min_later_run_beats: int = 4
+    stretch_min_velocity_deg_s: float = 40.0
+    stretch_min_excursion_deg: float = 2.0
+    stretch_to_beat_ratio: float = 1.5
+    stretch_min_rise_s: float = 0.04
+    pre_stretch_window_s: float = 2.0
+    hold_fraction: float = 0.5
+    release_window_s: float = 0.6
+    sustained_hold_s: float = 10.0
+    sustained_window_s: float = 1.0
+    sustained_min_pp_deg: float = 1.0
+    min_duration_s: float = 1.0
+    min_fs_hz: float = 40.0
+    max_gap_s: float = 0.05
+    frozen_s: float = 0.1
+    clip_run_s: float = 0.01
+    max_angular_velocity_deg_s: float = 1500.0
+    max_acc_g: float = 8.0
+    gait_min_cycles: int = 4
+    acc_radius_m: float = 0.10
+    dorsiflexion_sign: str = "auto"
+    source: str = "auto"
+    grading: GradingConfig = field(default_factory=GradingConfig)
+
+    def __post_init__(self) -> None:
+        for name in ("beat_lowpass_hz", "drift_highpass_hz", "min_prominence_deg", "min_beat_interval_s",
+                     "max_beat_interval_s", "max_first_beat_delay_s", "stretch_min_velocity_deg_s",
+                     "stretch_min_excursion_deg", "stretch_to_beat_ratio", "pre_stretch_window_s",
+                     "release_window_s", "sustained_hold_s", "sustained_window_s", "sustained_min_pp_deg", "min_duration_s",
+                     "min_fs_hz", "max_gap_s", "frozen_s", "clip_run_s", "max_angular_velocity_deg_s",
+                     "max_acc_g", "acc_radius_m", "stretch_min_rise_s", "max_interval_change", "noise_factor"):
+            check_positive(name, getattr(self, name))
+        for name in ("band_hz", "clonus_frequency_hz"):
+            lo, hi = getattr(self, name)
+            if not 0 < lo < hi:
+                raise InvalidParameterError(f"MotionConfig.{name} must be (low, high) with 0 < low < high, "
+                                            f"got {getattr(self, name)!r}.")
+        if not 0 < self.hold_fraction < 1:
+            raise InvalidParameterError(f"MotionConfig.hold_fraction must be in (0, 1), got {self.hold_fraction!r}.")
+        check_option("dorsiflexion_sign", self.dorsiflexion_sign, ("auto", "positive", "negative"))
+        check_option("source", self.source, ("auto", "angle", "gyro", "acc"))
+        if not isinstance(self.grading, GradingConfig):
+            raise InvalidParameterError("MotionConfig.grading must be a GradingConfig.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+DEFAULT_MOTION = MotionConfig()
+
+
+# --------------------------------------------------------------------------- source selection
+_AXIS_RE = re.compile(r"[\s_\-.:]*(x|y|z|[123])$", re.IGNORECASE)
+
+
+def _stem(name: str) -> str:
+    return _AXIS_RE.sub("", name) or name
+
+
+def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
+    kinds = [c.kind for c in rec.channels]
+    order = ("angle", "gyro", "acc") if cfg.source == "auto" else (cfg.source,)
+    for kind in order:
+        idx = [i for i, k in enumerate(kinds) if k == kind]
+        if not idx:
+            continue
+        groups: dict[str, list[int]] = {}
+        for i in idx:
+            groups.setdefault(_stem(rec.channels[i].name) if kind != "angle" else rec.channels[i].name,
+                              []).append(i)
+        if len(groups) == 1:
+            return kind, next(iter(groups.values()))
+        # several sensors: the one that moves most (robust spread of the finite samples)
+        def spread(ii: list[int]) -> float:
+            d = rec.data[ii]
+            return float(sum(np.nanpercentile(r, 95) - np.nanpercentile(r, 5) for r in d
+                             if np.isfinite(r).any()))
+        best = max(groups.values(), key=spread)
+        return kind, best
+    raise InvalidParameterError(
+        f"{rec.source or 'recording'}: no motion channel of kind {order} to assess; channel kinds are "
+        f"{sorted(set(kinds))}. Use --channel or check the file's channel names and units (clonus info PATH)."
+    )
+
+
+# --------------------------------------------------------------------------- angle
+@dataclass
+class _Angle:
+    theta_deg: np.ndarray          # trace angle (deg), dorsiflexion positive
+    omega_deg_s: np.ndarray        # angular velocity (deg/s), dorsiflexion positive
+    beat_deg: np.ndarray           # drift-corrected, low-passed angle used for peaks
+    axis: list[float] | None
+    axis_explained: float | None
+    notes: list[str]
+    noise_deg: float = 0.0
+    kind: str = "gyro"
+
+
+def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION) -> _Angle:
+    """Derive the plantar/dorsiflexion angle and angular velocity from one sensor.
+
+    Parameters
+    ----------
+    data : ndarray, shape (n_axes, n_samples)
+        Gyroscope (rad/s), accelerometer (m/s^2) or angle (rad) channels of one sensor, SI.
+    fs : float
+        Sampling rate, in Hz.
+    kind : {"gyro", "acc", "angle"}
+        Sensor kind.
+    config : MotionConfig
+        Analysis parameters.
+
+    Returns
+    -------
+    object with ``theta_deg``, ``omega_deg_s``, ``beat_deg``, ``axis``, ``axis_explained``, ``notes``.
+    """
+    cfg = config
+    notes: list[str] = []
+    axis = None
+    expl = None
+    band = cfg.band_hz
+    if data.shape[0] > 1:
+        axis_v, expl = principal_axis(bandpass(data, fs=fs, band_hz=band))
+        if expl < 0.05:  # nothing in the band: fall back to broadband movement
+            axis_v, expl = principal_axis(highpass(data, fs=fs, cutoff_hz=0.2))
+        x = project(data, axis_v)
+        axis = [float(a) for a in axis_v]
+    else:
+        x = np.asarray(data[0], dtype=float)
+    if kind == "gyro":
+        omega = np.rad2deg(x - np.median(x))
+        theta = integrate(omega, fs=fs, remove_bias=False)
+    elif kind == "angle":
+        theta = np.rad2deg(x - x[0])
+        omega = np.gradient(theta) * fs
+    else:  # acc: tangential acceleration ~ r * angular acceleration (+ gravity, small in band)
+        a = highpass(x, fs=fs, cutoff_hz=1.0)
+        n = len(a)
+        spec = np.fft.rfft(a)
+        f = np.fft.rfftfreq(n, 1 / fs)
+        w = 2 * np.pi * np.maximum(f, 1.0)
+        om = np.fft.irfft(spec / (1j * w), n)          # angular-velocity-like (m/s)
+        omega = np.rad2deg(om / cfg.acc_radius_m)
+        theta = integrate(omega, fs=fs, remove_bias=True)
+        notes.append(f"accelerometer only: angle estimated from tangential acceleration with an assumed "
+                     f"sensor radius of {cfg.acc_radius_m:g} m; amplitudes in degrees are approximate.")
+    # sign: dorsiflexion positive
+    sign = 1.0
+    if cfg.dorsiflexion_sign == "negative":
+        sign = -1.0
+    elif cfg.dorsiflexion_sign == "auto":
+        # the examiner's stretch is the first of the largest fast excursions: change of the
+        # (6 Hz low-passed) angle over 0.25 s, which drift cannot produce; a release that
+        # follows is as large but later
+        sm = lowpass(theta, fs=fs, cutoff_hz=6.0)
+        lag = max(1, int(round(0.25 * fs)))
+        d = sm[lag:] - sm[:-lag] if len(sm) > lag else sm - sm[0]
+        big = np.flatnonzero(np.abs(d) >= 0.7 * np.max(np.abs(d))) if len(d) else np.array([0])
+        i = int(big[0])
+        # follow that excursion to its local extreme before reading its sign
+        j = i
+        while j + 1 < len(d) and abs(d[j + 1]) >= abs(d[j]):
+            j += 1
+        sign = 1.0 if d[j] >= 0 else -1.0
+    theta = sign * theta
+    omega = sign * omega
+    if axis is not None:
+        axis = [sign * a for a in axis]
+    hp = min(cfg.drift_highpass_hz, 0.25 * band[0])
+    beat = lowpass(highpass(theta, fs=fs, cutoff_hz=hp), fs=fs, cutoff_hz=cfg.beat_lowpass_hz)
+    return _Angle(theta, omega, beat, axis, expl, notes, _noise_in_band(theta, fs, cfg.beat_lowpass_hz), kind)
+
+
+def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
+    """White-noise level (deg RMS) left in the peak-picking signal, from the residual above it.
+
+    The residual above ``max(cutoff_hz, 15 Hz)`` holds sensor noise but (almost) no movement;
+    its robust RMS is scaled to the bandwidth below ``cutoff_hz`` assuming white noise.
+    """
+    nyq = fs / 2
+    hi = max(cutoff_hz, 15.0)
+    if hi >= 0.9 * nyq:
+        return 0.0
+    res = theta - lowpass(theta, fs=fs, cutoff_hz=hi)
+    s_res = 1.4826 * float(np.median(np.abs(res - np.median(res))))
+    s_white = s_res / np.sqrt(max(1e-6, 1.0 - hi / nyq))
+    return float(s_white * np.sqrt(min(cutoff_hz, nyq) / nyq))
+
+
+# --------------------------------------------------------------------------- stretch
+def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]) -> dict | None:
+    om = lowpass(ang.omega_deg_s, fs=fs, cutoff_hz=15.0)
+    th = lowpass(ang.theta_deg, fs=fs, cutoff_hz=15.0)
+    vth = cfg.stretch_min_velocity_deg_s
+    # a hand movement has almost no angular velocity above 20 Hz; a knock or tap rings there
+    # (gyroscope only: a differentiated goniometer angle is dominated by quantisation noise there)
+    om_hf = highpass(ang.omega_deg_s, fs=fs, cutoff_hz=20.0) if fs >= 60 and ang.kind == "gyro" else None
+    above = om >= vth
+    ups = np.flatnonzero(above[1:] & ~above[:-1]) + 1
+    if above[0]:
+        ups = np.concatenate([[0], ups])
+    n = len(om)
+    for i in ups:
+        # peak of the stretch: first zero down-crossing of the velocity after i
+        j = i
+        while j < n - 1 and om[j] > 0:
+            j += 1
+        vpk = float(om[i:j + 1].max()) if j > i else float(om[i])
+        k = i
+        while k > 0 and om[k] > 0.1 * vpk and om[k] > 0:
+            k -= 1
+        onset, peak = k, int(i + np.argmax(th[i:j + 1])) if j > i else i
+        exc = float(th[peak] - th[onset])
+        w0, w1 = max(0, onset - int(0.05 * fs)), min(n, peak + int(0.05 * fs) + 1)
+        impulsive = om_hf is not None and float(np.max(np.abs(om_hf[w0:w1]))) > 0.5 * vpk
+        if exc >= cfg.stretch_min_excursion_deg and ((peak - onset) / fs < cfg.stretch_min_rise_s
+                                                     or impulsive):
+            knocks.append(onset / fs)
+            continue
+        if exc >= cfg.stretch_min_excursion_deg:
+            return {"onset_idx": int(onset), "peak_idx": int(peak), "excursion_deg": exc,
+                    "peak_velocity_deg_s": vpk}
+    return None
+
+
+def _hold(ang: _Angle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
+    """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
+
+    The release is the first fast return: the slow angle (2 Hz low-pass, which removes clonus)
+    falls by at least ``hold_fraction`` x the stretch excursion within ``release_window_s``.
+    Slow drift of an integrated gyroscope angle cannot do that, a release does.
+    """
+    from scipy.ndimage import maximum_filter1d
+
+    slow = lowpass(ang.theta_deg, fs=fs, cutoff_hz=2.0)
+    start = min(len(slow) - 1, st["peak_idx"])
+    seg = slow[start:]
+    w = max(2, int(cfg.release_window_s * fs))
+    # running maximum over the preceding window (inclusive)
+    runmax = maximum_filter1d(seg, size=w, origin=(w - 1) // 2, mode="nearest")
+    drop = runmax - seg
+    hit = np.flatnonzero(drop >= cfg.hold_fraction * st["excursion_deg"])
+    if len(hit) == 0:
+        return (len(slow) - st["onset_idx"]) / fs, True
+    i = int(hit[0])
+    # release starts where the fall began: the last maximum before the drop
+    j0 = max(0, i - w + 1)
+    rel = start + j0 + int(np.argmax(seg[j0:i + 1]))
+    return max(0.0, (rel - st["onset_idx"]) / fs), False
+
+
+# --------------------------------------------------------------------------- rhythm checks
+def _rhythm(beat_deg: np.ndarray, fs: float, cfg: MotionConfig, lo_hz: float, hi_hz: float) -> dict | None:
+    """Regular oscillation (>= 4 peaks, CV < 0.25) in [lo_hz, hi_hz] with prominence >= 0.5 deg."""
+    if len(beat_deg) < int(4 * fs / hi_hz) + 3:
+        return None
+    pk = find_dorsiflexion_peaks(beat_deg, fs=fs, min_prominence_deg=cfg.min_prominence_deg,
+                                 min_interval_s=1.0 / (hi_hz * 1.3))
+    best = None
+    for r in group_runs(pk.times_s, max_interval_s=1.3 / lo_hz):
+        if len(r) < 4:
+            continue
+        iv = np.diff(pk.times_s[r])
+        f = 1.0 / float(np.median(iv))
+        cv = float(np.std(iv) / np.mean(iv))
+        if lo_hz <= f <= hi_hz and cv < 0.25 and (best is None or len(r) > best["n"]):
+            best = {"n": int(len(r)), "frequency_hz": f, "cv": cv,
+                    "amplitude_deg": float(np.median(pk.amplitudes[r])),
+                    "start_s": float(pk.times_s[r[0]]), "end_s": float(pk.times_s[r[-1]])}
+    return best
+
+
+def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
+    if len(ang.theta_deg) < int(4 * fs):
+        return None
+    try:
+        cyc = count_cycles(ang.theta_deg, fs=fs, band_hz=(0.3, 2.0), rel_prominence=0.35,
+                           min_prominence=2 * max(cfg.stretch_min_excursion_deg, 5.0))
+    except Exception:  # too short for the band
+        return None
+    if cyc.n_cycles >= cfg.gait_min_cycles and cyc.frequency_hz is not None:
+        return {"n_cycles": cyc.n_cycles, "frequency_hz": cyc.frequency_hz, "cv": cyc.regularity_cv}
+    return None
+
+
+def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: str) -> list[str]:
+    out = []
+    fast = np.flatnonzero(np.abs(ang.omega_deg_s) > cfg.max_angular_velocity_deg_s) if kind == "gyro" else []
+    if len(fast):
+        out.append(f"angular velocity {np.abs(ang.omega_deg_s).max():.0f} deg/s at {fast[0] / fs:.2f} s is "
+                   f"faster than an ankle can move (> {cfg.max_angular_velocity_deg_s:g} deg/s): device "
+                   "dropped, knocked or loose.")
+    acc_idx = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
+    if acc_idx:
+        groups: dict[str, list[int]] = {}
+        for i in acc_idx:
+            groups.setdefault(_stem(rec.channels[i].name), []).append(i)
+        for ii in groups.values():
+            if len(ii) != 3:
+                continue
+            a = rec.data[ii]
+            if not np.isfinite(a).all():
+                continue
+            mag = np.sqrt(np.sum(a ** 2, axis=0)) / _G0
+            hit = np.flatnonzero(mag > cfg.max_acc_g)
+            if len(hit):
+                out.append(f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s (> {cfg.max_acc_g:g} g): "
+                           "impact (device dropped or knocked).")
+            ff = lowpass(mag, fs=fs, cutoff_hz=10.0) < 0.3
+            need = int(0.1 * fs)
+            if need > 0 and ff.any():
+                d = np.diff(np.concatenate([[0], ff.astype(np.int8), [0]]))
+                starts, stops = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+                long = [(s, e) for s, e in zip(starts, stops, strict=True) if e - s >= need]
+                if long:
+                    out.append(f"free fall (|a| < 0.3 g for {(long[0][1] - long[0][0]) / fs:.2f} s at "
+                               f"{long[0][0] / fs:.2f} s): device dropped.")
+    return out
+
+
+# --------------------------------------------------------------------------- assembly
+def _spectrum(x: np.ndarray, fs: float) -> Trace:
+    f, p = power_spectrum(x, fs=fs, window_s=2.0)
+    m = f <= min(20.0, fs / 2)
+    return Trace(f[m], p[m], "deg^2/Hz", "power spectrum of the plantar/dorsiflexion angle")
+
+
+def _result(*, rec: Recording, cfg: MotionConfig, channel: str, classification: str, reason: str,
+            beats: tuple[Beat, ...] = (), runs: tuple[Run, ...] = (), frequency: float | None = None,
+            duration: float = 0.0, sustained: bool = False, stretch_onset: float | None = None,
+            metrics: dict | None = None, warnings: list[str] | None = None, trace: Trace | None = None,
+            spectrum: Trace | None = None, hold_s: float | None = None,
+            continued: bool | None = None) -> Assessment:
+    n = None if classification == "indeterminate" else len(beats)
+    grades = grade_all(n_beats=n, duration_s=None if n is None else duration, sustained=sustained,
+                       hold_duration_s=hold_s, continued_until_release=continued, config=cfg.grading)
+    pathological = bool(grades["bedside"].value == 1) if classification == "clonus" else False
+    return Assessment(
+        n_beats=len(beats), beats=beats, amplitude_unit="deg", frequency_hz=frequency,
+        clonus_duration_s=float(duration), sustained=bool(sustained), stretch_onset_s=stretch_onset,
+        classification=classification, reason=reason, grades=grades, pathological=pathological,
+        channel=channel, fs_hz=float(rec.fs), software_version=__version__, signal_kind="motion",
+        runs=runs, metrics=metrics or {}, config=cfg.to_dict(), warnings=tuple(warnings or ()),
+        source=rec.source, trace=trace, spectrum=spectrum,
+    )
+
+
+def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -> Assessment:
+    """Analyse an ankle clonus test recorded with a phone/IMU or a goniometer.
+
+    Parameters
+    ----------
+    recording : Recording
+        Motion channels: gyroscope (rad/s), accelerometer (m/s^2) and/or angle (rad), in any
+        sensor orientation. Other channels are ignored.
+    config : MotionConfig, optional
+        Analysis parameters (defaults: :data:`DEFAULT_MOTION`, cited in ``docs/motion.md``).
+
+    Returns
+    -------
+    Assessment
+        ``beats`` (time of each dorsiflexion peak after the stretch, amplitude peak-to-peak in
+        deg), ``frequency_hz``, ``clonus_duration_s`` (stretch peak to last beat, in s),
+        ``sustained``, ``stretch_onset_s``, ``classification`` with ``reason``, ``grades``,
+        ``pathological`` (bedside rule), ``trace`` (angle in deg), ``spectrum`` and ``metrics``.
+
+    Notes
+    -----
+    Bad input (too short, too low a sampling rate, dropouts, clipping, impacts, no stretch)
+    gives ``classification="indeterminate"`` with the reason and no beat count; parameter
+    errors raise :class:`~clonus.exceptions.InvalidParameterError`.
+
+    Examples
+    --------
+    >>> import numpy as np, clonus
+    >>> fs = 200.0
+    >>> t = np.arange(0, 6, 1 / fs)
+    >>> ang = np.deg2rad(np.where(t > 0.5, 10.0, 0.0) + np.where(t > 0.7, np.sin(2*np.pi*6*(t-0.7)), 0.0))
+    >>> rec = clonus.Recording.from_array(ang, fs=fs, names=["ankle"], kinds="angle", units="rad")
+    >>> a = assess_motion(rec)
+    >>> a.classification, round(a.frequency_hz, 1)
+    ('clonus', 6.0)
+    """
+    if not isinstance(recording, Recording):
+        raise InvalidParameterError(f"assess_motion needs a clonus.Recording, got {type(recording).__name__}.")
+    cfg = DEFAULT_MOTION if config is None else config
+    if isinstance(cfg, GradingConfig):
+        cfg = replace(DEFAULT_MOTION, grading=cfg)
+    if not isinstance(cfg, MotionConfig):
+        raise InvalidParameterError(f"config must be a MotionConfig, got {type(cfg).__name__}.")
+    rec = recording
+    fs = float(rec.fs)
+    kind, idx = _pick_source(rec, cfg)
+    names = [rec.channels[i].name for i in idx]
+    channel = ",".join(names)
+    metrics: dict[str, Any] = {"source_kind": kind, "channels_used": names}
+    warns: list[str] = []
+
+    def indeterminate(reason: str, trace: Trace | None = None) -> Assessment:
+        logger.info("indeterminate: %s", reason)
+        return _result(rec=rec, cfg=cfg, channel=channel, classification="indeterminate",
+                       reason=reason, metrics=metrics, warnings=warns, trace=trace)
+
+    if fs < cfg.min_fs_hz:
+        return indeterminate(f"sampling rate {fs:g} Hz is below the {cfg.min_fs_hz:g} Hz needed to resolve "
+                             f"clonus beats up to {cfg.band_hz[1]:g} Hz; record at >= 50 Hz.")
+    if rec.duration_s < cfg.min_duration_s:
+        return indeterminate(f"recording of {rec.duration_s:.2f} s is too short to judge a clonus test "
+                             f"(need >= {cfg.min_duration_s:g} s: the stretch and the beats that follow).")
+    data, qrep = check_quality(rec.data[idx], fs=fs, names=names, kind=kind, max_gap_s=cfg.max_gap_s,
+                               frozen_s=cfg.frozen_s, clip_run_s=cfg.clip_run_s)
+    warns.extend(qrep.notes)
+    if not qrep.ok:
+        metrics["quality_problems"] = qrep.problems
+        return indeterminate("signal quality: " + " ".join(qrep.problems))
+
+    ang = motion_angle(data, fs=fs, kind=kind, config=cfg)
+    warns.extend(ang.notes)
+    times = np.arange(len(ang.theta_deg)) / fs
+    trace = Trace(times, ang.theta_deg, "deg", "plantar/dorsiflexion angle (dorsiflexion positive)")
+    metrics.update({"axis": ang.axis, "axis_explained_variance": ang.axis_explained,
+                    "range_deg": float(np.ptp(ang.theta_deg))})
+
+    gait = _gait(ang, fs, cfg)
+    if gait:
+        metrics["repetitive_movement"] = gait
+        return _result(rec=rec, cfg=cfg, channel=channel, classification="rhythmic_not_clonus",
+                       reason=(f"{gait['n_cycles']} large repetitive movements at {gait['frequency_hz']:.2f} Hz "
+                               "(gait or voluntary movement), not a clonus test"),
+                       metrics=metrics, warnings=warns, trace=trace, spectrum=_spectrum(ang.beat_deg, fs))
+    imp = _impacts(rec, ang, fs, cfg, kind)
+    if imp:
+        metrics["artefacts"] = imp
+        return indeterminate("artefact: " + " ".join(imp), trace)
+
+    knocks: list[float] = []
+    st = _find_stretch(ang, fs, cfg, knocks)
+    if knocks:
+        metrics["impulses_s"] = knocks
+        warns.append(f"{len(knocks)} brief impulse(s) (knock?) at {', '.join(f'{k:.2f}' for k in knocks[:5])} s "
+                     "were not taken as the examiner's stretch.")
+    if st is None:
+        rh = _rhythm(ang.beat_deg, fs, cfg, cfg.band_hz[0], 14.0)
+        spec = _spectrum(ang.beat_deg, fs)
+        if rh:
+            metrics["rhythm"] = rh
+            return _result(rec=rec, cfg=cfg, channel=channel, classification="rhythmic_not_clonus",
+                           reason=(f"rhythmic movement at {rh['frequency_hz']:.1f} Hz ({rh['n']} cycles, "
+                                   f"{rh['amplitude_deg']:.1f} deg) without a stretch trigger: tremor or "
+                                   "voluntary movement, not clonus"),
+                           metrics=metrics, warnings=warns, trace=trace, spectrum=spec)
+        return _result(rec=rec, cfg=cfg, channel=channel, classification="indeterminate",
+                       reason=(("brief impulse(s) only (knock or tap on the sensor), " if knocks else "")
+                               + f"no examiner stretch found (no dorsiflexion of >= {cfg.stretch_min_excursion_deg:g} deg "
+                               f"at >= {cfg.stretch_min_velocity_deg_s:g} deg/s); cannot judge clonus. Was the "
+                               "test performed with the sensor on the foot?"),
+                       metrics=metrics, warnings=warns, trace=trace, spectrum=spec)
+
+    on_i, pk_i = st["onset_idx"], st["peak_idx"]
+    t_on, t_pk = on_i / fs, pk_i / fs
+    metrics["stretch"] = {"onset_s": t_on, "peak_s": t_pk, "excursion_deg": st["excursion_deg"],
+                          "peak_velocity_deg_s": st["peak_velocity_deg_s"]}
+    hold_s, held_to_end = _hold(ang, fs, st, cfg)
+    metrics["hold_duration_s"] = hold_s
+    metrics["held_to_end_of_recording"] = held_to_end
+
+    # rhythm already present before the stretch: tremor
+    pre0 = max(0, on_i - int(cfg.pre_stretch_window_s * fs))
+    pre = _rhythm(ang.beat_deg[pre0:on_i], fs, cfg, cfg.band_hz[0], 14.0) if on_i - pre0 > 0 else None
+    spec_all = _spectrum(ang.beat_deg, fs)
+    if pre:
+        metrics["pre_stretch_rhythm"] = pre
+        return _result(rec=rec, cfg=cfg, channel=channel, classification="rhythmic_not_clonus",
+                       reason=(f"rhythmic movement at {pre['frequency_hz']:.1f} Hz already before the stretch "
+                               f"(at {t_on:.2f} s): tremor, not stretch-triggered clonus"),
+                       stretch_onset=t_on, metrics=metrics, warnings=warns, trace=trace, spectrum=spec_all)
+
+    # beats after the stretch peak
+    prom = max(cfg.min_prominence_deg, cfg.noise_factor * ang.noise_deg)
+    metrics["prominence_threshold_deg"] = prom
+    metrics["noise_deg"] = ang.noise_deg
+    if prom > cfg.min_prominence_deg:
+        warns.append(f"noisy signal (noise {ang.noise_deg:.2f} deg RMS after filtering): beats need a "
+                     f"prominence of {prom:.2f} deg instead of {cfg.min_prominence_deg:g} deg; the smallest "
+                     "beats may be missed.")
+    pk = find_dorsiflexion_peaks(ang.beat_deg, fs=fs, min_prominence_deg=prom,
+                                 min_interval_s=cfg.min_beat_interval_s, after_idx=pk_i)
+    pk = pk.select(pk.times_s > t_pk + 0.5 * cfg.min_beat_interval_s)
+    runs_idx = group_runs(pk.times_s, max_interval_s=cfg.max_beat_interval_s,
+                          max_interval_change=cfg.max_interval_change)
+    lo_f, hi_f = cfg.clonus_frequency_hz
+    counted = []
+    for r_i, r in enumerate(runs_idx):
+        first = r_i == 0 and pk.times_s[r[0]] - t_pk <= cfg.max_first_beat_delay_s
+        if first:
+            counted.append(r)
+        elif len(r) >= cfg.min_later_run_beats and counted:
+            iv_r = np.diff(pk.times_s[r])
+            f_r = 1.0 / float(np.median(iv_r))
+            if lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.25:
+                counted.append(r)
+    sel = np.concatenate(counted) if counted else np.array([], dtype=int)
+    bt, ba = pk.times_s[sel], pk.amplitudes[sel]
+    iv_all = [np.diff(pk.times_s[r]) for r in counted if len(r) >= 2]
+    iv = np.concatenate(iv_all) if iv_all else np.array([])
+    freq = float(1.0 / np.median(iv)) if len(bt) >= 3 and len(iv) else None
+    f_check = float(1.0 / np.median(iv)) if len(iv) else None
+    beats = tuple(Beat(float(t), float(a), None if k == 0 else float(t - bt[k - 1]))
+                  for k, (t, a) in enumerate(zip(bt, ba, strict=True)))
+    runs = tuple(Run(float(pk.times_s[r[0]]), float(pk.times_s[r[-1]]), int(len(r)),
+                     float(1.0 / np.median(np.diff(pk.times_s[r]))) if len(r) >= 3 else None)
+                 for r in counted)
+    duration = float(bt[-1] - t_pk) if len(bt) else 0.0
+    decay = fit_decay(bt, ba)
+    metrics.update({
+        "instantaneous_frequency_hz": [float(1 / d) for d in iv] if len(iv) else [],
+        "regularity_cv": float(np.std(iv) / np.mean(iv)) if len(iv) >= 2 else None,
+        "decay": decay, "decay_rate_per_s": decay["p_per_s"],
+        "median_amplitude_deg": float(np.median(ba)) if len(ba) else None,
+        "first_beat_delay_s": float(bt[0] - t_pk) if len(bt) else None,
+        "uncounted_peaks": int(len(pk) - len(bt)),
+    })
+    # spectrum over the clonus window
+    if len(bt) >= 3:
+        i0, i1 = pk_i, min(len(ang.beat_deg), int(bt[-1] * fs) + 1)
+        seg = ang.beat_deg[i0:i1]
+        if len(seg) > int(0.5 * fs):
+            f, p = power_spectrum(seg, fs=fs, window_s=min(2.0, len(seg) / fs))
+            fpk, conc = peak_frequency(f, p, band_hz=cfg.band_hz)
+            metrics["spectral_peak_hz"] = fpk
+            metrics["spectral_concentration"] = conc
+    # release and sustained
+    release_s = None if held_to_end else t_on + hold_s
+    metrics["release_s"] = release_s
+    end_hold_i = min(len(ang.beat_deg), on_i + int(round(hold_s * fs)))
+    win = ang.beat_deg[max(on_i, end_hold_i - int(cfg.sustained_window_s * fs)):end_hold_i]
+    pp_end = float(np.ptp(win)) if len(win) else 0.0
+    metrics["end_of_hold_pp_deg"] = pp_end
+    continued = None
+    if len(bt):
+        end_ref = (t_on + hold_s)
+        continued = bool(end_ref - bt[-1] <= max(cfg.max_beat_interval_s, 2.0 / (f_check or 5.0)))
+    metrics["continued_until_release"] = continued
+
+    # classification
+    lo, hi = cfg.clonus_frequency_hz
+    ratio_ok = (not len(ba)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(np.median(ba))
+    in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
+    if len(bt) >= 2 and in_range and ratio_ok:
+        cls = "clonus"
+        sustained = bool(hold_s >= cfg.sustained_hold_s and pp_end > cfg.sustained_min_pp_deg and continued)
+        fat = "sustained (unfatigable)" if sustained else (
+            "fatigable (stopped while the stretch was held)" if continued is False else
+            "still beating when the stretch was released")
+        reason = (f"{len(bt)} beats at {f_check:.1f} Hz after the stretch at {t_on:.2f} s, lasting "
+                  f"{duration:.1f} s; {fat}")
+    elif len(bt) >= 3 and not in_range:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (f"oscillation after the stretch at {f_check:.1f} Hz is outside the clonus range "
+                  f"{lo:g}-{hi:g} Hz (examiner hand tremor or mechanical ringing?)")
+    elif len(bt) >= 2 and not ratio_ok:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (f"the 'stretch' ({st['excursion_deg']:.1f} deg) is no larger than the following oscillation "
+                  f"({float(np.median(ba)):.1f} deg): an ongoing rhythm (tremor or voluntary), not a stretch-"
+                  "triggered clonus")
+    else:
+        cls, sustained = "no_clonus", False
+        reason = (f"{len(bt)} beat(s) after the stretch at {t_on:.2f} s ({st['excursion_deg']:.1f} deg): no "
+                  "rhythmic clonus")
+    if cls in ("rhythmic_not_clonus", "indeterminate"):
+        metrics["rejected_beats"] = [{"time_s": float(t), "amplitude": float(a)} for t, a in zip(bt, ba, strict=True)]
+        beats, runs, freq, duration, continued_g = (), (), None, 0.0, None
+    elif cls == "no_clonus":
+        continued_g = continued
+        freq = None
+    else:
+        continued_g = continued
+    return _result(rec=rec, cfg=cfg, channel=channel, classification=cls, reason=reason, beats=beats,
+                   runs=runs, frequency=freq, duration=duration, sustained=sustained, stretch_onset=t_on,
+                   metrics=metrics, warnings=warns, trace=trace, spectrum=spec_all, hold_s=hold_s,
+                   continued=continued_g)

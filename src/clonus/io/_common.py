@@ -1,0 +1,546 @@
+"""Helpers shared by the readers: containers, units, timestamps, NaN policy, channel kinds.
+
+Policies (documented for users in ``docs/formats.md``):
+
+* **Irregular timestamps** (phone apps): the rate is 1 / mean of the intervals shorter than
+  twice the median interval (longer ones are gaps), and the samples are linearly interpolated
+  onto a uniform grid starting at the first timestamp.
+  ``metadata`` records ``resampled=True``, ``original_fs_hz`` (that rate) and
+  ``jitter_s`` (standard deviation of the intervals). Timestamps that are already uniform
+  (every interval within 1 % of the median) are kept as they are (``resampled=False``).
+* **Repeated timestamps**: the later sample(s) with a time equal to the previous one are
+  dropped and counted in ``metadata["dropped_repeated_timestamps"]``; phone sensor APIs do
+  occasionally deliver two events with one timestamp.
+* **Timestamps going backwards**: :class:`FileFormatError` naming the row; the file has been
+  concatenated or edited and we cannot know which part is right.
+* **NaN / inf samples**: :class:`FileFormatError` with counts per channel and the first row,
+  unless ``nan_policy="omit"``: then rows with non-finite values are dropped before
+  resampling (timestamped formats) or the values are linearly interpolated (uniform formats),
+  and ``metadata["nonfinite_samples"]`` records how many were replaced per channel.
+* **Unknown units**: :class:`UnitWarning`, the channel is kept in ``"AU"``; override with
+  ``units={"name": "uV"}`` (a single string applies to every signal channel).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from .._logging import logger
+from .._validation import check_option
+from ..exceptions import FileFormatError, InvalidParameterError, SamplingRateError
+from ..model import Channel, Recording
+from ..units import G0, parse_unit, require_unit, to_si
+
+__all__ = [
+    "Container",
+    "resolve_unit",
+    "guess_kind",
+    "check_options",
+    "uniform_from_timestamps",
+    "handle_nonfinite",
+    "read_head",
+    "is_zip",
+    "make_recording",
+    "parse_float",
+]
+
+#: Intervals within this fraction of the median count as uniform sampling.
+UNIFORM_TOL = 0.01
+#: Largest file the text readers accept, in bytes (protects memory on wrong inputs).
+MAX_TEXT_BYTES = 2_000_000_000
+
+
+# ---------------------------------------------------------------------------- containers
+def is_zip(p: Path) -> bool:
+    """True if ``p`` is a file starting with the zip magic bytes."""
+    if not p.is_file():
+        return False
+    with open(p, "rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
+def read_head(p: Path, n: int = 4096) -> bytes:
+    """First ``n`` bytes of a file (empty for folders)."""
+    if not p.is_file():
+        return b""
+    with open(p, "rb") as fh:
+        return fh.read(n)
+
+
+def head_text(p: Path, n: int = 4096) -> str:
+    """First ``n`` bytes decoded as UTF-8 (BOM stripped, errors replaced)."""
+    return read_head(p, n).decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+class Container:
+    """A folder, a zip file or a single file, seen as a set of members with POSIX names.
+
+    Members are addressed by their path relative to the export root. A zip whose members all
+    live under one top folder (``export/Gyroscope.csv``) is flattened to ``Gyroscope.csv``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zip: zipfile.ZipFile | None = None
+        self._names: dict[str, str] = {}
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file():
+                    self._names[f.relative_to(path).as_posix()] = str(f)
+        elif is_zip(path):
+            try:
+                self._zip = zipfile.ZipFile(path)
+                names = [n for n in self._zip.namelist() if not n.endswith("/")]
+            except (zipfile.BadZipFile, OSError, ValueError) as exc:
+                raise FileFormatError(
+                    f"{path}: the zip archive is damaged ({exc}). Export or download it again."
+                ) from exc
+            names = [n for n in names if not n.startswith("__MACOSX/")]
+            tops = {n.split("/", 1)[0] for n in names}
+            strip = len(tops) == 1 and all("/" in n for n in names)
+            for n in names:
+                self._names[n.split("/", 1)[1] if strip else n] = n
+        else:
+            self._names[path.name] = str(path)
+
+    @property
+    def names(self) -> list[str]:
+        """Member names relative to the export root."""
+        return list(self._names)
+
+    def find(self, name: str) -> str | None:
+        """Return the member whose base name equals ``name`` (case-insensitive), preferring the root."""
+        low = name.lower()
+        hits = [n for n in self._names if n.lower() == low]
+        if not hits:
+            hits = [n for n in self._names if PurePosixPath(n).name.lower() == low]
+        return min(hits, key=len) if hits else None
+
+    def read_bytes(self, member: str) -> bytes:
+        real = self._names[member]
+        try:
+            if self._zip is not None:
+                return self._zip.read(real)
+            with open(real, "rb") as fh:
+                return fh.read()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise FileFormatError(
+                f"{self.path}: cannot read {member!r} ({exc}); the archive looks damaged or "
+                "truncated. Export or download it again."
+            ) from exc
+
+    def read_text(self, member: str) -> str:
+        raw = self.read_bytes(member)
+        if b"\x00" in raw:
+            raise FileFormatError(
+                f"{self.path}: {member!r} contains NUL bytes, so it is not a text export (or it is "
+                "corrupt). Export it again."
+            )
+        try:
+            return raw.decode("utf-8").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+    def head(self, member: str, n: int = 4096) -> str:
+        real = self._names[member]
+        if self._zip is not None:
+            with self._zip.open(real) as fh:
+                raw = fh.read(n)
+        else:
+            with open(real, "rb") as fh:
+                raw = fh.read(n)
+        return raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+    def label(self, member: str) -> str:
+        return f"{self.path}" if member == self.path.name and self._zip is None and not \
+            self.path.is_dir() else f"{self.path} [{member}]"
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> Container:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------- options
+def check_options(path: Path, fmt: str, options: Mapping[str, Any],
+                  allowed: Iterable[str] = ()) -> dict[str, Any]:
+    """Validate reader options shared by every reader and reject unknown ones.
+
+    Returns a dict with ``units`` (dict or str or None) and ``nan_policy`` plus the allowed extras.
+    """
+    known = {"units", "nan_policy", *allowed}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InvalidParameterError(
+            f"Unknown option(s) {unknown} for the {fmt} reader ({path}). "
+            f"Allowed options: {sorted(known)}."
+        )
+    out = dict(options)
+    units = out.get("units")
+    if units is not None and not isinstance(units, (str, Mapping)):
+        raise InvalidParameterError(
+            f"units must be a dict {{channel: unit}} or one unit string, got {units!r}."
+        )
+    out["units"] = units
+    out["nan_policy"] = check_option("nan_policy", out.get("nan_policy", "raise"), ("raise", "omit"))
+    return out
+
+
+# ---------------------------------------------------------------------------- units / kinds
+_NAME_KINDS = (
+    (re.compile(r"emg", re.I), "emg"),
+    (re.compile(r"ecg|ekg", re.I), "ecg"),
+    (re.compile(r"gyr|rotation.?rate|angular.?vel", re.I), "gyro"),
+    (re.compile(r"acc|grav", re.I), "acc"),
+    (re.compile(r"angle|gonio", re.I), "angle"),
+    (re.compile(r"force", re.I), "force"),
+    (re.compile(r"torque", re.I), "torque"),
+)
+
+
+def guess_kind(name: str, si_unit: str, kind_hint: str | None = None) -> str:
+    """Channel kind from its SI unit (authoritative) and its name (for volts and AU).
+
+    A channel whose unit is unknown (``"AU"``) keeps the kind its name suggests (``gyro_x`` is
+    still a gyroscope axis), so that it can be selected; its unit stays ``"AU"``.
+    """
+    by_unit = {"rad/s": "gyro", "m/s^2": "acc", "rad": "angle", "N": "force", "N m": "torque",
+               "m": "position", "px": "position"}
+    if si_unit in by_unit:
+        return by_unit[si_unit]
+    for pat, kind in _NAME_KINDS:
+        if pat.search(name):
+            if si_unit == "V" and kind not in ("emg", "ecg"):
+                continue
+            if si_unit not in ("V", "AU"):
+                continue
+            return kind
+    return kind_hint if kind_hint in ("emg", "ecg") else "misc"
+
+
+def override_for(units: str | Mapping[str, str] | None, name: str) -> str | None:
+    if units is None:
+        return None
+    if isinstance(units, str):
+        return units
+    return units.get(name)
+
+
+def resolve_unit(name: str, unit: str | None, *, units: str | Mapping[str, str] | None,
+                 source: str) -> tuple[str, float, str]:
+    """Return ``(si_unit, scale, orig_unit)``; an override in ``units`` wins over the file's unit.
+
+    Unknown file units give a :class:`UnitWarning` and ``("AU", 1.0)``; an unknown override is a
+    :class:`UnitError` (the user asked for it explicitly).
+    """
+    ov = override_for(units, name)
+    if ov is not None:
+        info = require_unit(ov)
+        return info.si_unit, info.scale, ov
+    si, scale = to_si(unit, channel=name, source=source)
+    return si, scale, "" if unit is None else str(unit)
+
+
+def unit_channel(name: str, unit: str | None, *, units: str | Mapping[str, str] | None,
+                 source: str, kind: str | None = None) -> tuple[Channel, float]:
+    """Build a :class:`Channel` and the factor to SI from a header unit."""
+    si, scale, orig = resolve_unit(name, unit, units=units, source=source)
+    info = parse_unit(orig) if orig else None
+    k = kind or guess_kind(name, si, info.kind_hint if info else None)
+    return Channel(name, k, si, orig), scale
+
+
+def check_unit_overrides(units: str | Mapping[str, str] | None, names: Sequence[str],
+                         path: Path) -> None:
+    """Reject ``units={name: ...}`` entries that name no channel of the file."""
+    if isinstance(units, Mapping):
+        missing = [n for n in units if n not in names]
+        if missing:
+            raise InvalidParameterError(
+                f"{path}: units= names channel(s) {missing} that are not in the file. "
+                f"Channels: {list(names)}."
+            )
+
+
+# ---------------------------------------------------------------------------- numbers
+def parse_float(text: str, *, what: str, path: Path | str) -> float:
+    try:
+        v = float(text.strip().replace(",", "."))
+    except (ValueError, AttributeError) as exc:
+        raise FileFormatError(f"{path}: {what} is {text!r}, which is not a number. "
+                              "The header looks corrupt; export the file again.") from exc
+    return v
+
+
+def to_float_matrix(rows: Sequence[Sequence[str]], *, path: Path | str, first_row: int,
+                    decimal_comma: bool = False) -> np.ndarray:
+    """Convert rows of strings to a float matrix, naming the first bad cell on failure.
+
+    Empty cells become NaN (handled later by the NaN policy).
+    """
+    try:
+        arr = np.array([[c.strip() or "nan" for c in r] for r in rows], dtype=object)
+        if decimal_comma:
+            arr = np.char.replace(arr.astype(str), ",", ".")
+        return np.asarray(arr, dtype=np.float64)
+    except ValueError:
+        pass
+    for i, r in enumerate(rows):
+        for j, c in enumerate(r):
+            s = c.strip().replace(",", ".") if decimal_comma else c.strip()
+            if not s:
+                continue
+            try:
+                float(s)
+            except ValueError:
+                raise FileFormatError(
+                    f"{path}: row {first_row + i}, column {j + 1} holds {c.strip()[:40]!r}, which "
+                    "is not a number. Fix or remove that row (or export the file again)."
+                ) from None
+    raise FileFormatError(f"{path}: the data rows could not be read as numbers.")
+
+
+def split_rows(lines: Sequence[str], sep: str, *, path: Path | str, first_row: int,
+               n_fields: int | None = None, strip_trailing_sep: bool = False
+               ) -> list[list[str]]:
+    """Split data lines, skipping blank ones; a row with the wrong number of fields is an error."""
+    rows: list[list[str]] = []
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if strip_trailing_sep and line.rstrip().endswith(sep):
+            line = line.rstrip()[: -len(sep)]
+        parts = [p.strip().strip('"') for p in line.split(sep)]
+        if n_fields is not None and len(parts) != n_fields:
+            last = k == len(lines) - 1 or not any(x.strip() for x in lines[k + 1:])
+            hint = (" It is the last line: the file looks truncated. Export it again, or delete "
+                    "that line." if last else " Fix or delete that row.")
+            raise FileFormatError(
+                f"{path}: row {first_row + k} has {len(parts)} fields but the header has "
+                f"{n_fields}.{hint}"
+            )
+        rows.append(parts)
+    return rows
+
+
+# ---------------------------------------------------------------------------- NaN policy
+def handle_nonfinite(data: np.ndarray, names: Sequence[str], *, path: Path | str,
+                     nan_policy: str, timestamps: np.ndarray | None = None,
+                     first_row: int = 1) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]:
+    """Apply the NaN policy to ``data`` (channels x samples).
+
+    With ``timestamps`` the non-finite samples' rows are dropped (``omit``); without, the
+    non-finite values are linearly interpolated from their neighbours.
+    """
+    bad = ~np.isfinite(data)
+    if not bad.any():
+        return data, timestamps, {}
+    counts = {n: int(c) for n, c in zip(names, bad.sum(axis=1), strict=True) if c}
+    if nan_policy == "raise":
+        first = int(np.flatnonzero(bad.any(axis=0))[0])
+        raise FileFormatError(
+            f"{path}: {int(bad.sum())} samples are NaN or infinite ({counts}); the first is in "
+            f"data row {first + first_row}. Pass nan_policy='omit' to drop/interpolate them, or "
+            "fix the export."
+        )
+    md: dict[str, Any] = {"nonfinite_samples": counts, "nan_policy": "omit"}
+    if timestamps is not None:
+        keep = ~bad.any(axis=0)
+        if keep.sum() < 2:
+            raise FileFormatError(f"{path}: fewer than 2 rows have finite values in every channel.")
+        return data[:, keep], timestamps[keep], md
+    out = data.copy()
+    idx = np.arange(data.shape[1])
+    for i in range(out.shape[0]):
+        b = bad[i]
+        if b.all():
+            raise FileFormatError(f"{path}: channel {names[i]!r} has no finite sample.")
+        if b.any():
+            out[i, b] = np.interp(idx[b], idx[~b], out[i, ~b])
+    return out, None, md
+
+
+# ---------------------------------------------------------------------------- timestamps
+def clean_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str,
+                     first_row: int = 1) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Check timestamps: finite, not backwards; drop repeated ones (later duplicates)."""
+    t = np.asarray(t, dtype=np.float64)
+    if t.size < 2:
+        raise FileFormatError(
+            f"{path}: only {t.size} sample(s); at least 2 are needed to know the sampling rate. "
+            "Record for longer or check the export."
+        )
+    if not np.isfinite(t).all():
+        i = int(np.flatnonzero(~np.isfinite(t))[0])
+        raise FileFormatError(
+            f"{path}: the timestamp in data row {i + first_row} is {t[i]!r}, not a finite number. "
+            "Fix or delete that row."
+        )
+    d = np.diff(t)
+    if (d < 0).any():
+        i = int(np.flatnonzero(d < 0)[0]) + 1
+        raise FileFormatError(
+            f"{path}: timestamps go backwards at data row {i + first_row} ({t[i - 1]!r} then "
+            f"{t[i]!r}). The file was probably concatenated or edited; split it at that row or "
+            "export it again."
+        )
+    md: dict[str, Any] = {}
+    if (d == 0).any():
+        keep = np.concatenate([[True], d > 0])
+        md["dropped_repeated_timestamps"] = int((~keep).sum())
+        logger.info("%s: dropped %d samples with repeated timestamps", path, int((~keep).sum()))
+        t, data = t[keep], data[:, keep]
+        if t.size < 2:
+            raise FileFormatError(f"{path}: every timestamp is the same; cannot know the rate.")
+    return t, data, md
+
+
+def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str,
+                            fs: float | None = None) -> tuple[np.ndarray, float, dict[str, Any]]:
+    """Put samples with (clean, increasing) timestamps ``t`` in seconds on a uniform grid.
+
+    Parameters
+    ----------
+    t : ndarray, shape (n,)
+        Increasing timestamps, in seconds.
+    data : ndarray, shape (n_channels, n)
+    fs : float, optional
+        Target rate, in Hz; default 1 / median interval.
+
+    Returns
+    -------
+    data_uniform, fs, metadata
+    """
+    d = np.diff(t)
+    med = float(np.median(d))
+    if not med > 0 or not math.isfinite(med):
+        raise SamplingRateError(f"{path}: cannot estimate a sampling rate from the timestamps.")
+    orig_fs = estimate_fs(d)
+    jitter = float(np.std(d))
+    regular = bool(np.all(np.abs(d - med) <= UNIFORM_TOL * med))
+    md: dict[str, Any] = {"original_fs_hz": orig_fs, "jitter_s": jitter}
+    if fs is None and regular:
+        fs_u = (t.size - 1) / float(t[-1] - t[0])
+        md["resampled"] = False
+        return data, fs_u, md
+    target = orig_fs if fs is None else float(fs)
+    n = int(math.floor((t[-1] - t[0]) * target + 1e-9)) + 1
+    grid = t[0] + np.arange(n) / target
+    out = np.vstack([np.interp(grid, t, row) for row in data])
+    gaps = d > 5 * med
+    md.update(resampled=True, resample_method="linear")
+    if gaps.any():
+        md["gaps"] = int(gaps.sum())
+        md["max_gap_s"] = float(d.max())
+    logger.info("%s: irregular timestamps (median %.4g s, jitter %.3g s) resampled to %.6g Hz",
+                path, med, jitter, target)
+    return out, target, md
+
+
+def estimate_fs(d: np.ndarray) -> float:
+    """Rate in Hz from sample intervals ``d`` (s): 1 / mean of the intervals shorter than twice
+    the median (the median only separates ordinary intervals from gaps, so that random jitter
+    does not bias the estimate)."""
+    med = float(np.median(d))
+    ok = d[d < 2 * med]
+    return 1.0 / float(np.mean(ok)) if ok.size else 1.0 / med
+
+
+def common_grid(series: Sequence[tuple[np.ndarray, np.ndarray]], fs: float
+                ) -> tuple[np.ndarray, float]:
+    """Interpolate several (t, data) series with one nominal rate onto their common time span.
+
+    Returns the stacked data and the grid start time (seconds, in the series' clock).
+    """
+    t0 = max(float(t[0]) for t, _ in series)
+    t1 = min(float(t[-1]) for t, _ in series)
+    if t1 <= t0:
+        raise FileFormatError("The sensors' recordings do not overlap in time.")
+    n = int(math.floor((t1 - t0) * fs + 1e-6)) + 1
+    grid = t0 + np.arange(n) / fs
+    rows = []
+    for t, data in series:
+        for row in data:
+            rows.append(np.interp(grid, t, row))
+    return np.vstack(rows), t0
+
+
+def group_by_rate(items: Sequence[tuple[str, float]], rtol: float = 0.005) -> list[list[int]]:
+    """Group indices of ``(key, fs)`` items whose rates agree within ``rtol``."""
+    groups: list[tuple[float, list[int]]] = []
+    for i, (_, fs) in enumerate(items):
+        for g in groups:
+            if abs(g[0] - fs) <= rtol * g[0]:
+                g[1].append(i)
+                break
+        else:
+            groups.append((fs, [i]))
+    return [g[1] for g in groups]
+
+
+def make_recording(data: np.ndarray, fs: float, channels: Sequence[Channel], *, path: Path,
+                   fmt: str, start_time: Any = None, tz_is_local: bool = True,
+                   metadata: Mapping[str, Any] | None = None) -> Recording:
+    md = {"format": fmt, **(metadata or {})}
+    return Recording(np.asarray(data, dtype=np.float64), fs, tuple(channels),
+                     start_time=start_time, tz_is_local=tz_is_local, source=str(path),
+                     metadata=md)
+
+
+def acc_g_scale() -> float:
+    return G0
+
+
+def path_str(p: str | os.PathLike[str]) -> str:
+    return os.fspath(p)
+
+
+def text_io(text: str) -> io.StringIO:
+    return io.StringIO(text)
+
+
+# ---------------------------------------------------------------------------- headers
+_UNIT_RE = re.compile(r"^\s*(?P<name>.*?)\s*[\(\[](?P<unit>[^\)\]]*)[\)\]]\s*$")
+
+
+def split_name_unit(header: str) -> tuple[str, str | None]:
+    """``"gyro_x (rad/s)"`` -> ``("gyro_x", "rad/s")``; ``"gyro_x [rad/s]"`` likewise; no unit -> None."""
+    h = header.strip().strip('"').strip()
+    m = _UNIT_RE.match(h)
+    if m and m.group("name"):
+        return m.group("name").strip(), m.group("unit").strip()
+    return h, None
+
+
+def sniff_sep(line: str) -> str:
+    """The most frequent of ``,``, ``;`` and tab in a header line (comma on ties)."""
+    counts = {s: line.count(s) for s in (",", ";", "\t")}
+    best = max(counts, key=lambda s: (counts[s], s == ","))
+    return best if counts[best] else ","
+
+
+def data_lines(text: str) -> list[str]:
+    """Lines of a text export (universal newlines), trailing empty lines removed."""
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def safe_name(name: str) -> str:
+    s = re.sub(r"[^0-9A-Za-z]+", "_", name.strip()).strip("_").lower()
+    return s or "ch"

@@ -1,0 +1,29 @@
+"""Signal processing used by the detectors: filters, spectra, orientation-free axes, integration.
+
+Public API
+----------
+Filtering
+    :func:`bandpass`, :func:`lowpass`, :func:`highpass` (zero-phase Butterworth)
+Spectra
+    :func:`power_spectrum`, :func:`peak_frequency`
+Orientation
+    :func:`principal_axis`, :func:`project`
+Integration
+    :func:`integrate`
+"""
+
+from .filters import bandpass, highpass, lowpass
+from .orientation import principal_axis, project
+from .spectral import peak_frequency, power_spectrum
+from .integrate import integrate
+
+__all__ = [
+    "bandpass",
+    "lowpass",
+    "highpass",
+    "power_spectrum",
+    "peak_frequency",
+    "principal_axis",
+    "project",
+    "integrate",
+]
