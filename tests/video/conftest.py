@@ -30,10 +30,11 @@ class ClipTruth:
     amp_rad: float
     onset_s: float
     times_s: np.ndarray  # presentation time of each frame
+    stretch_rad: float = 0.0
 
     def theta(self, t: np.ndarray) -> np.ndarray:
         """True foot angle, rad, at times ``t`` (s)."""
-        return theta_at(t, self.freq_hz, self.amp_rad, self.onset_s)
+        return theta_at(t, self.freq_hz, self.amp_rad, self.onset_s, self.stretch_rad)
 
     @property
     def n_cycles(self) -> int:
@@ -85,20 +86,28 @@ def render(theta: float) -> np.ndarray:
     return np.repeat(g[:, :, None], 3, axis=2)
 
 
-def theta_at(t: np.ndarray, freq_hz: float, amp_rad: float, onset_s: float) -> np.ndarray:
-    return np.where(t >= onset_s, amp_rad * np.sin(2 * np.pi * freq_hz * (t - onset_s)), 0.0)
+def theta_at(t: np.ndarray, freq_hz: float, amp_rad: float, onset_s: float,
+             stretch_rad: float = 0.0) -> np.ndarray:
+    """Foot angle: optional examiner's stretch (a smooth 150 ms dorsiflexion ramp ending
+    50 ms before ``onset_s``, then held), plus the clonus oscillation from ``onset_s``."""
+    t0, t1 = onset_s - 0.2, onset_s - 0.05
+    ramp = stretch_rad * np.clip((1 - np.cos(np.pi * np.clip((t - t0) / (t1 - t0), 0, 1))) / 2,
+                                 0, 1)
+    osc = np.where(t >= onset_s, amp_rad * np.sin(2 * np.pi * freq_hz * (t - onset_s)), 0.0)
+    return ramp + osc
 
 
 def write_cfr(path: Path, *, fps: float, duration_s: float, freq_hz: float = 5.5,
-              amp_rad: float = math.radians(8.0), onset_s: float = 0.3) -> ClipTruth:
+              amp_rad: float = math.radians(8.0), onset_s: float = 0.3,
+              stretch_rad: float = 0.0) -> ClipTruth:
     n = int(round(duration_s * fps))
     t = np.arange(n) / fps
     vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (W, H))
     assert vw.isOpened()
-    for th in theta_at(t, freq_hz, amp_rad, onset_s):
+    for th in theta_at(t, freq_hz, amp_rad, onset_s, stretch_rad):
         vw.write(render(float(th)))
     vw.release()
-    return ClipTruth(path, freq_hz, amp_rad, onset_s, t)
+    return ClipTruth(path, freq_hz, amp_rad, onset_s, t, stretch_rad)
 
 
 def write_vfr(path: Path, *, mean_fps: float, duration_s: float, freq_hz: float = 5.5,
@@ -151,3 +160,10 @@ def clip60(clip_dir: Path) -> ClipTruth:
 @pytest.fixture(scope="session")
 def clip_vfr(clip_dir: Path) -> ClipTruth:
     return write_vfr(clip_dir / "foot_vfr.mp4", mean_fps=30.0, duration_s=3.0, freq_hz=5.0)
+
+
+@pytest.fixture(scope="session")
+def clip_test60(clip_dir: Path) -> ClipTruth:
+    """A clonus test: 20 deg stretch, then 6 Hz clonus of 4 deg amplitude, 60 fps, 3.5 s."""
+    return write_cfr(clip_dir / "clonus_test60.mp4", fps=60.0, duration_s=3.5, freq_hz=6.0,
+                     amp_rad=math.radians(4.0), onset_s=0.6, stretch_rad=math.radians(20.0))
