@@ -48,6 +48,7 @@ RESULT_COLUMNS = (
     "error_type", "json", "sha256", "size_bytes", "software_version",
 )
 
+_GENERIC_EXTENSIONS = {".txt", ".json", ".xml", ".md", ".tsv", ".ini", ".yaml", ".yml"}
 _MANIFEST_KEYS = ("path", "id", "subject", "session", "side", "label", "channel")
 _BIDS = {"subject": re.compile(r"^sub-([A-Za-z0-9]+)"), "session": re.compile(r"^ses-([A-Za-z0-9]+)")}
 
@@ -114,22 +115,32 @@ def _scan_folder(root: Path, skipped: list[dict[str, str]]) -> list[Path]:
     from ..io._registry import _load
 
     _load()
-    exts = {e for r in FORMATS.values() for e in r.extensions}
-    try:
-        detect_format(root)
-        return [root]  # the folder itself is a recording (phyphox/E4 export)
-    except ClonusError:
-        pass
+    # extensions of readers (a corrupt .edf or .mp4 is reported as an error row, not skipped),
+    # minus generic text/metadata extensions that are usually notes, licences or sidecars
+    exts = {e for r in FORMATS.values() for e in r.extensions} - _GENERIC_EXTENSIONS
+
+    def export_folder(d: Path) -> bool:
+        # Only leaf folders (no sub-folders) can be one recording (phyphox, Empatica E4 and
+        # Faros CSV exports are flat), so that a study folder is never mistaken for one.
+        if any(q.is_dir() and not q.name.startswith(".") for q in d.iterdir()):
+            return False
+        try:
+            detect_format(d)
+            return True
+        except ClonusError:
+            return False
+
+    if export_folder(root):
+        return [root]
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(dirpath)
         keep_dirs = []
         for d in dirnames:
-            try:
-                detect_format(here / d)
+            if export_folder(here / d):
                 found.append(here / d)
-            except ClonusError:
+            else:
                 keep_dirs.append(d)
         dirnames[:] = keep_dirs
         for f in sorted(filenames):
@@ -243,15 +254,35 @@ def collect_inputs(inputs: Any, *, skipped: list[dict[str, str]] | None = None
 
 
 def _item(p: Path, root: Path | None) -> BatchItem:
-    rel = p.relative_to(root).as_posix() if root is not None and p != root else p.name
+    """Folder/glob matches: id = path relative to the folder; list entries: id set later."""
+    rel = p.relative_to(root).as_posix() if root is not None and p != root else ""
     return BatchItem(id=rel, path=str(p), **_bids(p.parts))
 
 
 def _unique_ids(items: list[BatchItem]) -> list[BatchItem]:
+    """Make ids unique: files of the same name from different folders get as many parent
+    folders as needed (``a/left.csv``, ``b/left.csv``); a file listed twice gets ``#2``."""
+    ids = [it.id or Path(it.path).name for it in items]
+    for _ in range(32):
+        paths: dict[str, set[str]] = {}
+        for i, it in zip(ids, items, strict=True):
+            paths.setdefault(i, set()).add(str(Path(it.path).resolve()))
+        dup = {i for i, ps in paths.items() if len(ps) > 1}
+        if not dup:
+            break
+        changed = False
+        for k, it in enumerate(items):
+            if ids[k] in dup and not it.id:
+                parts = Path(it.path).parts
+                depth = len(Path(ids[k]).parts) + 1
+                if depth <= len(parts):
+                    ids[k] = Path(*parts[-depth:]).as_posix()
+                    changed = True
+        if not changed:
+            break
     seen: dict[str, int] = {}
     out = []
-    for it in items:
-        base = it.id or Path(it.path).name
+    for it, base in zip(items, ids, strict=True):
         n = seen.get(base, 0)
         seen[base] = n + 1
         new_id = base if n == 0 else f"{base}#{n + 1}"
@@ -287,7 +318,7 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
     Runs in a worker process; everything it needs comes in its arguments (no shared state).
     """
     from .. import assess
-    from ..io import detect_format, read
+    from ..io import detect_format, read_all
 
     out: dict[str, Any] = {"id": item.id, "path": item.path, "format": "", "error": "",
                            "error_type": "", "warnings": [], "sha256": "", "size_bytes": None,
@@ -302,9 +333,10 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
                 raise FileFormatError(f"{p}: no such file or folder.")
             out["sha256"], out["size_bytes"] = _sha256(p)
             out["format"] = detect_format(p)
-            rec = read(p, format=out["format"], **dict(reader_options))
-            out["fs_hz"], out["duration_s"] = rec.fs, rec.duration_s
             ch = item.channel or channel or None
+            groups = read_all(p, format=out["format"], **dict(reader_options))
+            rec = _pick_group(groups, ch, p)
+            out["fs_hz"], out["duration_s"] = rec.fs, rec.duration_s
             a = assess(rec, channel=ch, config=config)
             out["assessment"] = a.to_dict()
         except ClonusError as exc:
@@ -320,6 +352,34 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
     out["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
     out["elapsed_s"] = time.perf_counter() - t0
     return out
+
+
+#: Preference when a file holds channels at several rates: the kinds ``clonus.assess``
+#: analyses, in the order its motion analysis prefers them, then EMG.
+_KIND_PREFERENCE = ("angle", "gyro", "acc", "emg")
+
+
+def _pick_group(groups: Sequence[Any], channel: str | None, p: Path) -> Any:
+    """One recording per file: the rate group holding ``channel``, else the first group with
+    an angle, gyroscope, accelerometer or EMG channel (a warning names the choice)."""
+    if len(groups) == 1:
+        return groups[0]
+    if channel:
+        for g in groups:
+            if channel in g.ch_names:
+                return g
+        names = sorted(n for g in groups for n in g.ch_names)
+        raise InvalidParameterError(f"{p}: no channel {channel!r}. Available channels: {names}.")
+    for kind in _KIND_PREFERENCE:
+        for g in groups:
+            if any(c.kind == kind for c in g.channels):
+                rates = ", ".join(f"{x.fs:g} Hz" for x in groups)
+                warnings.warn(f"{p}: channels at several rates ({rates}); analysed the "
+                              f"{g.fs:g} Hz group ({', '.join(g.ch_names)}), which has the "
+                              f"{kind} channels. Choose another with channel=/--channel.",
+                              UserWarning, stacklevel=2)
+                return g
+    return groups[0]
 
 
 def _analyse_remote(item: BatchItem, config: Any, channel: str | None,
