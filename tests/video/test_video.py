@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import shutil
 import sys
 
@@ -99,7 +98,8 @@ def test_vfr_resampled(clip_vfr):
 
 
 def test_user_roi_and_calibration(clip30):
-    # a generous ROI around the foot and its range of motion, and 1 mm per px: positions in metres = px / 1000
+    # a generous ROI around the foot and its range of motion, and 1 mm per px:
+    # positions in metres = px / 1000
     rec_px = clonus.read(clip30.path, roi=(180, 20, 280, 200))
     rec_m = clonus.read(clip30.path, roi=(180, 20, 280, 200), m_per_px=1e-3)
     assert rec_px.metadata["roi_mode"] == "user"
@@ -138,3 +138,12 @@ def test_assess_end_to_end(clip_test60):
     assert abs(a.n_beats - clip_test60.n_cycles) <= 1, (a.n_beats, clip_test60.n_cycles)
     # stretch onset: the ramp starts 0.2 s before the clonus onset; allow 3 frames (50 ms)
     assert a.stretch_onset_s == pytest.approx(clip_test60.onset_s - 0.2, abs=0.05)
+
+
+def test_cli_info_on_video(clip30, capsys):
+    from clonus.cli.main import main
+
+    rc = main(["info", str(clip30.path), "--json"])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "video_rotation" in text and "video" in text

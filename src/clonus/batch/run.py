@@ -50,7 +50,8 @@ RESULT_COLUMNS = (
 
 _GENERIC_EXTENSIONS = {".txt", ".json", ".xml", ".md", ".tsv", ".ini", ".yaml", ".yml"}
 _MANIFEST_KEYS = ("path", "id", "subject", "session", "side", "label", "channel")
-_BIDS = {"subject": re.compile(r"^sub-([A-Za-z0-9]+)"), "session": re.compile(r"^ses-([A-Za-z0-9]+)")}
+_BIDS = {"subject": re.compile(r"^sub-([A-Za-z0-9]+)"),
+         "session": re.compile(r"^ses-([A-Za-z0-9]+)")}
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ def _read_manifest(p: Path) -> list[BatchItem]:
                else (k or "").strip(): (v or "").strip() for k, v in row.items() if k}
         raw = row.get("path", "")
         if not raw:
-            raise InvalidParameterError(f"{p}, line {i}: empty 'path'. Every row needs a file path.")
+            raise InvalidParameterError(
+                f"{p}, line {i}: empty 'path'. Every row needs a file path.")
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = p.parent / path  # relative to the manifest's folder
@@ -485,8 +487,12 @@ def _run_dask(items: list[BatchItem], args: tuple[Any, ...], n_jobs: int, client
         with warnings.catch_warnings():
             # distributed warns about its own port/ulimit details; not the user's problem
             warnings.simplefilter("ignore")
+            # no dashboard; the scheduler's small HTTP server (health checks) goes to a free
+            # loopback port instead of 8787, so parallel runs never collide
             cluster = LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True,
                                    host="127.0.0.1", dashboard_address=None,
+                                   scheduler_kwargs={"dashboard": False,
+                                                     "dashboard_address": "127.0.0.1:0"},
                                    silence_logs=logging.ERROR)
         try:
             with Client(cluster) as cl:

@@ -510,7 +510,8 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
     c1 = xy1 - xy1.mean(axis=0)
     ev, evec = np.linalg.eigh(c1.T @ c1 + 1e-12 * np.eye(2))
     m1 = c1 @ evec[:, int(np.argmax(ev))]
-    ref = int(np.argmin(np.abs(m1 - np.median(m1))))  # the held position, around which the foot beats
+    # reference: the held position, around which the foot beats
+    ref = int(np.argmin(np.abs(m1 - np.median(m1))))
     # pass 2: flow from the reference frame to every frame (Lagrangian, no accumulated drift)
     disp = np.zeros((n, nb, 2))
     for k in range(n):

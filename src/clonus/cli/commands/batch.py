@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,17 +13,21 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("batch")
     def batch(
-        inputs: list[str] = typer.Argument(..., help="Files, folders, glob patterns (quoted) or "
-                                           "a manifest CSV with a 'path' column."),
-        out: Path = typer.Option(..., "--out", "-o", help="Output folder: results.csv, "
-                                 "summary.csv, assessments/*.json, manifest.json."),
-        jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (Dask LocalCluster "
-                                 "on 127.0.0.1); -1 = all CPUs."),
-        channel: str | None = typer.Option(None, "--channel", help="Analyse this channel in "
-                                           "every recording."),
-        fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first failing "
-                                       "recording instead of recording it as an error row."),
-        as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+        inputs: Annotated[list[str], typer.Argument(
+            help="Files, folders, glob patterns (quoted) or a manifest CSV with a 'path' "
+                 "column.")],
+        out: Annotated[Path, typer.Option(
+            "--out", "-o", help="Output folder: results.csv, summary.csv, "
+                                "assessments/*.json, manifest.json.")],
+        jobs: Annotated[int, typer.Option(
+            "--jobs", "-j", help="Worker processes (Dask LocalCluster on 127.0.0.1); "
+                                 "-1 = all CPUs.")] = 1,
+        channel: Annotated[str | None, typer.Option(
+            "--channel", help="Analyse this channel in every recording.")] = None,
+        fail_fast: Annotated[bool, typer.Option(
+            "--fail-fast", help="Stop at the first failing recording instead of recording it "
+                                "as an error row.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     ) -> None:
         """Assess every recording of a study; one row per recording in results.csv."""
         from ...batch import run_batch, summarize
