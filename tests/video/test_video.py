@@ -109,6 +109,17 @@ def test_user_roi_and_calibration(clip30):
     _check_clip(rec_px, clip30, 30.0)
 
 
+def test_trim(clip30):
+    rec = clonus.read(clip30.path, start_s=1.0, end_s=2.5)
+    # frames at 1.0 ... 2.5 s inclusive at 30 fps: 46 frames
+    assert rec.metadata["n_frames"] == 46
+    assert rec.metadata["clip_offset_s"] == pytest.approx(1.0, abs=1e-6)
+    pk = _peaks(rec.get("video_rotation"), clip30.amp_rad)
+    true_max = [k for k in range(20)
+                if 1.0 < clip30.onset_s + (k + 0.25) / clip30.freq_hz < 2.5]
+    assert abs(len(pk) - len(true_max)) <= 1
+
+
 @pytest.mark.parametrize("keep", [0, 2000])
 def test_truncated_or_bad_video(clip30, tmp_path, keep):
     data = clip30.path.read_bytes()

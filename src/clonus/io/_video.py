@@ -294,7 +294,8 @@ def _kabsch_angle(ref_pts: np.ndarray, disp: np.ndarray,
 def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
                flow: str = "dis", band_hz: tuple[float, float] = DEFAULT_BAND_HZ,
                block_px: int = 8, m_per_px: float | None = None, stabilize: bool = True,
-               backend: str | None = None) -> Recording:
+               backend: str | None = None, start_s: float | None = None,
+               end_s: float | None = None) -> Recording:
     """Read a video of the clonus test and extract the motion of the foot.
 
     Parameters
@@ -322,6 +323,10 @@ def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
         Subtract the median flow of the static blocks (camera shake of a hand-held phone).
     backend : {"pyav", "opencv"}, optional
         Decoder. Default PyAV when installed (exact per-frame timestamps), else OpenCV.
+    start_s, end_s : float, optional
+        Analyse only frames whose timestamp (from the clip's first frame, in seconds) lies in
+        [start_s, end_s]; frames are still decoded up to ``end_s``. Processed frames are kept in
+        memory (about width x height bytes each: 58 kB at 320x180), so trim long clips.
 
     Returns
     -------
@@ -365,6 +370,11 @@ def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
     if not (0 < lo < hi):
         raise InvalidParameterError(f"band_hz must be (low, high) with 0 < low < high Hz, got "
                                     f"{band_hz!r}.")
+    for name, v in (("start_s", start_s), ("end_s", end_s)):
+        if v is not None and not (isinstance(v, numbers.Real) and math.isfinite(v) and v >= 0):
+            raise InvalidParameterError(f"{name} must be a time >= 0 in seconds, got {v!r}.")
+    if start_s is not None and end_s is not None and end_s <= start_s:
+        raise InvalidParameterError(f"end_s ({end_s}) must be after start_s ({start_s}).")
     if m_per_px is not None and not (isinstance(m_per_px, numbers.Real) and m_per_px > 0):
         raise InvalidParameterError(f"m_per_px must be a positive number, got {m_per_px!r}.")
     cv2 = _import_cv2()
@@ -392,11 +402,22 @@ def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
     prev = None
     crop = None
     frames: list[np.ndarray] = []
+    t0_clip: float | None = None
     bp = int(block_px)
     for t, img in gen:
         if t is None and isinstance(img, dict):
             info = img
             continue
+        if start_s is not None or end_s is not None:
+            if t is None:
+                raise FileFormatError(f"{p}: frames have no timestamps; start_s/end_s cannot "
+                                      "be applied.")
+            if t0_clip is None:
+                t0_clip = t
+            if start_s is not None and t - t0_clip < start_s - 1e-9:
+                continue
+            if end_s is not None and t - t0_clip > end_s + 1e-9:
+                break
         if crop is None:
             h, w = img.shape
             if isinstance(roi_opt, tuple):
@@ -425,6 +446,10 @@ def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
             f = calc(prev, cur)
             blocks.append(f.reshape(gh, bp, gw, bp, 2).mean(axis=(1, 3)).astype(np.float32))
         prev = cur
+    gen.close()  # releases the decoder when the loop stopped early (end_s)
+    if info is not None:
+        info["clip_offset_s"] = (float(times[0]) - t0_clip) if (t0_clip is not None and times
+                                                                 and times[0] is not None) else 0.0
     if info is None or len(times) < 3:
         raise FileFormatError(
             f"{p}: the video has {len(times)} decodable frame(s); at least 3 are needed. The file "
@@ -567,6 +592,7 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
         "rotation_deg": info["rotation_deg"],
         "processed_scale": s,
         "n_frames": int(n),
+        "clip_offset_s": info.get("clip_offset_s", 0.0),
         "container_fps": info.get("container_fps"),
         "timestamps": ts_source,
         "vfr_resampled": bool(vfr),
