@@ -148,13 +148,19 @@ def clip_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def clip_short(clip_dir: Path) -> ClipTruth:
+    """1 s at 30 fps: for format, CLI and corruption tests that do not need many cycles."""
+    return write_cfr(clip_dir / "short30.mp4", fps=30.0, duration_s=1.0)
+
+
+@pytest.fixture(scope="session")
 def clip30(clip_dir: Path) -> ClipTruth:
     return write_cfr(clip_dir / "foot30.mp4", fps=30.0, duration_s=3.0)
 
 
 @pytest.fixture(scope="session")
 def clip60(clip_dir: Path) -> ClipTruth:
-    return write_cfr(clip_dir / "foot60.mp4", fps=60.0, duration_s=3.0, freq_hz=6.5)
+    return write_cfr(clip_dir / "foot60.mp4", fps=60.0, duration_s=2.0, freq_hz=6.5)
 
 
 @pytest.fixture(scope="session")

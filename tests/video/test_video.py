@@ -49,10 +49,10 @@ def _check_clip(rec: clonus.Recording, truth, fs_expected: float) -> None:
     assert abs(freqs[np.argmax(spec[1:]) + 1] - truth.freq_hz) <= 0.5  # FFT bin ~0.37 Hz
 
 
-def test_detect_format_by_magic_bytes(clip30, tmp_path):
-    assert detect_format(clip30.path) == "video"
+def test_detect_format_by_magic_bytes(clip_short, tmp_path):
+    assert detect_format(clip_short.path) == "video"
     renamed = tmp_path / "clip.bin"  # the content decides, not the name
-    shutil.copy(clip30.path, renamed)
+    shutil.copy(clip_short.path, renamed)
     assert detect_format(renamed) == "video"
 
 
@@ -97,20 +97,22 @@ def test_vfr_resampled(clip_vfr):
     _check_clip(rec, clip_vfr, 1.0 / np.median(dt))
 
 
-def test_user_roi_and_calibration(clip30):
-    # a generous ROI around the foot and its range of motion, and 1 mm per px:
-    # positions in metres = px / 1000
-    rec_px = clonus.read(clip30.path, roi=(180, 20, 280, 200))
-    rec_m = clonus.read(clip30.path, roi=(180, 20, 280, 200), m_per_px=1e-3)
-    assert rec_px.metadata["roi_mode"] == "user"
-    assert rec_m.channels[0].unit == "m"
-    np.testing.assert_allclose(rec_m.get("video_main"), rec_px.get("video_main") * 1e-3,
-                               rtol=1e-9, atol=1e-12)  # same computation, scaled
-    _check_clip(rec_px, clip30, 30.0)
+def test_user_roi(clip30):
+    # a generous ROI around the foot and its range of motion, processed at 200 px wide
+    rec = clonus.read(clip30.path, roi=(180, 20, 280, 200), width_px=200)
+    assert rec.metadata["roi_mode"] == "user"
+    # the ROI is cut to whole 8-px blocks of the 200-px-wide processed frame (11.2 original px)
+    assert rec.metadata["roi_px"] == pytest.approx([180, 20, 280, 200], abs=12)
+    _check_clip(rec, clip30, 30.0)
 
 
-def test_trim(clip30):
+def test_trim_and_calibration(clip30):
     rec = clonus.read(clip30.path, start_s=1.0, end_s=2.5)
+    # calibration 1 mm per px: the same positions in metres (same computation, scaled)
+    rec_m = clonus.read(clip30.path, start_s=1.0, end_s=2.5, m_per_px=1e-3)
+    assert rec_m.channels[0].unit == "m" and rec.channels[0].unit == "px"
+    np.testing.assert_allclose(rec_m.get("video_main"), rec.get("video_main") * 1e-3,
+                               rtol=1e-9, atol=1e-12)
     # frames at 1.0 ... 2.5 s inclusive at 30 fps: 46 frames
     assert rec.metadata["n_frames"] == 46
     assert rec.metadata["clip_offset_s"] == pytest.approx(1.0, abs=1e-6)
@@ -121,19 +123,21 @@ def test_trim(clip30):
 
 
 @pytest.mark.parametrize("keep", [0, 2000])
-def test_truncated_or_bad_video(clip30, tmp_path, keep):
-    data = clip30.path.read_bytes()
+def test_truncated_or_bad_video(clip_short, tmp_path, keep):
+    data = clip_short.path.read_bytes()
     bad = tmp_path / "bad.mp4"
     bad.write_bytes(data[:keep] if keep else b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200)
     with pytest.raises(FileFormatError, match="bad.mp4"):
         clonus.read(bad)
 
 
-def test_bad_options(clip30):
+def test_bad_options(clip_short):
     with pytest.raises(InvalidParameterError, match="roi"):
-        clonus.read(clip30.path, roi=(0, 0, 5))
+        clonus.read(clip_short.path, roi=(0, 0, 5))
     with pytest.raises(InvalidParameterError, match="flow"):
-        clonus.read(clip30.path, flow="lk")
+        clonus.read(clip_short.path, flow="lk")
+    with pytest.raises(InvalidParameterError, match="end_s"):
+        clonus.read(clip_short.path, start_s=0.5, end_s=0.2)
 
 
 def test_assess_end_to_end(clip_test60):
@@ -151,10 +155,10 @@ def test_assess_end_to_end(clip_test60):
     assert a.stretch_onset_s == pytest.approx(clip_test60.onset_s - 0.2, abs=0.05)
 
 
-def test_cli_info_on_video(clip30, capsys):
+def test_cli_info_on_video(clip_short, capsys):
     from clonus.cli.main import main
 
-    rc = main(["info", str(clip30.path), "--json"])
+    rc = main(["info", str(clip_short.path), "--json"])
     assert rc == 0
     text = capsys.readouterr().out
     assert "video_rotation" in text and "video" in text
