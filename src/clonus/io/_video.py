@@ -529,14 +529,22 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
         region = ndimage.binary_dilation(mask1.reshape(gh, gw), np.ones((3, 3))).ravel()
     else:
         region = np.ones(nb, bool)
-    w1 = np.where(mask1, e1, 0.0)
-    w1 = w1 / w1.sum() if w1.sum() > 0 else np.full(nb, 1.0 / nb)
-    xy1 = np.einsum("b,nbk->nk", w1, pos)
-    c1 = xy1 - xy1.mean(axis=0)
-    ev, evec = np.linalg.eigh(c1.T @ c1 + 1e-12 * np.eye(2))
-    m1 = c1 @ evec[:, int(np.argmax(ev))]
-    # reference: the held position, around which the foot beats
-    ref = int(np.argmin(np.abs(m1 - np.median(m1))))
+    # reference frame: the medoid image of the moving region (smallest summed L1 distance to
+    # the other frames). Image distance grows with displacement, so the medoid is the median
+    # position: the held position around which the foot beats, and the flow from it to any
+    # frame stays within about one beat amplitude.
+    rows, cols = np.nonzero(region.reshape(gh, gw))
+    ry0, ry1 = rows.min() * bp, (rows.max() + 1) * bp
+    rx0, rx1 = cols.min() * bp, (cols.max() + 1) * bp
+    thumbs = np.stack([f[ry0:ry1:2, rx0:rx1:2] for f in frames]).reshape(n, -1)
+    thumbs = thumbs.astype(np.float32)
+    step = max(1, n // 150)
+    others = thumbs[::step]
+    cost = np.zeros(n)
+    for i0 in range(0, n, 64):
+        blk = thumbs[i0:i0 + 64]
+        cost[i0:i0 + 64] = np.abs(blk[:, None, :] - others[None, :, :]).sum(axis=(1, 2))
+    ref = int(np.argmin(cost))
     # pass 2: flow from the reference frame to every frame (Lagrangian, no accumulated drift)
     disp = np.zeros((n, nb, 2))
     for k in range(n):
