@@ -97,15 +97,26 @@ def theta_at(t: np.ndarray, freq_hz: float, amp_rad: float, onset_s: float,
     return ramp + osc
 
 
+def shake_at(t: np.ndarray) -> np.ndarray:
+    """Hand-held camera shake, px: a 1.3 Hz sway of 6 px and a 9 Hz tremor of 1 px."""
+    return np.stack([6.0 * np.sin(2 * np.pi * 1.3 * t) + 1.0 * np.sin(2 * np.pi * 9.0 * t),
+                     4.0 * np.cos(2 * np.pi * 1.3 * t) + 1.0 * np.cos(2 * np.pi * 9.0 * t)], 1)
+
+
 def write_cfr(path: Path, *, fps: float, duration_s: float, freq_hz: float = 5.5,
               amp_rad: float = math.radians(8.0), onset_s: float = 0.3,
-              stretch_rad: float = 0.0) -> ClipTruth:
+              stretch_rad: float = 0.0, shake: bool = False) -> ClipTruth:
     n = int(round(duration_s * fps))
     t = np.arange(n) / fps
     vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (W, H))
     assert vw.isOpened()
-    for th in theta_at(t, freq_hz, amp_rad, onset_s, stretch_rad):
-        vw.write(render(float(th)))
+    offs = shake_at(t)
+    for k, th in enumerate(theta_at(t, freq_hz, amp_rad, onset_s, stretch_rad)):
+        img = render(float(th))
+        if shake:  # the whole scene moves in the image: camera translation
+            m = np.float32([[1, 0, offs[k, 0]], [0, 1, offs[k, 1]]])
+            img = cv2.warpAffine(img, m, (W, H), borderMode=cv2.BORDER_REFLECT)
+        vw.write(img)
     vw.release()
     return ClipTruth(path, freq_hz, amp_rad, onset_s, t, stretch_rad)
 
@@ -173,3 +184,15 @@ def clip_test60(clip_dir: Path) -> ClipTruth:
     """A clonus test: 20 deg stretch, then 6 Hz clonus of 4 deg amplitude, 60 fps, 3.5 s."""
     return write_cfr(clip_dir / "clonus_test60.mp4", fps=60.0, duration_s=3.5, freq_hz=6.0,
                      amp_rad=math.radians(4.0), onset_s=0.6, stretch_rad=math.radians(20.0))
+
+
+@pytest.fixture(scope="session")
+def clip_shaky(clip_dir: Path) -> ClipTruth:
+    """Hand-held phone: 5.5 Hz foot oscillation plus camera shake (shake_at), 30 fps, 2.5 s."""
+    return write_cfr(clip_dir / "shaky30.mp4", fps=30.0, duration_s=2.5, shake=True)
+
+
+@pytest.fixture(name="shake_at")
+def shake_at_fixture():
+    """The camera-shake function used for ``clip_shaky``."""
+    return shake_at
