@@ -162,3 +162,27 @@ def test_real_data_does_not_crash_the_batch(real_data, tmp_path):
     assert gait["error"] == "" and gait["format"] == "gaitmap"
     manifest = json.loads((tmp_path / "real" / "manifest.json").read_text())
     assert any(s["path"].endswith("README.md") for s in manifest["skipped"])
+
+
+def test_missing_dask_message(study, monkeypatch):
+    import sys
+
+    from clonus.exceptions import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails
+    with pytest.raises(MissingDependencyError, match=r"clonus\[batch\]"):
+        run_batch(study.files[:2], n_jobs=2)
+
+
+def test_config_is_used_and_recorded(study, tmp_path):
+    from dataclasses import replace
+
+    from clonus.detect.motion import DEFAULT_MOTION
+
+    cfg = replace(DEFAULT_MOTION, min_prominence_deg=3.0)  # stricter beats: fewer or equal
+    df = run_batch(study.files[0], config=cfg, out_dir=tmp_path)
+    direct = clonus.assess(clonus.read(study.files[0]), config=cfg)
+    assert df.loc[0, "n_beats"] == direct.n_beats
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["config"]["type"] == "MotionConfig"
+    assert manifest["config"]["min_prominence_deg"] == 3.0
