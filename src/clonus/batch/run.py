@@ -48,6 +48,11 @@ RESULT_COLUMNS = (
     "error_type", "json", "sha256", "size_bytes", "software_version",
 )
 
+#: One thread per worker process for BLAS and OpenCV: parallelism comes from the processes,
+#: and nested thread pools on few cores only oversubscribe them.
+_WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "OPENCV_FOR_THREADS_NUM": "1"}
+
 _GENERIC_EXTENSIONS = {".txt", ".json", ".xml", ".md", ".tsv", ".ini", ".yaml", ".yml"}
 _MANIFEST_KEYS = ("path", "id", "subject", "session", "side", "label", "channel")
 _BIDS = {"subject": re.compile(r"^sub-([A-Za-z0-9]+)"),
@@ -493,7 +498,7 @@ def _run_dask(items: list[BatchItem], args: tuple[Any, ...], n_jobs: int, client
                                    host="127.0.0.1", dashboard_address=None,
                                    scheduler_kwargs={"dashboard": False,
                                                      "dashboard_address": "127.0.0.1:0"},
-                                   silence_logs=logging.ERROR)
+                                   silence_logs=logging.ERROR, env=_WORKER_ENV)
         try:
             with Client(cluster) as cl:
                 drive(cl)
