@@ -171,7 +171,7 @@ def to_si(unit: str | None, *, channel: str = "", source: str = "") -> tuple[str
 
 
 def require_unit(unit: str) -> UnitInfo:
-    """Like :func:`parse_unit` but raise :class:`UnitError` for an unknown unit (for user overrides)."""
+    """Like :func:`parse_unit` but raise :class:`UnitError` if unknown (for user overrides)."""
     info = parse_unit(unit)
     if info is None:
         known = ", ".join(sorted({k for k in _TABLE}))
@@ -192,5 +192,5 @@ _DISPLAY = {
 
 
 def display_scale(si_unit: str) -> tuple[str, float]:
-    """Return ``(display_unit, factor)`` to convert an SI value for display (display = SI * factor)."""
+    """Return ``(display_unit, factor)`` for showing an SI value (display = SI * factor)."""
     return _DISPLAY.get(si_unit, (si_unit, 1.0))

@@ -58,14 +58,27 @@ def _ramp(t: np.ndarray, t0: float, dur: float) -> np.ndarray:
     return 0.5 - 0.5 * np.cos(np.pi * u)
 
 
-def clean_angle(*, duration_s: float, freq_hz: float, n_beats: int | None, amp_deg: float,
-                decay_per_s: float = 0.0, mode: str = "held", push_s: float = 0.5,
-                stretch_deg: float = 12.0, stretch_speed_deg_s: float = 200.0,
-                release_s: float = 1.0, tremor_hz: float | None = None, tremor_deg: float = 0.0,
-                tremor_start_s: float = 0.0):
+def clean_angle(
+    *,
+    duration_s: float,
+    freq_hz: float,
+    n_beats: int | None,
+    amp_deg: float,
+    decay_per_s: float = 0.0,
+    mode: str = "held",
+    push_s: float = 0.5,
+    stretch_deg: float = 12.0,
+    stretch_speed_deg_s: float = 200.0,
+    release_s: float = 1.0,
+    tremor_hz: float | None = None,
+    tremor_deg: float = 0.0,
+    tremor_start_s: float = 0.0,
+):
     """Clean angle on the fine grid, plus truth. ``n_beats=None`` = clonus to the end."""
     t = np.arange(0.0, duration_s, 1.0 / FINE_HZ)
-    ramp_s = max(0.04, 2 * stretch_deg / stretch_speed_deg_s)  # cosine ramp: peak speed ~ pi/2 * mean
+    ramp_s = max(
+        0.04, 2 * stretch_deg / stretch_speed_deg_s
+    )  # cosine ramp: peak speed ~ pi/2 * mean
     theta = stretch_deg * _ramp(t, push_s, ramp_s)
     t_pk = push_s + ramp_s
     if mode == "released":
@@ -105,8 +118,11 @@ def clean_angle(*, duration_s: float, freq_hz: float, n_beats: int | None, amp_d
                 break
             beats.append(t_pk + (T0 + (k - 1) / freq_hz))
     if tremor_hz:
-        theta = theta + np.where(t >= tremor_start_s,
-                                 0.5 * tremor_deg * np.sin(2 * np.pi * tremor_hz * (t - tremor_start_s)), 0.0)
+        theta = theta + np.where(
+            t >= tremor_start_s,
+            0.5 * tremor_deg * np.sin(2 * np.pi * tremor_hz * (t - tremor_start_s)),
+            0.0,
+        )
     # a maximum in the last half period has no falling side inside the recording: not a peak
     beats = np.array([b for b in beats if b < t[-1] - 0.5 / freq_hz])
     # check against the shared definition on the clean signal
@@ -127,14 +143,25 @@ def clean_angle(*, duration_s: float, freq_hz: float, n_beats: int | None, amp_d
     n = len(beats)
     f = float(1.0 / np.median(np.diff(beats))) if n >= 3 else None
     hold = (duration_s - push_s) if mode == "held" else (release_s - push_s)
-    sustained = bool(n_beats is None and hold >= 10.0 and amp_deg * np.exp(decay_per_s * duration_s) > 1.0)
+    sustained = bool(
+        n_beats is None and hold >= 10.0 and amp_deg * np.exp(decay_per_s * duration_s) > 1.0
+    )
     truth = Truth(beats, n, f, sustained, push_s, t_pk, mode)
     return t, theta, truth
 
 
-def make_recording(t_fine, theta_fine, *, fs: float, sensor: str, rng: np.random.Generator,
-                   noise: bool = True, jitter_s: float = 0.0, orientation: str = "random",
-                   gyro_bias_rad_s: float = 0.01) -> Recording:
+def make_recording(
+    t_fine,
+    theta_fine,
+    *,
+    fs: float,
+    sensor: str,
+    rng: np.random.Generator,
+    noise: bool = True,
+    jitter_s: float = 0.0,
+    orientation: str = "random",
+    gyro_bias_rad_s: float = 0.01,
+) -> Recording:
     """Sample the clean angle with a sensor model into a Recording."""
     n = int(np.floor(t_fine[-1] * fs))
     ts = np.arange(n) / fs
@@ -143,8 +170,14 @@ def make_recording(t_fine, theta_fine, *, fs: float, sensor: str, rng: np.random
     if sensor == "goniometer":
         x = th + (rng.normal(0, 0.3, n) if noise else 0.0)
         x = np.round(x / 0.1) * 0.1
-        return Recording.from_array(np.deg2rad(x), fs=fs, names=["ankle_angle"], kinds="angle",
-                                    units="rad", source="synthetic")
+        return Recording.from_array(
+            np.deg2rad(x),
+            fs=fs,
+            names=["ankle_angle"],
+            kinds="angle",
+            units="rad",
+            source="synthetic",
+        )
     om_f = np.gradient(np.deg2rad(theta_fine)) * FINE_HZ
     om = np.interp(tj, t_fine, om_f)
     # small off-axis (inversion/eversion) motion, uncorrelated
@@ -157,41 +190,84 @@ def make_recording(t_fine, theta_fine, *, fs: float, sensor: str, rng: np.random
             sig = 0.005 * np.sqrt(fs / 200.0)
             g = g + rng.normal(0, gyro_bias_rad_s, (3, 1)) + rng.normal(0, sig, g.shape)
             g = g + np.cumsum(rng.normal(0, 1e-4 * np.sqrt(200.0 / fs), g.shape), axis=1)
-        return Recording.from_array(g, fs=fs, names=["gyro_x", "gyro_y", "gyro_z"], kinds="gyro",
-                                    units="rad/s", source="synthetic")
+        return Recording.from_array(
+            g,
+            fs=fs,
+            names=["gyro_x", "gyro_y", "gyro_z"],
+            kinds="gyro",
+            units="rad/s",
+            source="synthetic",
+        )
     if sensor == "acc":
         r = 0.10
         alpha_f = np.gradient(om_f) * FINE_HZ
         al = np.interp(tj, t_fine, alpha_f)
         thr = np.deg2rad(th)
-        # foot frame: x along the foot (radial), y tangential, z normal; gravity rotates with theta
-        foot = np.vstack([-r * om ** 2 + G0 * np.sin(thr + 0.3), r * al + G0 * np.cos(thr + 0.3) * 0.2,
-                          G0 * np.cos(thr + 0.3)])
+        # foot frame: rotation about y (the ankle axis); the sensor sits at radius r along x, so
+        # the tangential direction is z; gravity rotates in the x-z plane with the foot
+        foot = np.vstack(
+            [
+                -r * om**2 + G0 * np.sin(thr + 0.3),
+                np.zeros_like(om),
+                r * al + G0 * np.cos(thr + 0.3),
+            ]
+        )
         a = R @ foot
         if noise:
             a = a + rng.normal(0, 0.03, a.shape)
-        return Recording.from_array(a, fs=fs, names=["acc_x", "acc_y", "acc_z"], kinds="acc",
-                                    units="m/s^2", source="synthetic")
+        return Recording.from_array(
+            a,
+            fs=fs,
+            names=["acc_x", "acc_y", "acc_z"],
+            kinds="acc",
+            units="m/s^2",
+            source="synthetic",
+        )
     raise ValueError(sensor)
 
 
-def trial(rng: np.random.Generator, *, fs: float, sensor: str = "gyro", mode: str = "held",
-          kind: str = "fatigable", freq_hz: float | None = None, jitter_s: float = 0.0,
-          duration_s: float = 12.0, noise: bool = True):
+def trial(
+    rng: np.random.Generator,
+    *,
+    fs: float,
+    sensor: str = "gyro",
+    mode: str = "held",
+    kind: str = "fatigable",
+    freq_hz: float | None = None,
+    jitter_s: float = 0.0,
+    duration_s: float = 12.0,
+    noise: bool = True,
+):
     """A randomised trial: kind in {'sustained', 'fatigable', 'few'}."""
     f = float(rng.uniform(4.0, 8.0)) if freq_hz is None else freq_hz
     stretch = float(rng.uniform(8, 20))
     speed = float(rng.uniform(150, 300))
     if kind == "sustained":
-        kw = dict(n_beats=None, amp_deg=float(rng.uniform(1.5, 5.0)), decay_per_s=float(rng.uniform(-0.02, 0.03)))
+        kw = dict(
+            n_beats=None,
+            amp_deg=float(rng.uniform(1.5, 5.0)),
+            decay_per_s=float(rng.uniform(-0.02, 0.03)),
+        )
     elif kind == "fatigable":
-        kw = dict(n_beats=int(rng.integers(3, 40)), amp_deg=float(rng.uniform(2.0, 5.0)),
-                  decay_per_s=float(rng.uniform(-0.15, 0.0)))
+        kw = dict(
+            n_beats=int(rng.integers(3, 40)),
+            amp_deg=float(rng.uniform(2.0, 5.0)),
+            decay_per_s=float(rng.uniform(-0.15, 0.0)),
+        )
     else:
-        kw = dict(n_beats=int(rng.integers(1, 5)), amp_deg=float(rng.uniform(1.5, 4.0)), decay_per_s=0.0)
+        kw = dict(
+            n_beats=int(rng.integers(1, 5)), amp_deg=float(rng.uniform(1.5, 4.0)), decay_per_s=0.0
+        )
     if mode == "released":
         kw["n_beats"] = int(rng.integers(1, 5))
-    t, th, truth = clean_angle(duration_s=duration_s, freq_hz=f, mode=mode, stretch_deg=stretch,
-                               stretch_speed_deg_s=speed, release_s=0.5 + float(rng.uniform(0.6, 1.2)), **kw)
+    t, th, truth = clean_angle(
+        duration_s=duration_s,
+        freq_hz=f,
+        mode=mode,
+        stretch_deg=stretch,
+        stretch_speed_deg_s=speed,
+        release_s=0.5 + float(rng.uniform(0.6, 1.2)),
+        **kw,
+    )
     rec = make_recording(t, th, fs=fs, sensor=sensor, rng=rng, jitter_s=jitter_s, noise=noise)
     return rec, truth

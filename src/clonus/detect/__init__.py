@@ -10,5 +10,13 @@ from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import Cycles, count_cycles
 from .motion import DEFAULT_MOTION, MotionConfig, assess_motion
 
-__all__ = ["assess_motion", "MotionConfig", "DEFAULT_MOTION", "count_cycles", "Cycles",
-           "find_dorsiflexion_peaks", "fit_decay", "group_runs"]
+__all__ = [
+    "assess_motion",
+    "MotionConfig",
+    "DEFAULT_MOTION",
+    "count_cycles",
+    "Cycles",
+    "find_dorsiflexion_peaks",
+    "fit_decay",
+    "group_runs",
+]

@@ -29,15 +29,27 @@ class Peaks:
     prominences: np.ndarray
 
     def select(self, mask: np.ndarray) -> Peaks:
-        return Peaks(self.idx[mask], self.times_s[mask], self.values[mask], self.amplitudes[mask],
-                     self.prominences[mask])
+        return Peaks(
+            self.idx[mask],
+            self.times_s[mask],
+            self.values[mask],
+            self.amplitudes[mask],
+            self.prominences[mask],
+        )
 
     def __len__(self) -> int:
         return int(len(self.idx))
 
 
-def find_dorsiflexion_peaks(angle_deg: np.ndarray, *, fs: float, min_prominence_deg: float,
-                            min_interval_s: float, after_idx: int = 0) -> Peaks:
+def find_dorsiflexion_peaks(
+    angle_deg: np.ndarray,
+    *,
+    fs: float,
+    min_prominence_deg: float,
+    min_interval_s: float,
+    after_idx: int = 0,
+    amplitude_signal: np.ndarray | None = None,
+) -> Peaks:
     """Dorsiflexion peaks of an angle signal (dorsiflexion positive).
 
     Parameters
@@ -52,6 +64,9 @@ def find_dorsiflexion_peaks(angle_deg: np.ndarray, *, fs: float, min_prominence_
         Minimum spacing of peaks, in seconds (80 ms in the shared beat definition).
     after_idx : int
         Keep only peaks after this sample (the stretch peak).
+    amplitude_signal : ndarray, optional
+        Signal (deg) on which amplitudes are measured, e.g. the angle before drift high-pass
+        (a high-pass tilts the baseline after a held stretch and shrinks peak-to-peak values).
 
     Returns
     -------
@@ -78,17 +93,19 @@ def find_dorsiflexion_peaks(angle_deg: np.ndarray, *, fs: float, min_prominence_
         d = np.clip(d, -0.5, 0.5)
         t[inner] += d
         v[inner] = b - 0.25 * (a - c) * d
+    y = x if amplitude_signal is None else np.asarray(amplitude_signal, dtype=float)
     amps = np.empty(len(pk))
     prev = after_idx
     for k, p in enumerate(pk):
-        lo = x[prev:p + 1].min() if p > prev else x[p]
-        amps[k] = v[k] - lo
+        lo = y[prev : p + 1].min() if p > prev else y[p]
+        amps[k] = (v[k] - x[p] + y[p]) - lo
         prev = p
     return Peaks(pk, t / fs, v, amps, prom.astype(float))
 
 
-def group_runs(times_s: np.ndarray, *, max_interval_s: float,
-               max_interval_change: float | None = None) -> list[np.ndarray]:
+def group_runs(
+    times_s: np.ndarray, *, max_interval_s: float, max_interval_change: float | None = None
+) -> list[np.ndarray]:
     """Split beat times into runs.
 
     Parameters
@@ -150,5 +167,5 @@ def fit_decay(times_s: np.ndarray, amplitudes: np.ndarray) -> dict:
     p, c = np.polyfit(t, la, 1)
     res = la - (p * t + c)
     ss = float(np.sum((la - la.mean()) ** 2))
-    r2 = 1.0 - float(np.sum(res ** 2)) / ss if ss > 0 else 1.0
+    r2 = 1.0 - float(np.sum(res**2)) / ss if ss > 0 else 1.0
     return {"p_per_s": float(p), "a0_deg": float(np.exp(c)), "r2": float(r2), "n": int(m.sum())}

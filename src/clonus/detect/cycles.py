@@ -49,15 +49,25 @@ class Cycles:
     axis: np.ndarray | None = None
 
     def to_dict(self) -> dict:
-        return {"n_cycles": self.n_cycles, "times_s": self.times_s.tolist(),
-                "amplitudes": self.amplitudes.tolist(), "frequency_hz": self.frequency_hz,
-                "regularity_cv": self.regularity_cv,
-                "axis": None if self.axis is None else self.axis.tolist()}
+        return {
+            "n_cycles": self.n_cycles,
+            "times_s": self.times_s.tolist(),
+            "amplitudes": self.amplitudes.tolist(),
+            "frequency_hz": self.frequency_hz,
+            "regularity_cv": self.regularity_cv,
+            "axis": None if self.axis is None else self.axis.tolist(),
+        }
 
 
-def count_cycles(signal: np.ndarray, *, fs: float, band_hz: Sequence[float],
-                 rel_prominence: float = 0.35, min_prominence: float = 0.0,
-                 polarity: str = "auto") -> Cycles:
+def count_cycles(
+    signal: np.ndarray,
+    *,
+    fs: float,
+    band_hz: Sequence[float],
+    rel_prominence: float = 0.35,
+    min_prominence: float = 0.0,
+    polarity: str = "auto",
+) -> Cycles:
     """Count cycles of a rhythm: one peak of the band-passed signal per cycle.
 
     Parameters
@@ -92,9 +102,13 @@ def count_cycles(signal: np.ndarray, *, fs: float, band_hz: Sequence[float],
     check_positive("rel_prominence", rel_prominence, allow_zero=True)
     x = np.asarray(signal, dtype=float)
     if x.ndim not in (1, 2):
-        raise InvalidParameterError(f"signal must be 1-D or (n_axes, n_samples), got shape {x.shape}.")
+        raise InvalidParameterError(
+            f"signal must be 1-D or (n_axes, n_samples), got shape {x.shape}."
+        )
     if not np.all(np.isfinite(x)):
-        raise SignalQualityError("count_cycles: signal contains NaN or infinite values; fill or crop them first.")
+        raise SignalQualityError(
+            "count_cycles: signal contains NaN or infinite values; fill or crop them first."
+        )
     n = x.shape[-1]
     if n < max(8, int(2 * fs / band_hz[0])):
         raise SignalQualityError(
@@ -110,7 +124,9 @@ def count_cycles(signal: np.ndarray, *, fs: float, band_hz: Sequence[float],
     best = None
     pols = {"auto": (1, -1), "positive": (1,), "negative": (-1,)}.get(polarity)
     if pols is None:
-        raise InvalidParameterError(f"Invalid value for 'polarity': {polarity!r}. Allowed values are 'auto', 'positive' and 'negative'.")
+        raise InvalidParameterError(
+            f"Invalid value for 'polarity': {polarity!r}. Allowed values are 'auto', 'positive' and 'negative'."
+        )
     for s in pols:
         pk, pr = find_peaks(s * y, distance=dist, prominence=max(min_prominence, 1e-12))
         prom = pr["prominences"]

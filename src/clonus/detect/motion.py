@@ -41,9 +41,9 @@ from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
-from .quality import QualityReport, check_quality
+from .quality import check_quality
 
-__all__ = ["MotionConfig", "DEFAULT_MOTION", "assess_motion", "motion_angle"]
+__all__ = ["MotionConfig", "DEFAULT_MOTION", "MotionAngle", "assess_motion", "motion_angle"]
 
 logger = logging.getLogger("clonus")
 
@@ -82,6 +82,11 @@ class MotionConfig:
     max_interval_change : float
         A run also ends when an interval differs from the run's median interval by more than this
         fraction (clonus periods change gradually, Wallace 2012; noise peaks do not keep a rhythm).
+    adaptive_lowpass_factor : float
+        The peak-picking low-pass is lowered to this multiple of the dominant post-stretch
+        frequency (between 7 Hz and ``beat_lowpass_hz``) when that frequency is clear: a 4th-order
+        zero-phase Butterworth at 1.6 x f0 keeps >= 97 % of the clonus fundamental and
+        suppresses examiner tremor (8-12 Hz) and noise above it. 0 disables it.
     noise_factor : float
         The prominence threshold is raised to this many standard deviations of the sensor
         noise in the peak-picking signal when that is above ``min_prominence_deg`` (noisy
@@ -154,6 +159,7 @@ class MotionConfig:
     max_first_beat_delay_s: float = 0.6
     max_interval_change: float = 0.6
     noise_factor: float = 3.5
+    adaptive_lowpass_factor: float = 1.6
     min_later_run_beats: int = 4
     stretch_min_velocity_deg_s: float = 40.0
     stretch_min_excursion_deg: float = 2.0
@@ -179,20 +185,45 @@ class MotionConfig:
     grading: GradingConfig = field(default_factory=GradingConfig)
 
     def __post_init__(self) -> None:
-        for name in ("beat_lowpass_hz", "drift_highpass_hz", "min_prominence_deg", "min_beat_interval_s",
-                     "max_beat_interval_s", "max_first_beat_delay_s", "stretch_min_velocity_deg_s",
-                     "stretch_min_excursion_deg", "stretch_to_beat_ratio", "pre_stretch_window_s",
-                     "release_window_s", "sustained_hold_s", "sustained_window_s", "sustained_min_pp_deg", "min_duration_s",
-                     "min_fs_hz", "max_gap_s", "frozen_s", "clip_run_s", "max_angular_velocity_deg_s",
-                     "max_acc_g", "acc_radius_m", "stretch_min_rise_s", "max_interval_change", "noise_factor"):
+        for name in (
+            "beat_lowpass_hz",
+            "drift_highpass_hz",
+            "min_prominence_deg",
+            "min_beat_interval_s",
+            "max_beat_interval_s",
+            "max_first_beat_delay_s",
+            "stretch_min_velocity_deg_s",
+            "stretch_min_excursion_deg",
+            "stretch_to_beat_ratio",
+            "pre_stretch_window_s",
+            "release_window_s",
+            "sustained_hold_s",
+            "sustained_window_s",
+            "sustained_min_pp_deg",
+            "min_duration_s",
+            "min_fs_hz",
+            "max_gap_s",
+            "frozen_s",
+            "clip_run_s",
+            "max_angular_velocity_deg_s",
+            "max_acc_g",
+            "acc_radius_m",
+            "stretch_min_rise_s",
+            "max_interval_change",
+            "noise_factor",
+        ):
             check_positive(name, getattr(self, name))
         for name in ("band_hz", "clonus_frequency_hz"):
             lo, hi = getattr(self, name)
             if not 0 < lo < hi:
-                raise InvalidParameterError(f"MotionConfig.{name} must be (low, high) with 0 < low < high, "
-                                            f"got {getattr(self, name)!r}.")
+                raise InvalidParameterError(
+                    f"MotionConfig.{name} must be (low, high) with 0 < low < high, "
+                    f"got {getattr(self, name)!r}."
+                )
         if not 0 < self.hold_fraction < 1:
-            raise InvalidParameterError(f"MotionConfig.hold_fraction must be in (0, 1), got {self.hold_fraction!r}.")
+            raise InvalidParameterError(
+                f"MotionConfig.hold_fraction must be in (0, 1), got {self.hold_fraction!r}."
+            )
         check_option("dorsiflexion_sign", self.dorsiflexion_sign, ("auto", "positive", "negative"))
         check_option("source", self.source, ("auto", "angle", "gyro", "acc"))
         if not isinstance(self.grading, GradingConfig):
@@ -222,15 +253,23 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
             continue
         groups: dict[str, list[int]] = {}
         for i in idx:
-            groups.setdefault(_stem(rec.channels[i].name) if kind != "angle" else rec.channels[i].name,
-                              []).append(i)
+            groups.setdefault(
+                _stem(rec.channels[i].name) if kind != "angle" else rec.channels[i].name, []
+            ).append(i)
         if len(groups) == 1:
             return kind, next(iter(groups.values()))
+
         # several sensors: the one that moves most (robust spread of the finite samples)
         def spread(ii: list[int]) -> float:
             d = rec.data[ii]
-            return float(sum(np.nanpercentile(r, 95) - np.nanpercentile(r, 5) for r in d
-                             if np.isfinite(r).any()))
+            return float(
+                sum(
+                    np.nanpercentile(r, 95) - np.nanpercentile(r, 5)
+                    for r in d
+                    if np.isfinite(r).any()
+                )
+            )
+
         best = max(groups.values(), key=spread)
         return kind, best
     raise InvalidParameterError(
@@ -241,18 +280,46 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
 
 # --------------------------------------------------------------------------- angle
 @dataclass
-class _Angle:
-    theta_deg: np.ndarray          # trace angle (deg), dorsiflexion positive
-    omega_deg_s: np.ndarray        # angular velocity (deg/s), dorsiflexion positive
-    beat_deg: np.ndarray           # drift-corrected, low-passed angle used for peaks
+class MotionAngle:
+    """Derived single-axis motion of the ankle (output of :func:`motion_angle`).
+
+    Attributes
+    ----------
+    theta_deg : ndarray
+        Plantar/dorsiflexion angle, in degrees, dorsiflexion positive (gyro: integrated, median
+        bias removed; not high-passed).
+    omega_deg_s : ndarray
+        Angular velocity, in deg/s, dorsiflexion positive.
+    beat_deg : ndarray
+        Peak-picking signal, in degrees (low-passed; drift high-passed for gyro/acc).
+    axis : list of float or None
+        Unit rotation axis in the sensor frame (3-axis input), dorsiflexion positive.
+    axis_explained : float or None
+        Fraction of the band-passed angular-velocity variance along ``axis``.
+    notes : list of str
+        Warnings about the derivation.
+    noise_deg : float
+        White-noise RMS left in ``beat_deg``, in degrees.
+    kind : str
+        Sensor kind used (``gyro``, ``acc``, ``angle``).
+    amp_deg : ndarray or None
+        Low-passed angle without drift high-pass, for beat amplitudes, in degrees.
+    """
+
+    theta_deg: np.ndarray  # trace angle (deg), dorsiflexion positive
+    omega_deg_s: np.ndarray  # angular velocity (deg/s), dorsiflexion positive
+    beat_deg: np.ndarray  # drift-corrected, low-passed angle used for peaks
     axis: list[float] | None
     axis_explained: float | None
     notes: list[str]
     noise_deg: float = 0.0
     kind: str = "gyro"
+    amp_deg: np.ndarray | None = None  # low-passed angle without high-pass, for amplitudes
 
 
-def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION) -> _Angle:
+def motion_angle(
+    data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION
+) -> MotionAngle:
     """Derive the plantar/dorsiflexion angle and angular velocity from one sensor.
 
     Parameters
@@ -268,7 +335,7 @@ def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig
 
     Returns
     -------
-    object with ``theta_deg``, ``omega_deg_s``, ``beat_deg``, ``axis``, ``axis_explained``, ``notes``.
+    MotionAngle
     """
     cfg = config
     notes: list[str] = []
@@ -289,17 +356,14 @@ def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig
     elif kind == "angle":
         theta = np.rad2deg(x - x[0])
         omega = np.gradient(theta) * fs
-    else:  # acc: tangential acceleration ~ r * angular acceleration (+ gravity, small in band)
-        a = highpass(x, fs=fs, cutoff_hz=1.0)
-        n = len(a)
-        spec = np.fft.rfft(a)
-        f = np.fft.rfftfreq(n, 1 / fs)
-        w = 2 * np.pi * np.maximum(f, 1.0)
-        om = np.fft.irfft(spec / (1j * w), n)          # angular-velocity-like (m/s)
-        omega = np.rad2deg(om / cfg.acc_radius_m)
-        theta = integrate(omega, fs=fs, remove_bias=True)
-        notes.append(f"accelerometer only: angle estimated from tangential acceleration with an assumed "
-                     f"sensor radius of {cfg.acc_radius_m:g} m; amplitudes in degrees are approximate.")
+    else:  # acc
+        theta = _acc_angle(data, fs, cfg, x)
+        omega = np.gradient(theta) * fs
+        notes.append(
+            f"accelerometer only: angle from the tilt of gravity (below 1 Hz) and from tangential "
+            f"acceleration with an assumed sensor radius of {cfg.acc_radius_m:g} m (above 1 Hz); "
+            "amplitudes in degrees are approximate."
+        )
     # sign: dorsiflexion positive
     sign = 1.0
     if cfg.dorsiflexion_sign == "negative":
@@ -322,9 +386,85 @@ def motion_angle(data: np.ndarray, *, fs: float, kind: str, config: MotionConfig
     omega = sign * omega
     if axis is not None:
         axis = [sign * a for a in axis]
-    hp = min(cfg.drift_highpass_hz, 0.25 * band[0])
-    beat = lowpass(highpass(theta, fs=fs, cutoff_hz=hp), fs=fs, cutoff_hz=cfg.beat_lowpass_hz)
-    return _Angle(theta, omega, beat, axis, expl, notes, _noise_in_band(theta, fs, cfg.beat_lowpass_hz), kind)
+    beat, lp = _beat_signals(theta, fs, kind, cfg.beat_lowpass_hz, cfg)
+    return MotionAngle(
+        theta,
+        omega,
+        beat,
+        axis,
+        expl,
+        notes,
+        _noise_in_band(theta, fs, cfg.beat_lowpass_hz),
+        kind,
+        lp,
+    )
+
+
+def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) -> np.ndarray:
+    """Angle (deg) from an accelerometer: gravity tilt below 1 Hz + tangential part above 1 Hz.
+
+    Above 1 Hz the tangential acceleration r * d2(theta)/dt2 dominates (at 5 Hz, r w^2 is ten
+    times g for r = 0.1 m) and is integrated twice and divided by ``acc_radius_m``. Below 1 Hz
+    the foot's tilt is read from the direction of gravity: it rotates about the ankle axis,
+    which is perpendicular to the arc the gravity direction sweeps. The two parts are joined
+    with complementary zero-phase Butterworth filters (|LP|^2 + |HP|^2 = 1).
+    """
+    xh = highpass(x, fs=fs, cutoff_hz=1.0)
+    v = highpass(integrate(xh, fs=fs, remove_bias=True), fs=fs, cutoff_hz=1.0)
+    th_hf = np.rad2deg(integrate(v / cfg.acc_radius_m, fs=fs, remove_bias=True))
+    th_hf = highpass(th_hf, fs=fs, cutoff_hz=0.5)
+    if data.shape[0] != 3:
+        return th_hf
+    g = lowpass(data, fs=fs, cutoff_hz=2.0)
+    norm = np.linalg.norm(g, axis=0)
+    if not np.all(norm > 0.2 * _G0):
+        return th_hf
+    gh = g / norm
+    m = gh.mean(axis=1)
+    t1, _ = principal_axis(gh)
+    u = np.cross(m, t1)
+    if np.linalg.norm(u) < 1e-9:
+        return th_hf
+    u = u / np.linalg.norm(u)
+    g0 = np.median(gh[:, : max(1, int(0.2 * fs))], axis=1)
+    g0 = g0 / np.linalg.norm(g0)
+    th_lf = np.rad2deg(np.arctan2(u @ np.cross(np.broadcast_to(g0, gh.T.shape), gh.T).T, g0 @ gh))
+    b1 = bandpass(th_lf, fs=fs, band_hz=(0.5, 2.5), order=2)
+    b2 = bandpass(th_hf, fs=fs, band_hz=(0.5, 2.5), order=2)
+    if float(np.dot(b1, b2)) < 0:
+        th_hf = -th_hf
+    return lowpass(th_lf, fs=fs, cutoff_hz=1.0, order=4) + highpass(
+        th_hf, fs=fs, cutoff_hz=1.0, order=4
+    )
+
+
+def _beat_signals(
+    theta: np.ndarray, fs: float, kind: str, lp_hz: float, cfg: MotionConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
+    hp = min(cfg.drift_highpass_hz, 0.25 * cfg.band_hz[0])
+    lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
+    # integrated sensors drift: high-pass them for peak picking; a goniometer does not
+    beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
+    return beat, lp
+
+
+def _set_beat_signal(ang: MotionAngle, fs: float, lp_hz: float, cfg: MotionConfig) -> None:
+    ang.beat_deg, ang.amp_deg = _beat_signals(ang.theta_deg, fs, ang.kind, lp_hz, cfg)
+    ang.noise_deg = _noise_in_band(ang.theta_deg, fs, lp_hz)
+
+
+def _dominant_frequency(ang: MotionAngle, fs: float, pk_i: int, cfg: MotionConfig) -> float | None:
+    """Spectral peak (Hz) in the clonus range of the 3 s after the stretch peak, if clear."""
+    seg = ang.theta_deg[pk_i : pk_i + int(3.0 * fs)]
+    if len(seg) < int(0.75 * fs):
+        return None
+    seg = highpass(seg, fs=fs, cutoff_hz=1.0)
+    f, p = power_spectrum(seg, fs=fs, window_s=min(1.5, len(seg) / fs))
+    f0, conc = peak_frequency(f, p, band_hz=cfg.clonus_frequency_hz)
+    if f0 is None or conc < 0.3:
+        return None
+    return float(f0)
 
 
 def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
@@ -344,13 +484,19 @@ def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
 
 
 # --------------------------------------------------------------------------- stretch
-def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]) -> dict | None:
+def _find_stretch(
+    ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float]
+) -> dict | None:
     om = lowpass(ang.omega_deg_s, fs=fs, cutoff_hz=15.0)
     th = lowpass(ang.theta_deg, fs=fs, cutoff_hz=15.0)
     vth = cfg.stretch_min_velocity_deg_s
     # a hand movement has almost no angular velocity above 20 Hz; a knock or tap rings there
     # (gyroscope only: a differentiated goniometer angle is dominated by quantisation noise there)
-    om_hf = highpass(ang.omega_deg_s, fs=fs, cutoff_hz=20.0) if fs >= 60 and ang.kind == "gyro" else None
+    om_hf = (
+        highpass(ang.omega_deg_s, fs=fs, cutoff_hz=20.0)
+        if fs >= 60 and ang.kind == "gyro"
+        else None
+    )
     above = om >= vth
     ups = np.flatnonzero(above[1:] & ~above[:-1]) + 1
     if above[0]:
@@ -361,25 +507,30 @@ def _find_stretch(ang: _Angle, fs: float, cfg: MotionConfig, knocks: list[float]
         j = i
         while j < n - 1 and om[j] > 0:
             j += 1
-        vpk = float(om[i:j + 1].max()) if j > i else float(om[i])
+        vpk = float(om[i : j + 1].max()) if j > i else float(om[i])
         k = i
         while k > 0 and om[k] > 0.1 * vpk and om[k] > 0:
             k -= 1
-        onset, peak = k, int(i + np.argmax(th[i:j + 1])) if j > i else i
+        onset, peak = k, int(i + np.argmax(th[i : j + 1])) if j > i else i
         exc = float(th[peak] - th[onset])
         w0, w1 = max(0, onset - int(0.05 * fs)), min(n, peak + int(0.05 * fs) + 1)
         impulsive = om_hf is not None and float(np.max(np.abs(om_hf[w0:w1]))) > 0.5 * vpk
-        if exc >= cfg.stretch_min_excursion_deg and ((peak - onset) / fs < cfg.stretch_min_rise_s
-                                                     or impulsive):
+        if exc >= cfg.stretch_min_excursion_deg and (
+            (peak - onset) / fs < cfg.stretch_min_rise_s or impulsive
+        ):
             knocks.append(onset / fs)
             continue
         if exc >= cfg.stretch_min_excursion_deg:
-            return {"onset_idx": int(onset), "peak_idx": int(peak), "excursion_deg": exc,
-                    "peak_velocity_deg_s": vpk}
+            return {
+                "onset_idx": int(onset),
+                "peak_idx": int(peak),
+                "excursion_deg": exc,
+                "peak_velocity_deg_s": vpk,
+            }
     return None
 
 
-def _hold(ang: _Angle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
+def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
     """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
 
     The release is the first fast return: the slow angle (2 Hz low-pass, which removes clonus)
@@ -401,17 +552,23 @@ def _hold(ang: _Angle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, b
     i = int(hit[0])
     # release starts where the fall began: the last maximum before the drop
     j0 = max(0, i - w + 1)
-    rel = start + j0 + int(np.argmax(seg[j0:i + 1]))
+    rel = start + j0 + int(np.argmax(seg[j0 : i + 1]))
     return max(0.0, (rel - st["onset_idx"]) / fs), False
 
 
 # --------------------------------------------------------------------------- rhythm checks
-def _rhythm(beat_deg: np.ndarray, fs: float, cfg: MotionConfig, lo_hz: float, hi_hz: float) -> dict | None:
+def _rhythm(
+    beat_deg: np.ndarray, fs: float, cfg: MotionConfig, lo_hz: float, hi_hz: float
+) -> dict | None:
     """Regular oscillation (>= 4 peaks, CV < 0.25) in [lo_hz, hi_hz] with prominence >= 0.5 deg."""
     if len(beat_deg) < int(4 * fs / hi_hz) + 3:
         return None
-    pk = find_dorsiflexion_peaks(beat_deg, fs=fs, min_prominence_deg=cfg.min_prominence_deg,
-                                 min_interval_s=1.0 / (hi_hz * 1.3))
+    pk = find_dorsiflexion_peaks(
+        beat_deg,
+        fs=fs,
+        min_prominence_deg=cfg.min_prominence_deg,
+        min_interval_s=1.0 / (hi_hz * 1.3),
+    )
     best = None
     for r in group_runs(pk.times_s, max_interval_s=1.3 / lo_hz):
         if len(r) < 4:
@@ -420,18 +577,28 @@ def _rhythm(beat_deg: np.ndarray, fs: float, cfg: MotionConfig, lo_hz: float, hi
         f = 1.0 / float(np.median(iv))
         cv = float(np.std(iv) / np.mean(iv))
         if lo_hz <= f <= hi_hz and cv < 0.25 and (best is None or len(r) > best["n"]):
-            best = {"n": int(len(r)), "frequency_hz": f, "cv": cv,
-                    "amplitude_deg": float(np.median(pk.amplitudes[r])),
-                    "start_s": float(pk.times_s[r[0]]), "end_s": float(pk.times_s[r[-1]])}
+            best = {
+                "n": int(len(r)),
+                "frequency_hz": f,
+                "cv": cv,
+                "amplitude_deg": float(np.median(pk.amplitudes[r])),
+                "start_s": float(pk.times_s[r[0]]),
+                "end_s": float(pk.times_s[r[-1]]),
+            }
     return best
 
 
-def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
+def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
     if len(ang.theta_deg) < int(4 * fs):
         return None
     try:
-        cyc = count_cycles(ang.theta_deg, fs=fs, band_hz=(0.3, 2.0), rel_prominence=0.35,
-                           min_prominence=2 * max(cfg.stretch_min_excursion_deg, 5.0))
+        cyc = count_cycles(
+            ang.theta_deg,
+            fs=fs,
+            band_hz=(0.3, 2.0),
+            rel_prominence=0.35,
+            min_prominence=2 * max(cfg.stretch_min_excursion_deg, 5.0),
+        )
     except Exception:  # too short for the band
         return None
     if cyc.n_cycles >= cfg.gait_min_cycles and cyc.frequency_hz is not None:
@@ -439,13 +606,21 @@ def _gait(ang: _Angle, fs: float, cfg: MotionConfig) -> dict | None:
     return None
 
 
-def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: str) -> list[str]:
+def _impacts(
+    rec: Recording, ang: MotionAngle, fs: float, cfg: MotionConfig, kind: str
+) -> list[str]:
     out = []
-    fast = np.flatnonzero(np.abs(ang.omega_deg_s) > cfg.max_angular_velocity_deg_s) if kind == "gyro" else []
+    fast = (
+        np.flatnonzero(np.abs(ang.omega_deg_s) > cfg.max_angular_velocity_deg_s)
+        if kind == "gyro"
+        else []
+    )
     if len(fast):
-        out.append(f"angular velocity {np.abs(ang.omega_deg_s).max():.0f} deg/s at {fast[0] / fs:.2f} s is "
-                   f"faster than an ankle can move (> {cfg.max_angular_velocity_deg_s:g} deg/s): device "
-                   "dropped, knocked or loose.")
+        out.append(
+            f"angular velocity {np.abs(ang.omega_deg_s).max():.0f} deg/s at {fast[0] / fs:.2f} s is "
+            f"faster than an ankle can move (> {cfg.max_angular_velocity_deg_s:g} deg/s): device "
+            "dropped, knocked or loose."
+        )
     acc_idx = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
     if acc_idx:
         groups: dict[str, list[int]] = {}
@@ -457,11 +632,13 @@ def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: st
             a = rec.data[ii]
             if not np.isfinite(a).all():
                 continue
-            mag = np.sqrt(np.sum(a ** 2, axis=0)) / _G0
+            mag = np.sqrt(np.sum(a**2, axis=0)) / _G0
             hit = np.flatnonzero(mag > cfg.max_acc_g)
             if len(hit):
-                out.append(f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s (> {cfg.max_acc_g:g} g): "
-                           "impact (device dropped or knocked).")
+                out.append(
+                    f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s (> {cfg.max_acc_g:g} g): "
+                    "impact (device dropped or knocked)."
+                )
             ff = lowpass(mag, fs=fs, cutoff_hz=10.0) < 0.3
             need = int(0.1 * fs)
             if need > 0 and ff.any():
@@ -469,9 +646,43 @@ def _impacts(rec: Recording, ang: _Angle, fs: float, cfg: MotionConfig, kind: st
                 starts, stops = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
                 long = [(s, e) for s, e in zip(starts, stops, strict=True) if e - s >= need]
                 if long:
-                    out.append(f"free fall (|a| < 0.3 g for {(long[0][1] - long[0][0]) / fs:.2f} s at "
-                               f"{long[0][0] / fs:.2f} s): device dropped.")
+                    out.append(
+                        f"free fall (|a| < 0.3 g for {(long[0][1] - long[0][0]) / fs:.2f} s at "
+                        f"{long[0][0] / fs:.2f} s): device dropped."
+                    )
     return out
+
+
+def _fast_rhythm(
+    ang: MotionAngle, fs: float, pk_i: int, hold_s: float, on_i: int, cfg: MotionConfig
+) -> dict | None:
+    """Power above the clonus range vs inside it, while the stretch is held (up to 3 s).
+
+    Examiner hand tremor (8-12 Hz, reflex-model section 7) shakes the foot during the hold; a
+    12 Hz tremor is half-suppressed by the peak-picking low-pass and can leave a few stray peaks,
+    so it is judged on the spectrum of the drift-free, unfiltered angle.
+    """
+    lo, hi = cfg.clonus_frequency_hz
+    top = min(14.0, 0.45 * fs)
+    if top <= hi + 1.0:
+        return None
+    i1 = min(len(ang.theta_deg), on_i + int(min(hold_s, 3.0 + (pk_i - on_i) / fs) * fs))
+    seg = ang.theta_deg[pk_i:i1]
+    if len(seg) < int(0.75 * fs):
+        return None
+    seg = highpass(seg, fs=fs, cutoff_hz=1.0)
+    f, p = power_spectrum(seg, fs=fs, window_s=min(1.0, len(seg) / fs))
+    df = float(f[1] - f[0])
+    slow = float(np.sum(p[(f >= lo) & (f <= hi)]) * df)
+    fastp = float(np.sum(p[(f > hi) & (f <= top)]) * df)
+    if fastp <= 0:
+        return None
+    m = (f > hi) & (f <= top)
+    return {
+        "peak_hz": float(f[m][np.argmax(p[m])]),
+        "power_ratio": fastp / max(slow, 1e-12),
+        "fast_rms_deg": float(np.sqrt(fastp)),
+    }
 
 
 # --------------------------------------------------------------------------- assembly
@@ -481,23 +692,65 @@ def _spectrum(x: np.ndarray, fs: float) -> Trace:
     return Trace(f[m], p[m], "deg^2/Hz", "power spectrum of the plantar/dorsiflexion angle")
 
 
-def _result(*, rec: Recording, cfg: MotionConfig, channel: str, classification: str, reason: str,
-            beats: tuple[Beat, ...] = (), runs: tuple[Run, ...] = (), frequency: float | None = None,
-            duration: float = 0.0, sustained: bool = False, stretch_onset: float | None = None,
-            metrics: dict | None = None, warnings: list[str] | None = None, trace: Trace | None = None,
-            spectrum: Trace | None = None, hold_s: float | None = None,
-            continued: bool | None = None) -> Assessment:
-    n = None if classification == "indeterminate" else len(beats)
-    grades = grade_all(n_beats=n, duration_s=None if n is None else duration, sustained=sustained,
-                       hold_duration_s=hold_s, continued_until_release=continued, config=cfg.grading)
+def _result(
+    *,
+    rec: Recording,
+    cfg: MotionConfig,
+    channel: str,
+    classification: str,
+    reason: str,
+    beats: tuple[Beat, ...] = (),
+    runs: tuple[Run, ...] = (),
+    frequency: float | None = None,
+    duration: float = 0.0,
+    sustained: bool = False,
+    stretch_onset: float | None = None,
+    metrics: dict | None = None,
+    warnings: list[str] | None = None,
+    trace: Trace | None = None,
+    spectrum: Trace | None = None,
+    hold_s: float | None = None,
+    continued: bool | None = None,
+) -> Assessment:
+    no_test = classification == "rhythmic_not_clonus" and stretch_onset is None
+    n = None if classification == "indeterminate" or no_test else len(beats)
+    grades = grade_all(
+        n_beats=n,
+        duration_s=None if n is None else duration,
+        sustained=sustained,
+        hold_duration_s=hold_s,
+        continued_until_release=continued,
+        config=cfg.grading,
+    )
+    if no_test:  # rhythm without an examiner stretch: no clonus test was performed
+        grades = {
+            k: replace(g, rule="not graded: no examiner stretch, so no clonus test to grade")
+            for k, g in grades.items()
+        }
     pathological = bool(grades["bedside"].value == 1) if classification == "clonus" else False
     return Assessment(
-        n_beats=len(beats), beats=beats, amplitude_unit="deg", frequency_hz=frequency,
-        clonus_duration_s=float(duration), sustained=bool(sustained), stretch_onset_s=stretch_onset,
-        classification=classification, reason=reason, grades=grades, pathological=pathological,
-        channel=channel, fs_hz=float(rec.fs), software_version=__version__, signal_kind="motion",
-        runs=runs, metrics=metrics or {}, config=cfg.to_dict(), warnings=tuple(warnings or ()),
-        source=rec.source, trace=trace, spectrum=spectrum,
+        n_beats=len(beats),
+        beats=beats,
+        amplitude_unit="deg",
+        frequency_hz=frequency,
+        clonus_duration_s=float(duration),
+        sustained=bool(sustained),
+        stretch_onset_s=stretch_onset,
+        classification=classification,
+        reason=reason,
+        grades=grades,
+        pathological=pathological,
+        channel=channel,
+        fs_hz=float(rec.fs),
+        software_version=__version__,
+        signal_kind="motion",
+        runs=runs,
+        metrics=metrics or {},
+        config=cfg.to_dict(),
+        warnings=tuple(warnings or ()),
+        source=rec.source,
+        trace=trace,
+        spectrum=spectrum,
     )
 
 
@@ -538,7 +791,9 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     ('clonus', 6.0)
     """
     if not isinstance(recording, Recording):
-        raise InvalidParameterError(f"assess_motion needs a clonus.Recording, got {type(recording).__name__}.")
+        raise InvalidParameterError(
+            f"assess_motion needs a clonus.Recording, got {type(recording).__name__}."
+        )
     cfg = DEFAULT_MOTION if config is None else config
     if isinstance(cfg, GradingConfig):
         cfg = replace(DEFAULT_MOTION, grading=cfg)
@@ -554,17 +809,36 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
 
     def indeterminate(reason: str, trace: Trace | None = None) -> Assessment:
         logger.info("indeterminate: %s", reason)
-        return _result(rec=rec, cfg=cfg, channel=channel, classification="indeterminate",
-                       reason=reason, metrics=metrics, warnings=warns, trace=trace)
+        return _result(
+            rec=rec,
+            cfg=cfg,
+            channel=channel,
+            classification="indeterminate",
+            reason=reason,
+            metrics=metrics,
+            warnings=warns,
+            trace=trace,
+        )
 
     if fs < cfg.min_fs_hz:
-        return indeterminate(f"sampling rate {fs:g} Hz is below the {cfg.min_fs_hz:g} Hz needed to resolve "
-                             f"clonus beats up to {cfg.band_hz[1]:g} Hz; record at >= 50 Hz.")
+        return indeterminate(
+            f"sampling rate {fs:g} Hz is below the {cfg.min_fs_hz:g} Hz needed to resolve "
+            f"clonus beats up to {cfg.band_hz[1]:g} Hz; record at >= 50 Hz."
+        )
     if rec.duration_s < cfg.min_duration_s:
-        return indeterminate(f"recording of {rec.duration_s:.2f} s is too short to judge a clonus test "
-                             f"(need >= {cfg.min_duration_s:g} s: the stretch and the beats that follow).")
-    data, qrep = check_quality(rec.data[idx], fs=fs, names=names, kind=kind, max_gap_s=cfg.max_gap_s,
-                               frozen_s=cfg.frozen_s, clip_run_s=cfg.clip_run_s)
+        return indeterminate(
+            f"recording of {rec.duration_s:.2f} s is too short to judge a clonus test "
+            f"(need >= {cfg.min_duration_s:g} s: the stretch and the beats that follow)."
+        )
+    data, qrep = check_quality(
+        rec.data[idx],
+        fs=fs,
+        names=names,
+        kind=kind,
+        max_gap_s=cfg.max_gap_s,
+        frozen_s=cfg.frozen_s,
+        clip_run_s=cfg.clip_run_s,
+    )
     warns.extend(qrep.notes)
     if not qrep.ok:
         metrics["quality_problems"] = qrep.problems
@@ -574,16 +848,31 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     warns.extend(ang.notes)
     times = np.arange(len(ang.theta_deg)) / fs
     trace = Trace(times, ang.theta_deg, "deg", "plantar/dorsiflexion angle (dorsiflexion positive)")
-    metrics.update({"axis": ang.axis, "axis_explained_variance": ang.axis_explained,
-                    "range_deg": float(np.ptp(ang.theta_deg))})
+    metrics.update(
+        {
+            "axis": ang.axis,
+            "axis_explained_variance": ang.axis_explained,
+            "range_deg": float(np.ptp(ang.theta_deg)),
+        }
+    )
 
     gait = _gait(ang, fs, cfg)
     if gait:
         metrics["repetitive_movement"] = gait
-        return _result(rec=rec, cfg=cfg, channel=channel, classification="rhythmic_not_clonus",
-                       reason=(f"{gait['n_cycles']} large repetitive movements at {gait['frequency_hz']:.2f} Hz "
-                               "(gait or voluntary movement), not a clonus test"),
-                       metrics=metrics, warnings=warns, trace=trace, spectrum=_spectrum(ang.beat_deg, fs))
+        return _result(
+            rec=rec,
+            cfg=cfg,
+            channel=channel,
+            classification="rhythmic_not_clonus",
+            reason=(
+                f"{gait['n_cycles']} large repetitive movements at {gait['frequency_hz']:.2f} Hz "
+                "(gait or voluntary movement), not a clonus test"
+            ),
+            metrics=metrics,
+            warnings=warns,
+            trace=trace,
+            spectrum=_spectrum(ang.beat_deg, fs),
+        )
     imp = _impacts(rec, ang, fs, cfg, kind)
     if imp:
         metrics["artefacts"] = imp
@@ -593,57 +882,118 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     st = _find_stretch(ang, fs, cfg, knocks)
     if knocks:
         metrics["impulses_s"] = knocks
-        warns.append(f"{len(knocks)} brief impulse(s) (knock?) at {', '.join(f'{k:.2f}' for k in knocks[:5])} s "
-                     "were not taken as the examiner's stretch.")
+        warns.append(
+            f"{len(knocks)} brief impulse(s) (knock?) at {', '.join(f'{k:.2f}' for k in knocks[:5])} s "
+            "were not taken as the examiner's stretch."
+        )
     if st is None:
         rh = _rhythm(ang.beat_deg, fs, cfg, cfg.band_hz[0], 14.0)
         spec = _spectrum(ang.beat_deg, fs)
         if rh:
             metrics["rhythm"] = rh
-            return _result(rec=rec, cfg=cfg, channel=channel, classification="rhythmic_not_clonus",
-                           reason=(f"rhythmic movement at {rh['frequency_hz']:.1f} Hz ({rh['n']} cycles, "
-                                   f"{rh['amplitude_deg']:.1f} deg) without a stretch trigger: tremor or "
-                                   "voluntary movement, not clonus"),
-                           metrics=metrics, warnings=warns, trace=trace, spectrum=spec)
-        return _result(rec=rec, cfg=cfg, channel=channel, classification="indeterminate",
-                       reason=(("brief impulse(s) only (knock or tap on the sensor), " if knocks else "")
-                               + f"no examiner stretch found (no dorsiflexion of >= {cfg.stretch_min_excursion_deg:g} deg "
-                               f"at >= {cfg.stretch_min_velocity_deg_s:g} deg/s); cannot judge clonus. Was the "
-                               "test performed with the sensor on the foot?"),
-                       metrics=metrics, warnings=warns, trace=trace, spectrum=spec)
+            return _result(
+                rec=rec,
+                cfg=cfg,
+                channel=channel,
+                classification="rhythmic_not_clonus",
+                reason=(
+                    f"rhythmic movement at {rh['frequency_hz']:.1f} Hz ({rh['n']} cycles, "
+                    f"{rh['amplitude_deg']:.1f} deg) without a stretch trigger: tremor or "
+                    "voluntary movement, not clonus"
+                ),
+                metrics=metrics,
+                warnings=warns,
+                trace=trace,
+                spectrum=spec,
+            )
+        return _result(
+            rec=rec,
+            cfg=cfg,
+            channel=channel,
+            classification="indeterminate",
+            reason=(
+                ("brief impulse(s) only (knock or tap on the sensor), " if knocks else "")
+                + f"no examiner stretch found (no dorsiflexion of >= {cfg.stretch_min_excursion_deg:g} deg "
+                f"at >= {cfg.stretch_min_velocity_deg_s:g} deg/s); cannot judge clonus. Was the "
+                "test performed with the sensor on the foot?"
+            ),
+            metrics=metrics,
+            warnings=warns,
+            trace=trace,
+            spectrum=spec,
+        )
 
     on_i, pk_i = st["onset_idx"], st["peak_idx"]
     t_on, t_pk = on_i / fs, pk_i / fs
-    metrics["stretch"] = {"onset_s": t_on, "peak_s": t_pk, "excursion_deg": st["excursion_deg"],
-                          "peak_velocity_deg_s": st["peak_velocity_deg_s"]}
+    metrics["stretch"] = {
+        "onset_s": t_on,
+        "peak_s": t_pk,
+        "excursion_deg": st["excursion_deg"],
+        "peak_velocity_deg_s": st["peak_velocity_deg_s"],
+    }
     hold_s, held_to_end = _hold(ang, fs, st, cfg)
     metrics["hold_duration_s"] = hold_s
     metrics["held_to_end_of_recording"] = held_to_end
 
     # rhythm already present before the stretch: tremor
     pre0 = max(0, on_i - int(cfg.pre_stretch_window_s * fs))
-    pre = _rhythm(ang.beat_deg[pre0:on_i], fs, cfg, cfg.band_hz[0], 14.0) if on_i - pre0 > 0 else None
+    pre = (
+        _rhythm(ang.beat_deg[pre0:on_i], fs, cfg, cfg.band_hz[0], 14.0) if on_i - pre0 > 0 else None
+    )
     spec_all = _spectrum(ang.beat_deg, fs)
     if pre:
         metrics["pre_stretch_rhythm"] = pre
-        return _result(rec=rec, cfg=cfg, channel=channel, classification="rhythmic_not_clonus",
-                       reason=(f"rhythmic movement at {pre['frequency_hz']:.1f} Hz already before the stretch "
-                               f"(at {t_on:.2f} s): tremor, not stretch-triggered clonus"),
-                       stretch_onset=t_on, metrics=metrics, warnings=warns, trace=trace, spectrum=spec_all)
+        return _result(
+            rec=rec,
+            cfg=cfg,
+            channel=channel,
+            classification="rhythmic_not_clonus",
+            reason=(
+                f"rhythmic movement at {pre['frequency_hz']:.1f} Hz already before the stretch "
+                f"(at {t_on:.2f} s): tremor, not stretch-triggered clonus"
+            ),
+            stretch_onset=t_on,
+            metrics=metrics,
+            warnings=warns,
+            trace=trace,
+            spectrum=spec_all,
+        )
+
+    # adaptive peak-picking low-pass: 1.6 x the dominant post-stretch frequency (keeps >= 97 %
+    # of the clonus fundamental, suppresses examiner tremor and sensor noise above it)
+    if cfg.adaptive_lowpass_factor > 0:
+        f0 = _dominant_frequency(ang, fs, pk_i, cfg)
+        if f0 is not None:
+            lp_hz = float(np.clip(cfg.adaptive_lowpass_factor * f0, 7.0, cfg.beat_lowpass_hz))
+            if lp_hz < cfg.beat_lowpass_hz:
+                _set_beat_signal(ang, fs, lp_hz, cfg)
+            metrics["beat_lowpass_hz"] = lp_hz
+            metrics["dominant_frequency_hz"] = f0
 
     # beats after the stretch peak
     prom = max(cfg.min_prominence_deg, cfg.noise_factor * ang.noise_deg)
     metrics["prominence_threshold_deg"] = prom
     metrics["noise_deg"] = ang.noise_deg
     if prom > cfg.min_prominence_deg:
-        warns.append(f"noisy signal (noise {ang.noise_deg:.2f} deg RMS after filtering): beats need a "
-                     f"prominence of {prom:.2f} deg instead of {cfg.min_prominence_deg:g} deg; the smallest "
-                     "beats may be missed.")
-    pk = find_dorsiflexion_peaks(ang.beat_deg, fs=fs, min_prominence_deg=prom,
-                                 min_interval_s=cfg.min_beat_interval_s, after_idx=pk_i)
+        warns.append(
+            f"noisy signal (noise {ang.noise_deg:.2f} deg RMS after filtering): beats need a "
+            f"prominence of {prom:.2f} deg instead of {cfg.min_prominence_deg:g} deg; the smallest "
+            "beats may be missed."
+        )
+    pk = find_dorsiflexion_peaks(
+        ang.beat_deg,
+        fs=fs,
+        min_prominence_deg=prom,
+        min_interval_s=cfg.min_beat_interval_s,
+        after_idx=pk_i,
+        amplitude_signal=ang.amp_deg,
+    )
     pk = pk.select(pk.times_s > t_pk + 0.5 * cfg.min_beat_interval_s)
-    runs_idx = group_runs(pk.times_s, max_interval_s=cfg.max_beat_interval_s,
-                          max_interval_change=cfg.max_interval_change)
+    runs_idx = group_runs(
+        pk.times_s,
+        max_interval_s=cfg.max_beat_interval_s,
+        max_interval_change=cfg.max_interval_change,
+    )
     lo_f, hi_f = cfg.clonus_frequency_hz
     counted = []
     for r_i, r in enumerate(runs_idx):
@@ -653,7 +1003,11 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         elif len(r) >= cfg.min_later_run_beats and counted:
             iv_r = np.diff(pk.times_s[r])
             f_r = 1.0 / float(np.median(iv_r))
-            if lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.25:
+            # a resumed run must keep the first run's rhythm (same reflex loop, same period)
+            r0 = counted[0]
+            f0 = 1.0 / float(np.median(np.diff(pk.times_s[r0]))) if len(r0) >= 3 else f_r
+            same = abs(f_r - f0) <= cfg.max_interval_change * f0 / 2
+            if lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.15 and same:
                 counted.append(r)
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]
@@ -661,21 +1015,32 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     iv = np.concatenate(iv_all) if iv_all else np.array([])
     freq = float(1.0 / np.median(iv)) if len(bt) >= 3 and len(iv) else None
     f_check = float(1.0 / np.median(iv)) if len(iv) else None
-    beats = tuple(Beat(float(t), float(a), None if k == 0 else float(t - bt[k - 1]))
-                  for k, (t, a) in enumerate(zip(bt, ba, strict=True)))
-    runs = tuple(Run(float(pk.times_s[r[0]]), float(pk.times_s[r[-1]]), int(len(r)),
-                     float(1.0 / np.median(np.diff(pk.times_s[r]))) if len(r) >= 3 else None)
-                 for r in counted)
+    beats = tuple(
+        Beat(float(t), float(a), None if k == 0 else float(t - bt[k - 1]))
+        for k, (t, a) in enumerate(zip(bt, ba, strict=True))
+    )
+    runs = tuple(
+        Run(
+            float(pk.times_s[r[0]]),
+            float(pk.times_s[r[-1]]),
+            int(len(r)),
+            float(1.0 / np.median(np.diff(pk.times_s[r]))) if len(r) >= 3 else None,
+        )
+        for r in counted
+    )
     duration = float(bt[-1] - t_pk) if len(bt) else 0.0
     decay = fit_decay(bt, ba)
-    metrics.update({
-        "instantaneous_frequency_hz": [float(1 / d) for d in iv] if len(iv) else [],
-        "regularity_cv": float(np.std(iv) / np.mean(iv)) if len(iv) >= 2 else None,
-        "decay": decay, "decay_rate_per_s": decay["p_per_s"],
-        "median_amplitude_deg": float(np.median(ba)) if len(ba) else None,
-        "first_beat_delay_s": float(bt[0] - t_pk) if len(bt) else None,
-        "uncounted_peaks": int(len(pk) - len(bt)),
-    })
+    metrics.update(
+        {
+            "instantaneous_frequency_hz": [float(1 / d) for d in iv] if len(iv) else [],
+            "regularity_cv": float(np.std(iv) / np.mean(iv)) if len(iv) >= 2 else None,
+            "decay": decay,
+            "decay_rate_per_s": decay["p_per_s"],
+            "median_amplitude_deg": float(np.median(ba)) if len(ba) else None,
+            "first_beat_delay_s": float(bt[0] - t_pk) if len(bt) else None,
+            "uncounted_peaks": int(len(pk) - len(bt)),
+        }
+    )
     # spectrum over the clonus window
     if len(bt) >= 3:
         i0, i1 = pk_i, min(len(ang.beat_deg), int(bt[-1] * fs) + 1)
@@ -689,49 +1054,98 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     release_s = None if held_to_end else t_on + hold_s
     metrics["release_s"] = release_s
     end_hold_i = min(len(ang.beat_deg), on_i + int(round(hold_s * fs)))
-    win = ang.beat_deg[max(on_i, end_hold_i - int(cfg.sustained_window_s * fs)):end_hold_i]
+    win = ang.beat_deg[max(on_i, end_hold_i - int(cfg.sustained_window_s * fs)) : end_hold_i]
+    if len(win) >= 3:
+        # remove a linear trend first: residual gyroscope drift (bias random walk, reflex-model
+        # section 6) adds a ramp of a few tenths of a degree per second that is not clonus
+        tt = np.arange(len(win)) / fs
+        win = win - np.polyval(np.polyfit(tt, win, 1), tt)
     pp_end = float(np.ptp(win)) if len(win) else 0.0
     metrics["end_of_hold_pp_deg"] = pp_end
     continued = None
     if len(bt):
-        end_ref = (t_on + hold_s)
+        end_ref = t_on + hold_s
         continued = bool(end_ref - bt[-1] <= max(cfg.max_beat_interval_s, 2.0 / (f_check or 5.0)))
     metrics["continued_until_release"] = continued
 
     # classification
     lo, hi = cfg.clonus_frequency_hz
-    ratio_ok = (not len(ba)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(np.median(ba))
+    ratio_ok = (not len(ba)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(
+        np.median(ba)
+    )
     in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
-    if len(bt) >= 2 and in_range and ratio_ok:
-        cls = "clonus"
-        sustained = bool(hold_s >= cfg.sustained_hold_s and pp_end > cfg.sustained_min_pp_deg and continued)
-        fat = "sustained (unfatigable)" if sustained else (
-            "fatigable (stopped while the stretch was held)" if continued is False else
-            "still beating when the stretch was released")
-        reason = (f"{len(bt)} beats at {f_check:.1f} Hz after the stretch at {t_on:.2f} s, lasting "
-                  f"{duration:.1f} s; {fat}")
-    elif len(bt) >= 3 and not in_range:
+    fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
+    metrics["post_stretch_fast_rhythm"] = fast
+    if fast is not None and fast["power_ratio"] > 2.0:
         cls, sustained = "rhythmic_not_clonus", False
-        reason = (f"oscillation after the stretch at {f_check:.1f} Hz is outside the clonus range "
-                  f"{lo:g}-{hi:g} Hz (examiner hand tremor or mechanical ringing?)")
+        reason = (
+            f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above the "
+            f"clonus range {lo:g}-{hi:g} Hz (examiner hand tremor?)"
+        )
+    elif len(bt) >= 2 and in_range and ratio_ok:
+        cls = "clonus"
+        sustained = bool(
+            hold_s >= cfg.sustained_hold_s and pp_end > cfg.sustained_min_pp_deg and continued
+        )
+        fat = (
+            "sustained (unfatigable)"
+            if sustained
+            else (
+                "fatigable (stopped while the stretch was held)"
+                if continued is False
+                else "still beating when the stretch was released"
+            )
+        )
+        at_f = f" at {freq:.1f} Hz" if freq is not None else ""
+        reason = (
+            f"{len(bt)} beats{at_f} after the stretch at {t_on:.2f} s, lasting "
+            f"{duration:.1f} s; {fat}"
+        )
+    elif len(bt) >= 3 and f_check is not None and not in_range:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"oscillation after the stretch at {f_check:.1f} Hz is outside the clonus range "
+            f"{lo:g}-{hi:g} Hz (examiner hand tremor or mechanical ringing?)"
+        )
     elif len(bt) >= 2 and not ratio_ok:
         cls, sustained = "rhythmic_not_clonus", False
-        reason = (f"the 'stretch' ({st['excursion_deg']:.1f} deg) is no larger than the following oscillation "
-                  f"({float(np.median(ba)):.1f} deg): an ongoing rhythm (tremor or voluntary), not a stretch-"
-                  "triggered clonus")
+        reason = (
+            f"the 'stretch' ({st['excursion_deg']:.1f} deg) is no larger than the following oscillation "
+            f"({float(np.median(ba)):.1f} deg): an ongoing rhythm (tremor or voluntary), not a stretch-"
+            "triggered clonus"
+        )
     else:
         cls, sustained = "no_clonus", False
-        reason = (f"{len(bt)} beat(s) after the stretch at {t_on:.2f} s ({st['excursion_deg']:.1f} deg): no "
-                  "rhythmic clonus")
+        reason = (
+            f"{len(bt)} beat(s) after the stretch at {t_on:.2f} s ({st['excursion_deg']:.1f} deg): no "
+            "rhythmic clonus"
+        )
     if cls in ("rhythmic_not_clonus", "indeterminate"):
-        metrics["rejected_beats"] = [{"time_s": float(t), "amplitude": float(a)} for t, a in zip(bt, ba, strict=True)]
+        metrics["rejected_beats"] = [
+            {"time_s": float(t), "amplitude": float(a)} for t, a in zip(bt, ba, strict=True)
+        ]
         beats, runs, freq, duration, continued_g = (), (), None, 0.0, None
     elif cls == "no_clonus":
         continued_g = continued
         freq = None
     else:
         continued_g = continued
-    return _result(rec=rec, cfg=cfg, channel=channel, classification=cls, reason=reason, beats=beats,
-                   runs=runs, frequency=freq, duration=duration, sustained=sustained, stretch_onset=t_on,
-                   metrics=metrics, warnings=warns, trace=trace, spectrum=spec_all, hold_s=hold_s,
-                   continued=continued_g)
+    return _result(
+        rec=rec,
+        cfg=cfg,
+        channel=channel,
+        classification=cls,
+        reason=reason,
+        beats=beats,
+        runs=runs,
+        frequency=freq,
+        duration=duration,
+        sustained=sustained,
+        stretch_onset=t_on,
+        metrics=metrics,
+        warnings=warns,
+        trace=trace,
+        spectrum=spec_all,
+        hold_s=hold_s,
+        continued=continued_g,
+    )

@@ -33,7 +33,9 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
 
 
-def fill_short_gaps(x: np.ndarray, *, fs: float, max_gap_s: float) -> tuple[np.ndarray, list[tuple[float, float]]]:
+def fill_short_gaps(
+    x: np.ndarray, *, fs: float, max_gap_s: float
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Linearly interpolate NaN gaps up to ``max_gap_s``; return the longer gaps (start_s, length_s).
 
     Parameters
@@ -61,8 +63,16 @@ def fill_short_gaps(x: np.ndarray, *, fs: float, max_gap_s: float) -> tuple[np.n
     return x, long_gaps
 
 
-def check_quality(data: np.ndarray, *, fs: float, names: list[str], kind: str, max_gap_s: float,
-                  frozen_s: float, clip_run_s: float) -> tuple[np.ndarray, QualityReport]:
+def check_quality(
+    data: np.ndarray,
+    *,
+    fs: float,
+    names: list[str],
+    kind: str,
+    max_gap_s: float,
+    frozen_s: float,
+    clip_run_s: float,
+) -> tuple[np.ndarray, QualityReport]:
     """Check and clean the motion channels.
 
     Parameters
@@ -110,8 +120,10 @@ def check_quality(data: np.ndarray, *, fs: float, names: list[str], kind: str, m
                 f"{max_gap_s * 1000:.0f} ms are not interpolated)."
             )
         elif nfill:
-            rep.notes.append(f"channel {nm!r}: {nfill} missing sample(s) interpolated (gaps <= "
-                             f"{max_gap_s * 1000:.0f} ms).")
+            rep.notes.append(
+                f"channel {nm!r}: {nfill} missing sample(s) interpolated (gaps <= "
+                f"{max_gap_s * 1000:.0f} ms)."
+            )
         out[i] = xf
         span = float(np.ptp(xf))
         if span == 0.0:

@@ -54,12 +54,16 @@ class GradingConfig:
         for name in ("bedside_threshold_beats", "csi_sustained_beats", "ninds_min_beats"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise InvalidParameterError(f"GradingConfig.{name} must be a positive integer, got {v!r}.")
+                raise InvalidParameterError(
+                    f"GradingConfig.{name} must be a positive integer, got {v!r}."
+                )
         check_option("csi_three_beats_grade", self.csi_three_beats_grade, (2, 3))
         check_positive("tardieu_hold_s", self.tardieu_hold_s)
         lo, hi = self.scats_bands_s
         if not 0 < lo < hi:
-            raise InvalidParameterError(f"GradingConfig.scats_bands_s must be 0 < low < high, got {self.scats_bands_s!r}.")
+            raise InvalidParameterError(
+                f"GradingConfig.scats_bands_s must be 0 < low < high, got {self.scats_bands_s!r}."
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -76,23 +80,39 @@ _BEDSIDE_SHORT = {
 
 def _g(scale_id: str, value, label: str, rule: str, inputs: dict) -> Grade:
     s = SCALES[scale_id]
-    return Grade(scale=scale_id, version=s.version, value=value, label=label, rule=rule,
-                 inputs=inputs, citation=s.citation)
+    return Grade(
+        scale=scale_id,
+        version=s.version,
+        value=value,
+        label=label,
+        rule=rule,
+        inputs=inputs,
+        citation=s.citation,
+    )
 
 
 def _check_inputs(n_beats, duration_s, hold_duration_s):
-    if n_beats is not None and (isinstance(n_beats, bool) or not isinstance(n_beats, numbers.Integral)
-                                or n_beats < 0):
-        raise InvalidParameterError(f"n_beats must be a non-negative integer or None, got {n_beats!r}.")
+    if n_beats is not None and (
+        isinstance(n_beats, bool) or not isinstance(n_beats, numbers.Integral) or n_beats < 0
+    ):
+        raise InvalidParameterError(
+            f"n_beats must be a non-negative integer or None, got {n_beats!r}."
+        )
     if duration_s is not None:
         check_positive("duration_s", duration_s, allow_zero=True)
     if hold_duration_s is not None:
         check_positive("hold_duration_s", hold_duration_s, allow_zero=True)
 
 
-def grade_all(*, n_beats: int | None, duration_s: float | None, sustained: bool,
-              hold_duration_s: float | None = None, continued_until_release: bool | None = None,
-              config: GradingConfig = DEFAULT_GRADING) -> dict[str, Grade]:
+def grade_all(
+    *,
+    n_beats: int | None,
+    duration_s: float | None,
+    sustained: bool,
+    hold_duration_s: float | None = None,
+    continued_until_release: bool | None = None,
+    config: GradingConfig = DEFAULT_GRADING,
+) -> dict[str, Grade]:
     """Grade one clonus episode on every supported scale.
 
     Parameters
@@ -126,8 +146,13 @@ def grade_all(*, n_beats: int | None, duration_s: float | None, sustained: bool,
     if not isinstance(config, GradingConfig):
         raise InvalidParameterError(f"config must be a GradingConfig, got {type(config).__name__}.")
     _check_inputs(n_beats, duration_s, hold_duration_s)
-    inputs = {"n_beats": n_beats, "duration_s": duration_s, "sustained": bool(sustained),
-              "hold_duration_s": hold_duration_s, "continued_until_release": continued_until_release}
+    inputs = {
+        "n_beats": n_beats,
+        "duration_s": duration_s,
+        "sustained": bool(sustained),
+        "hold_duration_s": hold_duration_s,
+        "continued_until_release": continued_until_release,
+    }
     if n_beats is None:
         why = "not graded: the recording could not be judged (indeterminate)"
         return {sid: _g(sid, None, "not graded", why, inputs) for sid in SCALES}
@@ -138,17 +163,30 @@ def grade_all(*, n_beats: int | None, duration_s: float | None, sustained: bool,
     thr = int(config.bedside_threshold_beats)
     src = _BEDSIDE_SHORT.get(thr, "user-configured threshold")
     if sustained:
-        out["bedside"] = _g("bedside", 1, "pathological",
-                            f"sustained clonus (continued to the end of a hold >= {config.tardieu_hold_s:g} s) "
-                            f"is pathological whatever the count; threshold >= {thr} beats ({src})",
-                            {**inputs, "threshold_beats": thr})
+        out["bedside"] = _g(
+            "bedside",
+            1,
+            "pathological",
+            f"sustained clonus (continued to the end of a hold >= {config.tardieu_hold_s:g} s) "
+            f"is pathological whatever the count; threshold >= {thr} beats ({src})",
+            {**inputs, "threshold_beats": thr},
+        )
     elif n_beats >= thr:
-        out["bedside"] = _g("bedside", 1, "pathological",
-                            f"{n_beats} beats >= threshold {thr} beats ({src})", {**inputs, "threshold_beats": thr})
+        out["bedside"] = _g(
+            "bedside",
+            1,
+            "pathological",
+            f"{n_beats} beats >= threshold {thr} beats ({src})",
+            {**inputs, "threshold_beats": thr},
+        )
     else:
-        out["bedside"] = _g("bedside", 0, "not pathological",
-                            f"{n_beats} beats < threshold {thr} beats ({src}) and not sustained",
-                            {**inputs, "threshold_beats": thr})
+        out["bedside"] = _g(
+            "bedside",
+            0,
+            "not pathological",
+            f"{n_beats} beats < threshold {thr} beats ({src}) and not sustained",
+            {**inputs, "threshold_beats": thr},
+        )
 
     # --- SCATS clonus (duration)
     lo, hi = config.scats_bands_s
@@ -156,8 +194,13 @@ def grade_all(*, n_beats: int | None, duration_s: float | None, sustained: bool,
     if n_beats == 0:
         v, rule = 0, "no clonus beat after the stretch"
     elif sustained and dur <= hi:
-        v, rule = 3, (f"sustained: clonus continued to the end of a hold >= {config.tardieu_hold_s:g} s "
-                      f"(measured duration {dur:.2f} s)")
+        v, rule = (
+            3,
+            (
+                f"sustained: clonus continued to the end of a hold >= {config.tardieu_hold_s:g} s "
+                f"(measured duration {dur:.2f} s)"
+            ),
+        )
     elif dur < lo:
         v, rule = 1, f"duration {dur:.2f} s < {lo:g} s"
     elif dur <= hi:
@@ -174,11 +217,21 @@ def grade_all(*, n_beats: int | None, duration_s: float | None, sustained: bool,
     elif sustained:
         v, rule = 4, f"sustained (continued to the end of a hold >= {config.tardieu_hold_s:g} s)"
     elif n_beats > config.csi_sustained_beats:
-        v, rule = 4, (f"{n_beats} beats > {config.csi_sustained_beats} (beyond the 3-10 band; "
-                      "counted as sustained)")
+        v, rule = (
+            4,
+            (
+                f"{n_beats} beats > {config.csi_sustained_beats} (beyond the 3-10 band; "
+                "counted as sustained)"
+            ),
+        )
     elif n_beats == 3:
-        v, rule = n3, (f"3 beats: the published bands overlap (1-3 / 3-10); configured choice "
-                       f"csi_three_beats_grade = {n3}")
+        v, rule = (
+            n3,
+            (
+                f"3 beats: the published bands overlap (1-3 / 3-10); configured choice "
+                f"csi_three_beats_grade = {n3}"
+            ),
+        )
     elif n_beats < 3:
         v, rule = 2, f"{n_beats} beats in 1-3"
     else:
@@ -189,32 +242,57 @@ def grade_all(*, n_beats: int | None, duration_s: float | None, sustained: bool,
     hold = config.tardieu_hold_s
     held = hold_duration_s
     if n_beats == 0:
-        out["tardieu_quality"] = _g("tardieu_quality", None, "not graded (no clonus)",
-                                    "no clonus; grades 0-2 (resistance, catch) need torque measurements",
-                                    inputs)
+        out["tardieu_quality"] = _g(
+            "tardieu_quality",
+            None,
+            "not graded (no clonus)",
+            "no clonus; grades 0-2 (resistance, catch) need torque measurements",
+            inputs,
+        )
     elif sustained or dur > hold:
-        why = (f"sustained to the end of a {held:.1f} s hold" if sustained and held is not None
-               else f"clonus lasted {dur:.2f} s > {hold:g} s")
-        out["tardieu_quality"] = _g("tardieu_quality", 4, "4 = unfatigable clonus (> 10 s)",
-                                    why, inputs)
+        why = (
+            f"sustained to the end of a {held:.1f} s hold"
+            if sustained and held is not None
+            else f"clonus lasted {dur:.2f} s > {hold:g} s"
+        )
+        out["tardieu_quality"] = _g(
+            "tardieu_quality", 4, "4 = unfatigable clonus (> 10 s)", why, inputs
+        )
     elif continued_until_release is False or (held is not None and held >= hold):
         out["tardieu_quality"] = _g(
-            "tardieu_quality", 3, "3 = fatigable clonus (< 10 s while pressure maintained)",
+            "tardieu_quality",
+            3,
+            "3 = fatigable clonus (< 10 s while pressure maintained)",
             f"clonus lasted {dur:.2f} s and stopped while the stretch was still held"
-            + (f" (hold {held:.1f} s)" if held is not None else ""), inputs)
+            + (f" (hold {held:.1f} s)" if held is not None else ""),
+            inputs,
+        )
     else:
         out["tardieu_quality"] = _g(
-            "tardieu_quality", None, "not graded (pressure not maintained)",
+            "tardieu_quality",
+            None,
+            "not graded (pressure not maintained)",
             f"clonus lasted {dur:.2f} s and was still beating when the stretch was released after "
             f"{'an unknown time' if held is None else f'{held:.1f} s'}; Tardieu needs pressure maintained "
-            f"(>= {hold:g} s) to tell fatigable (3) from unfatigable (4)", inputs)
+            f"(>= {hold:g} s) to tell fatigable (3) from unfatigable (4)",
+            inputs,
+        )
 
     # --- NINDS
     if n_beats >= config.ninds_min_beats:
-        out["ninds"] = _g("ninds", 4, "4 = enhanced reflex with clonus",
-                          f"{n_beats} beats >= {config.ninds_min_beats} (a repeating reflex: clonus)", inputs)
+        out["ninds"] = _g(
+            "ninds",
+            4,
+            "4 = enhanced reflex with clonus",
+            f"{n_beats} beats >= {config.ninds_min_beats} (a repeating reflex: clonus)",
+            inputs,
+        )
     else:
-        out["ninds"] = _g("ninds", None, "not graded (no clonus; grades 0-3 need a tendon tap)",
-                          f"{n_beats} beats < {config.ninds_min_beats}: no clonus, so grade 4 does not apply",
-                          inputs)
+        out["ninds"] = _g(
+            "ninds",
+            None,
+            "not graded (no clonus; grades 0-3 need a tendon tap)",
+            f"{n_beats} beats < {config.ninds_min_beats}: no clonus, so grade 4 does not apply",
+            inputs,
+        )
     return out

@@ -60,23 +60,29 @@ class Scale:
 
 
 #: Published bedside thresholds for "pathological" clonus (clinical reference section 2).
-BEDSIDE_THRESHOLD_SOURCES: MappingProxyType[int, str] = MappingProxyType({
-    3: "Abnormal if >= 3 beats before it stops (FPnotebook quoting DeGowin's Diagnostic "
-       "Examination, https://fpnotebook.com/Neuro/Exam/AnklClns.htm)",
-    5: "'Sustained clonus (5 beats or more)' is abnormal (Wikipedia as quoted by "
-       "https://bearnaiserestaurant.com/helpful-tips/what-is-clonus-a-symptom-of); 'more than 5 "
-       "contractions' (WiseGeek, https://wisegeek.net/what-is-clonus.htm); 'beyond about 5 beats' "
-       "(Biology-Online, https://www.biology-online.org/dictionary/Ankle_clonus)",
-    10: "'Sustained' = >= 10 beats (FPnotebook, https://fpnotebook.com/Neuro/Exam/AnklClns.htm)",
-})
+BEDSIDE_THRESHOLD_SOURCES: MappingProxyType[int, str] = MappingProxyType(
+    {
+        3: "Abnormal if >= 3 beats before it stops (FPnotebook quoting DeGowin's Diagnostic "
+        "Examination, https://fpnotebook.com/Neuro/Exam/AnklClns.htm)",
+        5: "'Sustained clonus (5 beats or more)' is abnormal (Wikipedia as quoted by "
+        "https://bearnaiserestaurant.com/helpful-tips/what-is-clonus-a-symptom-of); 'more than 5 "
+        "contractions' (WiseGeek, https://wisegeek.net/what-is-clonus.htm); 'beyond about 5 beats' "
+        "(Biology-Online, https://www.biology-online.org/dictionary/Ankle_clonus)",
+        10: "'Sustained' = >= 10 beats (FPnotebook, https://fpnotebook.com/Neuro/Exam/AnklClns.htm)",
+    }
+)
 
 BEDSIDE = Scale(
     id="bedside",
     name="Bedside ankle-clonus rule (beat-count threshold)",
     version="1.0",
     levels=(
-        Level(0, "not pathological", "fewer beats than the threshold and not sustained; "
-              "'a few beats ... within normal limits'"),
+        Level(
+            0,
+            "not pathological",
+            "fewer beats than the threshold and not sustained; "
+            "'a few beats ... within normal limits'",
+        ),
         Level(1, "pathological", "at least the threshold number of beats, or sustained clonus"),
     ),
     citation="; ".join(BEDSIDE_THRESHOLD_SOURCES.values())
@@ -130,10 +136,16 @@ TARDIEU_QUALITY = Scale(
     name="Tardieu / Modified Tardieu Scale, quality of muscle reaction (X), clonus grades",
     version="1.0",
     levels=(
-        Level(3, "3 = fatigable clonus", "Fatigable clonus (< 10 s when pressure is maintained) "
-              "occurring at a precise angle"),
-        Level(4, "4 = unfatigable clonus", "Unfatigable clonus (> 10 s when pressure is maintained) "
-              "occurring at a precise angle"),
+        Level(
+            3,
+            "3 = fatigable clonus",
+            "Fatigable clonus (< 10 s when pressure is maintained) occurring at a precise angle",
+        ),
+        Level(
+            4,
+            "4 = unfatigable clonus",
+            "Unfatigable clonus (> 10 s when pressure is maintained) occurring at a precise angle",
+        ),
     ),
     citation="Tardieu G et al. 1954; Boyd RN, Graham HK 1999 (Modified Tardieu Scale); Physiopedia "
     "https://www.physio-pedia.com/Tardieu_Scale; NINDS CDE https://cprn.org/frm_display/_ninds-cde/entry/13974/",
@@ -146,8 +158,12 @@ NINDS = Scale(
     name="NINDS Myotatic Reflex Scale",
     version="1.0",
     levels=(
-        Level(4, "4 = enhanced with clonus", "Reflex enhanced, more than normal, includes clonus "
-              "if present (NLM CDE variant: 'a tap elicits a repeating reflex (clonus)')"),
+        Level(
+            4,
+            "4 = enhanced with clonus",
+            "Reflex enhanced, more than normal, includes clonus "
+            "if present (NLM CDE variant: 'a tap elicits a repeating reflex (clonus)')",
+        ),
     ),
     citation="Hallett M. NINDS myotatic reflex scale. Neurology 1993;43:2723; Litvan I et al. "
     "Reliability of the NINDS Myotatic Reflex Scale. Neurology 1996;47:969-972; NINDS CDE "
@@ -157,9 +173,9 @@ NINDS = Scale(
 )
 
 #: All scales by id.
-SCALES: MappingProxyType[str, Scale] = MappingProxyType({
-    s.id: s for s in (BEDSIDE, SCATS_CLONUS, CSI_CLONUS, TARDIEU_QUALITY, NINDS)
-})
+SCALES: MappingProxyType[str, Scale] = MappingProxyType(
+    {s.id: s for s in (BEDSIDE, SCATS_CLONUS, CSI_CLONUS, TARDIEU_QUALITY, NINDS)}
+)
 
 
 def get_scale(scale_id: str) -> Scale:

@@ -18,8 +18,14 @@ import numpy as np
 
 from ..exceptions import FileFormatError, InvalidParameterError, MissingDependencyError
 from ..model import Recording
-from ._common import check_options, check_unit_overrides, handle_nonfinite, make_recording, \
-    read_head, unit_channel
+from ._common import (
+    check_options,
+    check_unit_overrides,
+    handle_nonfinite,
+    make_recording,
+    read_head,
+    unit_channel,
+)
 from ._registry import Reader, register
 
 FMT = "c3d"
@@ -45,11 +51,25 @@ def _check(p: Path) -> tuple[int, int]:
         ph = fh.read(4)
     if len(ph) < 4 or ph[2] < 1:
         raise FileFormatError(f"{p}: the C3D parameter section is missing or empty; the file is "
-                              "truncated or corrupt.")
+                              "truncated or corrupt; export it again.")
     need = pstart + ph[2] * 512
     if size < need:
         raise FileFormatError(f"{p}: the file is truncated ({size} bytes; the parameter section "
                               f"alone ends at byte {need}). Export it again.")
+    if ph[3] == 84:  # Intel processor type: little-endian header words, IEEE floats
+        import struct
+
+        n_pts, n_an, first, last = struct.unpack_from("<HHHH", h, 2)
+        scale = struct.unpack_from("<f", h, 12)[0]
+        data_block = struct.unpack_from("<H", h, 16)[0]
+        width = 4 if scale < 0 else 2
+        frames = last - first + 1
+        if data_block >= 1 and frames > 0:
+            end = (data_block - 1) * 512 + frames * (4 * n_pts + n_an) * width
+            if size < end:
+                raise FileFormatError(
+                    f"{p}: the file is truncated: {frames} frames need {end} bytes but the file "
+                    f"has {size}. Export it again.")
     return h[0], ph[2]
 
 
@@ -91,7 +111,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     md = {"n_points": len(p_labels), "n_analogs": len(a_labels)}
     if points.ndim == 3 and points.shape[1] > 0 and points.shape[2] > 0:
         if p_rate <= 0:
-            raise FileFormatError(f"{path}: POINT:RATE is {p_rate}; the header is corrupt.")
+            raise FileFormatError(f"{path}: POINT:RATE is {p_rate}; the header is corrupt. "
+                                  "Export the file again.")
         chans, rows = [], []
         for j, lab in enumerate(p_labels[: points.shape[1]]):
             for a, ax in enumerate("xyz"):
@@ -106,7 +127,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                                   metadata={**md, **md_nan, "group": "points"}))
     if analogs.ndim == 3 and analogs.shape[1] > 0 and analogs.shape[2] > 0:
         if a_rate <= 0:
-            raise FileFormatError(f"{path}: ANALOG:RATE is {a_rate}; the header is corrupt.")
+            raise FileFormatError(f"{path}: ANALOG:RATE is {a_rate}; the header is corrupt. "
+                                  "Export the file again.")
         chans, rows = [], []
         for j in range(analogs.shape[1]):
             lab = a_labels[j] if j < len(a_labels) else f"analog{j}"

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +37,7 @@ from .._logging import logger
 from .._validation import check_option
 from ..exceptions import FileFormatError, InvalidParameterError, SamplingRateError
 from ..model import Channel, Recording
-from ..units import G0, parse_unit, require_unit, to_si
+from ..units import parse_unit, require_unit, to_si
 
 __all__ = [
     "Container",
@@ -55,8 +54,6 @@ __all__ = [
 
 #: Intervals within this fraction of the median count as uniform sampling.
 UNIFORM_TOL = 0.01
-#: Largest file the text readers accept, in bytes (protects memory on wrong inputs).
-MAX_TEXT_BYTES = 2_000_000_000
 
 
 # ---------------------------------------------------------------------------- containers
@@ -118,7 +115,7 @@ class Container:
         return list(self._names)
 
     def find(self, name: str) -> str | None:
-        """Return the member whose base name equals ``name`` (case-insensitive), preferring the root."""
+        """The member whose base name is ``name`` (any case), preferring the shallowest."""
         low = name.lower()
         hits = [n for n in self._names if n.lower() == low]
         if not hits:
@@ -196,7 +193,8 @@ def check_options(path: Path, fmt: str, options: Mapping[str, Any],
             f"units must be a dict {{channel: unit}} or one unit string, got {units!r}."
         )
     out["units"] = units
-    out["nan_policy"] = check_option("nan_policy", out.get("nan_policy", "raise"), ("raise", "omit"))
+    out["nan_policy"] = check_option("nan_policy", out.get("nan_policy", "raise"),
+                                     ("raise", "omit"))
     return out
 
 
@@ -327,14 +325,53 @@ def split_rows(lines: Sequence[str], sep: str, *, path: Path | str, first_row: i
         parts = [p.strip().strip('"') for p in line.split(sep)]
         if n_fields is not None and len(parts) != n_fields:
             last = k == len(lines) - 1 or not any(x.strip() for x in lines[k + 1:])
-            hint = (" It is the last line: the file looks truncated. Export it again, or delete "
-                    "that line." if last else " Fix or delete that row.")
+            if last and k > 0:
+                hint = (" It is the last line: the file looks truncated. Export it again, or "
+                        "delete that line.")
+            elif not rows:
+                hint = (" The first data row already disagrees with the header: the header is "
+                        "probably damaged. Export the file again.")
+            else:
+                hint = " Fix or delete that row."
             raise FileFormatError(
                 f"{path}: row {first_row + k} has {len(parts)} fields but the header has "
                 f"{n_fields}.{hint}"
             )
         rows.append(parts)
     return rows
+
+
+def parse_table(lines: Sequence[str], sep: str, *, path: Path | str, first_row: int,
+                n_fields: int, strip_trailing_sep: bool = False,
+                decimal_comma: bool = False) -> np.ndarray:
+    """Parse numeric data lines into a (n_rows, n_fields) float matrix.
+
+    Fast path: when every non-blank line has the expected number of separators, pandas' C
+    parser reads the block. Otherwise (or if it fails) the lines are parsed one by one so that
+    the error names the offending row and column. Empty cells become NaN.
+    """
+    body = [ln for ln in lines if ln.strip()]
+    if not body:
+        return np.empty((0, n_fields))
+    want = n_fields if strip_trailing_sep else n_fields - 1
+    if all(ln.count(sep) == want for ln in body) and (
+            not strip_trailing_sep or all(ln.rstrip().endswith(sep) for ln in body)):
+        import pandas as pd
+
+        try:
+            df = pd.read_csv(io.StringIO("\n".join(body)), sep=sep, header=None,
+                             dtype=np.float64, engine="c", quotechar='"',
+                             decimal="," if decimal_comma else ".", skip_blank_lines=False)
+            mat = df.to_numpy(dtype=np.float64)
+            if strip_trailing_sep:
+                mat = mat[:, :n_fields]
+            if mat.shape == (len(body), n_fields):
+                return mat
+        except (ValueError, TypeError, OverflowError):
+            pass  # the slow path below names the bad cell
+    rows = split_rows(lines, sep, path=path, first_row=first_row, n_fields=n_fields,
+                      strip_trailing_sep=strip_trailing_sep)
+    return to_float_matrix(rows, path=path, first_row=first_row, decimal_comma=decimal_comma)
 
 
 # ---------------------------------------------------------------------------- NaN policy
@@ -438,7 +475,7 @@ def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str
         md["resampled"] = False
         return data, fs_u, md
     target = orig_fs if fs is None else float(fs)
-    n = int(math.floor((t[-1] - t[0]) * target + 1e-9)) + 1
+    n = _grid_length(float(t[-1] - t[0]), target, t.size, path)
     grid = t[0] + np.arange(n) / target
     out = np.vstack([np.interp(grid, t, row) for row in data])
     gaps = d > 5 * med
@@ -449,6 +486,23 @@ def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str
     logger.info("%s: irregular timestamps (median %.4g s, jitter %.3g s) resampled to %.6g Hz",
                 path, med, jitter, target)
     return out, target, md
+
+
+def _grid_length(span_s: float, fs: float, n_orig: int, path: Path | str) -> int:
+    """Samples on a uniform grid over ``span_s``; refuse grids far longer than the data.
+
+    A grid more than 4 times (+100 000 samples) longer than the samples it comes from means
+    that the timestamps have a huge gap or a wrong unit; interpolating over it would invent data.
+    """
+    n_f = span_s * fs
+    if not math.isfinite(n_f) or n_f > 4 * n_orig + 100_000:
+        where = f"{path}: " if path else ""
+        raise FileFormatError(
+            f"{where}the timestamps span {span_s:.6g} s, which at the {fs:.6g} Hz estimated from "
+            f"the typical interval would need {n_f:.3g} samples for {n_orig} recorded ones: there "
+            "is a very long gap or the time unit is wrong. Split the recording at the gap or fix "
+            "the time column.")
+    return int(math.floor(n_f + 1e-6)) + 1
 
 
 def estimate_fs(d: np.ndarray) -> float:
@@ -470,7 +524,7 @@ def common_grid(series: Sequence[tuple[np.ndarray, np.ndarray]], fs: float
     t1 = min(float(t[-1]) for t, _ in series)
     if t1 <= t0:
         raise FileFormatError("The sensors' recordings do not overlap in time.")
-    n = int(math.floor((t1 - t0) * fs + 1e-6)) + 1
+    n = _grid_length(t1 - t0, fs, min(t.size for t, _ in series), "")
     grid = t0 + np.arange(n) / fs
     rows = []
     for t, data in series:
@@ -501,16 +555,6 @@ def make_recording(data: np.ndarray, fs: float, channels: Sequence[Channel], *, 
                      metadata=md)
 
 
-def acc_g_scale() -> float:
-    return G0
-
-
-def path_str(p: str | os.PathLike[str]) -> str:
-    return os.fspath(p)
-
-
-def text_io(text: str) -> io.StringIO:
-    return io.StringIO(text)
 
 
 # ---------------------------------------------------------------------------- headers
@@ -518,7 +562,7 @@ _UNIT_RE = re.compile(r"^\s*(?P<name>.*?)\s*[\(\[](?P<unit>[^\)\]]*)[\)\]]\s*$")
 
 
 def split_name_unit(header: str) -> tuple[str, str | None]:
-    """``"gyro_x (rad/s)"`` -> ``("gyro_x", "rad/s")``; ``"gyro_x [rad/s]"`` likewise; no unit -> None."""
+    """``"gyro_x (rad/s)"`` -> ``("gyro_x", "rad/s")``; brackets likewise; no unit -> None."""
     h = header.strip().strip('"').strip()
     m = _UNIT_RE.match(h)
     if m and m.group("name"):

@@ -29,10 +29,9 @@ from ._common import (
     handle_nonfinite,
     head_text,
     make_recording,
+    parse_table,
     sniff_sep,
     split_name_unit,
-    split_rows,
-    to_float_matrix,
     uniform_from_timestamps,
     unit_channel,
 )
@@ -82,7 +81,8 @@ def sniff(p: Path) -> bool:
     if len(headers) < 2 or time_column(headers) is None:
         return False
     first = lines[1].split(sep)
-    return len(first) == len(headers) and all(_is_number(c) for c in first if c.strip())
+    # the field count is checked by the reader, which can then say which row disagrees
+    return len(first) >= 2 and all(_is_number(c) for c in first if c.strip())
 
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:
@@ -106,8 +106,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "'time (ms)', and put units in the other headers, e.g. 'gyro_x (rad/s)'."
         )
     ti, tscale = tc
-    rows = split_rows(lines[1:], sep, path=path, first_row=2, n_fields=len(headers))
-    mat = to_float_matrix(rows, path=path, first_row=2)
+    mat = parse_table(lines[1:], sep, path=path, first_row=2, n_fields=len(headers))
     t = mat[:, ti] * tscale
     cols = [i for i in range(len(headers)) if i != ti]
     names, chans, scales = [], [], []

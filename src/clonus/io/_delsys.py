@@ -28,8 +28,7 @@ from ._common import (
     handle_nonfinite,
     head_text,
     make_recording,
-    split_rows,
-    to_float_matrix,
+    parse_table,
     unit_channel,
 )
 from ._registry import Reader, register
@@ -92,10 +91,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     if len(head_cells) != ncol:
         raise FileFormatError(f"{path}: the column header has {len(head_cells)} columns but "
                               f"{len(labels)} channels need {ncol} (time + value each).")
-    rows = split_rows(lines[hdr + 1:], ",", path=path, first_row=hdr + 2, n_fields=ncol)
-    if not rows:
+    mat = parse_table(lines[hdr + 1:], ",", path=path, first_row=hdr + 2, n_fields=ncol)
+    if mat.shape[0] == 0:
         raise FileFormatError(f"{path}: no data rows after the header. Export the file again.")
-    mat = to_float_matrix(rows, path=path, first_row=hdr + 2)
     names = [lab["name"] for lab in labels]
     if len(set(names)) != len(names):
         names = [f'{lab["sensor"]}: {lab["name"]}' for lab in labels]
@@ -114,9 +112,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             n = int(filled.sum())
             if n and not filled[:n].all():
                 first_gap = int(np.flatnonzero(~filled[:n])[0])
-                raise FileFormatError(f"{path}: channel {names[i]!r} has an empty time cell at data "
-                                      f"row {first_gap + 1} before its last sample; the rows are "
-                                      "damaged.")
+                raise FileFormatError(
+                    f"{path}: channel {names[i]!r} has an empty time cell at data row "
+                    f"{first_gap + 1} before its last sample; the rows are damaged.")
             n_avail.append(n)
             cols.append((t[:n], v[:n]))
         m = min(n_avail)
@@ -135,7 +133,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         est = (m - 1) / float(t_ref[-1] - t_ref[0])
         if abs(est - fs) > 0.01 * fs:
             raise FileFormatError(f"{path}: the header says {fs:g} Hz but the time column of "
-                                  f"{names[idx[0]]!r} gives {est:.6g} Hz. The file is corrupt.")
+                                  f"{names[idx[0]]!r} gives {est:.6g} Hz. The file is corrupt; "
+                                  "export it again.")
         scales = []
         for i in idx:
             ch, sc = unit_channel(names[i], labels[i]["unit"], units=opts["units"],

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import FileFormatError, InvalidParameterError, MissingDependencyError
-from ..model import Recording
+from ..model import Channel, Recording
+from ..model.recording import CHANNEL_KINDS
 from ._common import (
     check_options,
     check_unit_overrides,
@@ -109,14 +110,17 @@ def check_header(p: Path) -> dict[str, Any]:
         if ns < 1 or hdr_bytes != 256 * (ns + 1):
             raise FileFormatError(
                 f"{p}: the header says {ns} signals and {hdr_bytes} header bytes, but "
-                f"{ns} signals need {256 * (ns + 1)} bytes. The header is corrupt.")
+                f"{ns} signals need {256 * (ns + 1)} bytes. The header is corrupt; export the "
+                "file again.")
         if not (math.isfinite(rec_dur) and rec_dur >= 0):
             raise FileFormatError(f"{p}: the data-record duration {rec_dur!r} s is not valid.")
         sh = fh.read(256 * ns)
         if len(sh) < 256 * ns:
             raise FileFormatError(f"{p}: the signal headers are cut off ({len(sh)} of "
                                   f"{256 * ns} bytes). The file is truncated.")
-    off = 216 * ns  # label 16, transducer 80, dimension 8, pmin 8, pmax 8, dmin 8, dmax 8, prefilter 80
+    # per-signal fields: label 16, transducer 80, dimension 8, pmin/pmax/dmin/dmax 8 each,
+    # prefilter 80 -> samples per record start at 216 * ns
+    off = 216 * ns
     labels = [_field(sh, 16 * i, 16 * i + 16) for i in range(ns)]
     nsamp = []
     for i in range(ns):
@@ -124,7 +128,7 @@ def check_header(p: Path) -> dict[str, Any]:
         if not s.isdigit():
             raise FileFormatError(
                 f"{p}: samples-per-record of signal {labels[i]!r} is {s!r}, not a number. The "
-                "header is corrupt.")
+                "header is corrupt; check whether EDFbrowser opens the file, or export it again.")
         nsamp.append(int(s))
     for j, name in enumerate(("physical minimum", "physical maximum", "digital minimum",
                               "digital maximum")):
@@ -136,7 +140,7 @@ def check_header(p: Path) -> dict[str, Any]:
             except ValueError:
                 raise FileFormatError(
                     f"{p}: the {name} of signal {labels[i]!r} is {s!r}, not a number. The header "
-                    "is corrupt.") from None
+                    "is corrupt; export the file again.") from None
     width = 3 if bdf else 2
     rec_bytes = sum(nsamp) * width
     expected = hdr_bytes + max(n_rec, 0) * rec_bytes
@@ -182,6 +186,11 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         for i in range(n):
             unit = str(f.getPhysicalDimension(i)).strip() or None
             ch, scale = unit_channel(labels[i], unit, units=opts["units"], source=str(path))
+            transducer = str(f.getTransducer(i)).strip().lower()
+            if ch.kind == "misc" and transducer in CHANNEL_KINDS:
+                # write_edf stores the kind in the transducer field; trust it when the label
+                # and unit say nothing more specific
+                ch = Channel(ch.name, transducer, ch.unit, ch.orig_unit)
             chans.append(ch)
             sigs.append(np.asarray(f.readSignal(i), dtype=np.float64) * scale)
         start = f.getStartdatetime()
@@ -207,14 +216,16 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         md_base["anonymized"] = True
     else:
         ident = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v))
-                 for k, v in header.items() if k in IDENTITY_FIELDS and v not in ("", None)}
+                 for k, v in header.items()
+                 if k in IDENTITY_FIELDS and v not in ("", None, "X")}  # EDF+ "X" = unknown
         if ident:
             md_base["edf_identity"] = ident
     groups: dict[float, list[int]] = {}
     for i, fs in enumerate(fss):
         if not (fs > 0 and math.isfinite(fs)):
             raise FileFormatError(f"{path}: signal {labels[i]!r} has sampling rate {fs} Hz. The "
-                                  "header is corrupt.")
+                                  "header is corrupt; check whether EDFbrowser opens the file, "
+                                  "or export it again.")
         groups.setdefault(fs, []).append(i)
     out = []
     for fs, idx in groups.items():
@@ -358,7 +369,8 @@ def write_edf(path: str | os.PathLike[str], recording: Recording, *, bdf: bool =
             import warnings
 
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # pyedflib warns on any forced duration
+                # pyedflib warns on any forced record duration
+                warnings.simplefilter("ignore", UserWarning)
                 w.setDatarecordDuration(dur)
         w.setSignalHeaders(headers)
         st = recording.start_time

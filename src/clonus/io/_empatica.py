@@ -33,6 +33,7 @@ from ._common import (
     is_zip,
     make_recording,
     parse_float,
+    parse_table,
     resolve_unit,
     split_rows,
     to_float_matrix,
@@ -68,7 +69,13 @@ def sniff(p: Path) -> bool:
         with Container(p) as c:
             hits = [n for n in c.names if Path(n).stem.upper() in _SIGNALS and
                     n.lower().endswith(".csv")]
-            return bool(hits) and all(_looks_like_signal(c.head(n, 256)) for n in hits[:2])
+            if not hits:
+                return False
+            # a session folder (info.txt or several E4 files) is claimed even when a file is
+            # damaged, so that the reader can say which one and why
+            if c.find("info.txt") is not None or len(hits) >= 3:
+                return True
+            return all(_looks_like_signal(c.head(n, 256)) for n in hits[:2])
     if not p.is_file() or p.stem.upper() not in _SIGNALS:
         return False
     return _looks_like_signal(head_text(p, 256))
@@ -84,11 +91,10 @@ def _read_signal(text: str, label: str, stem: str) -> tuple[float, float, np.nda
     fs = parse_float(lines[1].split(",")[0], what="the sample rate (row 2)", path=label)
     if not (1e8 < t0 < 1e11):
         raise FileFormatError(f"{label}: row 1 should be the session start as Unix time, got "
-                              f"{t0!r}. The header is corrupt.")
+                              f"{t0!r}. The header is corrupt; export the file again.")
     if not (0 < fs <= 10000 and np.isfinite(fs)):
         raise FileFormatError(f"{label}: row 2 should be the sample rate in Hz, got {fs!r}.")
-    rows = split_rows(lines[2:], ",", path=label, first_row=3, n_fields=len(names))
-    mat = to_float_matrix(rows, path=label, first_row=3)
+    mat = parse_table(lines[2:], ",", path=label, first_row=3, n_fields=len(names))
     return t0, fs, mat.T
 
 

@@ -27,8 +27,7 @@ from ._common import (
     handle_nonfinite,
     is_zip,
     make_recording,
-    split_rows,
-    to_float_matrix,
+    parse_table,
     unit_channel,
 )
 from ._registry import Reader, register
@@ -74,8 +73,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             if len(lines) < 3:
                 raise FileFormatError(f"{label}: fewer than 2 samples; the file is truncated.")
             cols = [h.strip() for h in lines[0].split(",")]
-            rows = split_rows(lines[1:], ",", path=label, first_row=2, n_fields=len(cols))
-            mat = to_float_matrix(rows, path=label, first_row=2).T
+            mat = parse_table(lines[1:], ",", path=label, first_row=2, n_fields=len(cols)).T
             names = [sig if len(cols) == 1 else f"{sig}_{col}".lower() for col in cols]
             series.append((sig, fs, mat, names, label))
     if not series:

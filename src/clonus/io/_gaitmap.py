@@ -31,8 +31,7 @@ from ._common import (
     handle_nonfinite,
     head_text,
     make_recording,
-    split_rows,
-    to_float_matrix,
+    parse_table,
     unit_channel,
 )
 from ._registry import Reader, register
@@ -64,6 +63,8 @@ def sniff(p: Path) -> bool:
     if not p.is_file():
         return False
     lines = head_text(p, 4096).splitlines()[:2]
+    if len(lines) == 2 and lines[0].startswith("sensor,") and lines[1].startswith("axis,"):
+        return True  # claimed even if damaged, so that the reader can say what is wrong
     return _layout(lines) is not None or bool(lines and _LABELS.match(lines[0]))
 
 
@@ -100,8 +101,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "not a recording. Read the IMU file (e.g. imu_sample.csv) with clonus.read, and the "
             "labels with clonus.io.read_stride_labels.")
     if layout is None:
-        raise FileFormatError(f"{path}: the header is not a gaitmap IMU header ('sensor,...' and "
-                              "'axis,acc_x,...', or ',index,acc_x,...').")
+        raise FileFormatError(
+            f"{path}: the header is not a valid gaitmap IMU header (expected 'sensor,...' and "
+            "'axis,acc_x,...' rows with one sensor and one axis per column, or "
+            "',index,acc_x,...'). The header is damaged; export the file again.")
     md: dict[str, Any] = {"fs_source": "fs option" if opts.get("fs") is not None else
                           "gaitmap example data rate (204.8 Hz)"}
     if layout == "two-row":
@@ -110,8 +113,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         names = [f"{re.sub(r'_sensor$', '', s) or 'sensor'}_{a}" for s, a in zip(sensors, axes,
                                                                                   strict=True)]
         first = 3
-        rows = split_rows(lines[2:], ",", path=path, first_row=first, n_fields=len(axes) + 1)
-        mat = to_float_matrix(rows, path=path, first_row=first)
+        mat = parse_table(lines[2:], ",", path=path, first_row=first, n_fields=len(axes) + 1)
         vals = mat[:, 1:]
         order = sorted(range(len(names)), key=lambda i: (sensors.index(sensors[i]), axes[i][:3],
                                                          axes[i]))
@@ -122,8 +124,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         axes = [c.strip() for c in lines[0].split(",")][2:]
         names = list(axes)
         first = 2
-        rows = split_rows(lines[1:], ",", path=path, first_row=first, n_fields=len(axes) + 2)
-        mat = to_float_matrix(rows, path=path, first_row=first)
+        mat = parse_table(lines[1:], ",", path=path, first_row=first, n_fields=len(axes) + 2)
         idx = mat[:, 1]
         if idx.size and np.isfinite(idx[0]):
             md["first_sample_index"] = int(idx[0])

@@ -77,15 +77,19 @@ def _parse_time(cells: list[str], path: Path, first_row: int) -> np.ndarray:
     except ValueError:
         pass
     out = np.empty(len(cells))
+    base_day: int | None = None
     for i, c in enumerate(cells):
         m = _CLOCK.match(c.strip())
         if not m:
-            raise FileFormatError(f"{path}: row {first_row + i}: time {c[:40]!r} is neither seconds "
-                                  "nor a clock time like '17:23:55.464'. Fix or delete that row.")
+            raise FileFormatError(
+                f"{path}: row {first_row + i}: time {c[:40]!r} is neither seconds nor a clock "
+                "time like '17:23:55.464'. Fix or delete that row.")
         frac = m["frac"] or "0"
         sec = int(m["h"]) * 3600 + int(m["m"]) * 60 + int(m["s"]) + int(frac) / 10 ** len(frac)
         if m["date"]:
-            sec += datetime.strptime(m["date"], "%Y-%m-%d").toordinal() * 86400.0
+            day = datetime.strptime(m["date"], "%Y-%m-%d").toordinal()
+            base_day = day if base_day is None else base_day
+            sec += (day - base_day) * 86400.0  # relative to the first date: keeps precision
         out[i] = sec
     return out
 

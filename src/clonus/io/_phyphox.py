@@ -45,10 +45,9 @@ from ._common import (
     head_text,
     is_zip,
     make_recording,
+    parse_table,
     safe_name,
     split_name_unit,
-    split_rows,
-    to_float_matrix,
     uniform_from_timestamps,
     unit_channel,
 )
@@ -145,10 +144,9 @@ def _read_member(text: str, label: str, stem: str, opts: dict[str, Any]
     cols = _column_names(stem, headers)
     if not cols:
         raise FileFormatError(f"{label}: no signal columns besides time.")
-    rows = split_rows(lines[1:], ",", path=label, first_row=2, n_fields=len(headers))
-    if len(rows) < 2:
+    mat = parse_table(lines[1:], ",", path=label, first_row=2, n_fields=len(headers))
+    if mat.shape[0] < 2:
         raise FileFormatError(f"{label}: fewer than 2 data rows. Record for longer.")
-    mat = to_float_matrix(rows, path=label, first_row=2)
     chans, scales = [], []
     for _, name, unit in cols:
         ch, sc = unit_channel(name, unit, units=opts["units"], source=label)
@@ -320,7 +318,7 @@ def write_phyphox_zip(path: str | Path, recording: Recording, *,
                 f"{len(idx)} {key} channels; a phyphox file holds at most {limit}.")
     st = start_time or recording.start_time or datetime(2000, 1, 1, tzinfo=UTC)
     epoch = st.timestamp() if st.tzinfo else st.replace(tzinfo=UTC).timestamp()
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for key, idx in files.items():
             if key == "angle":
                 fname, headers = "Angle.csv", ['"Time (s)"', '"Angle (deg)"']
@@ -331,9 +329,7 @@ def write_phyphox_zip(path: str | Path, recording: Recording, *,
                 cols = [recording.data[i] for i in idx]
             buf = io.StringIO()
             buf.write(",".join(headers) + "\n")
-            mat = np.vstack([t, *cols]).T
-            for row in mat:
-                buf.write(",".join(f"{v:.9E}" for v in row) + "\n")
+            np.savetxt(buf, np.vstack([t, *cols]).T, fmt="%.9E", delimiter=",")
             zf.writestr(fname, buf.getvalue())
         zf.writestr("meta/device.csv", '"property","value"\n"version","clonus"\n'
                     '"fileFormat","1.18"\n"deviceModel","clonus write_phyphox_zip"\n')

@@ -190,18 +190,32 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
     format : str, optional
         Skip detection and use this reader.
     **options
-        Reader options (see :func:`read_all`).
+        Reader options: ``units={"EMG1": "uV"}`` (or one unit string for every channel) to
+        override missing or wrong units; ``nan_policy="omit"`` to drop/interpolate NaN or
+        infinite samples instead of raising; ``anonymize=True`` (EDF: leave identifying header
+        fields out of ``metadata``); format-specific ones such as ``fs=`` (gaitmap) or
+        ``trial=`` (R data). Unknown options raise :class:`InvalidParameterError`.
 
     Returns
     -------
     Recording
+        In SI units, channels x samples, one sampling rate. Groups combined with
+        ``resample_to_hz`` are aligned on their start times and cut to their common span.
 
     Raises
     ------
     FileFormatError
-        Empty, truncated, corrupt or unrecognised file.
+        Empty, truncated, corrupt or unrecognised file (the message names the file, what is
+        wrong and what to do).
     SamplingRateError
         The selected channels have different rates and ``resample_to_hz`` was not given.
+    UnitError
+        An override in ``units`` is not a known unit.
+
+    Warns
+    -----
+    UnitWarning
+        A unit in the file is empty or unknown; the channel is kept in ``"AU"``.
     """
     groups = read_all(path, format=format, **options)
     if channels is not None:
@@ -219,24 +233,50 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
         return rec if resample_to_hz is None else rec.resample(resample_to_hz)
     if resample_to_hz is None:
         rates = "; ".join(f"{g.fs:g} Hz: {', '.join(g.ch_names)}" for g in groups)
+        same = len({g.fs for g in groups}) == 1
+        what = ("are stored as separate groups (same rate, different start times or lengths)"
+                if same else "have different sampling rates")
         raise SamplingRateError(
-            f"{path}: the channels have different sampling rates ({rates}). Pick channels of "
-            "one rate with channels=[...] (CLI: --channel), or pass resample_to_hz= to resample "
-            "them to one rate."
+            f"{path}: the channels {what} ({rates}). Pick channels of one group with "
+            "channels=[...] (CLI: --channel), or pass resample_to_hz= to resample and align "
+            "them."
         )
     return _merge([g.resample(resample_to_hz) for g in groups])
 
 
+def _offset_s(g: Recording, ref: Recording) -> float:
+    """Start of ``g`` relative to ``ref``, in seconds (0 when unknown)."""
+    if g.start_time is not None and ref.start_time is not None:
+        try:
+            return (g.start_time - ref.start_time).total_seconds()
+        except TypeError:  # naive vs aware
+            return 0.0
+    a, b = g.metadata.get("time_offset_s"), ref.metadata.get("time_offset_s")
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) - float(b)
+    return 0.0
+
+
 def _merge(groups: list[Recording]) -> Recording:
+    """Stack resampled groups on their common time span (aligned by start time)."""
     import numpy as np
 
-    n = min(g.n_samples for g in groups)
-    data = np.vstack([g.data[:, :n] for g in groups])
+    offs = [_offset_s(g, groups[0]) for g in groups]
+    latest = max(offs)
+    starts = [int(round((latest - o) * g.fs)) for g, o in zip(groups, offs, strict=True)]
+    n = min(g.n_samples - k for g, k in zip(groups, starts, strict=True))
+    if n < 1:
+        raise SamplingRateError("The channel groups do not overlap in time; read them separately.")
+    data = np.vstack([g.data[:, k:k + n] for g, k in zip(groups, starts, strict=True)])
     chans = tuple(c for g in groups for c in g.channels)
     md: dict[str, Any] = dict(groups[0].metadata)
     md["merged_rates_hz"] = [g.metadata.get("resampled_from_hz", g.fs) for g in groups]
-    return Recording(data, groups[0].fs, chans, start_time=groups[0].start_time,
-                     tz_is_local=groups[0].tz_is_local, source=groups[0].source, metadata=md)
+    md["merged_actual_fs_hz"] = [g.fs for g in groups]
+    if latest != 0.0 or any(offs):
+        md["aligned_start_offsets_s"] = offs
+    ref = groups[offs.index(latest)]
+    return Recording(data, groups[0].fs, chans, start_time=ref.start_time,
+                     tz_is_local=ref.tz_is_local, source=groups[0].source, metadata=md)
 
 
 def list_channels(path: str | os.PathLike[str], **options: Any) -> list[Mapping[str, Any]]:

@@ -65,6 +65,10 @@ def sniff(p: Path) -> bool:
     if not (p.is_dir() or is_zip(p)):
         return False
     with Container(p) as c:
+        m = c.find("Metadata.csv")
+        if m is not None and "sampleRateMs" in c.head(m, 1024) and any(
+                Path(n).stem.lower() in _FILES for n in c.names):
+            return True
         for n in c.names:
             if Path(n).stem.lower() in _FILES and n.lower().endswith(".csv"):
                 head = c.head(n, 256).splitlines()
@@ -109,8 +113,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             label = c.label(m)
             lines = data_lines(c.read_text(m))
             if not lines or not _is_motion_header(lines[0]):
-                raise FileFormatError(f"{label}: the header should be 'time,seconds_elapsed,z,y,x', "
-                                      f"got {lines[0][:60] if lines else ''!r}. The file is corrupt.")
+                got = lines[0][:60] if lines else ""
+                raise FileFormatError(
+                    f"{label}: the header should be 'time,seconds_elapsed,z,y,x', got {got!r}. "
+                    "The file is corrupt; export it again from Sensor Logger.")
             headers = [h.strip().strip('"').lower() for h in lines[0].split(",")]
             rows = split_rows(lines[1:], ",", path=label, first_row=2, n_fields=len(headers))
             if len(rows) < 2:
@@ -118,7 +124,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             # nanosecond epoch times need int64 to keep their precision
             try:
                 t_ns = np.array([int(r[0]) for r in rows], dtype=np.int64)
-            except ValueError:
+            except (ValueError, OverflowError):  # not integers: parse as floats below
                 t_ns = None
             mat = to_float_matrix(rows, path=label, first_row=2)
             chans: list[Channel] = []
@@ -130,6 +136,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                 scales.append(sc)
                 cols.append(headers.index(ax))
             data = mat[:, cols].T * np.asarray(scales)[:, None]
+            if t_ns is None and not np.isfinite(mat[0, 0]):
+                raise FileFormatError(f"{label}: the first timestamp is {mat[0, 0]!r}; the "
+                                      "'time' column must hold Unix times in nanoseconds.")
             t0_ns = int(t_ns[0]) if t_ns is not None else int(mat[0, 0])
             t = ((t_ns - t0_ns) * 1e-9) if t_ns is not None else (mat[:, 0] - mat[0, 0]) * 1e-9
             data, t2, md_nan = handle_nonfinite(data, [ch.name for ch in chans], path=label,

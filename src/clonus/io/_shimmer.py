@@ -35,8 +35,7 @@ from ._common import (
     handle_nonfinite,
     head_text,
     make_recording,
-    split_rows,
-    to_float_matrix,
+    parse_table,
     uniform_from_timestamps,
     unit_channel,
 )
@@ -50,7 +49,8 @@ def sniff(p: Path) -> bool:
     if not p.is_file():
         return False
     lines = head_text(p, 2048).splitlines()
-    body = [ln for ln in lines if ln.strip() and not ln.strip().strip('"').lower().startswith("sep=")]
+    body = [ln for ln in lines
+            if ln.strip() and not ln.strip().strip('"').lower().startswith("sep=")]
     return bool(body) and body[0].strip().strip('"').startswith("Shimmer_")
 
 
@@ -80,7 +80,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     units = [c.strip().strip('"') for c in units_line.rstrip().rstrip(sep).split(sep)]
     if len(units) != len(names):
         raise FileFormatError(f"{path}: the units row has {len(units)} entries but there are "
-                              f"{len(names)} channel names. The header is corrupt.")
+                              f"{len(names)} channel names. The header is corrupt; export the "
+                              "file again.")
     ti = next((i for i, n in enumerate(names) if n.lower().startswith("timestamp")), None)
     if ti is None:
         raise FileFormatError(f"{path}: no Timestamp column (e.g. Shimmer_<id>_Timestamp_Unix_CAL)."
@@ -88,9 +89,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     tinfo = parse_unit(units[ti])
     if tinfo is None or tinfo.si_unit != "s":
         raise FileFormatError(f"{path}: the timestamp unit is {units[ti]!r}; expected ms or s.")
-    rows = split_rows(lines[k + 2:], sep, path=path, first_row=k + 3, n_fields=len(names),
-                      strip_trailing_sep=True)
-    mat = to_float_matrix(rows, path=path, first_row=k + 3)
+    trailing = lines[k].rstrip().endswith(sep)
+    mat = parse_table(lines[k + 2:], sep, path=path, first_row=k + 3, n_fields=len(names),
+                      strip_trailing_sep=trailing)
     t = mat[:, ti] * tinfo.scale
     cols = [i for i in range(len(names)) if i != ti]
     if len({names[i] for i in cols}) != len(cols):

@@ -23,8 +23,14 @@ import numpy as np
 
 from ..exceptions import FileFormatError, InvalidParameterError, MissingDependencyError
 from ..model import Recording
-from ._common import check_options, check_unit_overrides, handle_nonfinite, make_recording, \
-    read_head, unit_channel
+from ._common import (
+    check_options,
+    check_unit_overrides,
+    handle_nonfinite,
+    make_recording,
+    read_head,
+    unit_channel,
+)
 from ._registry import Reader, register
 
 FMT = "wfdb"
@@ -35,7 +41,8 @@ def _wfdb() -> Any:
         with _quiet():
             import wfdb
     except ImportError as exc:  # pragma: no cover
-        raise MissingDependencyError("Reading WFDB needs wfdb: pip install 'clonus[wfdb]'.") from exc
+        raise MissingDependencyError(
+            "Reading WFDB needs wfdb: pip install 'clonus[wfdb]'.") from exc
     return wfdb
 
 
@@ -176,7 +183,8 @@ def write_wfdb(path: str | os.PathLike[str], recording: Recording) -> Path:
     if recording.start_time is not None:
         kwargs["base_datetime"] = recording.start_time.replace(tzinfo=None)
     with _quiet():
-        wfdb.wrsamp(stem, fs=recording.fs, units=units, sig_name=[c.name for c in recording.channels],
+        wfdb.wrsamp(stem, fs=recording.fs, units=units,
+                    sig_name=[c.name for c in recording.channels],
                     p_signal=sig, fmt=["16"] * recording.n_channels, write_dir=str(folder),
                     **kwargs)
     return folder / f"{stem}.hea"

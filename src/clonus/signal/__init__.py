@@ -13,9 +13,9 @@ Integration
 """
 
 from .filters import bandpass, highpass, lowpass
+from .integrate import integrate
 from .orientation import principal_axis, project
 from .spectral import peak_frequency, power_spectrum
-from .integrate import integrate
 
 __all__ = [
     "bandpass",

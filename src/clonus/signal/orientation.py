@@ -33,7 +33,9 @@ def principal_axis(xyz: np.ndarray) -> tuple[np.ndarray, float]:
     """
     xyz = np.asarray(xyz, dtype=float)
     if xyz.ndim != 2 or xyz.shape[1] < 2:
-        raise SignalQualityError("principal_axis needs an (n_axes, n_samples) array with >= 2 samples.")
+        raise SignalQualityError(
+            "principal_axis needs an (n_axes, n_samples) array with >= 2 samples."
+        )
     c = np.cov(xyz - xyz.mean(axis=1, keepdims=True))
     c = np.atleast_2d(c)
     w, v = np.linalg.eigh(c)

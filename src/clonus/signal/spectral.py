@@ -12,7 +12,9 @@ from .._validation import check_fs
 __all__ = ["power_spectrum", "peak_frequency"]
 
 
-def power_spectrum(x: np.ndarray, *, fs: float, window_s: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+def power_spectrum(
+    x: np.ndarray, *, fs: float, window_s: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Welch power spectral density.
 
     Parameters
@@ -41,7 +43,9 @@ def power_spectrum(x: np.ndarray, *, fs: float, window_s: float = 2.0) -> tuple[
     return f, p
 
 
-def peak_frequency(freqs_hz: np.ndarray, psd: np.ndarray, *, band_hz: Sequence[float]) -> tuple[float | None, float]:
+def peak_frequency(
+    freqs_hz: np.ndarray, psd: np.ndarray, *, band_hz: Sequence[float]
+) -> tuple[float | None, float]:
     """Frequency of the largest spectral peak inside ``band_hz`` and its peak-to-band ratio.
 
     Parameters

@@ -247,12 +247,30 @@ class Manoeuvre:
     hold_torque_nm : float
         Maintained dorsiflexing bias after the pulse, N m (nominal 6, range 3-12; assumed).
     release_s : float
-        Released mode: time at which contact ends, s (reference 1.0 s).
+        Released mode: time at which the examiner lets go, s (reference 1.0 s).
+    release_ramp_s : float
+        Released mode: the hand's contact (torque and inertia) falls as a half cosine over this
+        time, s (0 = instantaneous, the spec's reference). Assumed.
     hold_drift_nm_per_s : float
         Slow change of the hold torque (examiner tires), N m/s (negative = weakening).
     tremor_nm, tremor_hz : float
         Examiner-hand tremor added to the examiner torque while in contact (confounder),
         amplitude in N m and frequency in Hz (8-12 Hz physiological tremor).
+    push_kind : {"torque", "servo"}
+        "torque": a rectangular torque pulse (the spec's reference). "servo": the spec's
+        alternative, a position servo (stiffness ``servo_stiffness_nm_per_rad``, damping
+        ``servo_damping_nms_per_rad``) that moves the foot by ``push_amplitude_rad`` along a
+        minimum-jerk path lasting ``push_duration_s`` (peak velocity 1.875·amplitude/duration;
+        100-300°/s in the spec). The servo keeps the phone's peak acceleration realistic
+        (1-4 g at 10 cm), while strong torque pulses on a light foot give 10 g and more.
+    push_amplitude_rad : float
+        Servo push: dorsiflexion imposed, rad.
+    servo_stiffness_nm_per_rad, servo_damping_nms_per_rad : float
+        Servo push: examiner's position-control impedance (assumed).
+    servo_release_s : float
+        Servo push: time over which the hand hands over from position control to the hold
+        (half-cosine blend; assumed). Without it, releasing a foot whose muscle is contracting
+        against the servo gives unrealistic accelerations (> 8 g).
     """
 
     mode: str = "held"
@@ -261,14 +279,23 @@ class Manoeuvre:
     push_duration_s: float = 0.10
     hold_torque_nm: float = 6.0
     release_s: float = 1.0
+    release_ramp_s: float = 0.0
     hold_drift_nm_per_s: float = 0.0
     tremor_nm: float = 0.0
     tremor_hz: float = 10.0
+    push_kind: str = "torque"
+    push_amplitude_rad: float = 0.26
+    servo_stiffness_nm_per_rad: float = 300.0
+    servo_damping_nms_per_rad: float = 3.0
+    servo_release_s: float = 0.05
 
     def __post_init__(self) -> None:
         check_option("mode", self.mode, ("held", "released"))
-        for name in ("push_start_s", "push_duration_s", "release_s", "push_torque_nm",
-                     "tremor_nm", "tremor_hz"):
+        check_option("push_kind", self.push_kind, ("torque", "servo"))
+        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s", "push_torque_nm",
+                     "tremor_nm", "tremor_hz", "push_amplitude_rad",
+                     "servo_stiffness_nm_per_rad", "servo_damping_nms_per_rad",
+                     "servo_release_s"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) \
                     or v < 0:
@@ -278,6 +305,11 @@ class Manoeuvre:
             raise InvalidParameterError(
                 f"Manoeuvre.release_s ({self.release_s} s) must come after the end of the push "
                 f"({self.push_start_s + self.push_duration_s} s).")
+
+    @property
+    def push_peak_velocity_rad_s(self) -> float:
+        """Servo push: peak velocity of the imposed minimum-jerk path, rad/s."""
+        return 1.875 * self.push_amplitude_rad / self.push_duration_s
 
     @property
     def push_end_s(self) -> float:
@@ -317,11 +349,14 @@ PARAM_RANGES: dict[str, tuple[float, float]] = {
     if f.metadata.get("range") is not None
 }
 
-#: Ranges of the manoeuvre for randomised trials (§4 push and τ_hold rows).
+#: Ranges of the manoeuvre for randomised trials (§4 push and τ_hold rows; §7 servo ramp
+#: 100-300°/s; servo amplitude 8-25° chosen to match the torque pulse's 2.5-25° peaks).
 MANOEUVRE_RANGES: dict[str, tuple[float, float]] = {
     "push_torque_nm": (8.0, 25.0),
     "push_duration_s": (0.06, 0.15),
     "hold_torque_nm": (3.0, 12.0),
+    "push_amplitude_rad": (math.radians(8.0), math.radians(25.0)),
+    "push_peak_velocity_rad_s": (math.radians(100.0), math.radians(300.0)),
 }
 
 
@@ -335,6 +370,7 @@ def _rng(rng: Any) -> np.random.Generator:
 
 def sample_params(rng: np.random.Generator | int | None = None, *,
                   delay_range_s: tuple[float, float] = (0.035, 0.050),
+                  min_threshold_margin_hz: float = 5.0,
                   base: ReflexParams | None = None) -> ReflexParams:
     """Draw parameters uniformly within the spec's ranges (reflex-model.md §4).
 
@@ -349,6 +385,10 @@ def sample_params(rng: np.random.Generator | int | None = None, *,
         Random generator or seed.
     delay_range_s : (float, float)
         Range of the total loop delay, in seconds.
+    min_threshold_margin_hz : float
+        The threshold r_th is drawn in [max(15, r0 + margin), 50] imp/s so that the
+        motoneuron pool is silent at the resting length (departure from independent §4
+        ranges: with r_th < r0 the pool fires at rest and clonus never stops on release).
     base : ReflexParams, optional
         Fields not drawn are taken from here (default: nominal).
     """
@@ -365,18 +405,37 @@ def sample_params(rng: np.random.Generator | int | None = None, *,
     eff = float(np.clip(total - aff, 0.015, 0.025))
     vals["afferent_delay_s"] = aff
     vals["efferent_delay_s"] = eff
+    # The pool must be silent at rest (threshold above the resting Ia rate), otherwise the
+    # model fires tonically and beats on after the examiner lets go, which is not the
+    # clinical test the spec describes (§7: released -> clonus stops after a few beats).
+    lo_th = max(PARAM_RANGES["threshold_hz"][0], vals["ia_rest_rate_hz"] + min_threshold_margin_hz)
+    vals["threshold_hz"] = float(g.uniform(lo_th, PARAM_RANGES["threshold_hz"][1]))
     return dataclasses.replace(base, **vals)
 
 
 def sample_manoeuvre(rng: np.random.Generator | int | None = None, *,
-                     mode: str = "held") -> Manoeuvre:
+                     mode: str = "held", push_kind: str = "torque") -> Manoeuvre:
     """Draw a manoeuvre within :data:`MANOEUVRE_RANGES` (push start 0.4-0.8 s; release
-    0.3-0.7 s after the push ends)."""
+    0.3-0.7 s after the push ends).
+
+    ``push_kind="torque"`` draws the pulse torque and duration; ``"servo"`` draws the
+    imposed amplitude and peak velocity (the duration follows).
+    """
+    check_option("push_kind", push_kind, ("torque", "servo"))
     g = _rng(rng)
-    dur = float(g.uniform(*MANOEUVRE_RANGES["push_duration_s"]))
     start = float(g.uniform(0.4, 0.8))
+    hold = float(g.uniform(*MANOEUVRE_RANGES["hold_torque_nm"]))
+    if push_kind == "servo":
+        amp = float(g.uniform(*MANOEUVRE_RANGES["push_amplitude_rad"]))
+        vel = float(g.uniform(*MANOEUVRE_RANGES["push_peak_velocity_rad_s"]))
+        dur = 1.875 * amp / vel
+        return Manoeuvre(mode=mode, push_start_s=start, push_kind="servo",
+                         push_amplitude_rad=amp, push_duration_s=dur, hold_torque_nm=hold,
+                         release_s=start + dur + float(g.uniform(0.3, 0.7)),
+                         release_ramp_s=float(g.uniform(0.02, 0.06)))
+    dur = float(g.uniform(*MANOEUVRE_RANGES["push_duration_s"]))
     return Manoeuvre(mode=mode, push_start_s=start,
                      push_torque_nm=float(g.uniform(*MANOEUVRE_RANGES["push_torque_nm"])),
-                     push_duration_s=dur,
-                     hold_torque_nm=float(g.uniform(*MANOEUVRE_RANGES["hold_torque_nm"])),
-                     release_s=start + dur + float(g.uniform(0.3, 0.7)))
+                     push_duration_s=dur, hold_torque_nm=hold,
+                     release_s=start + dur + float(g.uniform(0.3, 0.7)),
+                     release_ramp_s=float(g.uniform(0.02, 0.06)))

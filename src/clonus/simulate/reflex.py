@@ -30,14 +30,17 @@ _P_NAMES = (
     "Jf", "Jh", "Kp", "Bp", "thr", "Ke", "ke", "the", "Kh", "Bh", "rm", "Tmax", "Tc", "r0",
     "kl", "kv", "kexp", "v0", "linear_spindle", "kvlin", "G", "rth", "umax", "ktq", "tsp",
     "linear_loop", "central", "cpg_f", "cpg_duty", "cpg_u", "cpg_trig", "cpg_maint",
-    "cpg_tau", "cpg_k",
+    "cpg_tau", "cpg_k", "Ks", "Bs",
 )
 _PI = {n: i for i, n in enumerate(_P_NAMES)}
 
 
 def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: C901
-               theta0, out):
+               servo, theta0, out):
     """Integrate the loop. ``out`` rows: θ, ω, θ'', a, r, u, u_m, τ_m, τ_ext, c.
+
+    ``servo`` rows: weight (1 during a servo push, falling to 0 during the hand-over),
+    reference angle (rad), reference velocity (rad/s).
 
     Written in the numba-compatible subset of Python; ``p`` is the packed parameter vector.
     """
@@ -47,7 +50,7 @@ def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: 
     lin_sp = p[18] > 0.5; kvlin = p[19]; G = p[20]; rth = p[21]; umax = p[22]  # noqa: E702
     ktq = p[23]; tsp = p[24]; lin = p[25] > 0.5; central = p[26] > 0.5  # noqa: E702
     cf = p[27]; cduty = p[28]; cu = p[29]; ctrig = p[30]; cmaint = p[31]  # noqa: E702
-    ctau = p[32]; ck = p[33]  # noqa: E702
+    ctau = p[32]; ck = p[33]; Ks = p[34]; Bs = p[35]  # noqa: E702
     n = tau_b.shape[0]
     theta = theta0
     omega = 0.0
@@ -116,11 +119,19 @@ def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: 
         if not lin and theta > the:
             tp -= Ke * (math.exp(ke * (theta - the)) - 1.0)
         c = contact[i]
-        if c > 0.5:
-            J = Jf + Jh
+        if c > 0.0:
+            J = Jf + c * Jh
             te = tau_b[i] - Bh * omega
             if i >= i_push_end:
                 te += Kh * (theta_h - theta)
+            w = servo[0, i]
+            if w > 0.0:
+                ts = Ks * (servo[1, i] - theta) + Bs * (servo[2, i] - omega)
+                if w >= 1.0:  # push phase: tau_b holds only tremor
+                    te = tau_b[i] + ts
+                else:         # hand hands over from position control to the hold
+                    te = w * ts + (1.0 - w) * te
+            te *= c
         else:
             J = Jf
             te = 0.0
@@ -215,24 +226,56 @@ def _pack(params: ReflexParams, central: CentralParams | None) -> np.ndarray:
         "linear_loop": float(params.linear_loop), "central": float(central is not None),
         "cpg_f": c.freq_hz, "cpg_duty": c.duty, "cpg_u": c.burst_drive,
         "cpg_trig": c.trigger_hz, "cpg_maint": c.maintain_hz, "cpg_tau": c.tonic_tau_s,
-        "cpg_k": c.coupling,
+        "cpg_k": c.coupling, "Ks": 0.0, "Bs": 0.0,
     }
     return np.array([float(vals[n]) for n in _P_NAMES], dtype=np.float64)
 
 
+def servo_path(manoeuvre: Manoeuvre, t_s: np.ndarray, theta0: float) -> np.ndarray:
+    """Servo push: rows weight, reference angle (rad) and velocity (rad/s).
+
+    Minimum-jerk path θ0 + A·(10τ³ - 15τ⁴ + 6τ⁵), τ = (t - start)/duration; then the servo's
+    weight falls as a half cosine over ``servo_release_s`` while the hold takes over.
+    """
+    m = manoeuvre
+    out = np.zeros((3, t_s.size))
+    if m.push_kind != "servo":
+        return out
+    on = (t_s >= m.push_start_s) & (t_s < m.push_end_s)
+    tau = (t_s[on] - m.push_start_s) / m.push_duration_s
+    out[0, on] = 1.0
+    out[1, on] = theta0 + m.push_amplitude_rad * (10 * tau**3 - 15 * tau**4 + 6 * tau**5)
+    out[2, on] = m.push_amplitude_rad / m.push_duration_s * (30 * tau**2 - 60 * tau**3
+                                                              + 30 * tau**4)
+    if m.servo_release_s > 0:
+        blend = (t_s >= m.push_end_s) & (t_s < m.push_end_s + m.servo_release_s)
+        x = (t_s[blend] - m.push_end_s) / m.servo_release_s
+        out[0, blend] = 0.5 * (1.0 + np.cos(np.pi * x))
+        out[1, blend] = theta0 + m.push_amplitude_rad
+    return out
+
+
 def examiner_torque(manoeuvre: Manoeuvre, t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Examiner torque without hand impedance τ_b(t) (N m) and the contact flag c(t)."""
+    """Examiner torque without hand impedance τ_b(t) (N m) and the contact flag c(t).
+
+    For a servo push, τ_b holds only tremor during the push (the servo torque is computed in
+    the loop).
+    """
     m = manoeuvre
     tau = np.zeros_like(t_s)
     in_push = (t_s >= m.push_start_s) & (t_s < m.push_end_s)
-    tau[in_push] = m.push_torque_nm
+    if m.push_kind == "torque":
+        tau[in_push] = m.push_torque_nm
     after = t_s >= m.push_end_s
     tau[after] = m.hold_torque_nm + m.hold_drift_nm_per_s * (t_s[after] - m.push_end_s)
     if m.tremor_nm > 0:
         tau += m.tremor_nm * np.sin(2 * np.pi * m.tremor_hz * t_s) * (t_s >= m.push_start_s)
     contact = np.ones_like(t_s)
     if m.mode == "released":
-        contact[t_s >= m.release_s] = 0.0
+        contact[t_s >= m.release_s + m.release_ramp_s] = 0.0
+        if m.release_ramp_s > 0:
+            r = (t_s >= m.release_s) & (t_s < m.release_s + m.release_ramp_s)
+            contact[r] = 0.5 * (1.0 + np.cos(np.pi * (t_s[r] - m.release_s) / m.release_ramp_s))
     return tau, contact
 
 
@@ -297,8 +340,12 @@ def simulate(params: ReflexParams | None = None, manoeuvre: Manoeuvre | None = N
     i_push_end = int(round(manoeuvre.push_end_s / dt_s))
     out = np.zeros((10, n))
     theta0 = params.rest_angle_rad if initial_angle_rad is None else float(initial_angle_rad)
-    _kernel()(_pack(params, central), n_aff, n_eff, i_push_end, float(dt_s), tau_b, contact,
-              noise, theta0, out)
+    packed = _pack(params, central)
+    packed[_PI["Ks"]] = manoeuvre.servo_stiffness_nm_per_rad
+    packed[_PI["Bs"]] = manoeuvre.servo_damping_nms_per_rad
+    servo = servo_path(manoeuvre, t, theta0)
+    _kernel()(packed, n_aff, n_eff, i_push_end, float(dt_s), tau_b, contact, noise, servo,
+              theta0, out)
     if not np.all(np.isfinite(out[0])):
         raise InvalidParameterError(
             "The simulation diverged (non-finite ankle angle). Check the parameters: the gain "

@@ -7,6 +7,7 @@ Every function takes the simulator's :class:`~clonus.simulate.reflex.SimResult` 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,9 @@ class EmgModel:
     white_v: float = 3e-6
     wander_v: float = 5e-6
     motion_artefact_v_per_m_s2: float = 2e-6
+    dropout_rate_per_s: float = 0.0        #: electrode-lift events per second (off by default)
+    dropout_duration_s: tuple[float, float] = (0.05, 0.3)
+    dropout_step_v: float = 1e-3           #: baseline jump at an electrode lift, decays in 0.1 s
 
 
 def sample_times(duration_s: float, fs: float, jitter_s: float,
@@ -198,6 +202,25 @@ def _artefacts(res: SimResult, t: np.ndarray, fs: float, rng: np.random.Generato
     return x
 
 
+def _dropouts(x: np.ndarray, t: np.ndarray, rng: np.random.Generator,
+              m: EmgModel) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Electrode-lift dropouts: signal lost (flat) plus a decaying baseline step."""
+    if m.dropout_rate_per_s <= 0 or t.size == 0:
+        return x, []
+    n_ev = rng.poisson(m.dropout_rate_per_s * (t[-1] - t[0]))
+    events = []
+    x = x.copy()
+    for _ in range(n_ev):
+        t0 = float(rng.uniform(t[0], t[-1]))
+        dur = float(rng.uniform(*m.dropout_duration_s))
+        lost = (t >= t0) & (t < t0 + dur)
+        x[lost] = 0.0
+        after = t >= t0
+        x[after] += m.dropout_step_v * rng.choice([-1.0, 1.0]) * np.exp(-(t[after] - t0) / 0.1)
+        events.append((t0, t0 + dur))
+    return x, sorted(events)
+
+
 def emg_amplitude_modulated(res: SimResult, t: np.ndarray, fs: float,
                             rng: np.random.Generator, *, noise: bool = True,
                             model: EmgModel | None = None) -> np.ndarray:
@@ -209,39 +232,57 @@ def emg_amplitude_modulated(res: SimResult, t: np.ndarray, fs: float,
     x = m.amplitude_v * np.sqrt(um) * w
     if noise:
         x = x + _artefacts(res, t, fs, rng, m)
+        x, _ = _dropouts(x, t, rng, m)
     return x
+
+
+def _mu_spikes_py(um, dt, thr, rate_min, rate_max, isi_draws, spikes):  # noqa: PLR0913
+    """Fill ``spikes`` (n_units, n) from a renewal process driven by the rate code.
+
+    Scalar loops in the numba-compatible subset of Python (compiled once per process).
+    """
+    n_units = thr.shape[0]
+    n = um.shape[0]
+    n_draw = isi_draws.shape[1]
+    for j in range(n_units):
+        active = False
+        phase = 0.0
+        k = 0
+        target = isi_draws[j, 0]
+        for i in range(n):
+            u = um[i]
+            if u >= thr[j]:
+                if not active:  # first spike allowed at recruitment
+                    spikes[j, i] = 1
+                    phase = 0.0
+                    active = True
+                    continue
+                phase += (rate_min + (rate_max - rate_min) * (u - thr[j]) / (1.0 - thr[j])) * dt
+                if phase >= target:
+                    spikes[j, i] = 1
+                    phase = 0.0
+                    k += 1
+                    target = isi_draws[j, k % n_draw]
+            else:
+                active = False
+
+
+@functools.lru_cache(maxsize=1)
+def _mu_kernel():
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - depends on the environment
+        return _mu_spikes_py
+    return numba.njit(cache=False)(_mu_spikes_py)
 
 
 def _mu_spikes(um: np.ndarray, dt: float, thr: np.ndarray, rate_min: float, rate_max: float,
                isi_draws: np.ndarray) -> np.ndarray:
-    """Spike indicator (n_units, n) from a renewal process driven by the rate code."""
-    n_units = thr.size
-    n = um.size
-    spikes = np.zeros((n_units, n), dtype=np.uint8)
-    phase = np.zeros(n_units)
-    target = isi_draws[:, 0].copy()
-    k = np.ones(n_units, dtype=np.int64)
-    active = np.zeros(n_units, dtype=bool)
-    n_draw = isi_draws.shape[1]
-    for i in range(n):
-        u = um[i]
-        on = u >= thr
-        new = on & ~active
-        if new.any():  # first spike allowed at recruitment
-            spikes[new, i] = 1
-            phase[new] = 0.0
-        active = on
-        if not on.any():
-            continue
-        rate = rate_min + (rate_max - rate_min) * (u - thr[on]) / (1.0 - thr[on])
-        idx = np.flatnonzero(on)
-        phase[idx] += rate * dt
-        fire = idx[phase[idx] >= target[idx]]
-        if fire.size:
-            spikes[fire, i] = 1
-            phase[fire] = 0.0
-            target[fire] = isi_draws[fire, k[fire] % n_draw]
-            k[fire] += 1
+    """Spike indicator (n_units, n) of the motor-unit pool."""
+    spikes = np.zeros((thr.size, um.size), dtype=np.uint8)
+    _mu_kernel()(np.ascontiguousarray(um, dtype=np.float64), float(dt),
+                 np.ascontiguousarray(thr, dtype=np.float64), float(rate_min), float(rate_max),
+                 np.ascontiguousarray(isi_draws, dtype=np.float64), spikes)
     return spikes
 
 
@@ -262,6 +303,8 @@ def emg_motor_units(res: SimResult, t: np.ndarray, fs: float, rng: np.random.Gen
     info : dict
         ``spike_times_s`` (list of arrays, one per unit) and ``thresholds``.
     """
+    from scipy.signal import fftconvolve
+
     m = model or EmgModel()
     um = np.clip(_interp(res, res.drive_muscle, t), 0.0, None)
     nu = int(m.n_units)
@@ -281,8 +324,9 @@ def emg_motor_units(res: SimResult, t: np.ndarray, fs: float, rng: np.random.Gen
         tk = np.arange(-4 * lam, 4 * lam + dt, dt)
         muap = (tk / lam) * np.exp(-((tk / lam) ** 2))
         muap *= amps[j] / max(float(np.abs(muap).max()), 1e-12)
-        x += np.convolve(spikes[j].astype(float), muap, mode="same")
+        x += fftconvolve(spikes[j].astype(float), muap, mode="same")
     if noise:
         x = x + _artefacts(res, t, fs, rng, m)
+        x, _ = _dropouts(x, t, rng, m)
     info = {"spike_times_s": [t[np.flatnonzero(s)] for s in spikes], "thresholds": thr}
     return x, info

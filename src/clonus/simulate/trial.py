@@ -163,7 +163,7 @@ class Trial:
     sim : SimResult
         The underlying state time series at the integration step.
     motor_unit_spikes_s : list of ndarray or None
-        Mode B EMG only: spike times of each motor unit, s.
+        Mode B EMG only: spike times of each motor unit, s (truth clock).
     """
 
     recording: Recording
@@ -196,7 +196,11 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
                    central: bool | CentralParams = False,
                    manoeuvre: Manoeuvre | None = None,
                    motoneuron_noise: float | None = None,
-                   truth_config: TruthConfig | None = None) -> Trial:
+                   truth_config: TruthConfig | None = None,
+                   imu_model: ImuModel | None = None,
+                   goniometer_model: GoniometerModel | None = None,
+                   emg_model: EmgModel | None = None,
+                   emg_clock_offset_s: float = 0.0) -> Trial:
     """Simulate one clinical clonus test (brisk dorsiflexion, then held or released).
 
     Parameters
@@ -242,6 +246,14 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         SD of the motoneuron noise per step (default 0.05 with ``noise``, else 0).
     truth_config : TruthConfig, optional
         Thresholds of the ground-truth labels.
+    imu_model, goniometer_model, emg_model : optional
+        Sensor noise and artefact settings (:class:`~clonus.simulate.sensors.ImuModel`,
+        ``GoniometerModel``, ``EmgModel``; e.g. ``EmgModel(dropout_rate_per_s=0.2)`` adds
+        electrode-lift dropouts).
+    emg_clock_offset_s : float
+        The EMG stream's clock runs this far ahead of the motion stream, s (spec §6): EMG
+        sample k shows the muscle at time k/fs_emg + offset. Truth times are in the motion
+        stream's clock.
 
     Returns
     -------
@@ -275,6 +287,9 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
                              or seed < 0):
         raise InvalidParameterError(f"seed must be a non-negative integer or None, got {seed!r}.")
+    if not isinstance(emg_clock_offset_s, numbers.Real) or abs(float(emg_clock_offset_s)) > 1.0:
+        raise InvalidParameterError(
+            f"emg_clock_offset_s must be a number of seconds within ±1, got {emg_clock_offset_s!r}.")
     if gain is not None and gain_ratio is not None:
         raise InvalidParameterError("Give either gain or gain_ratio, not both.")
     p = params if params is not None else ReflexParams()
@@ -328,7 +343,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         if "imu" in sensors:
             R = rotation_matrix(orientation, r_orient)
             gyro, acc = imu_signals(sim, timestamps, fs_imu, R, r_imu, noise=noise,
-                                    model=ImuModel())
+                                    model=imu_model)
             for k, ax in enumerate("xyz"):
                 rows.append(gyro[k])
                 chans.append(Channel(f"gyro_{ax}", "gyro", "rad/s", "rad/s"))
@@ -337,7 +352,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
                 chans.append(Channel(f"acc_{ax}", "acc", "m/s^2", "m/s^2"))
         if "goniometer" in sensors:
             rows.append(goniometer_signal(sim, timestamps, r_gon, noise=noise,
-                                          model=GoniometerModel()))
+                                          model=goniometer_model))
             chans.append(Channel("angle", "angle", "rad", "rad"))
         md = {**md_common, "stream": "motion", "jitter_s": float(jitter_s),
               "orientation": (orientation if isinstance(orientation, str) else "matrix"),
@@ -347,14 +362,14 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
     mu_spikes = None
     if "emg" in sensors or "emg_mu" in sensors:
         n = int(math.floor(duration_s * fs_emg + 1e-9))
-        te = np.arange(n) / fs_emg
+        te = np.arange(n) / fs_emg + float(emg_clock_offset_s)
         rows, chans = [], []
         if "emg" in sensors:
             rows.append(emg_amplitude_modulated(sim, te, fs_emg, r_emg, noise=noise,
-                                                model=EmgModel()))
+                                                model=emg_model))
             chans.append(Channel("emg", "emg", "V", "V"))
         if "emg_mu" in sensors:
-            x, info = emg_motor_units(sim, te, fs_emg, r_emg, noise=noise, model=EmgModel())
+            x, info = emg_motor_units(sim, te, fs_emg, r_emg, noise=noise, model=emg_model)
             rows.append(x)
             chans.append(Channel("emg_mu", "emg", "V", "V"))
             mu_spikes = info["spike_times_s"]
@@ -394,6 +409,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         extra={"sensors": list(sensors), "fs_imu_hz": fs_imu, "fs_emg_hz": fs_emg,
                "orientation": orientation if isinstance(orientation, str) else "matrix",
                "jitter_s": float(jitter_s), "noise": bool(noise),
+               "emg_clock_offset_s": float(emg_clock_offset_s),
                "central": None if cpar is None else cpar.to_dict(),
                "runs": [list(r) for r in lab.runs],
                "emg_burst_peak_drive": [float(v) for v in lab.burst_peak_drive],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -66,8 +66,8 @@ def register(app: typer.Typer) -> None:
     def info(
         path: str = typer.Argument(..., help="Recording file or export folder."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        units: list[str] | None = typer.Option(
-            None, "--units", help="Unit override NAME=UNIT (repeatable) or one unit for all."),
+        units: Annotated[list[str] | None, typer.Option(
+            "--units", help="Unit override NAME=UNIT (repeatable) or one unit for all.")] = None,
     ) -> None:
         """Show the format, channels, units and sampling rates of a recording."""
         obj, warns = describe(path, units=_parse_units(units))

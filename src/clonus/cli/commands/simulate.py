@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -16,8 +16,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("simulate")
     def simulate_cmd(
-        out: Path = typer.Option(..., "--out", help="Output file: .zip (phyphox-style motion; "
-                                 "EMG, if any, beside it as .edf) or .edf/.bdf."),
+        out: Annotated[Path, typer.Option(
+            "--out", help="Output file: .zip (phyphox-style motion; EMG, if any, beside it as "
+            ".edf) or .edf/.bdf.")],
         mode: str = typer.Option("held", "--mode", help="held | released"),
         gain_ratio: Optional[float] = typer.Option(  # noqa: UP045 - typer needs Optional
             None, "--gain-ratio", help="Motoneuron gain as a multiple of the linear critical "
@@ -27,8 +28,8 @@ def register(app: typer.Typer) -> None:
         delay_s: float = typer.Option(0.040, "--delay-s", help="Total reflex loop delay, s."),
         duration_s: float = typer.Option(12.0, "--duration-s", help="Trial length, s."),
         seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same trial)."),
-        truth: Optional[Path] = typer.Option(  # noqa: UP045
-            None, "--truth", help="Write the ground truth as JSON here."),
+        truth: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+            "--truth", help="Write the ground truth as JSON here.")] = None,
         sensors: Optional[str] = typer.Option(  # noqa: UP045
             None, "--sensors", help="Comma-separated: imu, goniometer, emg, emg_mu "
             "(default: imu for .zip, emg for .edf)."),
@@ -38,8 +39,8 @@ def register(app: typer.Typer) -> None:
         jitter_s: float = typer.Option(0.0, "--jitter-s", help="Timestamp jitter SD, s."),
         no_noise: bool = typer.Option(False, "--no-noise", help="Ideal, noise-free sensors."),
         central: bool = typer.Option(False, "--central", help="Central-oscillator mode."),
-        figure: Optional[Path] = typer.Option(  # noqa: UP045
-            None, "--figure", help="Also save the mechanism figure (PNG) for this trial."),
+        figure: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+            "--figure", help="Also save the mechanism figure (PNG) for this trial.")] = None,
         as_json: bool = typer.Option(False, "--json", help="Print the truth as JSON."),
     ) -> None:
         """Simulate a clinical clonus test (brisk stretch, then held or released) and write
@@ -86,7 +87,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("simulate-figure")
     def simulate_figure_cmd(
-        out: Path = typer.Argument(..., help="Image file (.png, .svg, .pdf)."),
+        out: Annotated[Path, typer.Argument(help="Image file (.png, .svg, .pdf).")],
         gain_ratio: float = typer.Option(6.0, "--gain-ratio", help="G / G_c of the trial."),
         delay_s: float = typer.Option(0.040, "--delay-s", help="Loop delay, s."),
         seed: int = typer.Option(0, "--seed", help="Random seed."),

@@ -1,0 +1,189 @@
+"""``clonus assess PATH``: analyse a clonus test recording and grade it.
+
+A thin wrapper over :func:`clonus.assess` (the same code path as the Python API, batch and
+web). ``--json`` prints the stable JSON contract (``docs/json-contract.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import typer
+
+_MOTION_KINDS = {"gyro", "acc", "angle"}
+
+
+def _load(path: str, channel: str | None) -> tuple[Any, list[str]]:
+    """Read ``path`` and return the recording group to assess and the read warnings."""
+    from ...exceptions import InvalidParameterError
+    from ...io import read_all
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        groups = read_all(path)
+    msgs = [str(w.message) for w in caught]
+    if channel is not None:
+        for g in groups:
+            if channel in g.ch_names:
+                return g, msgs
+        names = [n for g in groups for n in g.ch_names]
+        raise InvalidParameterError(
+            f"{path}: no channel named {channel!r}. Available channels: {names}."
+        )
+    for want in (_MOTION_KINDS, {"emg"}):
+        for g in groups:
+            if {c.kind for c in g.channels} & want:
+                return g, msgs
+    return groups[0], msgs
+
+
+def _config_for(rec: Any, channel: str | None, bedside_threshold: int | None) -> Any:
+    if bedside_threshold is None:
+        return None
+    import dataclasses
+
+    from ...detect.motion import MotionConfig
+    from ...exceptions import InvalidParameterError
+    from ...grade import GradingConfig
+
+    grading = GradingConfig(bedside_threshold_beats=bedside_threshold)
+    kinds = {c.kind for c in (rec.pick(channel) if channel else rec).channels}
+    if kinds & _MOTION_KINDS:
+        return MotionConfig(grading=grading)
+    try:
+        from ...emg.clinical import EmgConfig  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise InvalidParameterError(
+            "--bedside-threshold needs the EMG analysis (clonus.emg), which is "
+            "not available in this installation."
+        ) from exc
+    names = {f.name for f in dataclasses.fields(EmgConfig)}
+    if "grading" not in names:
+        raise InvalidParameterError("--bedside-threshold is not supported for EMG-only recordings.")
+    return EmgConfig(grading=grading)
+
+
+def _print_table(a: Any, interpretation: dict | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    t = Table(title=f"Clonus test: {a.source or a.channel}", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    f = "-" if a.frequency_hz is None else f"{a.frequency_hz:.2f} Hz"
+    rows = [
+        ("Classification", a.classification),
+        ("Reason", a.reason),
+        ("Beats", str(a.n_beats)),
+        ("Frequency", f),
+        ("Clonus duration", f"{a.clonus_duration_s:.2f} s"),
+        ("Sustained", "yes" if a.sustained else "no"),
+        ("Stretch onset", "-" if a.stretch_onset_s is None else f"{a.stretch_onset_s:.2f} s"),
+        ("Pathological (bedside)", "yes" if a.pathological else "no"),
+        ("Channel", f"{a.channel} ({a.signal_kind}, {a.fs_hz:g} Hz)"),
+    ]
+    m = a.metrics
+    if m.get("hold_duration_s") is not None:
+        rows.append(
+            (
+                "Stretch held",
+                f"{m['hold_duration_s']:.2f} s"
+                + (" (to the end of the recording)" if m.get("held_to_end_of_recording") else ""),
+            )
+        )
+    if m.get("decay_rate_per_s") is not None:
+        rows.append(("Decay rate p", f"{m['decay_rate_per_s']:+.3f} /s (A e^(pt) fit)"))
+    if m.get("regularity_cv") is not None:
+        rows.append(("Regularity (CV of intervals)", f"{m['regularity_cv']:.3f}"))
+    if a.beats:
+        amps = [b.amplitude for b in a.beats]
+        rows.append(
+            (
+                "Beat amplitude",
+                f"median {sorted(amps)[len(amps) // 2]:.2f} {a.amplitude_unit} "
+                f"(first {amps[0]:.2f}, last {amps[-1]:.2f})",
+            )
+        )
+    for k, v in rows:
+        t.add_row(k, v)
+    con.print(t)
+    g = Table(title="Grades")
+    for col in ("Scale", "Grade", "Rule"):
+        g.add_column(col)
+    for sid, gr in a.grades.items():
+        g.add_row(f"{sid} v{gr.version}", gr.label, gr.rule)
+    con.print(g)
+    for w in a.warnings:
+        con.print(f"[yellow]Warning:[/yellow] {w}")
+    if interpretation is not None:
+        con.print("Interpretation:")
+        con.print(json.dumps(interpretation, indent=2, default=str))
+    con.print(f"[dim]{_disclaimer()}[/dim]")
+
+
+def _disclaimer() -> str:
+    from ...model.assessment import DISCLAIMER
+
+    return DISCLAIMER
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("assess")
+    def assess_cmd(
+        path: str = typer.Argument(..., help="Recording file (phone/IMU/goniometer/EMG)."),
+        channel: str | None = typer.Option(None, "--channel", help="Analyse this channel only."),
+        as_json: bool = typer.Option(False, "--json", help="Print the JSON contract (one object)."),
+        report: str | None = typer.Option(
+            None, "--report", help="Also write a report (.html, .pdf, .csv, .fhir.json)."
+        ),
+        context: str | None = typer.Option(
+            None, "--context", help="Clinical context JSON: adds an interpretation."
+        ),
+        bedside_threshold: int | None = typer.Option(
+            None,
+            "--bedside-threshold",
+            min=1,
+            help="Beats for 'pathological' (default 5; sources use 3, 5 or 10).",
+        ),
+    ) -> None:
+        """Count clonus beats, measure frequency and duration, classify and grade a clonus test."""
+        from ...exceptions import MissingDependencyError
+        from ...pipeline import assess
+
+        rec, msgs = _load(path, channel)
+        for w in msgs:
+            typer.echo(f"Warning: {w}", err=True)
+        cfg = _config_for(rec, channel, bedside_threshold)
+        a = assess(rec, channel=channel, config=cfg)
+        ctx = None
+        interpretation = None
+        if context is not None:
+            try:
+                from ...clinical import interpret, load_context
+            except ImportError as exc:
+                raise MissingDependencyError(
+                    "--context needs the clinical module (clonus.clinical), which is not available "
+                    "in this installation. Run without --context."
+                ) from exc
+            ctx = load_context(context)
+            interpretation = interpret(a, ctx).to_dict()
+        if report is not None:
+            try:
+                from ...report import write_report
+            except ImportError as exc:
+                raise MissingDependencyError(
+                    "--report needs the report module (clonus.report) and its extras: "
+                    "pip install 'clonus[report]'."
+                ) from exc
+            out = write_report(report, [a], recordings=[rec], context=ctx)
+            typer.echo(f"Report written to {out}", err=True)
+        if as_json:
+            d = a.to_dict()
+            if interpretation is not None:
+                d["interpretation"] = interpretation
+            typer.echo(json.dumps(d, indent=2))
+        else:
+            _print_table(a, interpretation)

@@ -1,0 +1,8 @@
+"""Fixtures for the motion tests: the analytic signal helper lives in ``motion_synth.py``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

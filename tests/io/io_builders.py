@@ -1,0 +1,223 @@
+"""Builders of small valid files for every text format, and their layout for byte surgery.
+
+Each builder writes a file (or folder/zip) holding a known signal and returns its path. A
+``mutate`` hook edits the main CSV text before it is written (used by the corruption suite),
+so that zip- and folder-based formats can be corrupted the same way as single files.
+
+Known signal: ``N = 200`` samples at 100 Hz; value columns ``sin(2 pi 2 t)`` (x),
+``0.5 cos(2 pi 2 t)`` (y) and ``1.0`` (z), in the unit written in the header.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+N = 200
+FS = 100.0
+T = np.arange(N) / FS
+X = np.sin(2 * np.pi * 2 * T)
+Y = 0.5 * np.cos(2 * np.pi * 2 * T)
+Z = np.ones(N)
+
+Mutate = Callable[[str], str] | None
+
+
+def _apply(text: str, mutate: Mutate) -> str:
+    return text if mutate is None else mutate(text)
+
+
+def generic_csv(d: Path, mutate: Mutate = None) -> Path:
+    lines = ["time_s,gyro_x (rad/s),gyro_y (rad/s),acc_z (m/s^2)"]
+    lines += [f"{t:.4f},{x:.6f},{y:.6f},{z:.6f}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "generic.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+def _phyphox_gyro_text() -> str:
+    lines = ['"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"']
+    lines += [f"{t:.9E},{x:.9E},{y:.9E},{z:.9E}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+def phyphox_zip(d: Path, mutate: Mutate = None) -> Path:
+    p = d / "phyphox.zip"
+    acc = ['"Time (s)","X (m/s^2)","Y (m/s^2)","Z (m/s^2)"']
+    acc += [f"{t:.9E},{x:.9E},{y:.9E},{9.81:.9E}" for t, x, y in zip(T, X, Y, strict=True)]
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("Gyroscope.csv", _apply(_phyphox_gyro_text(), mutate))
+        zf.writestr("Accelerometer.csv", "\n".join(acc) + "\n")
+        zf.writestr("meta/device.csv", '"property","value"\n"version","1.1.16"\n')
+        zf.writestr("meta/time.csv", '"event","experiment time","system time","system time text"\n'
+                    '"START",0.000000000E0,1700000000.000,"2023-11-14 22:13:20.000 UTC+00:00"\n')
+    return p
+
+
+def phyphox_android(d: Path, mutate: Mutate = None) -> Path:
+    lines = ['"Time (s)","Gyroscope x (rad/s)","Gyroscope y (rad/s)","Gyroscope z (rad/s)",'
+             '"Absolute (rad/s)"']
+    lines += [f"{t:.9E},{x:.9E},{y:.9E},{z:.9E},{np.sqrt(x * x + y * y + z * z):.9E}"
+              for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "Raw Data.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+def sensorlogger_zip(d: Path, mutate: Mutate = None) -> Path:
+    t0 = 1_700_000_000_000_000_000
+    lines = ["time,seconds_elapsed,z,y,x"]
+    lines += [f"{t0 + int(round(t * 1e9))},{t:.6f},{z:.6f},{y:.6f},{x:.6f}"
+              for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "sensorlogger.zip"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("Gyroscope.csv", _apply("\n".join(lines) + "\n", mutate))
+        zf.writestr("Metadata.csv",
+                    "version,platform,appVersion,standardisation,sampleRateMs\n"
+                    "3,android,1.2,false,10\n")
+    return p
+
+
+def physics_toolbox(d: Path, mutate: Mutate = None) -> Path:
+    lines = ["time,gFx,gFy,gFz,TgF"]
+    lines += [f"{t:.4f},{x:.5f},{y:.5f},{z:.5f},{np.sqrt(x * x + y * y + z * z):.5f}"
+              for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "ptss.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+def delsys_csv(d: Path, mutate: Mutate = None) -> Path:
+    fs_emg, fs_acc = 1000.0, 100.0
+    n_emg, n_acc = 400, 40
+    hdr = [f"Label: Mini sensor 1: EMG 1 Sampling frequency: 1.000000e+003 Number of points: "
+           f"{n_emg} start: 0.000000e+000 Unit: V Domain Unit: s",
+           f"Label: Mini sensor 1: ACC.X 1 Sampling frequency: 1.000000e+002 Number of points: "
+           f"{n_acc} start: 0.000000e+000 Unit: g Domain Unit: s",
+           "Start Trigger Method: None", "Stop Trigger Method: None", "",
+           'X[s],"Mini sensor 1: EMG 1",X[s],"Mini sensor 1: ACC.X 1"']
+    rows = []
+    for i in range(n_emg):
+        emg = f"{i / fs_emg:.6f},{1e-4 * np.sin(2 * np.pi * 50 * i / fs_emg):.6e}"
+        acc = f"{i / fs_acc:.6f},{0.5:.4f}" if i < n_acc else ","
+        rows.append(f"{emg},{acc}")
+    p = d / "delsys.csv"
+    p.write_text(_apply("\n".join(hdr + rows) + "\n", mutate))
+    return p
+
+
+def shimmer_csv(d: Path, mutate: Mutate = None) -> Path:
+    t0 = 1.6e12
+    lines = ['"sep=;"', "Shimmer_ABCD_Timestamp_Unix_CAL;Shimmer_ABCD_Gyro_X_CAL;"
+             "Shimmer_ABCD_Accel_LN_X_CAL;", "ms;deg/s;m/(s^2);"]
+    lines += [f"{t0 + t * 1000:.1f};{np.degrees(x):.6f};{z:.6f};"
+              for t, x, z in zip(T, X, Z, strict=True)]
+    p = d / "shimmer.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+def empatica_dir(d: Path, mutate: Mutate = None) -> Path:
+    root = d / "e4"
+    root.mkdir()
+    acc = ["1600000000.000000, 1600000000.000000, 1600000000.000000",
+           "32.000000, 32.000000, 32.000000"]
+    acc += [f"{int(round(64 * x))},{int(round(64 * y))},64" for x, y in zip(X, Y, strict=True)]
+    (root / "ACC.csv").write_text(_apply("\n".join(acc) + "\n", mutate))
+    (root / "TEMP.csv").write_text("1600000000.000000\n4.000000\n" + "30.5\n" * 20)
+    (root / "tags.csv").write_text("1600000001.5\n")
+    (root / "info.txt").write_text(".csv files in this archive are in the following format:\n")
+    return root
+
+
+def faros_dir(d: Path, mutate: Mutate = None) -> Path:
+    root = d / "faros"
+    root.mkdir()
+    (root / "meta.json").write_text(json.dumps({
+        "start_time": "2020-01-02 03:04:05", "sample_freqs": {"ACC": 25.0, "ECG": 500.0},
+        "units": {"ACC": "mg", "ECG": "uV"}}))
+    acc = ["X,Y,Z"] + [f"{1000 * x:.1f},{1000 * y:.1f},1000.0" for x, y in
+                       zip(X[:50], Y[:50], strict=True)]
+    (root / "ACC.csv").write_text(_apply("\n".join(acc) + "\n", mutate))
+    ecg = 100 * np.sin(2 * np.pi * 1.2 * np.arange(1000) / 500.0)
+    (root / "ECG.csv").write_text("ECG\n" + "".join(f"{v:.1f}\n" for v in ecg))
+    return root
+
+
+def gaitmap_csv(d: Path, mutate: Mutate = None) -> Path:
+    lines = ["sensor,left_sensor,left_sensor", "axis,acc_x,gyr_x"]
+    lines += [f"{i},{9.81 * z:.6f},{np.degrees(x):.6f}" for i, (x, z) in
+              enumerate(zip(X, Z, strict=True))]
+    p = d / "gaitmap.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """A text format's builder and where its data live, for the corruption suite."""
+
+    name: str
+    build: Callable[..., Path]
+    sep: str
+    first_data_line: int  # index (0-based) of the first data line in the mutated text
+    value_col: int  # a signal column
+    time_col: int | None  # a timestamp column, or None when the rate is declared
+    unit_token: tuple[str, str] | None  # (unit text in the header, replacement) or None
+    corrupt_header: Callable[[str], str]
+
+
+def _replace_line(i: int, new: str) -> Callable[[str], str]:
+    def f(text: str) -> str:
+        lines = text.split("\n")
+        lines[i] = new
+        return "\n".join(lines)
+    return f
+
+
+def _drop_last_header_field(i: int, sep: str) -> Callable[[str], str]:
+    def f(text: str) -> str:
+        lines = text.split("\n")
+        lines[i] = sep.join(lines[i].rstrip(sep).split(sep)[:-1])
+        return "\n".join(lines)
+    return f
+
+
+TEXT_FORMATS = [
+    TextFormat("csv", generic_csv, ",", 1, 1, 0, ("(rad/s)", "(furlongs)"),
+               _drop_last_header_field(0, ",")),
+    TextFormat("phyphox", phyphox_zip, ",", 1, 1, 0, ("(rad/s)", "(furlongs)"),
+               _drop_last_header_field(0, ",")),
+    TextFormat("phyphox", phyphox_android, ",", 1, 1, 0, ("(rad/s)", "(furlongs)"),
+               _drop_last_header_field(0, ",")),
+    TextFormat("sensorlogger", sensorlogger_zip, ",", 1, 4, 0, None,
+               _replace_line(0, "time,seconds_elapsed,z,y,q")),
+    TextFormat("physics-toolbox", physics_toolbox, ",", 1, 1, 0, None,
+               _drop_last_header_field(0, ",")),
+    TextFormat("delsys", delsys_csv, ",", 6, 1, 0, ("Unit: V ", "Unit: furlongs "),
+               lambda s: s.replace("1.000000e+003", "1.0000x0e+003", 1)),
+    TextFormat("shimmer", shimmer_csv, ";", 3, 1, 0, ("deg/s", "furlongs"),
+               _replace_line(2, "ms;deg/s;")),
+    TextFormat("empatica", empatica_dir, ",", 2, 0, None, None,
+               _replace_line(1, "thirty-two, 32, 32")),
+    TextFormat("faros-csv", faros_dir, ",", 1, 0, None, None, _replace_line(0, "X,Y")),
+    TextFormat("gaitmap", gaitmap_csv, ",", 2, 1, None, None,
+               _replace_line(1, "axis,acc_x,gyr_x,gyr_y")),
+]
+
+
+def researchkit_json(d: Path, mutate: Mutate = None) -> Path:
+    items = [{"timestamp": 100.0 + float(t), "x": float(x), "y": float(y), "z": float(z)}
+             for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "accel.json"
+    p.write_text(_apply(json.dumps(items, indent=0), mutate))
+    return p
+
+
+#: (format name, builder) for every text reader, used by the fuzz tests.
+FUZZ_TARGETS = [(f.name, f.build) for f in TEXT_FORMATS] + [("researchkit", researchkit_json)]
