@@ -23,10 +23,21 @@ FS = 1000
 def main(out: Path, hours: int = 24) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     w = pyedflib.EdfWriter(str(out), 1, file_type=pyedflib.FILETYPE_EDFPLUS)
-    w.setSignalHeaders([{"label": "EMG soleus", "dimension": "uV", "sample_frequency": FS,
-                         "physical_max": 10000.0, "physical_min": -10000.0,
-                         "digital_max": 32767, "digital_min": -32768,
-                         "transducer": "", "prefilter": ""}])
+    w.setSignalHeaders(
+        [
+            {
+                "label": "EMG soleus",
+                "dimension": "uV",
+                "sample_frequency": FS,
+                "physical_max": 10000.0,
+                "physical_min": -10000.0,
+                "digital_max": 32767,
+                "digital_min": -32768,
+                "transducer": "",
+                "prefilter": "",
+            }
+        ]
+    )
     rng = np.random.default_rng(24)
     for h in range(hours):
         t = np.arange(3600 * FS) / FS
@@ -34,7 +45,7 @@ def main(out: Path, hours: int = 24) -> Path:
         s = simulate_spasm_emg(fs=FS, seed=h, n_per_kind=1)
         ev = s.recording.data[0] * 1e6
         at = int(rng.integers(0, t.size - ev.size))
-        x[at: at + ev.size] = ev
+        x[at : at + ev.size] = ev
         w.writeSamples([x])
         print(f"hour {h + 1}/{hours}", flush=True)
     w.close()
@@ -43,5 +54,9 @@ def main(out: Path, hours: int = 24) -> Path:
 
 if __name__ == "__main__":
     root = Path(__file__).resolve().parents[2]
-    p = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "benchmarks" / "_data" / "emg_24h_1khz.edf"
+    p = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else root / "benchmarks" / "_data" / "emg_24h_1khz.edf"
+    )
     main(p, int(sys.argv[2]) if len(sys.argv) > 2 else 24)

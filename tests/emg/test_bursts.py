@@ -1,4 +1,4 @@
-"""Burst detection and episode classes against the synthetic ground truth (clonus.simulate.spasms)."""
+"""Burst detection and episode classes against synthetic ground truth (simulate.spasms)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,7 @@ def test_clonus_runs_count_frequency_and_classes(spasm_sets):
 
 
 def test_no_episode_in_quiet_signal_with_artefacts():
-    s = simulate_spasm_emg(fs=1000.0, kinds=("other",), n_per_kind=1, seed=3,
-                           ecg_amplitude_v=50e-6)
+    s = simulate_spasm_emg(fs=1000.0, kinds=("other",), n_per_kind=1, seed=3, ecg_amplitude_v=50e-6)
     b = detect_bursts(s.recording)
     eps = find_episodes(b)
     ev = s.events[0]
@@ -107,8 +106,9 @@ def test_amplitude_scale_invariance():
 
 
 def test_heartbeat_train_rejected_but_not_clonus():
-    s = simulate_spasm_emg(fs=1000.0, kinds=("clonus",), n_per_kind=1, seed=0,
-                           ecg_amplitude_v=150e-6)
+    s = simulate_spasm_emg(
+        fs=1000.0, kinds=("clonus",), n_per_kind=1, seed=0, ecg_amplitude_v=150e-6
+    )
     raw = detect_bursts(s.recording, reject_ecg=False)
     kept = reject_heartbeat(raw)
     ev = s.events[0]
@@ -126,3 +126,29 @@ def test_bad_input():
         detect_bursts(np.array([0.0, np.nan] * 500), fs=1000.0)
     flat = detect_bursts(np.zeros(5000), fs=1000.0)
     assert flat.n == 0
+
+
+def test_fused_kernel_matches_scipy(rng):
+    from clonus.emg.conditioning import StreamConditioner
+
+    x = (rng.standard_normal(20000) * 1e-5).astype(np.float32)
+    a = StreamConditioner(1000.0, mains_hz=50.0)
+    b = StreamConditioner(1000.0, mains_hz=50.0, use_numba=False)
+    fa = [a.process(x[:7777]), a.process(x[7777:])]
+    fb = [b.process(x[:7777]), b.process(x[7777:])]
+    for (xa, ea), (xb, eb) in zip(fa, fb, strict=True):
+        # Same recursion and float32 arithmetic as scipy.signal.sosfilt: equal to rounding.
+        np.testing.assert_allclose(xa, xb, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(ea, eb, rtol=0, atol=1e-12)
+
+
+def test_ecg_alone_gives_no_spasm():
+    s = simulate_clonus_emg(
+        fs=1000.0, n_beats=0, frequency_hz=5.0, duration_s=60.0, seed=1, ecg_amplitude_v=150e-6
+    )
+    raw = detect_bursts(s.recording, reject_ecg=False)
+    kept = detect_bursts(s.recording)
+    assert raw.n > 30  # a 150 uV R wave survives the 30 Hz high-pass: the rejection is exercised
+    assert kept.n <= 2  # a chain's first/last beat may escape
+    eps = find_episodes(kept)
+    assert [e for e in eps if e.kind in ("clonus", "tonic", "myoclonus", "mixed")] == []

@@ -43,8 +43,9 @@ def test_reflex_simulator_emg_agrees_with_motion_truth():
     for seed in range(2):
         for mode in ("held", "released"):
             for gr in (0.9, 1.6):
-                tr = simulate.simulate_trial(mode=mode, gain_ratio=gr, seed=seed, sensors=("emg",),
-                                             duration_s=8.0)
+                tr = simulate.simulate_trial(
+                    mode=mode, gain_ratio=gr, seed=seed, sensors=("emg",), duration_s=8.0
+                )
                 a = assess_emg(tr.recording)
                 agree.append(abs(a.n_beats - tr.truth.n_beats) <= 1)
                 # The stretch is seen: the first burst follows the push onset within 0.5 s.
@@ -67,10 +68,22 @@ def test_combine_confirms_motion_beats():
     onsets = np.array(s.events[0].burst_onsets_s)
     # A motion assessment whose beats are the dorsiflexion peaks ~120 ms after each burst onset.
     beats = tuple(Beat(float(t + 0.12), 5.0) for t in onsets)
-    motion = Assessment(n_beats=len(beats), beats=beats, amplitude_unit="deg", frequency_hz=5.0,
-                        clonus_duration_s=2.0, sustained=False, stretch_onset_s=1.9,
-                        classification="clonus", reason="test", grades={}, pathological=True,
-                        channel="gyro", fs_hz=200.0, software_version="x")
+    motion = Assessment(
+        n_beats=len(beats),
+        beats=beats,
+        amplitude_unit="deg",
+        frequency_hz=5.0,
+        clonus_duration_s=2.0,
+        sustained=False,
+        stretch_onset_s=1.9,
+        classification="clonus",
+        reason="test",
+        grades={},
+        pathological=True,
+        channel="gyro",
+        fs_hz=200.0,
+        software_version="x",
+    )
     c = combine(motion, s.recording)
     assert c.n_beats == motion.n_beats  # motion stays primary
     assert c.metrics["emg"]["confirmed_beats"] >= 9
@@ -110,3 +123,53 @@ def test_real_gait_emg_bursts_lock_to_cycles_and_no_clonus(gait_emg):
         phase = ((inside - td[0]) % stride) / stride
         # Onset phase consistent across strides: circular resultant length > 0.8.
         assert abs(np.exp(2j * np.pi * phase).mean()) > 0.8, (name, phase)
+
+
+def test_assess_pipeline_and_cli_on_emg_edf(tmp_path, capsys):
+    pyedflib = pytest.importorskip("pyedflib")
+    import json
+
+    import clonus
+    from clonus.cli.main import main
+
+    s = simulate_clonus_emg(fs=1000.0, n_beats=9, frequency_hz=5.5, seed=3)
+    p = tmp_path / "test.edf"
+    w = pyedflib.EdfWriter(str(p), 1, file_type=pyedflib.FILETYPE_EDFPLUS)
+    w.setSignalHeaders(
+        [
+            {
+                "label": "EMG soleus",
+                "dimension": "uV",
+                "sample_frequency": 1000,
+                "physical_max": 10000.0,
+                "physical_min": -10000.0,
+                "digital_max": 32767,
+                "digital_min": -32768,
+                "transducer": "",
+                "prefilter": "",
+            }
+        ]
+    )
+    w.writeSamples([s.recording.data[0] * 1e6])
+    w.close()
+    a = clonus.assess(clonus.read(p))
+    assert a.signal_kind == "emg" and abs(a.n_beats - 9) <= 1
+    rc = main(["assess", str(p), "--json"])
+    d = json.loads(capsys.readouterr().out)
+    assert rc == 0 and d["amplitude_unit"] == "uV" and abs(d["n_beats"] - 9) <= 1
+    assert d["classification"] == "clonus"
+
+
+def test_motion_plus_emg_recording_uses_both():
+    simulate = pytest.importorskip("clonus.simulate")
+    import clonus
+
+    tr = simulate.simulate_trial(
+        mode="released", gain_ratio=1.2, seed=0, sensors=("imu", "emg"), duration_s=8.0
+    )
+    a = clonus.assess(tr.recording)
+    emg = a.metrics["emg"]
+    assert a.amplitude_unit == "deg"  # motion stays primary
+    # Each motion beat follows a plantarflexor burst (simulator: drive -> contraction -> beat).
+    assert emg["confirmed_beats"] >= a.n_beats - 1
+    assert emg["median_lag_s"] is not None and 0 < emg["median_lag_s"] < 0.25

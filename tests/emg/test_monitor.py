@@ -42,9 +42,16 @@ def test_chunked_equals_whole_across_noise_blocks(synth):
 def _write_edf(path, x_uv, fs):
     pyedflib = pytest.importorskip("pyedflib")
     w = pyedflib.EdfWriter(str(path), 2, file_type=pyedflib.FILETYPE_EDFPLUS)
-    hdr = {"dimension": "uV", "sample_frequency": fs, "physical_max": 10000.0,
-           "physical_min": -10000.0, "digital_max": 32767, "digital_min": -32768,
-           "transducer": "", "prefilter": ""}
+    hdr = {
+        "dimension": "uV",
+        "sample_frequency": fs,
+        "physical_max": 10000.0,
+        "physical_min": -10000.0,
+        "digital_max": 32767,
+        "digital_min": -32768,
+        "transducer": "",
+        "prefilter": "",
+    }
     w.setSignalHeaders([dict(hdr, label="ACC"), dict(hdr, label="EMG soleus")])
     w.writeSamples([np.zeros_like(x_uv), x_uv])
     w.close()
@@ -102,3 +109,34 @@ def test_penn(rate, level):
 @pytest.mark.parametrize(("n", "level"), [(0, 1), (1, 2), (3, 3), (5, 3), (7, 4), (10, 5), (40, 5)])
 def test_snow(n, level):
     assert snow_frequency(n).value == level  # clinical-reference.md 4.6 bands
+
+
+def test_progress_and_text_output(synth, tmp_path, capsys):
+    calls = []
+    r = monitor(synth.recording, chunk_s=20.0, progress=lambda d, t: calls.append((d, t)))
+    n = synth.recording.n_samples
+    assert calls[-1] == (n, n) and all(a[0] < b[0] for a, b in zip(calls, calls[1:]))
+    assert r.duration_s == pytest.approx(n / 1000.0)
+    p = tmp_path / "t.edf"
+    _write_edf(p, synth.recording.data[0][: (n // 1000) * 1000] * 1e6, 1000)
+    rc = main(["monitor", str(p)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "Penn" in out and "Snow" in out and "hour  0" in out
+
+
+def test_monitor_bad_input(synth, tmp_path):
+    from clonus.emg.bursts import BurstConfig
+    from clonus.emg.monitor import MonitorConfig
+    from clonus.exceptions import InvalidParameterError
+
+    x = synth.recording.data[0].copy()
+    x[5000] = np.nan
+    rec = synth.recording.__class__.from_array(x, fs=1000.0, names=["EMG"], kinds="emg", units="V")
+    with pytest.raises(InvalidParameterError, match="NaN"):
+        monitor(rec, chunk_s=3.0)
+    with pytest.raises(InvalidParameterError, match="cannot be streamed"):
+        monitor(synth.recording, config=MonitorConfig(bursts=BurstConfig(method="mummidisetty2012")))
+    with pytest.raises(InvalidParameterError, match="not found"):
+        monitor(tmp_path / "missing.edf")
+    with pytest.raises(InvalidParameterError):
+        monitor(synth.recording, chunk_s=0)

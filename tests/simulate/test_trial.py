@@ -48,6 +48,7 @@ def test_truth_frequency_matches_beats():
     tr = simulate_trial(mode="held", gain=0.03, seed=0)
     bt = np.array(tr.truth.beat_times_s)
     assert tr.truth.frequency_hz == pytest.approx(1 / np.median(np.diff(bt)))
+    np.testing.assert_allclose(tr.truth.instantaneous_frequency_hz, 1 / np.diff(bt))
     assert tr.truth.clonus_start_s == bt[0] or tr.truth.clonus_start_s in bt
     none = simulate_trial(mode="held", gain_ratio=1.0, seed=0, duration_s=4.0)
     assert none.truth.n_beats <= 2 and none.truth.frequency_hz is None
@@ -248,6 +249,10 @@ def test_cli_simulate_edf_and_figure(tmp_path, capsys):
     assert d["n_beats"] > 10
     assert clonus.read(out).channels[0].kind == "emg"
     assert fig.stat().st_size > 10_000
+    inh = tmp_path / "inh.png"
+    assert main(["simulate-figure", str(inh), "--kind", "inhibition"]) == 0
+    assert inh.stat().st_size > 10_000
+    assert main(["simulate-figure", str(inh), "--kind", "bogus"]) == 4
 
 
 def test_linear_mode_dataclass_replace_keeps_frozen():
@@ -320,3 +325,34 @@ def test_emg_clock_offset_and_dropouts():
     diff = np.abs(drop - clean)
     assert diff.max() > 0.5e-3
     assert 0.01 < np.mean(diff > 1e-6) < 0.9
+
+
+@pytest.mark.parametrize("mode", ["held", "released"])
+def test_truth_invariants_over_random_parameters(mode):
+    # Invariants of the truth labels over randomised parameters and manoeuvres (8 draws each).
+    ss = np.random.SeedSequence(99)
+    for child in ss.spawn(8):
+        g = np.random.default_rng(child)
+        p = sample_params(g)
+        man = sample_manoeuvre(g, mode=mode, push_kind="servo" if g.random() < 0.5 else "torque")
+        tr = simulate_trial(mode=mode, gain_ratio=float(g.uniform(1, 12)), delay_s=None,
+                            params=p, manoeuvre=man, seed=int(g.integers(1000)),
+                            duration_s=12.0)
+        t = tr.truth
+        bt = np.array(t.beat_times_s)
+        assert t.n_beats == bt.size
+        assert np.all(bt > t.stretch_peak_s) and np.all(np.diff(bt) >= 0.08)
+        if bt.size >= 3:
+            assert t.frequency_hz == pytest.approx(1 / np.median(np.diff(bt)))
+        else:
+            assert t.frequency_hz is None
+        on, off = np.array(t.emg_burst_onsets_s), np.array(t.emg_burst_offsets_s)
+        assert on.size == off.size and np.all(off > on) and np.all(on[1:] > off[:-1])
+        if t.sustained:
+            assert mode == "held" and t.hold_duration_s >= 10.0 and t.tardieu_grade == 4
+            assert t.extra["last_second_pp_deg"] > 1.0
+        if t.clonus_start_s is not None:
+            assert t.clonus_start_s in bt and t.clonus_end_s in bt
+            assert t.tardieu_grade >= 3
+        assert t.gain_ratio == pytest.approx(t.gain / t.critical_gain)
+        assert 2.0 < t.critical_frequency_hz < 12.0

@@ -20,7 +20,7 @@ from ..exceptions import InvalidParameterError, SamplingRateError
 from ..model import Assessment, Beat, Recording, Run, Trace
 from .bursts import BurstConfig, Bursts, detect_bursts
 from .conditioning import ConditioningConfig, condition
-from .episodes import EpisodeConfig, Episode, clonic_run, find_episodes
+from .episodes import Episode, EpisodeConfig, clonic_run, find_episodes
 
 __all__ = ["EmgConfig", "assess_emg", "combine"]
 
@@ -66,25 +66,44 @@ class EmgConfig:
         return asdict(self)
 
 
-def _grades(n_beats: int, duration_s: float, sustained: bool, hold_s: float | None,
-            warnings: list[str]) -> dict[str, Any]:
+def _grades(
+    n_beats: int, duration_s: float, sustained: bool, hold_s: float | None, warnings: list[str]
+) -> dict[str, Any]:
     try:
         from ..grade import grade_all  # motion helper's module (lazy: layering and merge order)
     except ImportError:
         warnings.append("clinical grades unavailable: clonus.grade is not installed")
         return {}
-    return dict(grade_all(n_beats=n_beats, duration_s=duration_s, sustained=sustained,
-                          hold_duration_s=hold_s))
+    return dict(
+        grade_all(
+            n_beats=n_beats, duration_s=duration_s, sustained=sustained, hold_duration_s=hold_s
+        )
+    )
 
 
-def _indeterminate(rec: Recording, channel: str, reason: str, cfg: EmgConfig,
-                   warnings: list[str]) -> Assessment:
+def _indeterminate(
+    rec: Recording, channel: str, reason: str, cfg: EmgConfig, warnings: list[str]
+) -> Assessment:
     return Assessment(
-        n_beats=0, beats=(), amplitude_unit="uV", frequency_hz=None, clonus_duration_s=0.0,
-        sustained=False, stretch_onset_s=None, classification="indeterminate", reason=reason,
-        grades={}, pathological=False, channel=channel, fs_hz=rec.fs,
-        software_version=__version__, signal_kind="emg", config=cfg.to_dict(),
-        warnings=tuple(warnings), source=rec.source)
+        n_beats=0,
+        beats=(),
+        amplitude_unit="uV",
+        frequency_hz=None,
+        clonus_duration_s=0.0,
+        sustained=False,
+        stretch_onset_s=None,
+        classification="indeterminate",
+        reason=reason,
+        grades={},
+        pathological=False,
+        channel=channel,
+        fs_hz=rec.fs,
+        software_version=__version__,
+        signal_kind="emg",
+        config=cfg.to_dict(),
+        warnings=tuple(warnings),
+        source=rec.source,
+    )
 
 
 def _analyse(x: np.ndarray, fs: float, cfg: EmgConfig) -> tuple[Bursts, list[Episode]]:
@@ -130,11 +149,19 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     emg = [c.name for c in rec.channels if c.kind == "emg"] or rec.ch_names
     warnings: list[str] = []
     if any(rec.channels[rec.ch_names.index(n)].unit != "V" for n in emg):
-        warnings.append("EMG not in volts: amplitudes are in the file's units and the 'unit' "
-                        "class (absolute amplitude) is unreliable")
+        warnings.append(
+            "EMG not in volts: amplitudes are in the file's units and the 'unit' "
+            "class (absolute amplitude) is unreliable"
+        )
     if rec.duration_s < cfg.min_duration_s:
-        return _indeterminate(rec, emg[0], f"recording lasts {rec.duration_s:.2f} s, shorter than "
-                              f"{cfg.min_duration_s:g} s: too short to count beats", cfg, warnings)
+        return _indeterminate(
+            rec,
+            emg[0],
+            f"recording lasts {rec.duration_s:.2f} s, shorter than "
+            f"{cfg.min_duration_s:g} s: too short to count beats",
+            cfg,
+            warnings,
+        )
     best: tuple[int, str, Bursts, list[Episode]] | None = None
     for name in emg:
         x = rec.get(name)
@@ -149,8 +176,9 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         if best is None or score > best[0]:
             best = (score, name, b, eps)
     if best is None:
-        return _indeterminate(rec, emg[0], "every EMG channel is flat; check the electrodes",
-                              cfg, warnings)
+        return _indeterminate(
+            rec, emg[0], "every EMG channel is flat; check the electrodes", cfg, warnings
+        )
     _, name, b, eps = best
     fs = rec.fs
     cond = condition(rec.get(name), fs=fs, config=cfg.conditioning)
@@ -169,18 +197,27 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     duration = 0.0
     stretch = float(b.onset_s[0]) if len(b) else None
     lo, hi = cfg.episodes.clonus_band_hz
-    classification, reason = "no_clonus", f"{len(b)} EMG burst(s), no rhythmic run of >= 3 bursts at {lo:g}-{hi:g} Hz"
+    classification, reason = (
+        "no_clonus",
+        f"{len(b)} EMG burst(s), no rhythmic run of >= 3 bursts at {lo:g}-{hi:g} Hz",
+    )
     if main is not None:
         i0, n = main.clonic_start, main.n_clonic_bursts
         if cfg.first_burst_is_stretch and i0 == main.first_burst and n > 1:
             # The episode's first burst is the reflex response to the examiner's stretch: like
             # the imposed stretch's own peak in the motion signal, it is not a beat.
             i0, n = i0 + 1, n - 1
-        on, off = b.onset_s[i0: i0 + n], b.offset_s[i0: i0 + n]
-        rms_uv = b.rms[i0: i0 + n] * 1e6
-        beats = tuple(Beat(float(on[k]), float(rms_uv[k]),
-                           None if k == 0 else float(on[k] - on[k - 1]), float(off[k]))
-                      for k in range(n))
+        on, off = b.onset_s[i0 : i0 + n], b.offset_s[i0 : i0 + n]
+        rms_uv = b.rms[i0 : i0 + n] * 1e6
+        beats = tuple(
+            Beat(
+                float(on[k]),
+                float(rms_uv[k]),
+                None if k == 0 else float(on[k] - on[k - 1]),
+                float(off[k]),
+            )
+            for k in range(n)
+        )
         freq = main.frequency_hz
         duration = float(off[-1] - on[0])
         stretch = float(main.start_s)
@@ -191,19 +228,32 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         # A regular run outside the clonus band (e.g. tremor at 9-12 Hz)?
         first, n_r = clonic_run(b.centre_s, b.duration_s, band_hz=(1.0, 20.0))
         if n_r >= 3:
-            iv = np.diff(b.centre_s[first: first + n_r])
+            iv = np.diff(b.centre_s[first : first + n_r])
             f_r = 1.0 / float(np.median(iv))
-            if (f_r < lo or f_r > hi) and float(np.std(iv) / np.mean(iv)) <= cfg.episodes.clonus_max_cv:
+            if (f_r < lo or f_r > hi) and float(
+                np.std(iv) / np.mean(iv)
+            ) <= cfg.episodes.clonus_max_cv:
                 classification = "rhythmic_not_clonus"
                 reason = f"{n_r} regular EMG bursts at {f_r:.2f} Hz, outside {lo:g}-{hi:g} Hz"
     hold = rec.duration_s - stretch if stretch is not None else None
-    sustained = bool(beats and hold is not None and hold >= cfg.sustained_min_hold_s
-                     and beats[-1].end_s is not None
-                     and beats[-1].end_s >= rec.duration_s - cfg.sustained_last_s)
+    sustained = bool(
+        beats
+        and hold is not None
+        and hold >= cfg.sustained_min_hold_s
+        and beats[-1].end_s is not None
+        and beats[-1].end_s >= rec.duration_s - cfg.sustained_last_s
+    )
     n_beats = len(beats)
-    grades = _grades(n_beats, duration, sustained, hold, warnings) if classification != "indeterminate" else {}
-    runs = tuple(Run(e.start_s, e.end_s, e.n_clonic_bursts, e.frequency_hz)
-                 for e in eps if e.kind in ("clonus", "mixed"))
+    grades = (
+        _grades(n_beats, duration, sustained, hold, warnings)
+        if classification != "indeterminate"
+        else {}
+    )
+    runs = tuple(
+        Run(e.start_s, e.end_s, e.n_clonic_bursts, e.frequency_hz)
+        for e in eps
+        if e.kind in ("clonus", "mixed")
+    )
     metrics = {
         "emg_method": cfg.bursts.method,
         "emg_band_hz": list(cond.band_hz),
@@ -213,21 +263,40 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         "episodes": [e.to_dict(scale=1e6) for e in eps],
         "noise_floor_uV": float(np.median(b.floor) * 1e6) if len(b) else None,
         "mean_beat_rms_uV": float(np.mean([bt.amplitude for bt in beats])) if beats else None,
-        "mean_burst_duration_s": float(np.mean([bt.end_s - bt.time_s for bt in beats])) if beats else None,
+        "mean_burst_duration_s": float(np.mean([bt.end_s - bt.time_s for bt in beats]))
+        if beats
+        else None,
         "hold_duration_s": hold,
     }
     return Assessment(
-        n_beats=n_beats, beats=beats, amplitude_unit="uV", frequency_hz=freq,
-        clonus_duration_s=duration, sustained=sustained, stretch_onset_s=stretch,
-        classification=classification, reason=reason, grades=grades,
-        pathological=classification == "clonus", channel=name, fs_hz=fs,
-        software_version=__version__, signal_kind="emg", runs=runs, metrics=metrics,
-        config=cfg.to_dict(), warnings=tuple(warnings), source=rec.source, trace=trace,
-        spectrum=spectrum)
+        n_beats=n_beats,
+        beats=beats,
+        amplitude_unit="uV",
+        frequency_hz=freq,
+        clonus_duration_s=duration,
+        sustained=sustained,
+        stretch_onset_s=stretch,
+        classification=classification,
+        reason=reason,
+        grades=grades,
+        pathological=classification == "clonus",
+        channel=name,
+        fs_hz=fs,
+        software_version=__version__,
+        signal_kind="emg",
+        runs=runs,
+        metrics=metrics,
+        config=cfg.to_dict(),
+        warnings=tuple(warnings),
+        source=rec.source,
+        trace=trace,
+        spectrum=spectrum,
+    )
 
 
-def combine(motion_assessment: Assessment, emg_recording: Recording, *,
-            config: EmgConfig | None = None) -> Assessment:
+def combine(
+    motion_assessment: Assessment, emg_recording: Recording, *, config: EmgConfig | None = None
+) -> Assessment:
     """Add EMG confirmation to a motion assessment; the motion beats stay primary.
 
     Each motion beat (a dorsiflexion peak) is *confirmed* when an EMG burst onset lies between
@@ -252,7 +321,11 @@ def combine(motion_assessment: Assessment, emg_recording: Recording, *,
     """
     cfg = config or EmgConfig()
     emg = assess_emg(emg_recording, config=cfg)
-    onsets = np.array([bd["onset_s"] for bd in emg.metrics.get("bursts", [])]) if emg.metrics else np.zeros(0)
+    onsets = (
+        np.array([bd["onset_s"] for bd in emg.metrics.get("bursts", [])])
+        if emg.metrics
+        else np.zeros(0)
+    )
     beat_t = np.array([bt.time_s for bt in motion_assessment.beats])
     lags = []
     confirmed = 0
@@ -279,9 +352,12 @@ def combine(motion_assessment: Assessment, emg_recording: Recording, *,
     if frac is not None and frac < 0.5:
         warns.append(f"EMG bursts confirm only {confirmed} of {beat_t.size} motion beats")
     if emg.classification not in ("indeterminate",) and (
-            (emg.classification == "clonus") != (motion_assessment.classification == "clonus")):
-        warns.append(f"EMG analysis says {emg.classification!r}, motion says "
-                     f"{motion_assessment.classification!r}")
+        (emg.classification == "clonus") != (motion_assessment.classification == "clonus")
+    ):
+        warns.append(
+            f"EMG analysis says {emg.classification!r}, motion says "
+            f"{motion_assessment.classification!r}"
+        )
     metrics = dict(motion_assessment.metrics)
     metrics["emg"] = info
     return dataclasses.replace(motion_assessment, metrics=metrics, warnings=tuple(warns))

@@ -13,7 +13,8 @@ marked *assumed* (see ``docs/emg.md``):
    ``clonus_band_hz`` widened by 2 Hz below (3-8 Hz, clinical-reference.md section 1.1; Wallace
    2012: clonus slows by up to 2 Hz at onset and end), with consecutive intervals within
    x/÷ 2 of each other, measured between burst energy centroids. Its frequency is
-   1 / median interval.
+   1 / median interval (with >= 5 bursts, of half two-beat intervals: robust to one displaced
+   burst, see ``_median_period``).
 3. **unit**: low amplitude (median burst RMS <= ``unit_max_rms_v``, 40 uV, assumed: single
    motor-unit potentials at the skin are tens of uV, reflex-model.md section 5 gives 10-150 uV
    peaks) and spike-like bursts (median energy width <=
@@ -45,8 +46,14 @@ from .._validation import check_positive
 from ..exceptions import InvalidParameterError
 from .bursts import Bursts
 
-__all__ = ["EPISODE_KINDS", "EpisodeConfig", "Episode", "find_episodes", "classify_episode",
-           "clonic_run"]
+__all__ = [
+    "EPISODE_KINDS",
+    "EpisodeConfig",
+    "Episode",
+    "find_episodes",
+    "classify_episode",
+    "clonic_run",
+]
 
 #: Episode classes (Thomas et al. 2014, plus "other").
 EPISODE_KINDS = ("clonus", "tonic", "unit", "myoclonus", "mixed", "other")
@@ -73,7 +80,9 @@ class EpisodeConfig:
         check_positive("tonic_min_s", self.tonic_min_s)
         lo, hi = self.clonus_band_hz
         if not 0 < lo < hi:
-            raise InvalidParameterError(f"clonus_band_hz must be (low, high), got {self.clonus_band_hz}.")
+            raise InvalidParameterError(
+                f"clonus_band_hz must be (low, high), got {self.clonus_band_hz}."
+            )
         if self.clonus_min_bursts < 2:
             raise InvalidParameterError("clonus_min_bursts must be >= 2.")
 
@@ -124,22 +133,43 @@ class Episode:
 
     def to_dict(self, *, scale: float = 1.0) -> dict[str, Any]:
         """JSON-ready dict; ``scale`` converts RMS to a display unit (1e6: V -> uV)."""
-        return {"start_s": round(self.start_s, 6), "end_s": round(self.end_s, 6),
-                "duration_s": round(self.duration_s, 6), "kind": self.kind,
-                "n_bursts": self.n_bursts,
-                "frequency_hz": None if self.frequency_hz is None else round(self.frequency_hz, 4),
-                "rms": self.rms * scale, "n_clonic_bursts": self.n_clonic_bursts,
-                "rule": self.rule}
+        return {
+            "start_s": round(self.start_s, 6),
+            "end_s": round(self.end_s, 6),
+            "duration_s": round(self.duration_s, 6),
+            "kind": self.kind,
+            "n_bursts": self.n_bursts,
+            "frequency_hz": None if self.frequency_hz is None else round(self.frequency_hz, 4),
+            "rms": self.rms * scale,
+            "n_clonic_bursts": self.n_clonic_bursts,
+            "rule": self.rule,
+        }
 
 
-def clonic_run(times_s: np.ndarray, durations_s: np.ndarray, *,
-               band_hz: tuple[float, float] = (3.0, 8.0)) -> tuple[int, int]:
+def _median_period(t: np.ndarray) -> float:
+    """Median period of a burst run, in seconds.
+
+    With >= 5 bursts: the median of half two-beat intervals ``(t[k+2] - t[k]) / 2``. For a steady
+    rhythm this equals the median interval (the definition used for motion beats), but one burst
+    displaced by an artefact (e.g. a heartbeat merged into it) shifts two single intervals in
+    opposite directions and leaves the two-beat interval across it unchanged. Fewer bursts: the
+    median single interval.
+    """
+    if t.size >= 5:
+        return float(np.median((t[2:] - t[:-2]) / 2.0))
+    return float(np.median(np.diff(t)))
+
+
+def clonic_run(
+    times_s: np.ndarray, durations_s: np.ndarray, *, band_hz: tuple[float, float] = (3.0, 8.0)
+) -> tuple[int, int]:
     """Longest run of rhythmic bursts: returns ``(first, n)`` (``n`` = 0 when none).
 
     Consecutive onsets are linked when their interval corresponds to ``band_hz`` widened by
     2 Hz below (Wallace 2012: clonus slows by up to 2 Hz at onset and end) and 10 % above, the
-    burst is shorter than the interval, and the interval is within x/÷ 2 of the previous
-    one (tolerates one burst displaced by an artefact).
+    burst is shorter than the interval (a sustained burst is not a clonic beat), and the
+    interval is within x/÷ 2 of the previous one (tolerates one burst displaced by an
+    artefact).
     """
     n = times_s.size
     if n < 2:
@@ -167,7 +197,7 @@ def clonic_run(times_s: np.ndarray, durations_s: np.ndarray, *,
 
 
 def classify_episode(b: Bursts, first: int, last: int, cfg: EpisodeConfig) -> Episode:
-    """Classify bursts ``first..last`` (inclusive) of ``b`` as one episode (rules in the module doc)."""
+    """Classify bursts ``first..last`` (inclusive) of ``b`` as one episode (module doc rules)."""
     sl = slice(first, last + 1)
     on, off = b.onset_s[sl], b.offset_s[sl]
     dur = off - on
@@ -183,41 +213,66 @@ def classify_episode(b: Bursts, first: int, last: int, cfg: EpisodeConfig) -> Ep
     freq = None
     cv = np.inf
     if cn >= 2:
-        iv = np.diff(ctr[cf: cf + cn])
-        freq = 1.0 / float(np.median(iv))
+        run = ctr[cf : cf + cn]
+        iv = np.diff(run)
+        freq = 1.0 / _median_period(run)
         cv = float(np.std(iv) / np.mean(iv)) if iv.size >= 2 else 0.0
     lo, hi = cfg.clonus_band_hz
-    is_clonic = (cn >= cfg.clonus_min_bursts and freq is not None and lo <= freq <= hi
-                 and cv <= cfg.clonus_max_cv)
-    spiky = med_width <= cfg.unit_max_width_s or med_kurt >= cfg.unit_min_kurtosis
+    is_clonic = (
+        cn >= cfg.clonus_min_bursts
+        and freq is not None
+        and lo <= freq <= hi
+        and cv <= cfg.clonus_max_cv
+    )
+    # A slow logger's narrow band blurs a 5-10 ms potential to ~10 samples: widen the limit.
+    max_width = max(cfg.unit_max_width_s, 10.0 / b.fs)
+    spiky = med_width <= max_width or med_kurt >= cfg.unit_min_kurtosis
     unit_like = med_rms <= cfg.unit_max_rms_v and spiky
     if unit_like and (n >= cfg.clonus_min_bursts or longest > cfg.tonic_min_s):
         kind = "unit"
-        rule = (f"median burst RMS {med_rms * 1e6:.1f} uV <= {cfg.unit_max_rms_v * 1e6:g} uV and "
-                f"spike-like (median width {med_width * 1e3:.0f} ms, kurtosis {med_kurt:.1f})")
+        rule = (
+            f"median burst RMS {med_rms * 1e6:.1f} uV <= {cfg.unit_max_rms_v * 1e6:g} uV and "
+            f"spike-like (median width {med_width * 1e3:.0f} ms, kurtosis {med_kurt:.1f})"
+        )
     elif longest > cfg.tonic_min_s and is_clonic:
         kind = "mixed"
-        rule = (f"sustained burst {longest:.2f} s > {cfg.tonic_min_s:g} s and a clonic run of "
-                f"{cn} bursts at {freq:.2f} Hz")
+        rule = (
+            f"sustained burst {longest:.2f} s > {cfg.tonic_min_s:g} s and a clonic run of "
+            f"{cn} bursts at {freq:.2f} Hz"
+        )
     elif longest > cfg.tonic_min_s:
         kind = "tonic"
         rule = f"sustained burst {longest:.2f} s > {cfg.tonic_min_s:g} s"
     elif is_clonic and cn >= cfg.clonus_min_fraction * n:
         kind = "clonus"
-        rule = (f"{cn} rhythmic bursts (>= {cfg.clonus_min_bursts}) at {freq:.2f} Hz in "
-                f"[{lo:g}, {hi:g}] Hz, interval CV {cv:.2f}")
+        rule = (
+            f"{cn} rhythmic bursts (>= {cfg.clonus_min_bursts}) at {freq:.2f} Hz in "
+            f"[{lo:g}, {hi:g}] Hz, interval CV {cv:.2f}"
+        )
     elif n <= cfg.myoclonus_max_bursts and float(b.width_s[sl].max()) <= cfg.myoclonus_max_width_s:
         kind = "myoclonus"
-        rule = (f"{n} brief burst(s), energy width <= {b.width_s[sl].max() * 1e3:.0f} ms "
-                f"(<= {cfg.myoclonus_max_width_s * 1e3:g} ms)")
+        rule = (
+            f"{n} brief burst(s), energy width <= {b.width_s[sl].max() * 1e3:.0f} ms "
+            f"(<= {cfg.myoclonus_max_width_s * 1e3:g} ms)"
+        )
     else:
         kind = "other"
         rule = f"{n} burst(s) matching no spasm class (longest {longest:.2f} s)"
     if not is_clonic:
         cf, cn = 0, 0
         freq = None
-    return Episode(float(on[0]), float(off.max()), kind, n, freq, rms, int(cn), first,
-                   first + cf if cn else -1, rule)
+    return Episode(
+        float(on[0]),
+        float(off.max()),
+        kind,
+        n,
+        freq,
+        rms,
+        int(cn),
+        first,
+        first + cf if cn else -1,
+        rule,
+    )
 
 
 def find_episodes(bursts: Bursts, *, config: EpisodeConfig | None = None) -> list[Episode]:
@@ -243,4 +298,6 @@ def find_episodes(bursts: Bursts, *, config: EpisodeConfig | None = None) -> lis
     brk = np.flatnonzero(gap > cfg.episode_gap_s)
     firsts = np.concatenate([[0], brk + 1])
     lasts = np.concatenate([brk, [n - 1]])
-    return [classify_episode(bursts, int(a), int(b), cfg) for a, b in zip(firsts, lasts, strict=True)]
+    return [
+        classify_episode(bursts, int(a), int(b), cfg) for a, b in zip(firsts, lasts, strict=True)
+    ]

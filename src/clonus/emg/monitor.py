@@ -30,7 +30,7 @@ from ..exceptions import FileFormatError, InvalidParameterError, MissingDependen
 from ..model import Recording
 from .bursts import BurstConfig, Bursts, BurstStream, reject_heartbeat
 from .conditioning import ConditioningConfig, StreamConditioner, detect_mains
-from .episodes import EpisodeConfig, Episode, find_episodes
+from .episodes import Episode, EpisodeConfig, find_episodes
 from .scales import penn_frequency, snow_frequency
 
 __all__ = ["MonitorConfig", "MonitorResult", "monitor"]
@@ -122,12 +122,22 @@ class MonitorResult:
         for k in range(n_win):
             a, b = k * length_s, min((k + 1) * length_s, self.duration_s)
             sel = (starts >= a) & (starts < b) if starts.size else np.zeros(0, bool)
-            by_kind = {kd: int(np.sum(kinds[sel] == kd)) for kd in
-                       ("clonus", "tonic", "unit", "myoclonus", "mixed", "other")}
+            by_kind = {
+                kd: int(np.sum(kinds[sel] == kd))
+                for kd in ("clonus", "tonic", "unit", "myoclonus", "mixed", "other")
+            }
             n_sp = int(sum(by_kind[kd] for kd in self.config.spasm_kinds))
             nb = int(np.sum((self.bursts.onset_s >= a) & (self.bursts.onset_s < b)))
-            out.append({"index": k, "start_s": a, "duration_s": b - a, "n_bursts": nb,
-                        "n_spasms": n_sp, "by_kind": by_kind})
+            out.append(
+                {
+                    "index": k,
+                    "start_s": a,
+                    "duration_s": b - a,
+                    "n_bursts": nb,
+                    "n_spasms": n_sp,
+                    "by_kind": by_kind,
+                }
+            )
         return out
 
     def per_hour(self) -> list[dict[str, Any]]:
@@ -172,8 +182,10 @@ class MonitorResult:
             "bursts": self.bursts.to_dicts(scale=scale),
             "n_episodes": len(self.episodes),
             "episodes": [e.to_dict(scale=scale) for e in self.episodes],
-            "episode_counts": {k: kinds.count(k) for k in
-                               ("clonus", "tonic", "unit", "myoclonus", "mixed", "other")},
+            "episode_counts": {
+                k: kinds.count(k)
+                for k in ("clonus", "tonic", "unit", "myoclonus", "mixed", "other")
+            },
             "n_spasms": n_sp,
             "spasm_kinds": list(self.config.spasm_kinds),
             "per_hour": self.per_hour(),
@@ -188,6 +200,8 @@ class MonitorResult:
 # ------------------------------------------------------------------------------- sources
 class _Source:
     """A one-channel sample source read in chunks."""
+
+    finite = False  # True when samples cannot be NaN/inf (16-bit EDF)
 
     fs: float
     n_samples: int
@@ -216,7 +230,7 @@ class _RecordingSource(_Source):
         self.start_time = rec.start_time.isoformat() if rec.start_time else None
 
     def read(self, start: int, n: int) -> np.ndarray:
-        return self._x[start: start + n]
+        return self._x[start : start + n]
 
 
 class _EdfSource(_Source):
@@ -240,19 +254,24 @@ class _EdfSource(_Source):
             idx = labels.index(channel)
         else:
             self._f.close()
-            raise InvalidParameterError(f"{path}: no channel named {channel!r}. Available: {labels}.")
+            raise InvalidParameterError(
+                f"{path}: no channel named {channel!r}. Available: {labels}."
+            )
         self._i = idx
         self.channel = labels[idx]
         self.fs = float(self._f.getSampleFrequency(idx))
         self.n_samples = int(self._f.getNSamples()[idx])
         dim = self._f.getPhysicalDimension(idx).strip()
-        self.unit, self.scale = to_si(dim, channel=self.channel, source=str(path)) if dim else ("AU", 1.0)
+        self.unit, self.scale = (
+            to_si(dim, channel=self.channel, source=str(path)) if dim else ("AU", 1.0)
+        )
         self.source = str(path)
         try:
             self.start_time = self._f.getStartdatetime().isoformat()
         except Exception:  # noqa: BLE001 - a broken header date is not fatal for monitoring
             self.start_time = None
         self._mm = self._memmap(path)
+        self.finite = True
 
     def _memmap(self, path: Path) -> np.ndarray | None:
         """Samples of the channel as a strided int16 view of the data records (plain EDF only).
@@ -271,21 +290,21 @@ class _EdfSource(_Source):
                 sh = fh.read(ns * 256)
             # Signal headers (EDF spec): label 16, transducer 80, dimension 8, phys min/max 8+8,
             # dig min/max 8+8, prefilter 80, samples per record 8 (annotation signals included).
-            labels = [sh[16 * k: 16 * (k + 1)].decode("latin-1").strip() for k in range(ns)]
+            labels = [sh[16 * k : 16 * (k + 1)].decode("latin-1").strip() for k in range(ns)]
             o = ns * (16 + 80 + 8 + 8 + 8 + 8 + 8 + 80)
-            per = [int(sh[o + 8 * k: o + 8 * (k + 1)].decode("ascii").strip()) for k in range(ns)]
+            per = [int(sh[o + 8 * k : o + 8 * (k + 1)].decode("ascii").strip()) for k in range(ns)]
             n_rec = int(f.datarecords_in_file)
             j = labels.index(self.channel)
             if n_rec <= 0 or per[j] * n_rec != f.getNSamples()[self._i]:
                 return None
-            mm = np.memmap(path, dtype="<i2", mode="r", offset=n_header,
-                           shape=(n_rec, sum(per)))
+            mm = np.memmap(path, dtype="<i2", mode="r", offset=n_header, shape=(n_rec, sum(per)))
             a = sum(per[:j])
             i = self._i
-            self._gain = ((f.getPhysicalMaximum(i) - f.getPhysicalMinimum(i))
-                          / (f.getDigitalMaximum(i) - f.getDigitalMinimum(i)))
+            self._gain = (f.getPhysicalMaximum(i) - f.getPhysicalMinimum(i)) / (
+                f.getDigitalMaximum(i) - f.getDigitalMinimum(i)
+            )
             self._off = f.getPhysicalMinimum(i) - self._gain * f.getDigitalMinimum(i)
-            return mm[:, a: a + per[j]]
+            return mm[:, a : a + per[j]]
         except Exception:  # noqa: BLE001 - fall back to pyedflib's reader
             return None
 
@@ -293,10 +312,13 @@ class _EdfSource(_Source):
         if self._mm is not None:
             per = self._mm.shape[1]
             r0, r1 = start // per, (start + n + per - 1) // per
-            d = np.asarray(self._mm[r0:r1]).reshape(-1)[start - r0 * per: start - r0 * per + n]
-            x = d.astype(np.float64) * self._gain + self._off
-        else:
-            x = self._f.readSignal(self._i, start=start, n=n)
+            d = np.asarray(self._mm[r0:r1]).reshape(-1)[start - r0 * per : start - r0 * per + n]
+            # float32 straight from the 16-bit samples: the conditioning runs in float32 anyway.
+            x = d.astype(np.float32)
+            x *= np.float32(self._gain * self.scale)
+            x += np.float32(self._off * self.scale)
+            return x
+        x = self._f.readSignal(self._i, start=start, n=n)
         return x * self.scale if self.scale != 1.0 else x
 
     def close(self) -> None:
@@ -324,8 +346,14 @@ def _chunks(n: int, step: int) -> Iterator[tuple[int, int]]:
 
 
 # ------------------------------------------------------------------------------- entry point
-def monitor(path: str | Path | Recording, *, channel: str | None = None, chunk_s: float = 600.0,
-            config: MonitorConfig | None = None, progress: ProgressFn | None = None) -> MonitorResult:
+def monitor(
+    path: str | Path | Recording,
+    *,
+    channel: str | None = None,
+    chunk_s: float = 600.0,
+    config: MonitorConfig | None = None,
+    progress: ProgressFn | None = None,
+) -> MonitorResult:
     """Find every EMG burst and spasm episode in a long recording, streaming it in chunks.
 
     Parameters
@@ -371,19 +399,32 @@ def monitor(path: str | Path | Recording, *, channel: str | None = None, chunk_s
             mains = detect_mains(first[: int(ccfg.mains_detect_s * fs)], fs=fs)
         cond = StreamConditioner(fs, ccfg, mains_hz=mains)
         stream = BurstStream(fs, cfg.bursts)
-        done = 0
-        for a, n in _chunks(total, step):
-            x = first[a: a + n] if a + n <= first.size else src.read(a, n)
-            if x.size and not np.all(np.isfinite(x)):
+
+        def _job(a: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+            x = first[a : a + n] if a + n <= first.size else src.read(a, n)
+            if not src.finite and x.size and not np.all(np.isfinite(x)):
                 raise InvalidParameterError(
                     f"{src.source}: channel {src.channel!r} has NaN/inf samples near "
                     f"{a / fs:.1f} s; fill or crop the gap first."
                 )
-            xf, env = cond.process(x)
-            stream.feed(xf, env)
-            done += n
-            if progress is not None:
-                progress(done, total)
+            return cond.process(x)
+
+        # Two-stage pipeline: a worker thread reads and conditions chunk k+1 (numpy, numba and
+        # sosfilt release the GIL) while this thread detects bursts in chunk k. Chunks are
+        # conditioned strictly in order, so filter states carry over exactly.
+        from concurrent.futures import ThreadPoolExecutor
+
+        done = 0
+        spans = list(_chunks(total, step))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fut = pool.submit(_job, *spans[0]) if spans else None
+            for k, (_a, n) in enumerate(spans):
+                xf, env = fut.result()
+                fut = pool.submit(_job, *spans[k + 1]) if k + 1 < len(spans) else None
+                stream.feed(xf, env)
+                done += n
+                if progress is not None:
+                    progress(done, total)
         bursts = stream.finish()
     finally:
         src.close()
@@ -392,8 +433,26 @@ def monitor(path: str | Path | Recording, *, channel: str | None = None, chunk_s
         bursts = reject_heartbeat(bursts)
     episodes = find_episodes(bursts, config=cfg.episodes)
     elapsed = time.perf_counter() - t0
-    logger.info("monitor: %d samples at %g Hz, %d bursts, %d episodes in %.2f s",
-                total, fs, len(bursts), len(episodes), elapsed)
-    return MonitorResult(src.source, src.channel, fs, total / fs, bursts, episodes,
-                         cond.mains_hz, cond.band_hz, src.unit, cfg, n_before - len(bursts),
-                         elapsed, src.start_time)
+    logger.info(
+        "monitor: %d samples at %g Hz, %d bursts, %d episodes in %.2f s",
+        total,
+        fs,
+        len(bursts),
+        len(episodes),
+        elapsed,
+    )
+    return MonitorResult(
+        src.source,
+        src.channel,
+        fs,
+        total / fs,
+        bursts,
+        episodes,
+        cond.mains_hz,
+        cond.band_hz,
+        src.unit,
+        cfg,
+        n_before - len(bursts),
+        elapsed,
+        src.start_time,
+    )

@@ -14,19 +14,30 @@ __all__ = ["PENN", "SNOW", "penn_frequency", "snow_frequency"]
 PENN = {
     "id": "penn_spasm_frequency",
     "version": "ninds-cde",
-    "citation": "Penn Spasm Frequency Scale, NINDS Common Data Elements (clinical-reference.md 4.5); "
-                "Penn RD et al. N Engl J Med 1989;320:1517-1521.",
-    "levels": {0: "No spasms", 1: "Mild spasms induced by stimulation",
-               2: "Infrequent full spasms, < 1 per hour", 3: "Spasms > 1 per hour",
-               4: "Spasms > 10 per hour"},
+    "citation": "Penn Spasm Frequency Scale, NINDS Common Data Elements "
+    "(clinical-reference.md 4.5); "
+    "Penn RD et al. N Engl J Med 1989;320:1517-1521.",
+    "levels": {
+        0: "No spasms",
+        1: "Mild spasms induced by stimulation",
+        2: "Infrequent full spasms, < 1 per hour",
+        3: "Spasms > 1 per hour",
+        4: "Spasms > 10 per hour",
+    },
 }
 
 SNOW = {
     "id": "snow_spasm_frequency",
     "version": "1990",
     "citation": "Snow BJ et al. Ann Neurol 1990;28:512-515, Spasm Frequency Score "
-                "(clinical-reference.md 4.6; GETM scale sheet).",
-    "levels": {1: "None", 2: "<= 1 per day", 3: "1-5 per day", 4: "5-9 per day", 5: ">= 10 per day"},
+    "(clinical-reference.md 4.6; GETM scale sheet).",
+    "levels": {
+        1: "None",
+        2: "<= 1 per day",
+        3: "1-5 per day",
+        4: "5-9 per day",
+        5: ">= 10 per day",
+    },
 }
 
 
@@ -42,9 +53,15 @@ class ScaleValue:
     citation: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scale": self.scale, "version": self.version, "value": self.value,
-                "label": self.label, "rule": self.rule, "citation": self.citation,
-                "note": "instrumented analogue of a self-report scale"}
+        return {
+            "scale": self.scale,
+            "version": self.version,
+            "value": self.value,
+            "label": self.label,
+            "rule": self.rule,
+            "citation": self.citation,
+            "note": "instrumented analogue of a self-report scale",
+        }
 
 
 def penn_frequency(spasms_per_hour: float) -> ScaleValue:
@@ -68,8 +85,9 @@ def penn_frequency(spasms_per_hour: float) -> ScaleValue:
         v, rule = 3, f"{r:.2f} spasms/h in (1, 10]"
     else:
         v, rule = 4, f"{r:.2f} spasms/h > 10"
-    return ScaleValue(PENN["id"], PENN["version"], v, f"{v} = {PENN['levels'][v]}", rule,
-                      PENN["citation"])
+    return ScaleValue(
+        PENN["id"], PENN["version"], v, f"{v} = {PENN['levels'][v]}", rule, PENN["citation"]
+    )
 
 
 def snow_frequency(spasms_per_day: float) -> ScaleValue:
@@ -95,5 +113,6 @@ def snow_frequency(spasms_per_day: float) -> ScaleValue:
         v, rule = 4, f"{r:.2f} spasms/day in (5, 10)"
     else:
         v, rule = 5, f"{r:.2f} spasms/day >= 10"
-    return ScaleValue(SNOW["id"], SNOW["version"], v, f"{v} = {SNOW['levels'][v]}", rule,
-                      SNOW["citation"])
+    return ScaleValue(
+        SNOW["id"], SNOW["version"], v, f"{v} = {SNOW['levels'][v]}", rule, SNOW["citation"]
+    )

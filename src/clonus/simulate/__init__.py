@@ -15,7 +15,7 @@ Stability
     :func:`critical_gain` (linear analysis), :func:`critical_gain_time_domain`,
     :func:`sustained_gain_threshold`
 Figures and files
-    :func:`plot_mechanism`, :func:`write_trial`
+    :func:`plot_mechanism`, :func:`plot_inhibition`, :func:`write_trial`
 """
 
 from .params import (
@@ -60,6 +60,7 @@ __all__ = [
     "open_loop",
     "sustained_gain_threshold",
     "plot_mechanism",
+    "plot_inhibition",
     "write_trial",
 ]
 
@@ -69,6 +70,10 @@ def __getattr__(name: str):  # lazy: plotting and file writers import optional l
         from .figure import plot_mechanism
 
         return plot_mechanism
+    if name == "plot_inhibition":
+        from .figure import plot_inhibition
+
+        return plot_inhibition
     if name == "write_trial":
         from .files import write_trial
 

@@ -18,7 +18,7 @@ from .reflex import simulate
 from .stability import critical_gain
 from .trial import Trial, simulate_trial
 
-__all__ = ["plot_mechanism", "stability_map"]
+__all__ = ["plot_mechanism", "plot_inhibition", "stability_map"]
 
 
 def stability_map(params: ReflexParams | None = None, *,
@@ -169,3 +169,74 @@ def plot_mechanism(path: str | os.PathLike[str] | None = None, *, trial: Trial |
         fig.savefig(Path(path), dpi=dpi, bbox_inches="tight")
     return fig
 
+
+
+def plot_inhibition(path: str | os.PathLike[str] | None = None, *, gain: float = 0.02,
+                    thresholds_hz: tuple[float, ...] = (35.0, 30.0, 20.0), dpi: int = 90) -> Any:
+    """Teaching figure: loss of descending inhibition (lower motoneuron threshold) brings
+    clonus on (reflex-model.md T6; Hidler & Rymer 1999).
+
+    Left: ankle angle of a held trial at each threshold in ``thresholds_hz`` (none →
+    small persistent → sustained). Right: last-second peak-to-peak amplitude and beats versus
+    threshold, with the 1° sustained criterion.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Save the figure here.
+    gain : float
+        Motoneuron-pool gain G, 1/(imp/s).
+    thresholds_hz : tuple of float
+        Thresholds r_th (imp/s) drawn on the left.
+    dpi : int
+        Resolution of the saved image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    try:
+        import matplotlib
+
+        if path is not None:
+            matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError(
+            "The inhibition figure needs matplotlib: pip install 'clonus[plot]'.") from exc
+    from .truth import derive_truth
+
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=(1.5, 1))
+    for k, rth in enumerate(thresholds_hz):
+        res = simulate(ReflexParams(gain=gain, threshold_hz=rth), Manoeuvre(), duration_s=4.0)
+        w = res.t_s <= 4.0
+        ax0.plot(res.t_s[w], np.degrees(res.theta_rad[w]) - 25 * k, lw=1,
+                 label=f"threshold {rth:g} imp/s")
+    ax0.set_xlabel("time (s)")
+    ax0.set_ylabel("ankle angle (deg, offset)")
+    ax0.set_yticks([])
+    ax0.legend(fontsize=7, frameon=False, loc="upper right")
+    ax0.set_title("Held trial: lower motoneuron threshold = less inhibition", fontsize=9)
+    rths = np.arange(15.0, 46.0, 2.5)
+    pp, nb = [], []
+    for rth in rths:
+        res = simulate(ReflexParams(gain=gain, threshold_hz=float(rth)), Manoeuvre(),
+                       duration_s=12.0)
+        lab = derive_truth(res)
+        pp.append(lab.last_second_pp_deg)
+        nb.append(lab.beat_times_s.size)
+    ax1.plot(rths, pp, "o-", color="tab:red", label="p-p in the last second (deg)")
+    ax1.axhline(1.0, color="tab:red", ls=":", lw=0.8)
+    ax1.set_xlabel("motoneuron threshold r_th (imp/s)")
+    ax1.set_ylabel("p-p (deg)", color="tab:red")
+    ax1.invert_xaxis()
+    ax2 = ax1.twinx()
+    ax2.plot(rths, nb, "s--", color="0.4", ms=4, label="beats in 12 s")
+    ax2.set_ylabel("beats in 12 s", color="0.4")
+    sus = [float(r) for r, v in zip(rths, pp, strict=True) if v > 1.0]
+    where = f"at r_th <= {max(sus):g} imp/s" if sus else "nowhere in this range"
+    ax1.set_title(f"G = {gain:g}: sustained (> 1° at the end of the hold) {where}", fontsize=9)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(Path(path), dpi=dpi, bbox_inches="tight")
+    return fig

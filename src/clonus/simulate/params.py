@@ -292,7 +292,8 @@ class Manoeuvre:
     def __post_init__(self) -> None:
         check_option("mode", self.mode, ("held", "released"))
         check_option("push_kind", self.push_kind, ("torque", "servo"))
-        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s", "push_torque_nm",
+        for name in ("push_start_s", "push_duration_s", "release_s", "release_ramp_s",
+                     "push_torque_nm",
                      "tremor_nm", "tremor_hz", "push_amplitude_rad",
                      "servo_stiffness_nm_per_rad", "servo_damping_nms_per_rad",
                      "servo_release_s"):
@@ -324,18 +325,21 @@ class Manoeuvre:
 class CentralParams:
     """Central-oscillator mode (reflex-model.md §9; status: specified, assumed values).
 
-    A phase oscillator at ``freq_hz`` starts when the delayed Ia rate exceeds ``trigger_hz``
+    A phase oscillator at ``freq_hz`` starts when the delayed Ia rate exceeds the resting rate
+    r0 by ``trigger_above_rest_hz``
     and then gates the pool: u = ``burst_drive`` while cos φ > cos(π·duty). It continues while
-    the tonic (low-passed, ``tonic_tau_s``) Ia rate stays above ``maintain_hz``
-    (Dimitrijevic 1980). ``coupling`` sets a weak phase coupling to Ia (Walsh 1976: beats,
-    not entrainment). Its frequency does not depend on inertia or delay (Walsh & Wright 1987).
+    the tonic (low-passed, ``tonic_tau_s``) Ia rate stays above r0 + ``maintain_above_rest_hz``
+    (Dimitrijevic 1980). ``coupling`` (rad/s per imp/s, default 0) sets an optional weak phase
+    coupling to Ia; at 0 external forcing gives beats, not entrainment (Walsh 1976), and the
+    frequency does not depend on inertia or delay (Walsh & Wright 1987). A coupling of 0.05
+    already shifts the frequency by about 0.1 Hz.
     """
 
     freq_hz: float = 6.0
     duty: float = 0.35
     burst_drive: float = 0.5
-    trigger_hz: float = 50.0
-    maintain_hz: float = 15.0
+    trigger_above_rest_hz: float = 40.0
+    maintain_above_rest_hz: float = 5.0
     tonic_tau_s: float = 0.3
     coupling: float = 0.0
 

@@ -37,7 +37,8 @@ _PI = {n: i for i, n in enumerate(_P_NAMES)}
 
 def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: C901
                servo, theta0, out):
-    """Integrate the loop. ``out`` rows: θ, ω, θ'', a, r, u, u_m, τ_m, τ_ext, c.
+    """Integrate the loop. ``out`` rows: θ, ω, θ'', a, r, u, u_m, τ_m, τ_ext, c, u without
+    motoneuron noise.
 
     ``servo`` rows: weight (1 during a servo push, falling to 0 during the hand-over),
     reference angle (rad), reference velocity (rad/s).
@@ -82,11 +83,16 @@ def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: 
         # motoneuron pool, fed by the Ia rate delayed by tau_aff
         r_del = out[4, i - n_aff] if i >= n_aff else r0
         u = G * (r_del - rth) + noise[i]
+        u_nf = G * (r_del - rth)  # noise-free drive, for the ground-truth bursts
         if not lin:
             if u < 0.0:
                 u = 0.0
             elif u > umax:
                 u = umax
+            if u_nf < 0.0:
+                u_nf = 0.0
+            elif u_nf > umax:
+                u_nf = umax
         if central:
             r_tonic += dt / ctau * (r_del - r_tonic)
             if not cpg_on and r_del > ctrig:
@@ -98,10 +104,12 @@ def _integrate(p, n_aff, n_eff, i_push_end, dt, tau_b, contact, noise,  # noqa: 
                 else:
                     phi += dt * (2.0 * math.pi * cf - ck * (r_del - r_tonic) * math.sin(phi))
                     u = cu if math.cos(phi) > cos_duty else 0.0
+                    u_nf = u
                     u += noise[i]
                     if u < 0.0:
                         u = 0.0
         out[5, i] = u
+        out[10, i] = u_nf
         # drive at the muscle after the efferent delay
         um = out[5, i - n_eff] if i >= n_eff else 0.0
         out[6, i] = um
@@ -182,7 +190,10 @@ class SimResult:
     muscle_torque_nm, examiner_torque_nm : ndarray
         Plantarflexor torque T_max·a and examiner torque τ_ext, N m.
     contact : ndarray
-        1 while the examiner's hand is on the foot.
+        1 while the examiner's hand is on the foot (0-1 during a gradual release).
+    drive_muscle_noise_free : ndarray
+        u_m without the motoneuron noise n(t): the Ia-driven (or, in central mode,
+        oscillator-gated) drive; the ground-truth bursts are defined on it.
     params, manoeuvre, central : the inputs.
     """
 
@@ -197,6 +208,7 @@ class SimResult:
     muscle_torque_nm: np.ndarray
     examiner_torque_nm: np.ndarray
     contact: np.ndarray
+    drive_muscle_noise_free: np.ndarray
     params: ReflexParams
     manoeuvre: Manoeuvre
     central: CentralParams | None
@@ -225,7 +237,8 @@ def _pack(params: ReflexParams, central: CentralParams | None) -> np.ndarray:
         "ktq": params.intrinsic_stiffness_per_rad, "tsp": params.spindle_lowpass_s,
         "linear_loop": float(params.linear_loop), "central": float(central is not None),
         "cpg_f": c.freq_hz, "cpg_duty": c.duty, "cpg_u": c.burst_drive,
-        "cpg_trig": c.trigger_hz, "cpg_maint": c.maintain_hz, "cpg_tau": c.tonic_tau_s,
+        "cpg_trig": params.ia_rest_rate_hz + c.trigger_above_rest_hz,
+        "cpg_maint": params.ia_rest_rate_hz + c.maintain_above_rest_hz, "cpg_tau": c.tonic_tau_s,
         "cpg_k": c.coupling, "Ks": 0.0, "Bs": 0.0,
     }
     return np.array([float(vals[n]) for n in _P_NAMES], dtype=np.float64)
@@ -338,7 +351,7 @@ def simulate(params: ReflexParams | None = None, manoeuvre: Manoeuvre | None = N
     n_aff = int(round(params.afferent_delay_s / dt_s))
     n_eff = int(round(params.efferent_delay_s / dt_s))
     i_push_end = int(round(manoeuvre.push_end_s / dt_s))
-    out = np.zeros((10, n))
+    out = np.zeros((11, n))
     theta0 = params.rest_angle_rad if initial_angle_rad is None else float(initial_angle_rad)
     packed = _pack(params, central)
     packed[_PI["Ks"]] = manoeuvre.servo_stiffness_nm_per_rad
@@ -353,4 +366,6 @@ def simulate(params: ReflexParams | None = None, manoeuvre: Manoeuvre | None = N
     return SimResult(t_s=t, theta_rad=out[0], omega_rad_s=out[1], alpha_rad_s2=out[2],
                      activation=out[3], ia_rate_hz=out[4], drive=out[5], drive_muscle=out[6],
                      muscle_torque_nm=out[7], examiner_torque_nm=out[8], contact=out[9],
+                     drive_muscle_noise_free=np.concatenate([np.zeros(min(n_eff, n)),
+                                                             out[10, :max(0, n - n_eff)]]),
                      params=params, manoeuvre=manoeuvre, central=central, dt_s=float(dt_s))

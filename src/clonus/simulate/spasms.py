@@ -88,11 +88,16 @@ class SpasmEvent:
     n_clonic_bursts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "start_s": self.start_s, "end_s": self.end_s,
-                "n_bursts": self.n_bursts, "frequency_hz": self.frequency_hz,
-                "burst_onsets_s": list(self.burst_onsets_s),
-                "burst_offsets_s": list(self.burst_offsets_s),
-                "n_clonic_bursts": self.n_clonic_bursts}
+        return {
+            "kind": self.kind,
+            "start_s": self.start_s,
+            "end_s": self.end_s,
+            "n_bursts": self.n_bursts,
+            "frequency_hz": self.frequency_hz,
+            "burst_onsets_s": list(self.burst_onsets_s),
+            "burst_offsets_s": list(self.burst_offsets_s),
+            "n_clonic_bursts": self.n_clonic_bursts,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,7 +118,7 @@ def _carrier(n: int, fs: float, rng: np.random.Generator) -> np.ndarray:
     """Unit-variance Gaussian noise band-passed 20-450 Hz (clipped to 0.45 fs), reflex-model §5."""
     hi = min(450.0, 0.45 * fs)
     sos = _sig.butter(4, [20.0, hi], btype="bandpass", fs=fs, output="sos")
-    w = _sig.sosfilt(sos, rng.standard_normal(n + int(0.2 * fs)))[int(0.2 * fs):]
+    w = _sig.sosfilt(sos, rng.standard_normal(n + int(0.2 * fs)))[int(0.2 * fs) :]
     return w / (np.std(w) or 1.0)
 
 
@@ -128,8 +133,8 @@ class _Builder:
     def __init__(self, duration_s: float, fs: float, rng: np.random.Generator) -> None:
         self.fs = fs
         self.n = int(round(duration_s * fs))
-        self.env = np.zeros(self.n)       # envelope of the interference-pattern EMG (V)
-        self.spikes = np.zeros(self.n)    # single-unit activity (V)
+        self.env = np.zeros(self.n)  # envelope of the interference-pattern EMG (V)
+        self.spikes = np.zeros(self.n)  # single-unit activity (V)
         self.rng = rng
 
     def _idx(self, t_s: float) -> int:
@@ -144,15 +149,18 @@ class _Builder:
         edge = math.asin(math.sqrt(0.05)) / math.pi * dur_s
         return onset_s + edge, onset_s + dur_s - edge
 
-    def clonus(self, start_s: float, n_bursts: int, freq_hz: float, amp_v: float,
-               duty: float) -> SpasmEvent:
+    def clonus(
+        self, start_s: float, n_bursts: int, freq_hz: float, amp_v: float, duty: float
+    ) -> SpasmEvent:
         rng = self.rng
         periods = (1.0 / freq_hz) * (1.0 + 0.03 * rng.standard_normal(n_bursts))
         periods[0] *= 1.15  # Boyraz 2015: the first beat is the longest
         onsets = start_s + np.concatenate([[0.0], np.cumsum(periods[:-1])])
         on, off = [], []
         for k, t0 in enumerate(onsets):
-            a, b = self.add_burst(float(t0), duty * periods[k], amp_v * (1 + 0.2 * rng.uniform(-1, 1)))
+            a, b = self.add_burst(
+                float(t0), duty * periods[k], amp_v * (1 + 0.2 * rng.uniform(-1, 1))
+            )
             on.append(a)
             off.append(b)
         f = 1.0 / float(np.median(np.diff(on))) if n_bursts >= 2 else None
@@ -165,7 +173,9 @@ class _Builder:
         fall = np.clip((dur_s - t) / 0.5, 0, 1)
         wob = 1 + 0.25 * np.sin(2 * np.pi * self.rng.uniform(0.3, 1.5) * t + self.rng.uniform(0, 6))
         self.env[i0:i1] += amp_v * rise * fall * wob
-        return SpasmEvent("tonic", start_s, start_s + dur_s, 1, None, (start_s,), (start_s + dur_s,))
+        return SpasmEvent(
+            "tonic", start_s, start_s + dur_s, 1, None, (start_s,), (start_s + dur_s,)
+        )
 
     def unit(self, start_s: float, dur_s: float, rate_hz: float, amp_v: float) -> SpasmEvent:
         lam = 0.0025 * self.rng.uniform(0.9, 1.2)  # Hermite-Rodriguez width -> MUAP ~ 8-10 ms
@@ -181,14 +191,23 @@ class _Builder:
             i1 = min(self.n, i0 + muap.size)
             self.spikes[i0:i1] += muap[: i1 - i0]
         half = 4 * lam
-        return SpasmEvent("unit", times[0], times[-1] + 2 * half, len(times), None,
-                          tuple(times), tuple(x + 2 * half for x in times))
+        return SpasmEvent(
+            "unit",
+            times[0],
+            times[-1] + 2 * half,
+            len(times),
+            None,
+            tuple(times),
+            tuple(x + 2 * half for x in times),
+        )
 
     def myoclonus(self, start_s: float, n_jerks: int, amp_v: float) -> SpasmEvent:
         on, off = [], []
         t = start_s
         for _ in range(n_jerks):
-            a, b = self.add_burst(t, self.rng.uniform(0.03, 0.09), amp_v * self.rng.uniform(0.8, 1.2))
+            a, b = self.add_burst(
+                t, self.rng.uniform(0.03, 0.09), amp_v * self.rng.uniform(0.8, 1.2)
+            )
             on.append(a)
             off.append(b)
             t += self.rng.uniform(0.25, 0.5)
@@ -198,7 +217,9 @@ class _Builder:
         on, off = [], []
         t = start_s
         for _ in range(n):
-            a, b = self.add_burst(t, self.rng.uniform(0.15, 0.4), amp_v * self.rng.uniform(0.7, 1.3))
+            a, b = self.add_burst(
+                t, self.rng.uniform(0.15, 0.4), amp_v * self.rng.uniform(0.7, 1.3)
+            )
             on.append(a)
             off.append(b)
             t += self.rng.uniform(0.7, 1.2)
@@ -210,20 +231,29 @@ def _ecg(n: int, fs: float, amp_v: float, rng: np.random.Generator) -> tuple[np.
     hr = rng.uniform(55, 90) / 60.0
     t_beat = np.arange(-0.3, 0.5, 1 / fs)
     g = lambda c, w, a: a * np.exp(-0.5 * ((t_beat - c) / w) ** 2)  # noqa: E731
-    beat = g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.0) + g(0.025, 0.008, -0.25) + g(0.25, 0.05, 0.3)
+    beat = (
+        g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.0) + g(0.025, 0.008, -0.25) + g(0.25, 0.05, 0.3)
+    )
     beat *= amp_v
     out = np.zeros(n + beat.size)
     t = rng.uniform(0.1, 1.0)
     while int(t * fs) < n:
         i = int(t * fs)
-        out[i: i + beat.size] += beat
+        out[i : i + beat.size] += beat
         t += (1 / hr) * (1 + 0.05 * rng.standard_normal())
     shift = int(0.3 * fs)
-    return out[shift: shift + n], hr * 60.0
+    return out[shift : shift + n], hr * 60.0
 
 
-def _finish(b: _Builder, rng: np.random.Generator, *, mains_hz: float | None, noise_v: float,
-            ecg_amplitude_v: float, mains_v: float) -> tuple[np.ndarray, dict[str, Any]]:
+def _finish(
+    b: _Builder,
+    rng: np.random.Generator,
+    *,
+    mains_hz: float | None,
+    noise_v: float,
+    ecg_amplitude_v: float,
+    mains_v: float,
+) -> tuple[np.ndarray, dict[str, Any]]:
     fs, n = b.fs, b.n
     x = b.env * _carrier(n, fs, rng) + b.spikes
     x += noise_v * rng.standard_normal(n)
@@ -246,11 +276,20 @@ def _recording(x: np.ndarray, fs: float, name: str) -> Recording:
 
 
 # ---------------------------------------------------------------------------- public generators
-def simulate_spasm_emg(*, fs: float, kinds: Sequence[str] = EVENT_KINDS, n_per_kind: int = 2,
-                       seed: int | np.random.Generator = 0, gap_s: tuple[float, float] = (3.0, 6.0),
-                       mains_hz: float | None = 50.0, mains_v: float = 10e-6,
-                       noise_v: float = 3e-6, ecg_amplitude_v: float = 100e-6,
-                       amplitude_v: float = 200e-6, channel: str = "EMG soleus") -> SyntheticEmg:
+def simulate_spasm_emg(
+    *,
+    fs: float,
+    kinds: Sequence[str] = EVENT_KINDS,
+    n_per_kind: int = 2,
+    seed: int | np.random.Generator = 0,
+    gap_s: tuple[float, float] = (3.0, 6.0),
+    mains_hz: float | None = 50.0,
+    mains_v: float = 10e-6,
+    noise_v: float = 3e-6,
+    ecg_amplitude_v: float = 100e-6,
+    amplitude_v: float = 200e-6,
+    channel: str = "EMG soleus",
+) -> SyntheticEmg:
     """Simulate calf EMG with labelled spasms of each kind, in random order.
 
     Parameters
@@ -293,22 +332,34 @@ def simulate_spasm_emg(*, fs: float, kinds: Sequence[str] = EVENT_KINDS, n_per_k
     for kind in order:
         amp = amplitude_v * rng.uniform(0.5, 1.5)
         if kind == "clonus":
-            p = {"n": int(rng.integers(4, 25)), "f": float(rng.uniform(3.5, 7.5)), "amp": amp,
-                 "duty": float(rng.uniform(0.3, 0.45))}
+            p = {
+                "n": int(rng.integers(4, 25)),
+                "f": float(rng.uniform(3.5, 7.5)),
+                "amp": amp,
+                "duty": float(rng.uniform(0.3, 0.45)),
+            }
             length = (p["n"] + 1) / p["f"] * 1.1
         elif kind == "tonic":
             p = {"dur": float(rng.uniform(2.0, 15.0)), "amp": amp}
             length = p["dur"]
         elif kind == "unit":
-            p = {"dur": float(rng.uniform(2.0, 8.0)), "rate": float(rng.uniform(8.0, 14.0)),
-                 "amp": float(rng.uniform(40e-6, 100e-6))}
+            p = {
+                "dur": float(rng.uniform(2.0, 8.0)),
+                "rate": float(rng.uniform(8.0, 14.0)),
+                "amp": float(rng.uniform(40e-6, 100e-6)),
+            }
             length = p["dur"] + 0.05
         elif kind == "myoclonus":
             p = {"n": int(rng.integers(1, 3)), "amp": amp * 1.5}
             length = 1.2
         elif kind == "mixed":
-            p = {"dur": float(rng.uniform(2.0, 5.0)), "n": int(rng.integers(6, 15)),
-                 "f": float(rng.uniform(4.0, 7.0)), "amp": amp, "duty": 0.4}
+            p = {
+                "dur": float(rng.uniform(2.0, 5.0)),
+                "n": int(rng.integers(6, 15)),
+                "f": float(rng.uniform(4.0, 7.0)),
+                "amp": amp,
+                "duty": 0.4,
+            }
             length = p["dur"] + 0.15 + (p["n"] + 1) / p["f"] * 1.1
         else:
             p = {"n": int(rng.integers(2, 5)), "amp": amp}
@@ -330,22 +381,40 @@ def simulate_spasm_emg(*, fs: float, kinds: Sequence[str] = EVENT_KINDS, n_per_k
         elif kind == "mixed":
             ton = b.tonic(t0, p["dur"], p["amp"])
             clo = b.clonus(t0 + p["dur"] + 0.15, p["n"], p["f"], p["amp"] * 1.3, p["duty"])
-            ev = SpasmEvent("mixed", ton.start_s, clo.end_s, 1 + clo.n_bursts, clo.frequency_hz,
-                            ton.burst_onsets_s + clo.burst_onsets_s,
-                            ton.burst_offsets_s + clo.burst_offsets_s, clo.n_bursts)
+            ev = SpasmEvent(
+                "mixed",
+                ton.start_s,
+                clo.end_s,
+                1 + clo.n_bursts,
+                clo.frequency_hz,
+                ton.burst_onsets_s + clo.burst_onsets_s,
+                ton.burst_offsets_s + clo.burst_offsets_s,
+                clo.n_bursts,
+            )
         else:
             ev = b.voluntary(t0, p["n"], p["amp"])
         events.append(ev)
-    x, art = _finish(b, rng, mains_hz=mains_hz, noise_v=noise_v, ecg_amplitude_v=ecg_amplitude_v,
-                     mains_v=mains_v)
+    x, art = _finish(
+        b, rng, mains_hz=mains_hz, noise_v=noise_v, ecg_amplitude_v=ecg_amplitude_v, mains_v=mains_v
+    )
     return SyntheticEmg(_recording(x, fs, channel), tuple(events), art)
 
 
-def simulate_clonus_emg(*, fs: float, n_beats: int, frequency_hz: float, duration_s: float = 12.0,
-                        start_s: float = 2.0, amplitude_v: float = 300e-6, duty: float = 0.4,
-                        seed: int | np.random.Generator = 0, mains_hz: float | None = 50.0,
-                        noise_v: float = 3e-6, ecg_amplitude_v: float = 0.0,
-                        channel: str = "EMG soleus") -> SyntheticEmg:
+def simulate_clonus_emg(
+    *,
+    fs: float,
+    n_beats: int,
+    frequency_hz: float,
+    duration_s: float = 12.0,
+    start_s: float = 2.0,
+    amplitude_v: float = 300e-6,
+    duty: float = 0.4,
+    seed: int | np.random.Generator = 0,
+    mains_hz: float | None = 50.0,
+    noise_v: float = 3e-6,
+    ecg_amplitude_v: float = 0.0,
+    channel: str = "EMG soleus",
+) -> SyntheticEmg:
     """Simulate the EMG of a clinical ankle-clonus test: one clonus run of known beats.
 
     Parameters
@@ -389,12 +458,15 @@ def simulate_clonus_emg(*, fs: float, n_beats: int, frequency_hz: float, duratio
         ev = b.clonus(start_s, int(n_beats) + 1, frequency_hz, amplitude_v, duty)
         keep = [i for i, o in enumerate(ev.burst_offsets_s) if o < duration_s - 0.02]
         if not keep:
-            raise InvalidParameterError(f"start_s={start_s} leaves no burst inside duration_s={duration_s}.")
+            raise InvalidParameterError(
+                f"start_s={start_s} leaves no burst inside duration_s={duration_s}."
+            )
         if len(keep) < ev.n_bursts:
             on = tuple(ev.burst_onsets_s[i] for i in keep)
             off = tuple(ev.burst_offsets_s[i] for i in keep)
             ev = SpasmEvent("clonus", on[0], off[-1], len(on), ev.frequency_hz, on, off, len(on))
         events.append(ev)
-    x, art = _finish(b, rng, mains_hz=mains_hz, noise_v=noise_v, ecg_amplitude_v=ecg_amplitude_v,
-                     mains_v=10e-6)
+    x, art = _finish(
+        b, rng, mains_hz=mains_hz, noise_v=noise_v, ecg_amplitude_v=ecg_amplitude_v, mains_v=10e-6
+    )
     return SyntheticEmg(_recording(x, fs, channel), tuple(events), art)

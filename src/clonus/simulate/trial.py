@@ -97,6 +97,14 @@ class Truth:
         Peak of the imposed stretch (not a beat).
     hold_duration_s : float
         Duration of the examiner's hold after the push, s.
+    emg_n_bursts : int
+        Reflex bursts after the one evoked by the examiner's stretch (the EMG analogue of
+        ``n_beats``; it can exceed ``n_beats`` when the drive oscillates but the foot barely
+        moves, e.g. a stiff ankle and a weak muscle).
+    emg_frequency_hz : float or None
+        1 / median interval between those bursts' onsets (≥ 3 bursts).
+    instantaneous_frequency_hz : tuple of float
+        1 / interval to the previous beat, for the 2nd beat onwards (spec §8).
     manoeuvre, extra : dict
         Manoeuvre fields; sensor settings (rates, orientation, jitter, noise).
     """
@@ -124,6 +132,9 @@ class Truth:
     clonus_duration_s: float = 0.0
     stretch_peak_s: float = math.nan
     hold_duration_s: float = 0.0
+    emg_n_bursts: int = 0
+    emg_frequency_hz: float | None = None
+    instantaneous_frequency_hz: tuple[float, ...] = ()
     manoeuvre: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -275,11 +286,13 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         if fs_emg < 500:
             raise InvalidParameterError(
                 f"fs_emg_hz must be at least 500 Hz for surface EMG, got {fs_emg}.")
-    if fs_imu > 4000:
-        raise InvalidParameterError(f"fs_imu_hz must be at most 4000 Hz, got {fs_imu}.")
-    if not isinstance(duration_s, numbers.Real) or not (2.0 <= float(duration_s) <= 600.0):
+    if not 10.0 <= fs_imu <= 4000.0:
         raise InvalidParameterError(
-            f"duration_s must be between 2 and 600 seconds, got {duration_s!r}.")
+            f"fs_imu_hz must be between 10 and 4000 Hz (the simulation runs at 4 kHz), "
+            f"got {fs_imu}.")
+    if not isinstance(duration_s, numbers.Real) or not (2.0 <= float(duration_s) <= 300.0):
+        raise InvalidParameterError(
+            f"duration_s must be between 2 and 300 seconds, got {duration_s!r}.")
     duration_s = float(duration_s)
     if not isinstance(jitter_s, numbers.Real) or not (0 <= float(jitter_s) < 0.05):
         raise InvalidParameterError(
@@ -289,7 +302,8 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         raise InvalidParameterError(f"seed must be a non-negative integer or None, got {seed!r}.")
     if not isinstance(emg_clock_offset_s, numbers.Real) or abs(float(emg_clock_offset_s)) > 1.0:
         raise InvalidParameterError(
-            f"emg_clock_offset_s must be a number of seconds within ±1, got {emg_clock_offset_s!r}.")
+            "emg_clock_offset_s must be a number of seconds within ±1, "
+            f"got {emg_clock_offset_s!r}.")
     if gain is not None and gain_ratio is not None:
         raise InvalidParameterError("Give either gain or gain_ratio, not both.")
     p = params if params is not None else ReflexParams()
@@ -405,6 +419,8 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
         amplitude_deg=float(np.median(amps[in_run])) if in_run.any() else None,
         clonus_duration_s=(lab.clonus_end_s - lab.clonus_start_s) if lab.runs else 0.0,
         stretch_peak_s=lab.stretch_peak_s, hold_duration_s=lab.hold_duration_s,
+        emg_n_bursts=lab.emg_n_bursts, emg_frequency_hz=_opt(lab.emg_frequency_hz),
+        instantaneous_frequency_hz=_tup(1.0 / np.diff(lab.beat_times_s)),
         manoeuvre=man.to_dict(),
         extra={"sensors": list(sensors), "fs_imu_hz": fs_imu, "fs_emg_hz": fs_emg,
                "orientation": orientation if isinstance(orientation, str) else "matrix",
@@ -413,6 +429,8 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
                "central": None if cpar is None else cpar.to_dict(),
                "runs": [list(r) for r in lab.runs],
                "emg_burst_peak_drive": [float(v) for v in lab.burst_peak_drive],
-               "last_second_pp_deg": lab.last_second_pp_deg})
+               "emg_burst_floor_drive": [float(v) for v in lab.burst_floor_drive],
+               "last_second_pp_deg": lab.last_second_pp_deg,
+               "n_borderline_peaks": lab.n_borderline_peaks})
     return Trial(recording=recording, truth=truth, recordings=recordings,
                  timestamps_s=timestamps, sim=sim, motor_unit_spikes_s=mu_spikes)

@@ -29,8 +29,14 @@ class TruthConfig:
     min_interval_s : float
         Beats at least this far apart (§8: 80 ms).
     burst_drive : float
-        An EMG (reflex) burst is an interval where the drive at the muscle u_m exceeds this
-        (dimensionless, u_max = 1).
+        An EMG (reflex) burst is an interval where the noise-free drive at the muscle u_m
+        exceeds its running minimum (the floor) by at least this (dimensionless, u_max = 1) ...
+    burst_rel_depth : float
+        ... and by at least this fraction of the local modulation depth (running maximum -
+        running minimum), so that tonic drive modulated by clonus still splits into one
+        burst per cycle.
+    burst_floor_window_s : float
+        Window of the running minimum and maximum, s (about two clonus cycles).
     min_burst_s : float
         Bursts shorter than this are dropped; gaps shorter than it are merged.
     burst_window_s : (float, float)
@@ -53,6 +59,8 @@ class TruthConfig:
     min_prominence_deg: float = 0.5
     min_interval_s: float = 0.08
     burst_drive: float = 0.02
+    burst_rel_depth: float = 0.1
+    burst_floor_window_s: float = 0.5
     min_burst_s: float = 0.010
     burst_window_s: tuple[float, float] = (0.15, 0.05)
     run_min_pp_deg: float = 1.0
@@ -78,14 +86,25 @@ class TruthLabels:
     burst_onsets_s: np.ndarray
     burst_offsets_s: np.ndarray
     burst_peak_drive: np.ndarray
+    burst_floor_drive: np.ndarray
     hold_duration_s: float
     last_second_pp_deg: float
     tardieu_grade: int
+    emg_n_bursts: int
+    emg_frequency_hz: float | None
+    n_borderline_peaks: int
 
 
 def _bursts(t: np.ndarray, um: np.ndarray, cfg: TruthConfig
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    on = um > cfg.burst_drive
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from scipy.ndimage import maximum_filter1d, minimum_filter1d
+
+    dt0 = float(t[1] - t[0]) if t.size > 1 else 1.0
+    w = max(1, int(round(cfg.burst_floor_window_s / dt0)))
+    floor = minimum_filter1d(um, w, mode="nearest")
+    ceil = maximum_filter1d(um, w, mode="nearest")
+    thr = floor + np.maximum(cfg.burst_drive, cfg.burst_rel_depth * (ceil - floor))
+    on = um > thr
     d = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
     starts = np.flatnonzero(d == 1)
     ends = np.flatnonzero(d == -1) - 1  # inclusive
@@ -99,11 +118,12 @@ def _bursts(t: np.ndarray, um: np.ndarray, cfg: TruthConfig
             merged.append([int(s), int(e)])
     keep = [(s, e) for s, e in merged if (e - s + 1) * dt >= cfg.min_burst_s]
     if not keep:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
+        return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0)
     on_t = np.array([t[s] for s, _ in keep])
     off_t = np.array([t[e] for _, e in keep])
     peak = np.array([float(um[s:e + 1].max()) for s, e in keep])
-    return on_t, off_t, peak
+    base = np.array([float(floor[s:e + 1].min()) for s, e in keep])
+    return on_t, off_t, peak, base
 
 
 def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
@@ -115,8 +135,9 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
        0.25 s after the push ends (the imposed stretch's own peak is not a beat).
     2. Candidate beats = dorsiflexion peaks of the true θ (deg) after the stretch peak with
        prominence ≥ 0.5° and ≥ 80 ms apart (``scipy.signal.find_peaks``).
-    3. A candidate is a beat only if a reflex burst (u_m > ``burst_drive``) overlaps
-       [t - 0.15 s, t + 0.05 s].
+    3. Reflex bursts: the noise-free drive at the muscle u_m exceeds its 0.5 s running
+       minimum by max(0.02, 10 % of the running max - min); a candidate is a beat only if a
+       burst overlaps [t - 0.15 s, t + 0.05 s].
     4. Frequency = 1 / median inter-beat interval when ≥ 3 beats, else None.
     5. Clonus runs = ≥ 3 consecutive beats, each cycle > 1° peak-to-peak, ≤ 0.5 s apart;
        ``clonus_start_s``/``clonus_end_s`` = first/last beat of the first/last run.
@@ -137,7 +158,7 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
     i_sp = int(np.flatnonzero(w)[np.argmax(th[w])]) if w.any() else 0
     t_sp = float(t[i_sp])
 
-    b_on, b_off, b_peak = _bursts(t, res.drive_muscle, cfg)
+    b_on, b_off, b_peak, b_floor = _bursts(t, res.drive_muscle_noise_free, cfg)
 
     pk, _ = find_peaks(th, prominence=cfg.min_prominence_deg,
                        distance=max(1, int(round(cfg.min_interval_s / dt))))
@@ -155,6 +176,19 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
         amps[k] = th[i] - float(th[prev:i + 1].min())
         prev = i
     freq = float(1.0 / np.median(np.diff(bt))) if bt.size >= 3 else None
+
+    # Borderline peaks: burst-associated peaks whose prominence is within a factor 1.5 of the
+    # threshold, which any detector working on noisy sensors may reasonably count or miss.
+    lo_pk, lo_props = find_peaks(th, prominence=cfg.min_prominence_deg / 1.5,
+                                 distance=max(1, int(round(cfg.min_interval_s / dt))))
+    keep = lo_pk > i_sp
+    n_border = 0
+    for i, prom in zip(lo_pk[keep], lo_props["prominences"][keep], strict=True):
+        if cfg.min_prominence_deg / 1.5 <= prom < cfg.min_prominence_deg * 1.5:
+            ti = t[i]
+            if np.any((b_on <= ti + cfg.burst_window_s[1])
+                      & (b_off >= ti - cfg.burst_window_s[0])):
+                n_border += 1
 
     runs: list[tuple[float, float, int]] = []
     cur: list[int] = []
@@ -178,7 +212,12 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
     pp_last = float(np.ptp(th[last])) if last.any() else 0.0
     sustained = bool(man.mode == "held" and hold >= cfg.sustained_min_hold_s
                      and pp_last > cfg.sustained_pp_deg)
-    stretch_burst = bool(np.any((b_on >= man.push_start_s) & (b_on <= man.push_end_s + 0.25)))
+    evoked = (b_on >= man.push_start_s) & (b_on <= man.push_end_s + 0.1)
+    stretch_burst = bool(np.any(evoked))
+    first_after = int(np.flatnonzero(evoked)[0]) + 1 if stretch_burst else \
+        int(np.searchsorted(b_on, man.push_start_s))
+    later = b_on[first_after:]
+    emg_freq = float(1.0 / np.median(np.diff(later))) if later.size >= 3 else None
     if sustained:
         grade = 4
     elif runs:
@@ -193,7 +232,9 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
         clonus_start_s=runs[0][0] if runs else None,
         clonus_end_s=runs[-1][1] if runs else None, runs=runs,
         burst_onsets_s=b_on, burst_offsets_s=b_off, burst_peak_drive=b_peak,
-        hold_duration_s=float(hold), last_second_pp_deg=pp_last, tardieu_grade=grade)
+        burst_floor_drive=b_floor,
+        hold_duration_s=float(hold), last_second_pp_deg=pp_last, tardieu_grade=grade,
+        emg_n_bursts=int(later.size), emg_frequency_hz=emg_freq, n_borderline_peaks=n_border)
 
 
 def _none_if_nan(x: Any) -> Any:

@@ -91,10 +91,17 @@ def register(app: typer.Typer) -> None:
         gain_ratio: float = typer.Option(6.0, "--gain-ratio", help="G / G_c of the trial."),
         delay_s: float = typer.Option(0.040, "--delay-s", help="Loop delay, s."),
         seed: int = typer.Option(0, "--seed", help="Random seed."),
+        kind: str = typer.Option("mechanism", "--kind", help="mechanism | inhibition "
+                                 "(clonus appearing as the motoneuron threshold falls)."),
     ) -> None:
-        """Draw the mechanism figure: angle, Ia rate, motoneuron drive and EMG over time, and
-        frequency and stability versus delay and gain."""
-        from ...simulate.figure import plot_mechanism
+        """Draw the mechanism figure (angle, Ia rate, motoneuron drive and EMG over time;
+        frequency and stability versus delay and gain) or the inhibition figure."""
+        from ..._validation import check_option
+        from ...simulate.figure import plot_inhibition, plot_mechanism
 
-        plot_mechanism(out, gain_ratio=gain_ratio, delay_s=delay_s, seed=seed)
+        check_option("kind", kind, ("mechanism", "inhibition"))
+        if kind == "mechanism":
+            plot_mechanism(out, gain_ratio=gain_ratio, delay_s=delay_s, seed=seed)
+        else:
+            plot_inhibition(out)
         typer.echo(f"wrote {out}")
