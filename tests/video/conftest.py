@@ -123,12 +123,14 @@ def write_cfr(path: Path, *, fps: float, duration_s: float, freq_hz: float = 5.5
 
 def write_vfr(path: Path, *, mean_fps: float, duration_s: float, freq_hz: float = 5.5,
               amp_rad: float = math.radians(8.0), onset_s: float = 0.3,
-              seed: int = 0) -> ClipTruth:
-    """H.264 clip with PyAV whose frame intervals vary at random by +-30 % (phone-like VFR)."""
+              seed: int = 0, jitter: float = 0.3, rotation_deg: int = 0) -> ClipTruth:
+    """H.264 clip with PyAV whose frame intervals vary at random by +-``jitter`` (phone-like
+    VFR; 0 gives constant frame rate). ``rotation_deg``: display-matrix rotation (portrait
+    phone clips), the frames being stored as rendered."""
     av = pytest.importorskip("av")
     r = np.random.default_rng(seed)
     tb_den = 90000  # the usual 90 kHz MPEG clock
-    dt = (1.0 / mean_fps) * r.uniform(0.7, 1.3, int(duration_s * mean_fps) + 5)
+    dt = (1.0 / mean_fps) * r.uniform(1 - jitter, 1 + jitter, int(duration_s * mean_fps) + 5)
     t = np.concatenate([[0.0], np.cumsum(dt)])
     t = t[t <= duration_s]
     pts = np.round(t * tb_den).astype(int)
@@ -141,6 +143,8 @@ def write_vfr(path: Path, *, mean_fps: float, duration_s: float, freq_hz: float 
     st.time_base = Fraction(1, tb_den)
     st.codec_context.time_base = Fraction(1, tb_den)
     st.options = {"crf": "18", "preset": "ultrafast"}
+    if rotation_deg:
+        st.set_display_rotation(rotation_deg)
     for p_i, th in zip(pts, theta_at(t, freq_hz, amp_rad, onset_s), strict=True):
         fr = av.VideoFrame.from_ndarray(render(float(th)), format="bgr24")
         fr.pts = int(p_i)
@@ -196,3 +200,10 @@ def clip_shaky(clip_dir: Path) -> ClipTruth:
 def shake_at_fixture():
     """The camera-shake function used for ``clip_shaky``."""
     return shake_at
+
+
+@pytest.fixture(scope="session")
+def clip_portrait(clip_dir: Path) -> ClipTruth:
+    """Constant 30 fps with a 90 deg display rotation (a phone held upright), 2.5 s."""
+    return write_vfr(clip_dir / "portrait.mp4", mean_fps=30.0, duration_s=2.5, jitter=0.0,
+                     rotation_deg=90)

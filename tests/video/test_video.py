@@ -176,3 +176,23 @@ def test_camera_shake(clip_shaky, shake_at):
     assert abs(np.corrcoef(x, shake_x)[0, 1]) < 0.4
     raw = clonus.read(clip_shaky.path, stabilize=False).get("video_x")
     assert np.corrcoef(raw, shake_x)[0, 1] > 0.8
+
+
+def test_portrait_rotation_metadata(clip_portrait):
+    """Display rotation is applied (pixel axes as displayed) and recorded; rotating the image
+    does not change the sense of the foot's rotation."""
+    import av
+
+    rec = clonus.read(clip_portrait.path)
+    with av.open(str(clip_portrait.path)) as c:
+        rot = next(c.decode(video=0)).rotation  # what the container declares
+    assert rot in (90, -90, 270)
+    assert rec.metadata["rotation_deg"] == rot % 360
+    assert rec.metadata["display_size_px"] == [270, 480]  # portrait as displayed
+    assert rec.metadata["vfr_resampled"] is False
+    _check_clip(rec, clip_portrait, 30.0)
+    # OpenCV applies the same rotation itself: same display size and the same motion
+    rec_cv = clonus.read(clip_portrait.path, backend="opencv")
+    assert rec_cv.metadata["display_size_px"] == [270, 480]
+    r = np.corrcoef(rec.get("video_rotation"), rec_cv.get("video_rotation"))[0, 1]
+    assert r > 0.98  # same frames, decoded by two libraries
