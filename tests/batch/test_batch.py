@@ -161,6 +161,11 @@ def test_real_data_does_not_crash_the_batch(real_data, tmp_path):
     assert (df.loc[df["error"] != "", "error_type"] != "").all()
     gait = df[df["id"] == "gaitmap_foot_imu/imu_sample.csv"].iloc[0]
     assert gait["error"] == "" and gait["format"] == "gaitmap"
+    # a multi-rate export (Empatica E4: 64, 32, 4, 1 Hz) is analysed on its accelerometer
+    # group, and the row says so
+    e4 = df[df["id"] == "wearable_exports/empatica_e4"].iloc[0]
+    assert e4["error"] == "" and e4["fs_hz"] == 32.0
+    assert "several rates" in e4["warnings"]
     manifest = json.loads((tmp_path / "real" / "manifest.json").read_text())
     assert any(s["path"].endswith("README.md") for s in manifest["skipped"])
 

@@ -29,7 +29,13 @@ from typing import Any
 
 from .._validation import check_option
 from .._version import __version__
-from ..exceptions import ClonusError, FileFormatError, InvalidParameterError, MissingDependencyError
+from ..exceptions import (
+    ClonusError,
+    ClonusWarning,
+    FileFormatError,
+    InvalidParameterError,
+    MissingDependencyError,
+)
 
 __all__ = ["BatchItem", "collect_inputs", "run_batch", "summarize", "RESULT_COLUMNS",
            "GRADE_SCALES"]
@@ -356,7 +362,8 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
             out["error_type"] = type(exc).__name__
             out["exception"] = exc
             logger.debug("batch item %s failed", item.id, exc_info=True)
-    out["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
+    # each distinct warning once, in the order raised
+    out["warnings"] = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     out["elapsed_s"] = time.perf_counter() - t0
     return out
 
@@ -384,7 +391,7 @@ def _pick_group(groups: Sequence[Any], channel: str | None, p: Path) -> Any:
                 warnings.warn(f"{p}: channels at several rates ({rates}); analysed the "
                               f"{g.fs:g} Hz group ({', '.join(g.ch_names)}), which has the "
                               f"{kind} channels. Choose another with channel=/--channel.",
-                              UserWarning, stacklevel=2)
+                              ClonusWarning, stacklevel=2)
                 return g
     return groups[0]
 
