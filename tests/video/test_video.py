@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 
@@ -196,3 +197,20 @@ def test_portrait_rotation_metadata(clip_portrait):
     assert rec_cv.metadata["display_size_px"] == [270, 480]
     r = np.corrcoef(rec.get("video_rotation"), rec_cv.get("video_rotation"))[0, 1]
     assert r > 0.98  # same frames, decoded by two libraries
+
+
+def test_cli_batch_with_reader_options(clip_short, tmp_path, capsys):
+    """`clonus batch` passes reader options to every file (-r KEY=VALUE, VALUE as JSON)."""
+    from clonus.cli.main import main
+
+    pytest.importorskip("clonus.detect.motion")
+    rc = main(["batch", str(clip_short.path), "--out", str(tmp_path / "a"), "--json",
+               "-r", "roi=[150, 10, 320, 230]", "-r", "width_px=200"])
+    assert rc == 0
+    res = json.loads(capsys.readouterr().out)["results"][0]
+    assert res["format"] == "video" and res["error"] == ""
+    assert res["channel"] == "video_rotation"
+    rc = main(["batch", str(clip_short.path), "--out", str(tmp_path / "b"), "--json",
+               "-r", "flow=lk"])
+    res = json.loads(capsys.readouterr().out)["results"][0]
+    assert res["error_type"] == "InvalidParameterError" and "flow" in res["error"]

@@ -24,6 +24,9 @@ def register(app: typer.Typer) -> None:
                                  "-1 = all CPUs.")] = 1,
         channel: Annotated[str | None, typer.Option(
             "--channel", help="Analyse this channel in every recording.")] = None,
+        read_option: Annotated[list[str] | None, typer.Option(
+            "--read-option", "-r", help="Reader option KEY=VALUE for every file (VALUE as "
+            "JSON if it parses, else text), e.g. -r roi=full -r width_px=480 for videos.")] = None,
         fail_fast: Annotated[bool, typer.Option(
             "--fail-fast", help="Stop at the first failing recording instead of recording it "
                                 "as an error row.")] = False,
@@ -31,6 +34,18 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Assess every recording of a study; one row per recording in results.csv."""
         from ...batch import run_batch, summarize
+        from ...exceptions import InvalidParameterError
+
+        options: dict[str, object] = {}
+        for opt in read_option or []:
+            key, sep, value = opt.partition("=")
+            if not sep or not key.strip():
+                raise InvalidParameterError(
+                    f"--read-option must be KEY=VALUE, got {opt!r} (e.g. -r roi=full).")
+            try:
+                options[key.strip()] = json.loads(value)
+            except json.JSONDecodeError:
+                options[key.strip()] = value
 
         progress = None
         bar = None
@@ -47,6 +62,7 @@ def register(app: typer.Typer) -> None:
             bar.start()
         try:
             df = run_batch(inputs, n_jobs=jobs, out_dir=out, channel=channel,
+                           reader_options=options,
                            on_error="raise" if fail_fast else "record", progress=progress)
         finally:
             if bar is not None:
