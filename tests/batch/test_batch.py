@@ -192,3 +192,35 @@ def test_config_is_used_and_recorded(study, tmp_path):
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["config"]["type"] == "MotionConfig"
     assert manifest["config"]["min_prominence_deg"] == 3.0
+
+
+def test_resume_reuses_unchanged_results(study, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(study.root, src)
+    out = tmp_path / "out"
+    first = run_batch(src, out_dir=out)
+    # change one recording's content (another subject's file), then resume
+    changed = src / "sub-01" / "ses-2" / "left.csv"
+    shutil.copy(study.root / "sub-02" / "ses-1" / "left.csv", changed)
+    again = run_batch(src, out_dir=out, resume=True)
+    fresh = run_batch(src)
+    manifest = json.loads((out / "manifest.json").read_text())
+    reused = {e["id"] for e in manifest["inputs"] if e["reused"]}
+    # unchanged successes are reused; the changed file and the failing one are re-analysed
+    assert reused == {"sub-01/ses-1/left.csv", "sub-01/ses-1/right.csv",
+                      "sub-02/ses-1/left.csv"}
+    assert manifest["n_reused"] == 3
+    cols = [c for c in fresh.columns if c != "json"]
+    pd.testing.assert_frame_equal(again[cols], fresh[cols])  # same as a fresh run
+    row = again[again["id"] == "sub-01/ses-2/left.csv"].iloc[0]
+    assert row["sha256"] != first[first["id"] == "sub-01/ses-2/left.csv"].iloc[0]["sha256"]
+    # a different config invalidates everything
+    from dataclasses import replace
+
+    from clonus.detect.motion import DEFAULT_MOTION
+
+    run_batch(src, out_dir=out, resume=True, config=replace(DEFAULT_MOTION,
+                                                            min_prominence_deg=0.6))
+    assert json.loads((out / "manifest.json").read_text())["n_reused"] == 0
+    with pytest.raises(InvalidParameterError, match="out_dir"):
+        run_batch(src, resume=True)

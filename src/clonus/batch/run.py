@@ -518,7 +518,7 @@ def run_batch(inputs: Any, *, config: Any = None, n_jobs: int = 1, on_error: str
               out_dir: str | os.PathLike[str] | None = None, channel: str | None = None,
               reader_options: Mapping[str, Any] | None = None, client: Any = None,
               progress: Callable[[int, int], None] | None = None,
-              verbose: bool = False) -> Any:
+              resume: bool = False, verbose: bool = False) -> Any:
     """Assess every recording of a study and return one row per recording.
 
     Parameters
@@ -547,6 +547,11 @@ def run_batch(inputs: Any, *, config: Any = None, n_jobs: int = 1, on_error: str
         Use an existing Dask client (e.g. on a cluster) instead of starting a local one.
     progress : callable, optional
         ``progress(n_done, n_total)`` after each recording (the CLI draws a bar with it).
+    resume : bool
+        Reuse the results of a previous run in ``out_dir`` for recordings whose content
+        (SHA-256), id, software version, ``config``, ``channel`` and ``reader_options`` are
+        unchanged and that succeeded; everything else is analysed again. The manifest marks
+        reused inputs (``"reused": true``). Useful to add recordings to a large video study.
     verbose : bool
         Log one line per recording to the ``clonus`` logger.
 
@@ -584,20 +589,28 @@ def run_batch(inputs: Any, *, config: Any = None, n_jobs: int = 1, on_error: str
     skipped: list[dict[str, str]] = []
     items = collect_inputs(inputs, skipped=skipped)
     args = (config, channel, dict(reader_options or {}))
-    n_workers = min(n_jobs, len(items))
-    logger.info("batch: %d recordings, %d worker(s)", len(items), n_workers)
+    out = Path(out_dir) if out_dir is not None else None
+    if resume and out is None:
+        raise InvalidParameterError("resume=True needs out_dir (the folder of the earlier run).")
+    previous = _previous_results(out, items, config, channel, dict(reader_options or {})) \
+        if resume else {}
+    todo = [it for it in items if it.id not in previous]
+    n_workers = min(n_jobs, len(todo)) if todo else 1
+    logger.info("batch: %d recordings (%d reused), %d worker(s)", len(items), len(previous),
+                n_workers)
     if client is not None or n_workers > 1:
-        results = _run_dask(items, args, n_workers, client, on_error, progress)
+        fresh = _run_dask(todo, args, n_workers, client, on_error, progress)
     else:
-        results = []
-        for i, it in enumerate(items):
+        fresh = []
+        for i, it in enumerate(todo):
             res = _analyse_one(it, *args)
-            results.append(res)
+            fresh.append(res)
             if progress is not None:
-                progress(i + 1, len(items))
+                progress(i + 1, len(todo))
             if on_error == "raise" and res["error"]:
                 raise _rebuild_error(res)
-    out = Path(out_dir) if out_dir is not None else None
+    by_id = {r["id"]: r for r in fresh}
+    results = [previous[it.id] if it.id in previous else by_id[it.id] for it in items]
     json_names = _json_names(items)
     rows = []
     for it, res, jn in zip(items, results, json_names, strict=True):
@@ -610,8 +623,56 @@ def run_batch(inputs: Any, *, config: Any = None, n_jobs: int = 1, on_error: str
     df = _frame(rows, extra_cols)
     if out is not None:
         _write_outputs(out, df, items, results, json_names, skipped, config, n_workers,
-                       on_error, started, time.perf_counter() - t0)
+                       on_error, started, time.perf_counter() - t0, channel,
+                       reader_options)
     return df
+
+
+def _canon(x: Any) -> str:
+    from ..model.recording import _jsonable
+
+    return json.dumps(_jsonable(x), sort_keys=True)
+
+
+def _previous_results(out: Path | None, items: Sequence[BatchItem], config: Any,
+                      channel: str | None, reader_options: Mapping[str, Any]
+                      ) -> dict[str, dict[str, Any]]:
+    """Results of an earlier run in ``out`` that are still valid for ``items`` (see resume)."""
+    if out is None or not (out / "manifest.json").is_file():
+        return {}
+    try:
+        man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        logger.warning("resume: %s/manifest.json is unreadable; analysing everything", out)
+        return {}
+    same_run = (man.get("software_version") == __version__
+                and _canon(man.get("config")) == _canon(_config_dict(config))
+                and man.get("channel") == channel
+                and _canon(man.get("reader_options") or {}) == _canon(dict(reader_options)))
+    if not same_run:
+        logger.info("resume: version, config, channel or reader options changed; "
+                    "analysing everything")
+        return {}
+    old = {e["id"]: e for e in man.get("inputs", []) if not e.get("error") and e.get("json")}
+    reused: dict[str, dict[str, Any]] = {}
+    for it in items:
+        e = old.get(it.id)
+        if e is None or Path(e["path"]) != Path(it.path):
+            continue
+        p = Path(it.path)
+        try:
+            digest, size = _sha256(p)
+            assessment = json.loads((out / e["json"]).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if digest != e.get("sha256"):
+            continue
+        reused[it.id] = {"id": it.id, "path": it.path, "format": e.get("format") or "",
+                         "error": "", "error_type": "", "warnings": e.get("warnings", []),
+                         "sha256": digest, "size_bytes": size, "assessment": assessment,
+                         "exception": None, "fs_hz": e.get("fs_hz"),
+                         "duration_s": e.get("duration_s"), "reused": True}
+    return reused
 
 
 def _json_names(items: Sequence[BatchItem]) -> list[str]:
@@ -651,7 +712,9 @@ def _config_dict(config: Any) -> Any:
 
 def _write_outputs(out: Path, df: Any, items: Sequence[BatchItem], results: Sequence[Mapping],
                    json_names: Sequence[str], skipped: list[dict[str, str]], config: Any,
-                   n_workers: int, on_error: str, started: datetime, elapsed_s: float) -> None:
+                   n_workers: int, on_error: str, started: datetime, elapsed_s: float,
+                   channel: str | None = None,
+                   reader_options: Mapping[str, Any] | None = None) -> None:
     from ..model.recording import _jsonable
 
     try:
@@ -678,10 +741,15 @@ def _write_outputs(out: Path, df: Any, items: Sequence[BatchItem], results: Sequ
         "n_recordings": len(items),
         "n_ok": int((df["error"] == "").sum()),
         "n_error": int((df["error"] != "").sum()),
+        "channel": channel,
+        "reader_options": dict(reader_options or {}),
+        "n_reused": sum(bool(r.get("reused")) for r in results),
         "inputs": [{"id": it.id, "path": it.path, "sha256": res["sha256"] or None,
                     "size_bytes": res["size_bytes"], "format": res["format"] or None,
+                    "fs_hz": res.get("fs_hz"), "duration_s": res.get("duration_s"),
+                    "warnings": list(res.get("warnings", [])),
                     "json": f"assessments/{jn}" if res["assessment"] else None,
-                    "error": res["error"] or None}
+                    "error": res["error"] or None, "reused": bool(res.get("reused"))}
                    for it, res, jn in zip(items, results, json_names, strict=True)],
         "skipped": skipped,
         "outputs": ["results.csv", "summary.csv", "assessments/", "manifest.json"],

@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
         read_option: Annotated[list[str] | None, typer.Option(
             "--read-option", "-r", help="Reader option KEY=VALUE for every file (VALUE as "
             "JSON if it parses, else text), e.g. -r roi=full -r width_px=480 for videos.")] = None,
+        resume: Annotated[bool, typer.Option(
+            "--resume", help="Reuse unchanged, successful results of an earlier run in --out "
+                             "(same SHA-256, version, options).")] = False,
         fail_fast: Annotated[bool, typer.Option(
             "--fail-fast", help="Stop at the first failing recording instead of recording it "
                                 "as an error row.")] = False,
@@ -62,7 +65,7 @@ def register(app: typer.Typer) -> None:
             bar.start()
         try:
             df = run_batch(inputs, n_jobs=jobs, out_dir=out, channel=channel,
-                           reader_options=options,
+                           reader_options=options, resume=resume,
                            on_error="raise" if fail_fast else "record", progress=progress)
         finally:
             if bar is not None:
