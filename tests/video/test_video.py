@@ -18,8 +18,8 @@ pytestmark = pytest.mark.video
 
 
 def _peaks(x: np.ndarray, amp_rad: float) -> np.ndarray:
-    # prominence half the true amplitude: the reader under-reads amplitude by up to ~30 %
-    # (docs/video.md), so a true cycle still has prominence ~1.4 * amp >> 0.5 * amp.
+    # prominence half the true amplitude: the reader under-reads amplitude by up to ~15 %
+    # (docs/video.md), so a true cycle still has prominence ~1.7 * amp >> 0.5 * amp.
     pk, _ = find_peaks(x - np.median(x), prominence=0.5 * amp_rad)
     return pk
 
@@ -36,13 +36,14 @@ def _check_clip(rec: clonus.Recording, truth, fs_expected: float) -> None:
     f = (len(pk) - 1) / (t[pk[-1]] - t[pk[0]])
     assert f == pytest.approx(truth.freq_hz, abs=0.2)  # brief: within 0.2 Hz
     # the angle follows the true angle (counter-clockwise positive): strong positive
-    # correlation after onset; gain between 0.5 and 1.1 (documented under-reading)
+    # correlation after onset; gain between 0.75 and 1.1 (measured 0.87-0.99; VFR resampling
+    # and flow smoothing under-read, docs/video.md)
     m = t >= truth.onset_s + 0.1
     th = truth.theta(t)
     r = np.corrcoef(ang[m], th[m])[0, 1]
     assert r > 0.9
     gain = np.polyfit(th[m], ang[m], 1)[0]
-    assert 0.5 < gain < 1.1
+    assert 0.75 < gain < 1.1
     # the dominant displacement oscillates at the same frequency
     main = rec.get("video_main")
     spec = np.abs(np.fft.rfft((main - main.mean())[m]))

@@ -565,6 +565,9 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
     e2r = np.where(region, e2, 0.0)
     sel = e2r >= 0.25 * e2r.max() if e2r.max() > 0 else region.copy()
     sel = main_component(sel, e2r)
+    core = ndimage.binary_erosion(sel.reshape(gh, gw), np.ones((3, 3))).ravel()
+    if core.sum() >= 6:
+        sel = core
     stabilized = False
     # static blocks: essentially no motion in the band (< 2 % of the strongest block), away
     # from the moving part; their common motion is camera shake
