@@ -69,6 +69,39 @@ def bench_video(tmp: Path, seconds: float) -> None:
               f"fs={rec.fs:g} Hz")
 
 
+def bench_video_1080p(tmp: Path, seconds: float) -> None:
+    """A 1920x1080 H.264 clip (the synthetic scene upscaled): decoding and downscaling cost."""
+    import av
+    import cv2
+
+    import clonus
+
+    video_conf = _load(ROOT / "tests" / "video" / "conftest.py", "_bench_video_conftest")
+    fps = 30
+    n = int(seconds * fps)
+    path = tmp / "clip1080.mp4"
+    out = av.open(str(path), "w")
+    st = out.add_stream("libx264", rate=fps)
+    st.width, st.height, st.pix_fmt = 1920, 1080, "yuv420p"
+    st.options = {"crf": "20", "preset": "ultrafast"}
+    th = video_conf.theta_at(__import__("numpy").arange(n) / fps, 5.5, 0.14, 0.3)
+    for k in range(n):
+        img = cv2.resize(video_conf.render(float(th[k])), (1920, 1080),
+                         interpolation=cv2.INTER_LINEAR)
+        fr = av.VideoFrame.from_ndarray(img, format="bgr24")
+        fr.pts = k
+        for pkt in st.encode(fr):
+            out.mux(pkt)
+    for pkt in st.encode():
+        out.mux(pkt)
+    out.close()
+    t0 = time.perf_counter()
+    clonus.read(path)
+    dt = time.perf_counter() - t0
+    print(f"video 1920x1080 H.264 -> 320 px, DIS: {n} frames in {dt:.2f} s = {n / dt:.0f} "
+          f"frames/s ({n / dt / fps:.2f}x real time at {fps} fps)")
+
+
 def bench_video_batch(tmp: Path, n: int, seconds: float) -> None:
     from clonus.batch import run_batch
 
@@ -100,6 +133,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         bench_batch(Path(d) / "study", args.n, args.seconds)
         bench_video(Path(d), args.video_seconds)
+        bench_video_1080p(Path(d), args.video_seconds)
         (Path(d) / "clips").mkdir()
         bench_video_batch(Path(d) / "clips", 4, 4.0)
 
