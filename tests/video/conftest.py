@@ -207,3 +207,10 @@ def clip_portrait(clip_dir: Path) -> ClipTruth:
     """Constant 30 fps with a 90 deg display rotation (a phone held upright), 2.5 s."""
     return write_vfr(clip_dir / "portrait.mp4", mean_fps=30.0, duration_s=2.5, jitter=0.0,
                      rotation_deg=90)
+
+
+@pytest.fixture(scope="session")
+def clip_test30(clip_dir: Path) -> ClipTruth:
+    """The same clonus test filmed at 30 fps (most phones' default)."""
+    return write_cfr(clip_dir / "clonus_test30.mp4", fps=30.0, duration_s=3.5, freq_hz=6.0,
+                     amp_rad=math.radians(4.0), onset_s=0.6, stretch_rad=math.radians(20.0))

@@ -215,3 +215,19 @@ def test_cli_batch_with_reader_options(clip_short, tmp_path, capsys):
                "-r", "flow=lk"])
     res = json.loads(capsys.readouterr().out)["results"][0]
     assert res["error_type"] == "InvalidParameterError" and "flow" in res["error"]
+
+
+def test_assess_30fps_needs_lower_min_fs(clip_test30):
+    """At 30 fps the motion analysis's default 40 Hz minimum gives 'indeterminate'; with
+    min_fs_hz=25 (Nyquist 15 Hz still covers 3-8 Hz clonus) the beats are found."""
+    pytest.importorskip("clonus.detect.motion")
+    from dataclasses import replace
+
+    from clonus.detect.motion import DEFAULT_MOTION
+
+    rec = clonus.read(clip_test30.path)
+    assert clonus.assess(rec).classification == "indeterminate"
+    a = clonus.assess(rec, config=replace(DEFAULT_MOTION, min_fs_hz=25.0))
+    assert a.classification == "clonus", a.reason
+    assert a.frequency_hz == pytest.approx(clip_test30.freq_hz, abs=0.2)
+    assert abs(a.n_beats - clip_test30.n_cycles) <= 1, (a.n_beats, clip_test30.n_cycles)
