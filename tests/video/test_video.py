@@ -56,6 +56,12 @@ def test_detect_format_by_magic_bytes(clip_short, tmp_path):
     renamed = tmp_path / "clip.bin"  # the content decides, not the name
     shutil.copy(clip_short.path, renamed)
     assert detect_format(renamed) == "video"
+    # an audio-only MPEG-4 file (voice memo, brand 'M4A ') is not a video
+    audio = tmp_path / "memo.m4a"
+    audio.write_bytes(b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00M4A mp42isom" + b"\x00" * 64)
+    from clonus.io._video import _sniff
+
+    assert _sniff(audio) is False and _sniff(renamed) is True
 
 
 def test_reader_does_not_import_cv2_until_used():

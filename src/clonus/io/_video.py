@@ -71,6 +71,7 @@ _VFR_TOLERANCE = 0.05
 #: Blocks whose band energy is below this fraction of the strongest block get no weight.
 _MASK_FRACTION = 0.1
 
+_AUDIO_BRANDS = (b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B ")
 _BOX_ATOMS = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
 
 
@@ -83,6 +84,8 @@ def _sniff(path: Path) -> bool:
     if len(head) < 12:
         return False
     if head[4:8] in _BOX_ATOMS:  # ISO base media (mp4, mov, m4v, 3gp) / QuickTime
+        if head[4:8] == b"ftyp" and head[8:12] in _AUDIO_BRANDS:
+            return False  # audio-only MPEG-4 (voice memos)
         size = int.from_bytes(head[:4], "big")
         return size in (0, 1) or size >= 8
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
