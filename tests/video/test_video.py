@@ -237,3 +237,24 @@ def test_assess_30fps_needs_lower_min_fs(clip_test30):
     assert a.classification == "clonus", a.reason
     assert a.frequency_hz == pytest.approx(clip_test30.freq_hz, abs=0.2)
     assert abs(a.n_beats - clip_test30.n_cycles) <= 1, (a.n_beats, clip_test30.n_cycles)
+
+
+def test_cli_video_csv_roundtrip_and_preview(clip30, tmp_path, capsys):
+    """`clonus video` writes the motion as a CSV that clonus reads back identically, and a
+    preview PNG of the ROI on the reference frame."""
+    from clonus.cli.main import main
+
+    pytest.importorskip("matplotlib")
+    csv_out, png = tmp_path / "motion.csv", tmp_path / "preview.png"
+    rc = main(["video", str(clip30.path), "--end-s", "1.5", "--csv", str(csv_out),
+               "--preview", str(png), "--json"])
+    assert rc == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["metadata"]["n_frames"] == 46  # frames at 0 ... 1.5 s
+    back = clonus.read(csv_out)
+    direct = clonus.read(clip30.path, end_s=1.5)
+    assert back.ch_names == direct.ch_names
+    assert [c.kind for c in back.channels] == [c.kind for c in direct.channels]
+    np.testing.assert_allclose(back.data, direct.data, rtol=1e-6, atol=1e-6)  # %.7g text
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["video", str(clip30.path), "--roi", "1,2,3"]) == 4  # InvalidParameterError
