@@ -123,10 +123,12 @@ def write_cfr(path: Path, *, fps: float, duration_s: float, freq_hz: float = 5.5
 
 def write_vfr(path: Path, *, mean_fps: float, duration_s: float, freq_hz: float = 5.5,
               amp_rad: float = math.radians(8.0), onset_s: float = 0.3,
-              seed: int = 0, jitter: float = 0.3, rotation_deg: int = 0) -> ClipTruth:
+              seed: int = 0, jitter: float = 0.3, rotation_deg: int = 0,
+              codec: str = "libx264") -> ClipTruth:
     """H.264 clip with PyAV whose frame intervals vary at random by +-``jitter`` (phone-like
     VFR; 0 gives constant frame rate). ``rotation_deg``: display-matrix rotation (portrait
-    phone clips), the frames being stored as rendered."""
+    phone clips), the frames being stored as rendered. ``codec="libx265"`` with a ``.mov``
+    path makes an iPhone-like HEVC (``hvc1``) QuickTime file."""
     av = pytest.importorskip("av")
     r = np.random.default_rng(seed)
     tb_den = 90000  # the usual 90 kHz MPEG clock
@@ -138,11 +140,14 @@ def write_vfr(path: Path, *, mean_fps: float, duration_s: float, freq_hz: float 
     from fractions import Fraction
 
     out = av.open(str(path), "w")
-    st = out.add_stream("libx264", rate=int(round(mean_fps)))
+    st = out.add_stream(codec, rate=int(round(mean_fps)))
     st.width, st.height, st.pix_fmt = W, H, "yuv420p"
     st.time_base = Fraction(1, tb_den)
     st.codec_context.time_base = Fraction(1, tb_den)
     st.options = {"crf": "18", "preset": "ultrafast"}
+    if codec == "libx265":
+        st.codec_tag = "hvc1"
+        st.options = {"crf": "18", "preset": "ultrafast", "x265-params": "log-level=none"}
     if rotation_deg:
         st.set_display_rotation(rotation_deg)
     for p_i, th in zip(pts, theta_at(t, freq_hz, amp_rad, onset_s), strict=True):
@@ -204,9 +209,10 @@ def shake_at_fixture():
 
 @pytest.fixture(scope="session")
 def clip_portrait(clip_dir: Path) -> ClipTruth:
-    """Constant 30 fps with a 90 deg display rotation (a phone held upright), 2.5 s."""
-    return write_vfr(clip_dir / "portrait.mp4", mean_fps=30.0, duration_s=2.5, jitter=0.0,
-                     rotation_deg=90)
+    """iPhone-like: HEVC in QuickTime (.mov), constant 30 fps, 90 deg display rotation (phone
+    held upright), 2.5 s."""
+    return write_vfr(clip_dir / "portrait.mov", mean_fps=30.0, duration_s=2.5, jitter=0.0,
+                     rotation_deg=90, codec="libx265")
 
 
 @pytest.fixture(scope="session")

@@ -192,6 +192,7 @@ def test_portrait_rotation_metadata(clip_portrait):
     import av
 
     rec = clonus.read(clip_portrait.path)
+    assert rec.metadata["codec"] == "hevc"
     with av.open(str(clip_portrait.path)) as c:
         rot = next(c.decode(video=0)).rotation  # what the container declares
     assert rot in (90, -90, 270)
