@@ -122,6 +122,17 @@ def test_manifest_csv_and_run_manifest(study, tmp_path):
     assert p1["n_clonus"] == int((df.loc[:1, "classification"] == "clonus").sum())
 
 
+def test_manifest_dataframe(study):
+    man = pd.DataFrame({"path": [str(study.files[2]), str(study.files[0])],
+                        "subject": ["A", None], "visit": [1, 2]})
+    df = run_batch(man)
+    assert list(df["path"]) == [str(study.files[2]), str(study.files[0])]
+    assert list(df["subject"]) == ["A", "01"]  # missing -> from the BIDS-style path
+    assert list(df["visit"]) == ["1", "2"]  # extra columns carried (as text)
+    with pytest.raises(InvalidParameterError, match="'path' column"):
+        run_batch(pd.DataFrame({"file": ["x.csv"]}))
+
+
 def test_summarize_counts(study):
     df = run_batch(study.root)
     s = summarize(df)

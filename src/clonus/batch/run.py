@@ -170,24 +170,44 @@ def _read_manifest(p: Path) -> list[BatchItem]:
     sep = "\t" if p.suffix.lower() == ".tsv" else ","
     with open(p, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh, delimiter=sep))
+    return _manifest_items(rows, base=p.parent, where=str(p), first_line=2)
+
+
+def _is_missing(v: Any) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):  # list-like cells
+        return False
+
+
+def _manifest_items(rows: Sequence[Mapping[str, Any]], *, base: Path | None, where: str,
+                    first_line: int) -> list[BatchItem]:
     items = []
-    for i, row in enumerate(rows, start=2):
-        row = {(k or "").strip().lower() if (k or "").strip().lower() in _MANIFEST_KEYS
-               else (k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+    for i, raw_row in enumerate(rows, start=first_line):
+        row = {}
+        for k, v in raw_row.items():
+            if not k:
+                continue
+            key = str(k).strip()
+            key = key.lower() if key.lower() in _MANIFEST_KEYS else key
+            is_na = v is None or (not isinstance(v, str) and _is_missing(v))
+            row[key] = "" if is_na else str(v).strip()
         raw = row.get("path", "")
         if not raw:
             raise InvalidParameterError(
-                f"{p}, line {i}: empty 'path'. Every row needs a file path.")
+                f"{where}, row {i}: empty 'path'. Every row needs a file path.")
         path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = p.parent / path  # relative to the manifest's folder
+        if not path.is_absolute() and base is not None:
+            path = base / path  # relative to the manifest's folder
         extra = {k: v for k, v in row.items() if k not in _MANIFEST_KEYS}
         items.append(BatchItem(
             id=row.get("id", ""), path=str(path), subject=row.get("subject", ""),
             session=row.get("session", ""), side=row.get("side", ""),
             label=row.get("label", ""), channel=row.get("channel", ""), extra=extra))
     if not items:
-        raise InvalidParameterError(f"{p}: the manifest lists no recordings.")
+        raise InvalidParameterError(f"{where}: the manifest lists no recordings.")
     return items
 
 
@@ -207,12 +227,13 @@ def collect_inputs(inputs: Any, *, skipped: list[dict[str, str]] | None = None
 
     Parameters
     ----------
-    inputs : path-like, str or sequence of them, or sequence of BatchItem
+    inputs : path-like, str or sequence of them, sequence of BatchItem, or DataFrame
         A folder (searched recursively for files that :func:`clonus.io.detect_format`
         recognises, or that carry a reader's extension so that corrupt ones are reported), a
         glob pattern (``"study/**/*.csv"``), a list of files, or a CSV/TSV manifest with a
         ``path`` column and optional ``id``, ``subject``, ``session``, ``side``, ``label`` and
-        ``channel`` columns (other columns are copied to the results).
+        ``channel`` columns (other columns are copied to the results), or a pandas DataFrame
+        with the same columns (relative paths are then relative to the working directory).
     skipped : list, optional
         Receives ``{"path", "reason"}`` for files found in folders but not analysed.
 
@@ -223,6 +244,13 @@ def collect_inputs(inputs: Any, *, skipped: list[dict[str, str]] | None = None
         Identifiers are unique.
     """
     skipped = [] if skipped is None else skipped
+    if hasattr(inputs, "columns") and hasattr(inputs, "to_dict"):  # a pandas DataFrame
+        cols = [str(c).strip().lower() for c in inputs.columns]
+        if "path" not in cols:
+            raise InvalidParameterError(
+                f"A manifest DataFrame needs a 'path' column; it has {list(inputs.columns)}.")
+        return _unique_ids(_manifest_items(inputs.to_dict("records"), base=None,
+                                           where="manifest DataFrame", first_line=0))
     if isinstance(inputs, (str, os.PathLike, BatchItem)):
         inputs = [inputs]
     try:
