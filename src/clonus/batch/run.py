@@ -777,7 +777,9 @@ def _write_outputs(out: Path, df: Any, items: Sequence[BatchItem], results: Sequ
                     "fs_hz": res.get("fs_hz"), "duration_s": res.get("duration_s"),
                     "warnings": list(res.get("warnings", [])),
                     "json": f"assessments/{jn}" if res["assessment"] else None,
-                    "error": res["error"] or None, "reused": bool(res.get("reused"))}
+                    "error": res["error"] or None, "reused": bool(res.get("reused")),
+                    "elapsed_s": None if res.get("reused") or res.get("elapsed_s") is None
+                    else round(float(res["elapsed_s"]), 4)}
                    for it, res, jn in zip(items, results, json_names, strict=True)],
         "skipped": skipped,
         "outputs": ["results.csv", "summary.csv", "assessments/", "manifest.json"],
