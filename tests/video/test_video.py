@@ -259,3 +259,19 @@ def test_cli_video_csv_roundtrip_and_preview(clip30, tmp_path, capsys):
     np.testing.assert_allclose(back.data, direct.data, rtol=1e-6, atol=1e-6)  # %.7g text
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["video", str(clip30.path), "--roi", "1,2,3"]) == 4  # InvalidParameterError
+
+
+def test_batch_of_videos_identical_for_n_jobs(clip_test60, clip_short):
+    """Dask workers run OpenCV with one thread, the main process with several: the optical
+    flow, hence the results, must not depend on it."""
+    pytest.importorskip("clonus.detect.motion")
+    pytest.importorskip("dask.distributed")
+    import pandas as pd
+
+    from clonus.batch import run_batch
+
+    files = [clip_test60.path, clip_short.path]
+    one = run_batch(files, n_jobs=1)
+    two = run_batch(files, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert one.loc[0, "classification"] == "clonus"
