@@ -647,7 +647,7 @@ def _read_groups(path: Path, **options: Any) -> list[Recording]:
 register(Reader(
     name="video",
     description="Phone video (mp4/mov/avi/mkv/webm) of the clonus test: foot motion by optical "
-                "flow (needs clonus[video])",
+                "flow (needs OpenCV and PyAV)",
     extensions=VIDEO_EXTENSIONS,
     sniff=_sniff,
     read_groups=_read_groups,
