@@ -275,3 +275,16 @@ def test_batch_of_videos_identical_for_n_jobs(clip_test60, clip_short):
     two = run_batch(files, n_jobs=2)
     pd.testing.assert_frame_equal(one, two)
     assert one.loc[0, "classification"] == "clonus"
+
+
+def test_large_stretch_retries_at_higher_resolution(clip_big_stretch):
+    """At 320 px the rigid fit fails for this clip (R^2 < 0.1 measured); the reader retries at
+    up to twice the resolution and keeps the better fit."""
+    pytest.importorskip("clonus.detect.motion")
+    rec = clonus.read(clip_big_stretch.path)
+    assert rec.metadata["retried_from_width_px"] == 320
+    assert rec.metadata["rotation_fit_r2"] > 0.8
+    a = clonus.assess(rec)
+    assert a.classification == "clonus", a.reason
+    assert a.frequency_hz == pytest.approx(clip_big_stretch.freq_hz, abs=0.2)
+    assert abs(a.n_beats - clip_big_stretch.n_cycles) <= 1

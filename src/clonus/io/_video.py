@@ -37,6 +37,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,11 @@ _VFR_TOLERANCE = 0.05
 
 #: Blocks whose band energy is below this fraction of the strongest block get no weight.
 _MASK_FRACTION = 0.1
+
+#: Below this R^2 of the per-frame rigid fit the angle is not trusted: the reader retries at a
+#: higher resolution and then warns (on the synthetic clips a good track gives 0.9-0.99 and a
+#: failed one < 0.3; docs/video.md).
+_MIN_FIT_R2 = 0.5
 
 _AUDIO_BRANDS = (b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B ")
 _BOX_ATOMS = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
@@ -385,91 +391,113 @@ def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
     if backend == "pyav" and not _pyav_available():
         raise MissingDependencyError("backend='pyav' needs PyAV: pip install av")
 
-    def scale_for(dw: int, dh: int) -> float:
-        roi_w = dw if not isinstance(roi_opt, tuple) else roi_opt[2]
-        return min(1.0, int(width_px) / roi_w)
+    def once(width_px: int) -> Recording:
+        def scale_for(dw: int, dh: int) -> float:
+            roi_w = dw if not isinstance(roi_opt, tuple) else roi_opt[2]
+            return min(1.0, int(width_px) / roi_w)
 
-    gen = (_frames_pyav if use_pyav else _frames_cv2)(p, scale_for)
-    if flow == "dis":
-        engine = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+        gen = (_frames_pyav if use_pyav else _frames_cv2)(p, scale_for)
+        if flow == "dis":
+            engine = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
 
-        def calc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return engine.calc(a, b, None)
-    else:
-        def calc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 3, 15, 3, 5, 1.2, 0)
+            def calc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+                return engine.calc(a, b, None)
+        else:
+            def calc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+                return cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 3, 15, 3, 5, 1.2, 0)
 
-    info: dict[str, Any] | None = None
-    times: list[float | None] = []
-    blocks: list[np.ndarray] = []
-    prev = None
-    crop = None
-    frames: list[np.ndarray] = []
-    t0_clip: float | None = None
-    bp = int(block_px)
-    for t, img in gen:
-        if t is None and isinstance(img, dict):
-            info = img
-            continue
-        if start_s is not None or end_s is not None:
-            if t is None:
-                raise FileFormatError(f"{p}: frames have no timestamps; start_s/end_s cannot "
-                                      "be applied.")
-            if t0_clip is None:
-                t0_clip = t
-            if start_s is not None and t - t0_clip < start_s - 1e-9:
+        info: dict[str, Any] | None = None
+        times: list[float | None] = []
+        blocks: list[np.ndarray] = []
+        prev = None
+        crop = None
+        frames: list[np.ndarray] = []
+        t0_clip: float | None = None
+        bp = int(block_px)
+        for t, img in gen:
+            if t is None and isinstance(img, dict):
+                info = img
                 continue
-            if end_s is not None and t - t0_clip > end_s + 1e-9:
-                break
-        if crop is None:
-            h, w = img.shape
-            if isinstance(roi_opt, tuple):
-                s = info["scale"] if info else 1.0
-                dw, dh = info["display_size"] if info else (w, h)
-                x, y, rw, rh = roi_opt
-                if x + rw > dw or y + rh > dh:
+            if start_s is not None or end_s is not None:
+                if t is None:
+                    raise FileFormatError(f"{p}: frames have no timestamps; start_s/end_s cannot "
+                                          "be applied.")
+                if t0_clip is None:
+                    t0_clip = t
+                if start_s is not None and t - t0_clip < start_s - 1e-9:
+                    continue
+                if end_s is not None and t - t0_clip > end_s + 1e-9:
+                    break
+            if crop is None:
+                h, w = img.shape
+                if isinstance(roi_opt, tuple):
+                    s = info["scale"] if info else 1.0
+                    dw, dh = info["display_size"] if info else (w, h)
+                    x, y, rw, rh = roi_opt
+                    if x + rw > dw or y + rh > dh:
+                        raise InvalidParameterError(
+                            f"roi {roi_opt} extends beyond the {dw}x{dh} frame of {p}."
+                        )
+                    x0, y0 = int(round(x * s)), int(round(y * s))
+                    x1, y1 = min(w, int(round((x + rw) * s))), min(h, int(round((y + rh) * s)))
+                else:
+                    x0, y0, x1, y1 = 0, 0, w, h
+                gw, gh = (x1 - x0) // bp, (y1 - y0) // bp
+                if gw < 2 or gh < 2:
                     raise InvalidParameterError(
-                        f"roi {roi_opt} extends beyond the {dw}x{dh} frame of {p}."
+                        f"The region analysed in {p} is only {x1 - x0}x{y1 - y0} processed pixels; "
+                        "enlarge roi or width_px."
                     )
-                x0, y0 = int(round(x * s)), int(round(y * s))
-                x1, y1 = min(w, int(round((x + rw) * s))), min(h, int(round((y + rh) * s)))
-            else:
-                x0, y0, x1, y1 = 0, 0, w, h
-            gw, gh = (x1 - x0) // bp, (y1 - y0) // bp
-            if gw < 2 or gh < 2:
-                raise InvalidParameterError(
-                    f"The region analysed in {p} is only {x1 - x0}x{y1 - y0} processed pixels; "
-                    "enlarge roi or width_px."
-                )
-            crop = (y0, y0 + gh * bp, x0, x0 + gw * bp)
-        cur = np.ascontiguousarray(img[crop[0]:crop[1], crop[2]:crop[3]])
-        times.append(t)
-        frames.append(cur)
-        # pass 1 only locates the motion: at half resolution when the blocks allow (4x fewer
-        # pixels; flow scaled back to processed pixels)
-        half = bp % 2 == 0 and gw * bp >= 128
-        small = cv2.resize(cur, (gw * bp // 2, gh * bp // 2), interpolation=cv2.INTER_AREA) \
-            if half else cur
-        if prev is not None:
-            if half:
-                f = calc(prev, small)
-                b = f.reshape(gh, bp // 2, gw, bp // 2, 2).mean(axis=(1, 3)) * 2.0
-            else:
-                f = calc(prev, cur)
-                b = f.reshape(gh, bp, gw, bp, 2).mean(axis=(1, 3))
-            blocks.append(b.astype(np.float32))
-        prev = small
-    gen.close()  # releases the decoder when the loop stopped early (end_s)
-    if info is not None:
-        info["clip_offset_s"] = (float(times[0]) - t0_clip) if (t0_clip is not None and times
-                                                                 and times[0] is not None) else 0.0
-    if info is None or len(times) < 3:
-        raise FileFormatError(
-            f"{p}: the video has {len(times)} decodable frame(s); at least 3 are needed. The file "
-            "may be truncated or empty."
-        )
-    return _to_recording(p, np.asarray(times, dtype=object), np.stack(blocks), frames, calc,
-                         info, crop, roi_opt, bp, (lo, hi), m_per_px, stabilize, flow, use_pyav)
+                crop = (y0, y0 + gh * bp, x0, x0 + gw * bp)
+            cur = np.ascontiguousarray(img[crop[0]:crop[1], crop[2]:crop[3]])
+            times.append(t)
+            frames.append(cur)
+            # pass 1 only locates the motion: at half resolution when the blocks allow (4x fewer
+            # pixels; flow scaled back to processed pixels)
+            half = bp % 2 == 0 and gw * bp >= 128
+            small = cv2.resize(cur, (gw * bp // 2, gh * bp // 2), interpolation=cv2.INTER_AREA) \
+                if half else cur
+            if prev is not None:
+                if half:
+                    f = calc(prev, small)
+                    b = f.reshape(gh, bp // 2, gw, bp // 2, 2).mean(axis=(1, 3)) * 2.0
+                else:
+                    f = calc(prev, cur)
+                    b = f.reshape(gh, bp, gw, bp, 2).mean(axis=(1, 3))
+                blocks.append(b.astype(np.float32))
+            prev = small
+        gen.close()  # releases the decoder when the loop stopped early (end_s)
+        if info is not None:
+            known = t0_clip is not None and times and times[0] is not None
+            info["clip_offset_s"] = float(times[0]) - t0_clip if known else 0.0
+        if info is None or len(times) < 3:
+            raise FileFormatError(
+                f"{p}: the video has {len(times)} decodable frame(s); at least 3 are needed. "
+                "The file may be truncated or empty."
+            )
+        return _to_recording(p, np.asarray(times, dtype=object), np.stack(blocks), frames, calc,
+                             info, crop, roi_opt, bp, (lo, hi), m_per_px, stabilize, flow, use_pyav)
+
+    rec = once(int(width_px))
+    r2 = float(rec.metadata["rotation_fit_r2"])
+    scale = float(rec.metadata["processed_scale"])
+    if r2 < _MIN_FIT_R2 and scale < 0.99:
+        # poor rigid fit at this resolution (a small foot, a large stretch): try once at up to
+        # twice the resolution and keep the better fit
+        wider = min(2 * int(width_px), int(round(int(width_px) / scale)))
+        logger.info("video %s: rigid fit R2 %.2f at %d px; retrying at %d px", p.name, r2,
+                    int(width_px), wider)
+        rec2 = once(wider)
+        if float(rec2.metadata["rotation_fit_r2"]) > r2:
+            rec = replace(rec2, metadata={**rec2.metadata, "retried_from_width_px": int(width_px)})
+    r2 = float(rec.metadata["rotation_fit_r2"])
+    if r2 < _MIN_FIT_R2:
+        warnings.warn(
+            f"{p}: the tracked region does not move as one rigid body (fit R^2 {r2:.2f} < "
+            f"{_MIN_FIT_R2}); the rotation angle may be wrong. Check with 'clonus video "
+            f"{p.name} --preview check.png' and try roi=(x, y, w, h) around the foot or a "
+            "larger width_px.", ClonusWarning, stacklevel=2)
+    return rec
 
 
 def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: list[np.ndarray],
@@ -519,11 +547,16 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
     nb = gh * gw
     sos = _band_sos(band_hz, fs) if len(tu) >= 16 else None
 
-    def band_energy(disp: np.ndarray) -> np.ndarray:
-        """Per-block energy of a (n_frames, nb, 2) displacement in the band, on the grid."""
+    def band_energy(disp: np.ndarray, frames_used: np.ndarray | None = None) -> np.ndarray:
+        """Per-block energy of a (n_frames, nb, 2) displacement in the band, on the grid,
+        averaged over ``frames_used`` (bool per frame) or over every frame."""
         g = to_grid(disp.reshape(len(disp), nb * 2))
         g = _bandpass(g, sos) if sos is not None else g - g.mean(axis=0)
-        return (g.reshape(len(g), nb, 2) ** 2).mean(axis=0).sum(axis=1)
+        sq = (g.reshape(len(g), nb, 2) ** 2).sum(axis=2)
+        if frames_used is None:
+            return sq.mean(axis=0)
+        use = to_grid(frames_used.astype(float)) >= 0.5
+        return sq[use].mean(axis=0) if use.any() else sq.mean(axis=0)
 
     def main_component(mask: np.ndarray, energy: np.ndarray) -> np.ndarray:
         if energy[mask].max(initial=0) <= 0:
@@ -564,7 +597,17 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
         if k != ref:
             f = calc(frames[ref], frames[k])
             disp[k] = f.reshape(gh, bp, gw, bp, 2).mean(axis=(1, 3)).reshape(nb, 2)
-    e2 = band_energy(disp)
+    # blocks on the moving part in the reference frame: band energy of their displacement,
+    # over the frames that look most like the reference (3/4 of them), where the flow from the
+    # reference is reliable; frames far from it (before a large stretch) can have wrong flow
+    # that would make background blocks look like moving ones. If nothing moves in those frames
+    # (a stretch without beats), every frame is used.
+    d_ref = np.abs(thumbs - thumbs[ref][None, :]).sum(axis=1)
+    close = d_ref <= np.quantile(d_ref, 0.75)
+    e_all = band_energy(disp)
+    e2 = band_energy(disp, close)
+    if e2.max() < 0.05 * e_all.max():
+        e2 = e_all
     e2r = np.where(region, e2, 0.0)
     sel = e2r >= 0.25 * e2r.max() if e2r.max() > 0 else region.copy()
     sel = main_component(sel, e2r)
