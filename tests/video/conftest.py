@@ -225,5 +225,5 @@ def clip_test30(clip_dir: Path) -> ClipTruth:
 @pytest.fixture(scope="session")
 def clip_big_stretch(clip_dir: Path) -> ClipTruth:
     """A 30 deg stretch (foot tip near the frame's top edge) then 6 Hz clonus of 6 deg."""
-    return write_cfr(clip_dir / "big_stretch60.mp4", fps=60.0, duration_s=3.5, freq_hz=6.0,
+    return write_cfr(clip_dir / "big_stretch60.mp4", fps=60.0, duration_s=2.5, freq_hz=6.0,
                      amp_rad=math.radians(6.0), onset_s=0.6, stretch_rad=math.radians(30.0))

@@ -261,7 +261,7 @@ def test_cli_video_csv_roundtrip_and_preview(clip30, tmp_path, capsys):
     assert main(["video", str(clip30.path), "--roi", "1,2,3"]) == 4  # InvalidParameterError
 
 
-def test_batch_of_videos_identical_for_n_jobs(clip_test60, clip_short):
+def test_batch_of_videos_identical_for_n_jobs(clip60, clip_short):
     """Dask workers run OpenCV with one thread, the main process with several: the optical
     flow, hence the results, must not depend on it."""
     pytest.importorskip("clonus.detect.motion")
@@ -270,11 +270,11 @@ def test_batch_of_videos_identical_for_n_jobs(clip_test60, clip_short):
 
     from clonus.batch import run_batch
 
-    files = [clip_test60.path, clip_short.path]
+    files = [clip60.path, clip_short.path]
     one = run_batch(files, n_jobs=1)
     two = run_batch(files, n_jobs=2)
     pd.testing.assert_frame_equal(one, two)
-    assert one.loc[0, "classification"] == "clonus"
+    assert (one["error"] == "").all() and (one["format"] == "video").all()
 
 
 def test_large_stretch_retries_at_higher_resolution(clip_big_stretch):
