@@ -356,7 +356,9 @@ def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
     ResampledWarning
         Variable frame rate: the signals were resampled onto a uniform grid.
     ClonusWarning
-        Frame rate below 20 Hz: clonus at 5-8 Hz is poorly resolved.
+        Frame rate below 20 Hz (clonus at 5-8 Hz is poorly resolved), or the tracked region
+        does not move rigidly (``rotation_fit_r2 < 0.5`` even after one retry at up to twice
+        ``width_px``; ``metadata["retried_from_width_px"]`` records a retry).
 
     Notes
     -----
