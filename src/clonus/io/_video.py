@@ -25,8 +25,8 @@ stays light (``pip install clonus[video]``). Detection is by magic bytes only (I
 ``ftyp``/QuickTime atoms for mp4/mov/m4v/3gp, ``RIFF....AVI`` and Matroska/WebM EBML).
 
 Timing follows ``docs/formats.md`` §6: container frame rates are not trusted; per-frame
-timestamps are used, and variable-frame-rate clips are resampled (linear interpolation of the
-cumulative displacement) onto a uniform grid at the median frame rate, recorded in
+timestamps are used, and variable-frame-rate clips are resampled (cubic-spline interpolation
+of the displacement and angle) onto a uniform grid at the median frame rate, recorded in
 ``metadata["vfr_resampled"]`` with a :class:`~clonus.exceptions.ResampledWarning`.
 """
 
@@ -531,9 +531,9 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
     def to_grid(x: np.ndarray) -> np.ndarray:
         if not vfr:
             return x
-        from scipy.interpolate import interp1d
+        from scipy.interpolate import CubicSpline
 
-        return interp1d(t_rel, x, axis=0, assume_sorted=True)(np.clip(tu, 0, t_rel[-1]))
+        return CubicSpline(t_rel, x, axis=0)(np.clip(tu, 0, t_rel[-1]))
 
     if vfr:
         warnings.warn(
