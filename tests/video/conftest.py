@@ -227,3 +227,22 @@ def clip_big_stretch(clip_dir: Path) -> ClipTruth:
     """A 30 deg stretch (foot tip near the frame's top edge) then 6 Hz clonus of 6 deg."""
     return write_cfr(clip_dir / "big_stretch60.mp4", fps=60.0, duration_s=2.5, freq_hz=6.0,
                      amp_rad=math.radians(6.0), onset_s=0.6, stretch_rad=math.radians(30.0))
+
+
+@pytest.fixture(scope="session")
+def clip_degraded(clip_dir: Path) -> ClipTruth:
+    """Poor phone conditions: motion blur (3 sub-frame renders over half the frame interval),
+    60 % contrast and Gaussian sensor noise (SD 6 grey levels); 20 deg stretch then 6 Hz clonus
+    of 4 deg, 60 fps, 2.5 s."""
+    fps, dur, f, amp, onset, stretch = 60.0, 2.5, 6.0, math.radians(4.0), 0.6, math.radians(20)
+    rng = np.random.default_rng(7)
+    t = np.arange(int(round(dur * fps))) / fps
+    path = clip_dir / "degraded60.mp4"
+    vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (W, H))
+    for tk in t:
+        sub = theta_at(tk + np.arange(3) * 0.5 / fps / 3, f, amp, onset, stretch)
+        img = np.mean([render(float(x)).astype(float) for x in sub], axis=0)
+        img = 0.6 * img + 30.0 + rng.normal(0.0, 6.0, img.shape)
+        vw.write(np.clip(img, 0, 255).astype(np.uint8))
+    vw.release()
+    return ClipTruth(path, f, amp, onset, t, stretch)

@@ -288,3 +288,15 @@ def test_large_stretch_retries_at_higher_resolution(clip_big_stretch):
     assert a.classification == "clonus", a.reason
     assert a.frequency_hz == pytest.approx(clip_big_stretch.freq_hz, abs=0.2)
     assert abs(a.n_beats - clip_big_stretch.n_cycles) <= 1
+
+
+def test_degraded_clip(clip_degraded):
+    """Motion blur, low contrast and sensor noise: beats and frequency are still recovered."""
+    pytest.importorskip("clonus.detect.motion")
+    rec = clonus.read(clip_degraded.path)
+    th = clip_degraded.theta(rec.times_s)
+    assert np.corrcoef(th, rec.get("video_rotation"))[0, 1] > 0.95
+    a = clonus.assess(rec)
+    assert a.classification == "clonus", a.reason
+    assert a.frequency_hz == pytest.approx(clip_degraded.freq_hz, abs=0.2)
+    assert abs(a.n_beats - clip_degraded.n_cycles) <= 1, (a.n_beats, clip_degraded.n_cycles)
