@@ -389,7 +389,7 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
                             "please report it with 'clonus sys-info'.")
             out["error_type"] = type(exc).__name__
             out["exception"] = exc
-            logger.debug("batch item %s failed", item.id, exc_info=True)
+            logger.debug("batch item failed (%s)", type(exc).__name__, exc_info=True)
     # each distinct warning once, in the order raised
     out["warnings"] = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     out["elapsed_s"] = time.perf_counter() - t0
@@ -645,7 +645,8 @@ def run_batch(inputs: Any, *, config: Any = None, n_jobs: int = 1, on_error: str
         rel = f"assessments/{jn}" if (out is not None and res["assessment"]) else ""
         rows.append(_row(it, res, rel))
         if verbose:
-            logger.info("batch %s: %s", it.id, res["error_type"] or
+            # position, not the id: file names may identify patients
+            logger.info("batch item %d/%d: %s", len(rows), len(items), res["error_type"] or
                         (res["assessment"] or {}).get("classification"))
     extra_cols = list(dict.fromkeys(k for it in items for k in it.extra))
     df = _frame(rows, extra_cols)
@@ -671,7 +672,8 @@ def _previous_results(out: Path | None, items: Sequence[BatchItem], config: Any,
     try:
         man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        logger.warning("resume: %s/manifest.json is unreadable; analysing everything", out)
+        logger.warning("resume: the earlier run's manifest.json is unreadable; analysing "
+                       "everything")
         return {}
     same_run = (man.get("software_version") == __version__
                 and _canon(man.get("config")) == _canon(_config_dict(config))

@@ -487,7 +487,8 @@ def read_video(path: str | Path, *, roi: Any = "auto", width_px: int = 320,
         # poor rigid fit at this resolution (a small foot, a large stretch): try once at up to
         # twice the resolution and keep the better fit
         wider = min(2 * int(width_px), int(round(int(width_px) / scale)))
-        logger.info("video %s: rigid fit R2 %.2f at %d px; retrying at %d px", p.name, r2,
+        # no file names in logs: they may identify patients
+        logger.info("video: rigid fit R2 %.2f at %d px; retrying at %d px", r2,
                     int(width_px), wider)
         rec2 = once(wider)
         if float(rec2.metadata["rotation_fit_r2"]) > r2:
@@ -681,7 +682,7 @@ def _to_recording(p: Path, times_obj: np.ndarray, bflow: np.ndarray, frames: lis
                             "counter-clockwise positive as displayed (rad); integrated from "
                             "per-frame rigid fits of the optical flow",
     }
-    logger.info("video %s: %d frames, %.2f Hz, roi %s, r2 %.2f", p.name, n, fs, roi_used, r2)
+    logger.info("video: %d frames, %.2f Hz, roi %s, r2 %.2f", n, fs, roi_used, r2)
     return Recording(data, fs, chans, source=str(p), metadata=md)
 
 
