@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
             bar.start()
         try:
             df = run_batch(inputs, n_jobs=jobs, out_dir=out, channel=channel,
-                           reader_options=options, resume=resume,
+                           reader_options=options, resume=resume, verbose=True,
                            on_error="raise" if fail_fast else "record", progress=progress)
         finally:
             if bar is not None:
