@@ -49,6 +49,7 @@ def draw_specs(n_trials: int, seed: int) -> list[TrialSpec]:
     - timestamp jitter: none (50 %) or SD uniform in 0.2-2 ms (then written to a phyphox zip
       and read back, so the reader's resampling is exercised);
     - central-oscillator mechanism in 10 % (must still be detected as clonus);
+    - held trials: the examiner tires (hold sags by 0.2-1.0 N m/s) in 35 %;
     - examiner push: position servo along a minimum-jerk path (70 %, 8-25° at 100-300°/s,
       phone peak acceleration 1-4 g) or the spec's rectangular torque pulse (30 %, 8-25 N m,
       which can exceed 8 g at the phone on a light foot).
@@ -67,8 +68,18 @@ def draw_specs(n_trials: int, seed: int) -> list[TrialSpec]:
             gain_ratio=float(math.exp(rng.uniform(math.log(1.0), math.log(12.0)))),
             fs_imu_hz=float(rng.choice(FS_CHOICES_HZ)), sensors=sensors, jitter_s=jitter,
             central=bool(rng.random() < 0.10), push_kind=push_kind, params=sample_params(rng),
-            manoeuvre=sample_manoeuvre(rng, mode=mode, push_kind=push_kind)))
+            manoeuvre=_with_drift(sample_manoeuvre(rng, mode=mode, push_kind=push_kind), rng)))
     return specs
+
+
+def _with_drift(man: Any, rng: np.random.Generator) -> Any:
+    """Held trials: in 35 % the examiner tires (hold torque sags by 0.2-1.0 N m/s), which makes
+    fatigable clonus (Tardieu 3) as well as infatigable (4)."""
+    import dataclasses
+
+    if man.mode == "held" and rng.random() < 0.35:
+        return dataclasses.replace(man, hold_drift_nm_per_s=-float(rng.uniform(0.2, 1.0)))
+    return man
 
 
 def count_ok(n_det: int | None, n_true: int) -> bool:

@@ -137,7 +137,8 @@ def test_fused_kernel_matches_scipy(rng):
     fa = [a.process(x[:7777]), a.process(x[7777:])]
     fb = [b.process(x[:7777]), b.process(x[7777:])]
     for (xa, ea), (xb, eb) in zip(fa, fb, strict=True):
-        # Same recursion and float32 arithmetic as scipy.signal.sosfilt: equal to rounding.
+        # Same recursion and float32 arithmetic as scipy.signal.sosfilt: equal to float32
+        # rounding (signal ~1e-5 V, so 1e-12 V is ~1e-7 relative).
         np.testing.assert_allclose(xa, xb, rtol=0, atol=1e-12)
         np.testing.assert_allclose(ea, eb, rtol=0, atol=1e-12)
 
@@ -152,3 +153,22 @@ def test_ecg_alone_gives_no_spasm():
     assert kept.n <= 2  # a chain's first/last beat may escape
     eps = find_episodes(kept)
     assert [e for e in eps if e.kind in ("clonus", "tonic", "myoclonus", "mixed")] == []
+
+
+def test_pure_python_fallback_matches_numba(monkeypatch):
+    """Without numba (the optional 'fast' extra) the same bursts come out."""
+    from clonus.emg import bursts as B
+    from clonus.emg import conditioning as C
+
+    s = simulate_clonus_emg(fs=500.0, n_beats=5, frequency_hz=5.0, duration_s=4.0, seed=9)
+    fast = detect_bursts(s.recording)
+    monkeypatch.setattr(B, "_stats_kernel", B._burst_stats_py)
+    monkeypatch.setattr(B, "_split_kernel", B._split_runs_fast)  # plain Python function
+    monkeypatch.setattr(C, "_fused_kernel", False)
+    slow = detect_bursts(s.recording)
+    assert np.array_equal(fast.onset_idx, slow.onset_idx)
+    assert np.array_equal(fast.offset_idx, slow.offset_idx)
+    # float32 filtering: the compiled cascade may contract multiply-adds, so values agree to
+    # float32 rounding (~1e-7 relative), not bit for bit.
+    np.testing.assert_allclose(fast.rms, slow.rms, rtol=1e-6)
+    np.testing.assert_allclose(fast.centre_s, slow.centre_s, rtol=1e-9)

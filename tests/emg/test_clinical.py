@@ -48,10 +48,9 @@ def test_reflex_simulator_emg_agrees_with_motion_truth():
                 )
                 a = assess_emg(tr.recording)
                 agree.append(abs(a.n_beats - tr.truth.n_beats) <= 1)
-                # The stretch is seen: the first burst follows the push onset within 0.5 s.
-                assert a.metrics["n_bursts_total"] >= 1
-                first = a.metrics["bursts"][0]["onset_s"]
-                assert tr.truth.stretch_onset_s <= first <= tr.truth.stretch_onset_s + 0.5
+                # The stretch response is seen: a burst within 0.5 s after the push onset.
+                t0 = tr.truth.stretch_onset_s
+                assert any(t0 <= bd["onset_s"] <= t0 + 0.5 for bd in a.metrics["bursts"])
     # Issue target: within 1 beat; measured 17/18 on seeds 0-2 (benchmarks/emg), allow one miss.
     assert sum(agree) >= len(agree) - 1, agree
 
@@ -105,6 +104,8 @@ def test_real_gait_emg_bursts_lock_to_cycles_and_no_clonus(gait_emg):
     for name in rec.ch_names:
         eps = find_episodes(detect_bursts(rec.get(name), fs=rec.fs))
         assert all(e.kind not in ("clonus", "mixed") for e in eps), (name, [e.rule for e in eps])
+        # The clinical-test analysis (clonus assess) does not call walking clonus either.
+        assert assess_emg(rec.pick(name)).classification != "clonus", name
     for name in ("SO", "GL", "GM"):
         b = detect_bursts(rec.get(name), fs=rec.fs)
         # One activation = bursts less than 0.15 s apart (15 % of the ~1.04 s stride); the main

@@ -115,7 +115,7 @@ def test_progress_and_text_output(synth, tmp_path, capsys):
     calls = []
     r = monitor(synth.recording, chunk_s=20.0, progress=lambda d, t: calls.append((d, t)))
     n = synth.recording.n_samples
-    assert calls[-1] == (n, n) and all(a[0] < b[0] for a, b in zip(calls, calls[1:]))
+    assert calls[-1] == (n, n) and all(a[0] < b[0] for a, b in zip(calls, calls[1:], strict=False))
     assert r.duration_s == pytest.approx(n / 1000.0)
     p = tmp_path / "t.edf"
     _write_edf(p, synth.recording.data[0][: (n // 1000) * 1000] * 1e6, 1000)
@@ -135,8 +135,24 @@ def test_monitor_bad_input(synth, tmp_path):
     with pytest.raises(InvalidParameterError, match="NaN"):
         monitor(rec, chunk_s=3.0)
     with pytest.raises(InvalidParameterError, match="cannot be streamed"):
-        monitor(synth.recording, config=MonitorConfig(bursts=BurstConfig(method="mummidisetty2012")))
+        monitor(
+            synth.recording, config=MonitorConfig(bursts=BurstConfig(method="mummidisetty2012"))
+        )
     with pytest.raises(InvalidParameterError, match="not found"):
         monitor(tmp_path / "missing.edf")
     with pytest.raises(InvalidParameterError):
         monitor(synth.recording, chunk_s=0)
+
+
+def test_exact_when_activity_outlasts_the_carry_limit():
+    from clonus.emg.bursts import BurstConfig
+    from clonus.emg.monitor import MonitorConfig
+
+    s = simulate_spasm_emg(fs=1000.0, kinds=("tonic",), n_per_kind=2, seed=4)
+    # A carry limit far below the tonic spasms' 2-15 s forces cuts inside them.
+    cfg = MonitorConfig(bursts=BurstConfig(max_carry_s=1.0, noise_block_s=7.0))
+    runs = [monitor(s.recording, chunk_s=c, config=cfg) for c in (0.3, 2.9, 1e4)]
+    for r in runs[1:]:
+        assert np.array_equal(r.bursts.onset_idx, runs[0].bursts.onset_idx)
+        assert np.array_equal(r.bursts.offset_idx, runs[0].bursts.offset_idx)
+    assert np.max(runs[0].bursts.duration_s) <= 1.0 + 7.0  # cut within one block of the limit

@@ -356,3 +356,20 @@ def test_truth_invariants_over_random_parameters(mode):
             assert t.tardieu_grade >= 3
         assert t.gain_ratio == pytest.approx(t.gain / t.critical_gain)
         assert 2.0 < t.critical_frequency_hz < 12.0
+
+
+def test_examiner_tiring_gives_fatigable_clonus():
+    # Hold sagging by 0.6 N m/s: clonus dies out before 10 s (Tardieu grade 3, fatigable);
+    # the same trial with a steady hold is infatigable (grade 4).
+    steady = simulate_trial(gain=0.03, seed=0, manoeuvre=Manoeuvre())
+    tiring = simulate_trial(gain=0.03, seed=0, manoeuvre=Manoeuvre(hold_drift_nm_per_s=-0.6))
+    assert steady.truth.sustained and steady.truth.tardieu_grade == 4
+    assert not tiring.truth.sustained and tiring.truth.tardieu_grade == 3
+    assert tiring.truth.clonus_end_s < 10.0 < steady.truth.clonus_end_s
+    # The sagging hold is not read as oscillation (plain np.ptp would include the drift).
+    assert tiring.truth.extra["last_second_pp_deg"] < 0.1
+    # The examiner never pulls the foot into plantarflexion: the hold torque floors at 0.
+    from clonus.simulate.reflex import examiner_torque
+
+    tau_b, _ = examiner_torque(Manoeuvre(hold_drift_nm_per_s=-0.6), tiring.sim.t_s)
+    assert tau_b.min() == 0.0 and tau_b[-1] == 0.0

@@ -794,6 +794,13 @@ def detect_bursts(
     ------
     SamplingRateError
         ``fs`` missing, inconsistent, or too low for the method.
+
+    Examples
+    --------
+    >>> from clonus.simulate.spasms import simulate_clonus_emg
+    >>> sim = simulate_clonus_emg(fs=1000.0, n_beats=6, frequency_hz=5.0, seed=0)
+    >>> detect_bursts(sim.recording).n  # the stretch response + 6 clonic bursts
+    7
     """
     from ..model import Recording
 

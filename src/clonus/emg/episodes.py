@@ -27,8 +27,9 @@ marked *assumed* (see ``docs/emg.md``):
    episode (Thomas 2014 "mixed").
 6. **clonus**: a clonic run of >= ``clonus_min_bursts`` (3; FPnotebook's ">= 3 beats",
    clinical-reference.md section 2) at ``clonus_band_hz`` (3-8 Hz) covering at least
-   ``clonus_min_fraction`` (60 %) of the episode's bursts, with interval CV <= ``clonus_max_cv``
-   (0.25, assumed).
+   ``clonus_min_fraction`` (60 %) of the episode's bursts, with robust interval CV (1.4826 x
+   median absolute deviation / median) <= ``clonus_max_cv`` (0.25, assumed; robust because the
+   first beat is the longest, Boyraz 2015, and clonus slows at onset and end, Wallace 2012).
 7. **myoclonus**: at most ``myoclonus_max_bursts`` (3) bursts, each with energy width <=
    ``myoclonus_max_width_s`` (100 ms: non-cortical myoclonus 56.7 +- 11.5 ms, cortical 10-50 ms,
    clinical-reference.md section 3) and duration < ``tonic_min_s``.
@@ -216,7 +217,11 @@ def classify_episode(b: Bursts, first: int, last: int, cfg: EpisodeConfig) -> Ep
         run = ctr[cf : cf + cn]
         iv = np.diff(run)
         freq = 1.0 / _median_period(run)
-        cv = float(np.std(iv) / np.mean(iv)) if iv.size >= 2 else 0.0
+        # Robust regularity (1.4826 MAD / median): clonus is longest at its first beat
+        # (Boyraz 2015) and slows by up to 2 Hz at onset and end (Wallace 2012), which a plain
+        # CV would count as irregularity.
+        med = float(np.median(iv))
+        cv = float(1.4826 * np.median(np.abs(iv - med)) / med) if iv.size >= 2 else 0.0
     lo, hi = cfg.clonus_band_hz
     is_clonic = (
         cn >= cfg.clonus_min_bursts

@@ -383,6 +383,14 @@ def monitor(
         If the channel's rate is below :data:`clonus.emg.conditioning.MIN_FS_HZ`.
     FileFormatError, InvalidParameterError
         Unreadable file, unknown channel.
+
+    Examples
+    --------
+    >>> from clonus.simulate.spasms import simulate_clonus_emg
+    >>> sim = simulate_clonus_emg(fs=1000.0, n_beats=6, frequency_hz=5.0, seed=0)
+    >>> res = monitor(sim.recording)
+    >>> [e.kind for e in res.episodes], res.to_dict()["n_bursts"]
+    (['clonus'], 7)
     """
     check_positive("chunk_s", chunk_s)
     cfg = config or MonitorConfig()

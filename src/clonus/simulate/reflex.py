@@ -280,7 +280,9 @@ def examiner_torque(manoeuvre: Manoeuvre, t_s: np.ndarray) -> tuple[np.ndarray, 
     if m.push_kind == "torque":
         tau[in_push] = m.push_torque_nm
     after = t_s >= m.push_end_s
-    tau[after] = m.hold_torque_nm + m.hold_drift_nm_per_s * (t_s[after] - m.push_end_s)
+    # the examiner may tire (negative drift) but never pulls the foot into plantarflexion
+    tau[after] = np.maximum(0.0, m.hold_torque_nm
+                            + m.hold_drift_nm_per_s * (t_s[after] - m.push_end_s))
     if m.tremor_nm > 0:
         tau += m.tremor_nm * np.sin(2 * np.pi * m.tremor_hz * t_s) * (t_s >= m.push_start_s)
     contact = np.ones_like(t_s)

@@ -126,6 +126,24 @@ def _bursts(t: np.ndarray, um: np.ndarray, cfg: TruthConfig
     return on_t, off_t, peak, base
 
 
+def _swing_pp(x: np.ndarray, min_prominence: float = 0.02) -> float:
+    """Peak-to-peak of an oscillation: the largest swing between consecutive turning points.
+
+    Unlike ``np.ptp`` it does not read a slow drift (a sagging hold) as oscillation, and for a
+    steady oscillation it equals the peak-to-peak.
+    """
+    from scipy.signal import find_peaks
+
+    if x.size < 3:
+        return 0.0
+    hi, _ = find_peaks(x, prominence=min_prominence)
+    lo, _ = find_peaks(-x, prominence=min_prominence)
+    ext = np.sort(np.concatenate([hi, lo]))
+    if ext.size < 2:
+        return 0.0
+    return float(np.max(np.abs(np.diff(x[ext]))))
+
+
 def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
     """Derive the ground-truth labels from a simulation.
 
@@ -142,7 +160,8 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
     5. Clonus runs = ≥ 3 consecutive beats, each cycle > 1° peak-to-peak, ≤ 0.5 s apart;
        ``clonus_start_s``/``clonus_end_s`` = first/last beat of the first/last run.
     6. Sustained = held manoeuvre, hold ≥ 10 s long, and θ peak-to-peak > 1° in its last
-       second (Tardieu: infatigable clonus lasts > 10 s).
+       second, measured as the largest swing between consecutive turning points
+       (Tardieu: infatigable clonus lasts > 10 s).
     7. Tardieu-like grade: 4 sustained; 3 a clonus run but not sustained (fatigable);
        2 a reflex burst during the stretch but no run (catch); 0 otherwise.
     """
@@ -209,7 +228,7 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
     else:
         hold = max(0.0, man.release_s - man.push_end_s)
     last = t >= t_end - 1.0
-    pp_last = float(np.ptp(th[last])) if last.any() else 0.0
+    pp_last = _swing_pp(th[last])
     sustained = bool(man.mode == "held" and hold >= cfg.sustained_min_hold_s
                      and pp_last > cfg.sustained_pp_deg)
     evoked = (b_on >= man.push_start_s) & (b_on <= man.push_end_s + 0.1)
