@@ -225,7 +225,7 @@ def clip_test30(clip_dir: Path) -> ClipTruth:
 @pytest.fixture(scope="session")
 def clip_big_stretch(clip_dir: Path) -> ClipTruth:
     """A 30 deg stretch (foot tip near the frame's top edge) then 6 Hz clonus of 6 deg."""
-    return write_cfr(clip_dir / "big_stretch60.mp4", fps=60.0, duration_s=2.5, freq_hz=6.0,
+    return write_cfr(clip_dir / "big_stretch60.mp4", fps=60.0, duration_s=2.0, freq_hz=6.0,
                      amp_rad=math.radians(6.0), onset_s=0.6, stretch_rad=math.radians(30.0))
 
 
@@ -233,8 +233,8 @@ def clip_big_stretch(clip_dir: Path) -> ClipTruth:
 def clip_degraded(clip_dir: Path) -> ClipTruth:
     """Poor phone conditions: motion blur (3 sub-frame renders over half the frame interval),
     60 % contrast and Gaussian sensor noise (SD 6 grey levels); 20 deg stretch then 6 Hz clonus
-    of 4 deg, 60 fps, 2.5 s."""
-    fps, dur, f, amp, onset, stretch = 60.0, 2.5, 6.0, math.radians(4.0), 0.6, math.radians(20)
+    of 4 deg, 60 fps, 2 s."""
+    fps, dur, f, amp, onset, stretch = 60.0, 2.0, 6.0, math.radians(4.0), 0.6, math.radians(20)
     rng = np.random.default_rng(7)
     t = np.arange(int(round(dur * fps))) / fps
     path = clip_dir / "degraded60.mp4"
