@@ -65,6 +65,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._phonecsv",
     "clonus.io._researchkit",
     "clonus.io._csv",
+    "clonus.io._video",
 )
 _loaded = False
 
