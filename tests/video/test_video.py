@@ -224,17 +224,19 @@ def test_cli_batch_with_reader_options(clip_short, tmp_path, capsys):
     assert res["error_type"] == "InvalidParameterError" and "flow" in res["error"]
 
 
-def test_assess_30fps_needs_lower_min_fs(clip_test30):
-    """At 30 fps the motion analysis's default 40 Hz minimum gives 'indeterminate'; with
-    min_fs_hz=25 (Nyquist 15 Hz still covers 3-8 Hz clonus) the beats are found."""
+def test_assess_30fps_video(clip_test30):
+    """30 fps phone video is assessed (Nyquist 15 Hz covers 3-8 Hz clonus), with a warning that
+    rates below 50 Hz were not validated; with min_fs_hz=40 it would be indeterminate."""
     pytest.importorskip("clonus.detect.motion")
     from dataclasses import replace
 
     from clonus.detect.motion import DEFAULT_MOTION
 
     rec = clonus.read(clip_test30.path)
-    assert clonus.assess(rec).classification == "indeterminate"
-    a = clonus.assess(rec, config=replace(DEFAULT_MOTION, min_fs_hz=25.0))
+    strict = clonus.assess(rec, config=replace(DEFAULT_MOTION, min_fs_hz=40.0))
+    assert strict.classification == "indeterminate" and "below the 40 Hz" in strict.reason
+    a = clonus.assess(rec)
+    assert any("not validated" not in w and "validated" in w for w in a.warnings)
     assert a.classification == "clonus", a.reason
     assert a.frequency_hz == pytest.approx(clip_test30.freq_hz, abs=0.2)
     assert abs(a.n_beats - clip_test30.n_cycles) <= 1, (a.n_beats, clip_test30.n_cycles)

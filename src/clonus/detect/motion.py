@@ -122,7 +122,11 @@ class MotionConfig:
     min_duration_s : float
         Shorter recordings are indeterminate, in seconds.
     min_fs_hz : float
-        Lower sampling rates are indeterminate, in Hz (>= 4 samples per 10 Hz cycle).
+        Lower sampling rates are indeterminate, in Hz. Default 25 Hz: the Nyquist frequency
+        (12.5 Hz) stays above the 10 Hz top of the analysis band, so 30 fps phone video can be
+        assessed. Below ``validated_fs_hz`` a warning says accuracy was not validated.
+    validated_fs_hz : float
+        Lowest rate of the accuracy validation (50 Hz, docs/benchmarks.md), in Hz.
     max_gap_s : float
         NaN gaps up to this length are interpolated, in seconds; longer gaps are dropouts.
     frozen_s : float
@@ -172,7 +176,8 @@ class MotionConfig:
     sustained_window_s: float = 1.0
     sustained_min_pp_deg: float = 1.0
     min_duration_s: float = 1.0
-    min_fs_hz: float = 40.0
+    min_fs_hz: float = 25.0
+    validated_fs_hz: float = 50.0
     max_gap_s: float = 0.05
     frozen_s: float = 0.1
     clip_run_s: float = 0.01
@@ -202,6 +207,7 @@ class MotionConfig:
             "sustained_min_pp_deg",
             "min_duration_s",
             "min_fs_hz",
+            "validated_fs_hz",
             "max_gap_s",
             "frozen_s",
             "clip_run_s",
@@ -824,6 +830,12 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         return indeterminate(
             f"sampling rate {fs:g} Hz is below the {cfg.min_fs_hz:g} Hz needed to resolve "
             f"clonus beats up to {cfg.band_hz[1]:g} Hz; record at >= 50 Hz."
+        )
+    if fs < cfg.validated_fs_hz:
+        warns.append(
+            f"sampling rate {fs:g} Hz is below the {cfg.validated_fs_hz:g} Hz validated in the "
+            "accuracy benchmark: beat times are coarse (1 sample = "
+            f"{1000 / fs:.0f} ms) and fast beats may be missed; record at >= 50 Hz (60 fps video)."
         )
     if rec.duration_s < cfg.min_duration_s:
         return indeterminate(
