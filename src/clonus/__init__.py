@@ -7,7 +7,13 @@ Reading
 Data model
     :class:`Recording`, :class:`Channel`, :class:`Assessment`, :class:`Beat`, :class:`Grade`
 Analysis
-    :func:`assess` (motion or EMG clinical test)
+    :func:`assess` (motion or EMG clinical test); :func:`clonus.emg.monitor` (long EMG)
+Batch
+    :func:`clonus.batch.run_batch`, :func:`clonus.batch.summarize` (``clonus batch``)
+Clinical context and reports
+    :func:`clonus.clinical.interpret`, :func:`clonus.report.write_report`
+Records and web app
+    :mod:`clonus.store`, :func:`clonus.web.create_app` (``clonus serve``)
 Simulation
     :mod:`clonus.simulate` (stretch-reflex loop simulator with ground truth)
 Errors

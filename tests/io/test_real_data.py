@@ -216,3 +216,13 @@ def test_rdata_gait_emg(real_data) -> None:
     assert rec_uv.metadata["trial"] == "ID0012_TW_01"
     cycles = rec_uv.metadata["cycles"]
     assert len(cycles) == 6 and cycles[0] == [1.414, 2.074]
+
+
+def test_study_folder_is_not_mistaken_for_a_faros_export(real_data):
+    # The real-data folder contains a Faros export deep inside; the folder itself is not one.
+    from clonus.exceptions import FileFormatError
+    from clonus.io import detect_format
+
+    assert detect_format(real_data / "wearable_exports" / "bittium_faros" / "testdir_read") == "faros-csv"
+    with pytest.raises(FileFormatError):
+        detect_format(real_data)

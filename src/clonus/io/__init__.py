@@ -47,7 +47,7 @@ def formats_table() -> list[dict[str, object]]:
     """
     import importlib.util
 
-    modules = {"edf": "pyedflib", "wfdb": "wfdb", "c3d": "ezc3d", "io": "rdata"}
+    modules = {"edf": "pyedflib", "wfdb": "wfdb", "c3d": "ezc3d", "io": "rdata", "video": "cv2"}
     rows = []
     for r in FORMATS.values():
         mod = modules.get(r.extra or "")

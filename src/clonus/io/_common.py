@@ -90,9 +90,16 @@ class Container:
         self._zip: zipfile.ZipFile | None = None
         self._names: dict[str, str] = {}
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
+            # An export folder holds its files at the top, plus phyphox's ``meta/`` folder.
+            # Deeper files belong to other recordings (a study folder is not one recording),
+            # and not walking the whole tree keeps detection fast on large study folders.
+            for f in sorted(path.iterdir()):
                 if f.is_file():
-                    self._names[f.relative_to(path).as_posix()] = str(f)
+                    self._names[f.name] = str(f)
+                elif f.is_dir() and f.name.lower() == "meta":
+                    for g in sorted(f.iterdir()):
+                        if g.is_file():
+                            self._names[f"{f.name}/{g.name}"] = str(g)
         elif is_zip(path):
             try:
                 self._zip = zipfile.ZipFile(path)

@@ -41,7 +41,9 @@ def sniff(p: Path) -> bool:
         return False
     with Container(p) as c:
         m = c.find("meta.json")
-        if m is None:
+        # meta.json sits at the top of the export (or one folder down in a zip of the export
+        # folder), not deep inside a study folder that merely contains an export.
+        if m is None or str(m).strip("/").count("/") > 1:
             return False
         text = c.head(m, 4096)
         return "sample_freqs" in text and "start_time" in text
