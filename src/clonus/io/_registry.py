@@ -115,6 +115,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             f"{p}: the file is not in a format clonus can read (tried: {names}). "
             "Run 'clonus formats' to see the supported formats; if the file is a CSV, give it a "
             "time column such as 'time_s' and units in the headers, e.g. 'gyro_x (rad/s)'."
+            + (" If this is a folder of several recordings, use 'clonus batch FOLDER --out DIR'."
+               if p.is_dir() else "")
         )
     if len(matches) > 1:
         ext = p.suffix.lower()
