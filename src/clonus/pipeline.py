@@ -11,15 +11,67 @@ to confirm the beats (see ``combine`` in :mod:`clonus.emg.clinical`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from .exceptions import InvalidParameterError
 from .model import Assessment, Recording
 
-__all__ = ["assess"]
+__all__ = ["assess", "select_group"]
 
 _MOTION_KINDS = {"gyro", "acc", "angle"}
+
+#: Which rate group of a multi-rate file is assessed: the kinds :func:`assess` analyses, in the
+#: order the motion analysis prefers them, then EMG.
+KIND_PREFERENCE = ("angle", "gyro", "acc", "emg")
+
+
+def select_group(groups: Sequence[Recording], *, channel: str | None = None,
+                 source: str = "") -> tuple[Recording, str | None]:
+    """Choose the recording to assess from a file's rate groups (:func:`clonus.read_all`).
+
+    The CLI, the batch runner and the web app all call this, so a multi-rate file is assessed
+    the same way whichever way it arrives.
+
+    Parameters
+    ----------
+    groups : sequence of Recording
+        One recording per sampling rate.
+    channel : str, optional
+        Take the group holding this channel.
+    source : str
+        File name, for messages.
+
+    Returns
+    -------
+    recording : Recording
+        The group holding ``channel``; else the first group with angle, then gyroscope, then
+        accelerometer, then EMG channels; else the first group.
+    note : str or None
+        A sentence naming the choice when there was more than one group, else None.
+    """
+    if not groups:
+        raise InvalidParameterError(f"{source or 'recording'}: no channels to assess.")
+    if channel is not None:
+        for g in groups:
+            if channel in g.ch_names:
+                return g, None
+        names = sorted(n for g in groups for n in g.ch_names)
+        raise InvalidParameterError(
+            f"{source or 'recording'}: no channel named {channel!r}. Available channels: {names}."
+        )
+    if len(groups) == 1:
+        return groups[0], None
+    for kind in KIND_PREFERENCE:
+        for g in groups:
+            if any(c.kind == kind for c in g.channels):
+                rates = ", ".join(f"{x.fs:g} Hz" for x in groups)
+                return g, (
+                    f"{source or 'recording'}: channels at several rates ({rates}); analysed the "
+                    f"{g.fs:g} Hz group ({', '.join(g.ch_names)}), which has the {kind} channels. "
+                    "Choose another with --channel (channel=)."
+                )
+    return groups[0], None
 
 
 def assess(recording: Recording, *, channel: str | None = None, config: Any = None,
@@ -61,9 +113,9 @@ def assess(recording: Recording, *, channel: str | None = None, config: Any = No
             mode = "emg"
         else:
             raise InvalidParameterError(
-                f"{recording.source or 'recording'}: no motion (gyro/acc/angle) or EMG channel to "
-                f"assess; channel kinds are {sorted(kinds)}. Pick a channel with --channel or check "
-                "the file's channel names and units (clonus info PATH)."
+                f"{recording.source or 'recording'}: no motion (gyro/acc/angle) or EMG channel "
+                f"to assess; channel kinds are {sorted(kinds)}. Pick a channel with --channel or "
+                "check the file's channel names and units (clonus info PATH)."
             )
     if mode == "motion":
         from .detect.motion import assess_motion
@@ -79,10 +131,6 @@ def assess(recording: Recording, *, channel: str | None = None, config: Any = No
         from .emg.clinical import assess_emg
 
         return assess_emg(rec.pick(kind="emg"), config=config)
-    raise InvalidParameterError(f"Invalid value for 'mode': {mode!r}. Allowed values are 'motion' and 'emg'.")
-
-
-def _config_to_dict(config: Any) -> Mapping[str, Any]:
-    import dataclasses
-
-    return dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config or {})
+    raise InvalidParameterError(
+        f"Invalid value for 'mode': {mode!r}. Allowed values are 'motion' and 'emg'."
+    )

@@ -45,3 +45,21 @@ def test_invalid_classification_and_count():
         _assessment(classification="maybe")
     with pytest.raises(ValueError):
         _assessment(n_beats=3)
+
+
+def test_select_group_prefers_motion_and_names_the_choice():
+    import numpy as np
+
+    from clonus import Recording
+    from clonus.exceptions import InvalidParameterError
+    from clonus.pipeline import select_group
+
+    emg = Recording.from_array(np.zeros((1, 200)), fs=1000.0, names=["EMG"], kinds="emg", units="V")
+    gyro = Recording.from_array(np.zeros((1, 20)), fs=100.0, names=["gx"], kinds="gyro",
+                                units="rad/s")
+    rec, note = select_group([emg, gyro], source="f.csv")
+    assert rec is gyro and "100 Hz group" in note and "gyro" in note
+    rec, note = select_group([emg, gyro], channel="EMG")
+    assert rec is emg and note is None
+    with pytest.raises(InvalidParameterError, match="no channel named 'x'"):
+        select_group([emg, gyro], channel="x")

@@ -360,6 +360,7 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
     """
     from .. import assess
     from ..io import detect_format, read_all
+    from ..pipeline import select_group
 
     out: dict[str, Any] = {"id": item.id, "path": item.path, "format": "", "error": "",
                            "error_type": "", "warnings": [], "sha256": "", "size_bytes": None,
@@ -376,7 +377,9 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
             out["format"] = detect_format(p)
             ch = item.channel or channel or None
             groups = read_all(p, format=out["format"], **dict(reader_options))
-            rec = _pick_group(groups, ch, p)
+            rec, note = select_group(groups, channel=ch, source=str(p))
+            if note:
+                warnings.warn(note, ClonusWarning, stacklevel=1)
             out["fs_hz"], out["duration_s"] = rec.fs, rec.duration_s
             a = assess(rec, channel=ch, config=config)
             out["assessment"] = a.to_dict()
@@ -394,34 +397,6 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
     out["warnings"] = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     out["elapsed_s"] = time.perf_counter() - t0
     return out
-
-
-#: Preference when a file holds channels at several rates: the kinds ``clonus.assess``
-#: analyses, in the order its motion analysis prefers them, then EMG.
-_KIND_PREFERENCE = ("angle", "gyro", "acc", "emg")
-
-
-def _pick_group(groups: Sequence[Any], channel: str | None, p: Path) -> Any:
-    """One recording per file: the rate group holding ``channel``, else the first group with
-    an angle, gyroscope, accelerometer or EMG channel (a warning names the choice)."""
-    if len(groups) == 1:
-        return groups[0]
-    if channel:
-        for g in groups:
-            if channel in g.ch_names:
-                return g
-        names = sorted(n for g in groups for n in g.ch_names)
-        raise InvalidParameterError(f"{p}: no channel {channel!r}. Available channels: {names}.")
-    for kind in _KIND_PREFERENCE:
-        for g in groups:
-            if any(c.kind == kind for c in g.channels):
-                rates = ", ".join(f"{x.fs:g} Hz" for x in groups)
-                warnings.warn(f"{p}: channels at several rates ({rates}); analysed the "
-                              f"{g.fs:g} Hz group ({', '.join(g.ch_names)}), which has the "
-                              f"{kind} channels. Choose another with channel=/--channel.",
-                              ClonusWarning, stacklevel=2)
-                return g
-    return groups[0]
 
 
 def _analyse_remote(item: BatchItem, config: Any, channel: str | None,

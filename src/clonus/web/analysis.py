@@ -43,19 +43,6 @@ class Analysis:
                 for c in self.recording.channels]
 
 
-_MOTION_KINDS = {"gyro", "acc", "angle"}
-
-
-def _pick_group(groups: list[Recording]) -> Recording:
-    """The recording to assess from a multi-rate file: the motion group, else the EMG group,
-    else the first, exactly as ``clonus assess`` chooses."""
-    for want in (_MOTION_KINDS, {"emg"}):
-        for g in groups:
-            if {c.kind for c in g.channels} & want:
-                return g
-    return groups[0]
-
-
 def analyse_file(path: Path) -> Analysis:
     """Read and assess a recording file, as ``clonus assess PATH`` does.
 
@@ -76,17 +63,20 @@ def analyse_file(path: Path) -> Analysis:
     Notes
     -----
     Files with channels at several sampling rates are read with :func:`clonus.read_all` and
-    the motion group (else the EMG group) is assessed, the same choice as the CLI, so the
+    the group chosen by :func:`clonus.pipeline.select_group` is assessed, as in the CLI, so the
     numbers match ``clonus assess --json``. Warnings are collected into ``messages`` rather than
     raised.
     """
     import warnings
 
     import clonus
+    from clonus.pipeline import select_group
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rec = _pick_group(clonus.read_all(path))
+        rec, note = select_group(clonus.read_all(path), source=path.name)
+        if note:
+            warnings.warn(note, stacklevel=1)
         assessment = clonus.assess(rec)
     fmt = str(rec.metadata.get("format", "")) if rec.metadata else ""
     msgs = tuple(dict.fromkeys(str(w.message).replace(str(path), path.name) for w in caught))

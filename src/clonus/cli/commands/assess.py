@@ -17,26 +17,16 @@ _MOTION_KINDS = {"gyro", "acc", "angle"}
 
 def _load(path: str, channel: str | None) -> tuple[Any, list[str]]:
     """Read ``path`` and return the recording group to assess and the read warnings."""
-    from ...exceptions import InvalidParameterError
     from ...io import read_all
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         groups = read_all(path)
     msgs = [str(w.message) for w in caught]
-    if channel is not None:
-        for g in groups:
-            if channel in g.ch_names:
-                return g, msgs
-        names = [n for g in groups for n in g.ch_names]
-        raise InvalidParameterError(
-            f"{path}: no channel named {channel!r}. Available channels: {names}."
-        )
-    for want in (_MOTION_KINDS, {"emg"}):
-        for g in groups:
-            if {c.kind for c in g.channels} & want:
-                return g, msgs
-    return groups[0], msgs
+    from ...pipeline import select_group
+
+    rec, note = select_group(groups, channel=channel, source=str(path))
+    return rec, msgs + ([note] if note else [])
 
 
 def _config_for(rec: Any, channel: str | None, bedside_threshold: int | None) -> Any:
