@@ -101,6 +101,10 @@ class EmgConfig:
         ``modulation_band_hz`` (20, assumed: simulator clonus runs over 5 s reach 30-900,
         tonic activity and motor-unit noise stay below 4, the real walking EMG of
         ``gait_emg_13_muscles`` reaches 9.5 at most in the semitendinosus).
+    count_unrhythmic_beats : bool
+        Without a clonic run, still count the bursts chained to the stretch response (at
+        intervals within the widened clonus band) as beats, classification ``no_clonus``
+        (as the motion analysis counts beats after the stretch without a run).
     """
 
     conditioning: ConditioningConfig = field(default_factory=ConditioningConfig)
@@ -118,6 +122,7 @@ class EmgConfig:
     modulation_min_depth: float = 0.3
     modulation_refractory: float = 0.6
     modulation_min_peak_ratio: float = 20.0
+    count_unrhythmic_beats: bool = True
 
     def __post_init__(self) -> None:
         if self.clinical_method not in CLINICAL_METHODS:
@@ -470,7 +475,51 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             reason = (
                 f"{n} rhythmic EMG bursts at {freq:.2f} Hz after the stretch response ({main.rule})"
             )
-    else:
+    elif cfg.count_unrhythmic_beats and len(b):
+        # No clonic run: a few contractions may still follow the stretch response (a
+        # fatiguing or released test). Beats are involuntary contractions after the stretch
+        # (reflex-model.md section 8), so they are counted, without calling clonus: the
+        # stretch response is the first burst reaching half of the largest peak, quiet for
+        # 0.5 s before it (assumed: the limb is at rest before the examiner's push), and the
+        # beats are the bursts chained to it at intervals of one period of the widened clonus
+        # band (1/(1.1 x 8 Hz) to 1/(3 - 2 Hz); Wallace 2012), each within x/÷ 2 of the last.
+        i_s = int(np.flatnonzero(b.peak >= 0.5 * float(b.peak.max()))[0])
+        quiet = i_s == 0 or b.onset_s[i_s] - b.offset_s[i_s - 1] >= 0.5
+        k, prev = i_s, None
+        while quiet and k + 1 < len(b):
+            iv = b.centre_s[k + 1] - b.centre_s[k]
+            if not (1.0 / (1.1 * hi) <= iv <= 1.0 / max(lo - 2.0, 0.5)):
+                break
+            if prev is not None and not 0.5 <= iv / prev <= 2.0:
+                break  # not steady (as in clonic_run): e.g. a stride's main and minor bursts
+            k, prev = k + 1, iv
+        # The stretch response is not repeated after the chain (walking or voluntary activity
+        # repeats bursts of similar size; assumed, checked on the real walking EMG): no later
+        # burst reaches half of its peak.
+        if (
+            quiet
+            and k > i_s
+            and not np.any(b.peak[k + 1 :] >= 0.5 * b.peak[i_s])
+            and b.peak[i_s] >= 1.5 * float(np.median(b.peak[i_s + 1 : k + 1]))
+        ):
+            sl = slice(i_s + 1, k + 1)
+            on, off = b.onset_s[sl], b.offset_s[sl]
+            rms_uv = b.rms[sl] * 1e6
+            beats = tuple(
+                Beat(
+                    float(on[j]),
+                    float(rms_uv[j]),
+                    None if j == 0 else float(on[j] - on[j - 1]),
+                    float(off[j]),
+                )
+                for j in range(on.size)
+            )
+            ctr = b.centre_s[sl]
+            freq = 1.0 / float(np.median(np.diff(ctr))) if ctr.size >= 3 else None
+            duration = float(off[-1] - on[0])
+            stretch = float(b.onset_s[i_s])
+            reason += f"; {on.size} non-rhythmic burst(s) after the stretch response"
+    if main is None:
         # A regular run outside the clonus band (e.g. tremor at 9-12 Hz)?
         first, n_r = clonic_run(b.centre_s, b.duration_s, band_hz=(1.0, 20.0))
         if n_r >= 3:
@@ -484,6 +533,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     hold = rec.duration_s - stretch if stretch is not None else None
     sustained = bool(
         beats
+        and main is not None
         and hold is not None
         and hold >= cfg.sustained_min_hold_s
         and beats[-1].end_s is not None
