@@ -6,11 +6,13 @@ each simulated as Mode A surface EMG ("emg") or Mode B motor-unit EMG ("emg_mu",
 at 500, 1000 or 2000 Hz (20/40/40 %). Truth: ``truth.emg_n_bursts`` (reflex bursts after the
 stretch-evoked one), ``truth.emg_frequency_hz`` and clonus yes/no (``clonus_start_s``).
 
-Metrics (per burst method of :class:`clonus.emg.clinical.EmgConfig`): count within 1 (or 5 %
+Metrics (per setting of :class:`clonus.emg.clinical.EmgConfig`: the settings before this
+benchmark, each change alone, and the default): count within 1 (or 5 %
 above 20 bursts, the accuracy benchmark's ``count_ok``), frequency within 0.2 Hz (trials where
 both sides have a frequency), clonus yes/no agreement, time per trial.
 
-Usage: PYTHONPATH=src python benchmarks/emg/bench_clinical_reflex.py [--n 200] [--seed 20261121]
+Usage: PYTHONPATH=src python benchmarks/emg/bench_clinical_reflex.py [--n 200] [--seed 20261122]
+       [--accuracy-design]  (Mode A at 2 kHz, as benchmarks/accuracy/run.py; seed 20261121)
 """
 
 from __future__ import annotations
@@ -35,12 +37,17 @@ from clonus.simulate import simulate_trial  # noqa: E402
 OUT = ROOT / "benchmarks" / "_out"
 
 
-def trials(n: int, seed: int):
-    """Yield (spec info, recording, truth) for the randomised design (deterministic)."""
+def trials(n: int, seed: int, *, accuracy_design: bool = False):
+    """Yield (spec info, recording, truth) for the randomised design (deterministic).
+
+    ``accuracy_design``: Mode A at 2 kHz only, as ``benchmarks/accuracy/run.py`` simulates EMG.
+    """
     rng = np.random.default_rng(seed + 1)
     for spec in draw_specs(n, seed):
         sensor = "emg_mu" if rng.random() < 1 / 3 else "emg"
         fs = float(rng.choice([500.0, 1000.0, 1000.0, 2000.0, 2000.0]))
+        if accuracy_design:
+            sensor, fs = "emg", 2000.0
         tr = simulate_trial(mode=spec.mode, gain_ratio=spec.gain_ratio, delay_s=None,
                             duration_s=12.0, seed=spec.seed, sensors=(sensor,), fs_emg_hz=fs,
                             params=spec.params, central=spec.central, manoeuvre=spec.manoeuvre)
@@ -91,6 +98,8 @@ def evaluate(cases, configs: dict[str, EmgConfig]) -> tuple[dict, list[dict]]:
                          ("released", lambda r: r["mode"] == "released"),
                          ("500 Hz", lambda r: r["fs"] == 500.0)):
             s2 = [r for r in sub if sel(r)]
+            if not s2:
+                continue
             f2 = [r["freq_err_hz"] for r in s2 if r["freq_err_hz"] is not None]
             summary[name][key] = {
                 "n": len(s2), "count_ok": float(np.mean([r["count_ok"] for r in s2])),
@@ -102,17 +111,24 @@ def evaluate(cases, configs: dict[str, EmgConfig]) -> tuple[dict, list[dict]]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200)
-    ap.add_argument("--seed", type=int, default=20261121)
-    ap.add_argument("--configs", default="modulation,threshold",
-                    help="comma-separated clinical burst methods to compare")
+    ap.add_argument("--seed", type=int, default=20261122)
+    ap.add_argument("--accuracy-design", action="store_true",
+                    help="Mode A at 2 kHz only (the EMG of benchmarks/accuracy/run.py)")
+    ap.add_argument("--out", default="emg_clinical_reflex.json")
     args = ap.parse_args(argv)
-    configs = {m: EmgConfig(clinical_method=m) for m in args.configs.split(",")}
+    configs = {
+        # before this work: threshold bursts (CLINICAL_BURSTS), beats only in a clonic run
+        "before": EmgConfig(clinical_method="threshold", count_unrhythmic_beats=False),
+        "threshold + unrhythmic beats": EmgConfig(clinical_method="threshold"),
+        "modulation, clonic runs only": EmgConfig(count_unrhythmic_beats=False),
+        "default (modulation + unrhythmic beats)": EmgConfig(),
+    }
     t0 = time.perf_counter()
-    cases = list(trials(args.n, args.seed))
+    cases = list(trials(args.n, args.seed, accuracy_design=args.accuracy_design))
     t_sim = time.perf_counter() - t0
     summary, rows = evaluate(cases, configs)
     OUT.mkdir(exist_ok=True)
-    (OUT / "emg_clinical_reflex.json").write_text(json.dumps(
+    (OUT / args.out).write_text(json.dumps(
         {"summary": summary, "rows": rows, "simulate_s": t_sim}, indent=1, default=str))
     print(json.dumps(summary, indent=1))
     return 0
