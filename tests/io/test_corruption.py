@@ -106,12 +106,32 @@ def test_repeated_timestamp(text_format: TextFormat, tmp_path) -> None:
         with pytest.raises(FileFormatError, match="does not increase"):
             _read(p)
         return
+    # one isolated repeat in 200 samples: clock resolution, kept and counted, nothing dropped
     groups = _read(p)
     md = groups[0].metadata
-    dropped = md.get("dropped_repeated_timestamps",
-                     next((v for k, v in md.items() if k.endswith("dropped_repeated_timestamps")),
-                          None))
-    assert dropped == 1
+    spread = md.get("repeated_timestamps_spread",
+                    next((v for k, v in md.items() if k.endswith("repeated_timestamps_spread")),
+                         None))
+    assert spread == 1
+
+
+def test_duplicated_rows_are_refused(text_format: TextFormat, tmp_path) -> None:
+    if text_format.time_col is None:
+        pytest.skip("rate is declared in the file; no per-sample timestamps")
+
+    def triple(text: str) -> str:
+        lines = text.split("\n")
+        i = text_format.first_data_line + MID
+        a = lines[i].split(text_format.sep)
+        for j in (1, 2):
+            b = lines[i + j].split(text_format.sep)
+            b[text_format.time_col] = a[text_format.time_col]
+            lines[i + j] = text_format.sep.join(b)
+        return "\n".join(lines)
+    p = text_format.build(tmp_path, mutate=triple)
+    with pytest.raises(FileFormatError, match=r"repeat|does not increase") as exc:
+        _read(p)
+    assert str(p.name) in str(exc.value) or str(p) in str(exc.value)
 
 
 def test_backwards_timestamp(text_format: TextFormat, tmp_path) -> None:

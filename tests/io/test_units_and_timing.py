@@ -90,17 +90,30 @@ def test_huge_gap_refused() -> None:
 
 
 def test_timestamp_policies() -> None:
-    x = np.arange(5.0)[None]
-    t2, x2, md = clean_timestamps(np.array([0, 1, 1, 2, 3.0]), x, path="f")
-    assert md["dropped_repeated_timestamps"] == 1 and t2.tolist() == [0, 1, 2, 3]
-    assert x2.tolist() == [[0, 1, 3, 4]]  # the later duplicate is dropped
+    # a duplicated row (no gap beside it) is refused, naming the row
+    t = np.arange(40.0)
+    t = np.insert(t, 21, 20.0)  # rows ... 19, 20, 20, 21 ... : nothing missing around the pair
+    with pytest.raises(FileFormatError, match="repeat at data row 22"):
+        clean_timestamps(t, np.zeros((1, t.size)), path="f")
+    # a late sample stamped like the next one (gap before the pair) is kept, moved into the gap
+    t = np.arange(200.0)
+    t[100] = t[101]  # sample 100 delivered late: 99, 101, 101, 102
+    x = np.arange(200.0)[None]
+    t2, x2, md = clean_timestamps(t, x, path="f")
+    assert md["repeated_timestamps_spread"] == 1
+    assert t2[100] == 100.0 and x2.shape == (1, 200)  # no sample lost, back in its slot
+    # three samples with one timestamp: duplicated rows or a stalled clock
+    t3 = np.arange(400.0)
+    t3[11] = t3[12] = t3[10]
+    with pytest.raises(FileFormatError, match="three or more"):
+        clean_timestamps(t3, np.zeros((1, 400)), path="f")
     with pytest.raises(FileFormatError, match="backwards at data row 4"):
         clean_timestamps(np.array([0, 1, 2, 1.5, 3]), x, path="f", first_row=1)
     with pytest.raises(FileFormatError, match="not a finite"):
         clean_timestamps(np.array([0, 1, np.nan, 3, 4]), x, path="f")
     with pytest.raises(FileFormatError, match="at least 2"):
         clean_timestamps(np.array([0.0]), x[:, :1], path="f")
-    with pytest.raises(FileFormatError, match="every timestamp is the same"):
+    with pytest.raises(FileFormatError, match="three or more samples share one timestamp"):
         clean_timestamps(np.zeros(5), x, path="f")
 
 

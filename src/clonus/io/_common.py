@@ -8,9 +8,13 @@ Policies (documented for users in ``docs/formats.md``):
   ``metadata`` records ``resampled=True``, ``original_fs_hz`` (that rate) and
   ``jitter_s`` (standard deviation of the intervals). Timestamps that are already uniform
   (every interval within 1 % of the median) are kept as they are (``resampled=False``).
-* **Repeated timestamps**: the later sample(s) with a time equal to the previous one are
-  dropped and counted in ``metadata["dropped_repeated_timestamps"]``; phone sensor APIs do
-  occasionally deliver two events with one timestamp.
+* **Repeated timestamps**: an isolated pair of samples with one time, next to a gap with room
+  for one of them, is late delivery or a coarse clock (Shimmer writes millisecond Unix times at
+  52 Hz; phone sensor APIs occasionally deliver two events with one timestamp): no sample is
+  dropped, one of the two is moved into the middle of the gap, and
+  ``metadata["repeated_timestamps_spread"]`` counts them. Three samples with one time, a pair
+  with no room beside it, or more than 10 % repeats mean duplicated rows or a stalled clock:
+  :class:`FileFormatError` naming the row.
 * **Timestamps going backwards**: :class:`FileFormatError` naming the row; the file has been
   concatenated or edited and we cannot know which part is right.
 * **NaN / inf samples**: :class:`FileFormatError` with counts per channel and the first row,
@@ -421,7 +425,7 @@ def handle_nonfinite(data: np.ndarray, names: Sequence[str], *, path: Path | str
 # ---------------------------------------------------------------------------- timestamps
 def clean_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str,
                      first_row: int = 1) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """Check timestamps: finite, not backwards; drop repeated ones (later duplicates)."""
+    """Check timestamps: finite, not backwards; isolated repeats spread, many repeats refused."""
     t = np.asarray(t, dtype=np.float64)
     if t.size < 2:
         raise FileFormatError(
@@ -444,13 +448,54 @@ def clean_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str,
         )
     md: dict[str, Any] = {}
     if (d == 0).any():
-        keep = np.concatenate([[True], d > 0])
-        md["dropped_repeated_timestamps"] = int((~keep).sum())
-        logger.info("%s: dropped %d samples with repeated timestamps", path, int((~keep).sum()))
-        t, data = t[keep], data[:, keep]
-        if t.size < 2:
-            raise FileFormatError(f"{path}: every timestamp is the same; cannot know the rate.")
+        t, md = _spread_repeats(t, d, path=path, first_row=first_row)
     return t, data, md
+
+
+#: Largest share of repeated timestamps accepted as late delivery or clock resolution.
+MAX_REPEATED_FRACTION = 0.10
+
+
+def _spread_repeats(t: np.ndarray, d: np.ndarray, *, path: Path | str,
+                    first_row: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """Keep every sample when two samples share a timestamp that has room beside it.
+
+    Phone and wearable exports sometimes stamp two samples with one time: events delivered
+    late in a burst, or a coarse clock (Shimmer writes millisecond Unix times at 52 Hz; its
+    real export has 4 such pairs, each next to a gap of 1.2-2.4 median intervals). An isolated
+    pair next to a gap of at least 1.2 median intervals is spread: one of the two samples is
+    moved to the middle of that gap, so no sample is lost, and
+    ``metadata["repeated_timestamps_spread"]`` counts them. Three samples with one time, a pair
+    with no room on either side, or more than :data:`MAX_REPEATED_FRACTION` of the samples
+    repeated mean duplicated rows or a stalled clock: :class:`FileFormatError`, naming the row.
+    """
+    rep = np.flatnonzero(d == 0) + 1  # index of each later duplicate
+    step = float(np.median(d[d > 0])) if (d > 0).any() else 0.0
+    t = t.copy()
+
+    def refuse(i: int, why: str) -> FileFormatError:
+        return FileFormatError(
+            f"{path}: timestamps repeat at data row {i + first_row} ({float(t[i])!r}): {why}. "
+            "The file probably contains duplicated rows or a stalled clock; remove the "
+            "duplicates or export it again."
+        )
+
+    run3 = np.flatnonzero((d[:-1] == 0) & (d[1:] == 0))
+    if run3.size:
+        raise refuse(int(run3[0]) + 1, "three or more samples share one timestamp")
+    if rep.size > MAX_REPEATED_FRACTION * t.size:
+        raise refuse(int(rep[0]), f"{rep.size} of {t.size} samples repeat the previous timestamp")
+    for i in rep:
+        before = t[i - 1] - t[i - 2] if i >= 2 else 0.0
+        after = t[i + 1] - t[i] if i + 1 < t.size else 0.0
+        if max(before, after) < 1.2 * step:
+            raise refuse(int(i), "no gap beside the pair for a late or coarse-clock sample")
+        if after >= before:
+            t[i] = 0.5 * (t[i] + t[i + 1])
+        else:
+            t[i - 1] = 0.5 * (t[i - 2] + t[i - 1])
+    logger.info("%s: %d repeated timestamps spread into neighbouring gaps", path, rep.size)
+    return t, {"repeated_timestamps_spread": int(rep.size)}
 
 
 def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str,
