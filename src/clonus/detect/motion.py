@@ -48,6 +48,10 @@ __all__ = ["MotionConfig", "DEFAULT_MOTION", "MotionAngle", "assess_motion", "mo
 logger = logging.getLogger("clonus")
 
 _G0 = 9.80665
+#: fraction of the largest 0.25 s excursion that marks the examiner's stretch (sign finding)
+_SIGN_FRACTION = 0.3
+#: clonus beating this long (s) after an apparent release, to the end, shows the hold went on
+_HOLD_EVIDENCE_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -375,13 +379,20 @@ def motion_angle(
     if cfg.dorsiflexion_sign == "negative":
         sign = -1.0
     elif cfg.dorsiflexion_sign == "auto":
-        # the examiner's stretch is the first of the largest fast excursions: change of the
-        # (6 Hz low-passed) angle over 0.25 s, which drift cannot produce; a release that
-        # follows is as large but later
+        # the examiner's stretch is the first large fast excursion: change of the (6 Hz
+        # low-passed) angle over 0.25 s, which drift cannot produce. "Large" is >= 0.3 x the
+        # largest such change, not the largest itself: the reflex kick that answers a brisk
+        # stretch (and a release) can be up to 3 x larger than the stretch but comes later
+        # (simulated trials: stretch >= 0.35 x the largest change; taking the largest one
+        # flipped the sign in 10 % of trials)
         sm = lowpass(theta, fs=fs, cutoff_hz=6.0)
         lag = max(1, int(round(0.25 * fs)))
         d = sm[lag:] - sm[:-lag] if len(sm) > lag else sm - sm[0]
-        big = np.flatnonzero(np.abs(d) >= 0.7 * np.max(np.abs(d))) if len(d) else np.array([0])
+        big = (
+            np.flatnonzero(np.abs(d) >= _SIGN_FRACTION * np.max(np.abs(d)))
+            if len(d)
+            else np.array([0])
+        )
         i = int(big[0])
         # follow that excursion to its local extreme before reading its sign
         j = i
@@ -1063,6 +1074,20 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             metrics["spectral_peak_hz"] = fpk
             metrics["spectral_concentration"] = conc
     # release and sustained
+    t_end = len(ang.theta_deg) / fs
+    if not held_to_end and len(bt) >= 3:
+        # a regular run that goes on for >= 3 s after the apparent "release" and up to the end
+        # of the recording means the stretch was still held: clonus is not sustained without a
+        # maintained stretch (clinical reference 1.2; released clonus dies out within a few
+        # beats). The angle drop was the reflex kick answering a brisk stretch, which can be
+        # larger than the stretch itself, or the examiner settling the foot.
+        t_rel = t_on + hold_s
+        gap_end = max(cfg.max_beat_interval_s, 2.0 / (f_check or 5.0))
+        if bt[-1] - t_rel >= _HOLD_EVIDENCE_S and t_end - bt[-1] <= gap_end:
+            metrics["apparent_release_s"] = t_rel
+            hold_s, held_to_end = (len(ang.theta_deg) - on_i) / fs, True
+            metrics["hold_duration_s"] = hold_s
+            metrics["held_to_end_of_recording"] = True
     release_s = None if held_to_end else t_on + hold_s
     metrics["release_s"] = release_s
     end_hold_i = min(len(ang.beat_deg), on_i + int(round(hold_s * fs)))
