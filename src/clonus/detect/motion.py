@@ -52,6 +52,8 @@ _G0 = 9.80665
 _SIGN_FRACTION = 0.3
 #: clonus beating this long (s) after an apparent release, to the end, shows the hold went on
 _HOLD_EVIDENCE_S = 3.0
+#: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
+_LATE_FIRST_RUN_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -1019,8 +1021,32 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     )
     lo_f, hi_f = cfg.clonus_frequency_hz
     counted = []
+    # the first beat may come late after a big reflex kick: a brisk stretch can be answered by a
+    # plantarflexion deeper than the stretch and the foot needs up to ~1 s to come back up. The
+    # first-beat delay is then counted from the bottom of that kick (>= half the stretch
+    # excursion below the stretch peak), which a quiet foot or unrelated later movement lacks.
+    t_ref = t_pk
+    if len(pk):
+        i_first = int(pk.idx[0])
+        if i_first > pk_i + 1:
+            seg_k = ang.beat_deg[pk_i:i_first]
+            i_low = int(np.argmin(seg_k))
+            if ang.beat_deg[pk_i] - seg_k[i_low] >= 0.5 * st["excursion_deg"]:
+                t_ref = (pk_i + i_low) / fs
+    metrics["first_beat_reference_s"] = t_ref
     for r_i, r in enumerate(runs_idx):
-        first = r_i == 0 and pk.times_s[r[0]] - t_pk <= cfg.max_first_beat_delay_s
+        delay_r = pk.times_s[r[0]] - t_ref
+        first = r_i == 0 and delay_r <= cfg.max_first_beat_delay_s
+        if r_i == 0 and not first and delay_r <= _LATE_FIRST_RUN_S and len(r) >= max(
+            cfg.min_later_run_beats, 6
+        ):
+            # a slow recovery from the kick can put the first beat ~1 s after it; accept such a
+            # run only when it is unmistakably clonus: >= 6 beats, regular, in the clonus range
+            iv_r = np.diff(pk.times_s[r])
+            f_r = 1.0 / float(np.median(iv_r))
+            first = lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.15
+            if first:
+                metrics["late_first_run"] = True
         if first:
             counted.append(r)
         elif len(r) >= cfg.min_later_run_beats and counted:
