@@ -54,6 +54,8 @@ _SIGN_FRACTION = 0.3
 _HOLD_EVIDENCE_S = 3.0
 #: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
 _LATE_FIRST_RUN_S = 1.5
+#: largest plausible distance (m) of a foot-worn sensor from the ankle axis (foot ~0.25 m)
+_MAX_RADIUS_M = 0.3
 
 
 @dataclass(frozen=True)
@@ -653,6 +655,12 @@ def _impacts(
                 continue
             mag = np.sqrt(np.sum(a**2, axis=0)) / _G0
             hit = np.flatnonzero(mag > cfg.max_acc_g)
+            if len(hit) and kind == "gyro" and _rotation_explains(mag[hit], hit, ang, fs):
+                ang.notes.append(
+                    f"acceleration up to {mag.max():.1f} g (> {cfg.max_acc_g:g} g) is explained by "
+                    "the foot's rotation measured by the gyroscope (a brisk push), not an impact."
+                )
+                hit = hit[:0]
             if len(hit):
                 out.append(
                     f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s (> {cfg.max_acc_g:g} g): "
@@ -670,6 +678,26 @@ def _impacts(
                         f"{long[0][0] / fs:.2f} s): device dropped."
                     )
     return out
+
+
+def _rotation_explains(mag_g: np.ndarray, idx: np.ndarray, ang: MotionAngle, fs: float) -> bool:
+    """Whether large accelerations (in g, at samples ``idx``) come from the foot's rotation.
+
+    A sensor at radius r from the ankle axis feels r * alpha (tangential) and r * omega^2
+    (centripetal) on top of gravity. A brisk torque push gives alpha of several hundred
+    rad/s^2, i.e. > 8 g at r = 0.1 m (reflex-model section 6-7). An impact (knock, drop) is a
+    translation that the gyroscope does not see, or a rotation far too fast for an ankle
+    (caught separately by ``max_angular_velocity_deg_s``). The acceleration is taken as
+    explained when it is within ``_MAX_RADIUS_M`` x sqrt(alpha^2 + omega^4) + 1 g (gravity) of
+    the gyroscope's rotation, within +-2 samples (alpha from a sampled gyroscope is smeared).
+    """
+    from scipy.ndimage import maximum_filter1d
+
+    om = np.deg2rad(ang.omega_deg_s)
+    al = np.gradient(om) * fs
+    k = maximum_filter1d(np.sqrt(al**2 + om**4), size=5, mode="nearest")
+    need = np.maximum(mag_g - 1.0, 0.0) * _G0
+    return bool(np.all(need <= _MAX_RADIUS_M * k[idx]))
 
 
 def _fast_rhythm(
@@ -899,6 +927,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             spectrum=_spectrum(ang.beat_deg, fs),
         )
     imp = _impacts(rec, ang, fs, cfg, kind)
+    warns.extend(n for n in ang.notes if n not in warns)
     if imp:
         metrics["artefacts"] = imp
         return indeterminate("artefact: " + " ".join(imp), trace)
