@@ -1165,6 +1165,16 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     ratio_ok = (not len(ba)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(
         np.median(ba)
     )
+    if not ratio_ok and st["excursion_deg"] >= float(np.median(ba)):
+        # at high reflex gain the beats can be nearly as large as the stretch. The oscillation
+        # is still stretch-triggered if the foot was quiet before the stretch (>= 0.3 s seen,
+        # peak-to-peak < 1/4 of the beats): an ongoing tremor would already be there.
+        w1 = on_i - int(0.05 * fs)
+        w0 = max(0, on_i - int(1.0 * fs))
+        if w1 - w0 >= int(0.3 * fs):
+            pre_pp = float(np.ptp(ang.beat_deg[w0:w1]))
+            metrics["pre_stretch_pp_deg"] = pre_pp
+            ratio_ok = pre_pp < 0.25 * float(np.median(ba))
     in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
