@@ -75,8 +75,11 @@ class MotionConfig:
         Low-pass applied to the angle before peak picking, in Hz (above the band so that an
         8 Hz clonus keeps >= 96 % of its amplitude).
     drift_highpass_hz : float
-        High-pass removing gyroscope integration drift before peak picking, in Hz (well below
-        2.5 Hz; leaves beat prominences unchanged).
+        High-pass removing gyroscope integration drift before peak picking, in Hz. 0.03 Hz
+        (time constant ~5 s): a higher cut-off rings after a held 10-25 deg stretch and
+        makes or breaks 0.5 deg peaks (0.3 Hz counted mechanical rebounds as beats in the
+        simulated benchmark); gyroscope bias drift (< 0.05 deg/s on phones) is this slow and
+        barely changes a prominence. Accelerometer-derived angles keep >= 0.3 Hz.
     min_prominence_deg : float
         Beat peak prominence, in degrees (shared beat definition, reflex-model section 8).
     min_beat_interval_s : float
@@ -164,7 +167,7 @@ class MotionConfig:
     band_hz: tuple[float, float] = (2.5, 10.0)
     clonus_frequency_hz: tuple[float, float] = (2.5, 8.5)
     beat_lowpass_hz: float = 12.0
-    drift_highpass_hz: float = 0.3
+    drift_highpass_hz: float = 0.03
     min_prominence_deg: float = 0.5
     min_beat_interval_s: float = 0.08
     max_beat_interval_s: float = 0.5
@@ -463,7 +466,9 @@ def _beat_signals(
     theta: np.ndarray, fs: float, kind: str, lp_hz: float, cfg: MotionConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
-    hp = min(cfg.drift_highpass_hz, 0.25 * cfg.band_hz[0])
+    # accelerometer angles carry a wandering gravity-tilt part: keep their high-pass at 0.3 Hz
+    hp = min(cfg.drift_highpass_hz if kind != "acc" else max(cfg.drift_highpass_hz, 0.3),
+             0.25 * cfg.band_hz[0])
     lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
     # integrated sensors drift: high-pass them for peak picking; a goniometer does not
     beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
