@@ -650,6 +650,14 @@ def _impacts(
             "dropped, knocked or loose."
         )
     acc_idx = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
+    om_rad_s = None  # angular speed for telling a brisk push from an impact
+    if kind == "gyro":
+        om_rad_s = np.deg2rad(ang.omega_deg_s)
+    else:
+        gyr = [i for i, c in enumerate(rec.channels) if c.kind == "gyro"]
+        if len(gyr) == 3 and np.isfinite(rec.data[gyr]).all():
+            g3 = rec.data[gyr] - np.median(rec.data[gyr], axis=1, keepdims=True)
+            om_rad_s = np.sqrt(np.sum(g3**2, axis=0))
     if acc_idx:
         groups: dict[str, list[int]] = {}
         for i in acc_idx:
@@ -662,7 +670,7 @@ def _impacts(
                 continue
             mag = np.sqrt(np.sum(a**2, axis=0)) / _G0
             hit = np.flatnonzero(mag > cfg.max_acc_g)
-            if len(hit) and kind == "gyro" and _rotation_explains(mag[hit], hit, ang, fs):
+            if len(hit) and om_rad_s is not None and _rotation_explains(mag[hit], hit, om_rad_s, fs):
                 ang.notes.append(
                     f"acceleration up to {mag.max():.1f} g (> {cfg.max_acc_g:g} g) is explained by "
                     "the foot's rotation measured by the gyroscope (a brisk push), not an impact."
@@ -687,7 +695,7 @@ def _impacts(
     return out
 
 
-def _rotation_explains(mag_g: np.ndarray, idx: np.ndarray, ang: MotionAngle, fs: float) -> bool:
+def _rotation_explains(mag_g: np.ndarray, idx: np.ndarray, om: np.ndarray, fs: float) -> bool:
     """Whether large accelerations (in g, at samples ``idx``) come from the foot's rotation.
 
     A sensor at radius r from the ankle axis feels r * alpha (tangential) and r * omega^2
@@ -700,7 +708,6 @@ def _rotation_explains(mag_g: np.ndarray, idx: np.ndarray, ang: MotionAngle, fs:
     """
     from scipy.ndimage import maximum_filter1d
 
-    om = np.deg2rad(ang.omega_deg_s)
     al = np.gradient(om) * fs
     k = maximum_filter1d(np.sqrt(al**2 + om**4), size=5, mode="nearest")
     need = np.maximum(mag_g - 1.0, 0.0) * _G0
