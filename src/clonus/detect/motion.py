@@ -670,7 +670,8 @@ def _impacts(
                 continue
             mag = np.sqrt(np.sum(a**2, axis=0)) / _G0
             hit = np.flatnonzero(mag > cfg.max_acc_g)
-            if len(hit) and om_rad_s is not None and _rotation_explains(mag[hit], hit, om_rad_s, fs):
+            pushed = om_rad_s is not None and len(hit) > 0
+            if pushed and _rotation_explains(mag[hit], hit, om_rad_s, fs):
                 ang.notes.append(
                     f"acceleration up to {mag.max():.1f} g (> {cfg.max_acc_g:g} g) is explained by "
                     "the foot's rotation measured by the gyroscope (a brisk push), not an impact."
