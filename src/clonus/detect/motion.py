@@ -297,6 +297,37 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
     )
 
 
+def _gyro_is_cleaner(rec: Recording, angle_idx: list[int], fs: float, cfg: MotionConfig):
+    """Goniometer noise (deg) if a gyroscope in the same recording is much cleaner, else None.
+
+    A goniometer is preferred (no drift), but a noisy one (e.g. 0.1 deg RMS at 60 Hz) blurs
+    0.5-1 deg beats that the phone's gyroscope resolves. The gyroscope is used instead when the
+    goniometer's in-band noise is > 0.05 deg (a tenth of the 0.5 deg beat threshold) and more
+    than 5 x that of the integrated gyroscope.
+    """
+    gyr = [i for i, c in enumerate(rec.channels) if c.kind == "gyro"]
+    if not gyr:
+        return None
+    x = rec.data[angle_idx[0]]
+    if not np.isfinite(x).all():
+        return None
+    n_ang = _noise_in_band(np.rad2deg(x), fs, cfg.beat_lowpass_hz)
+    if n_ang <= 0.05:
+        return None
+    _, gidx = _pick_source(rec, replace(cfg, source="gyro"))
+    g = rec.data[gidx]
+    if not np.isfinite(g).all():
+        return None
+    if g.shape[0] > 1:
+        axis_v, _ = principal_axis(bandpass(g, fs=fs, band_hz=cfg.band_hz))
+        g = project(g, axis_v)
+    else:
+        g = g[0]
+    th = integrate_bandlimited(np.rad2deg(g - np.median(g)), fs=fs, min_fs_hz=_INTERNAL_FS_HZ)
+    n_gyr = _noise_in_band(th, fs, cfg.beat_lowpass_hz)
+    return float(n_ang) if n_ang > 5.0 * n_gyr else None
+
+
 # --------------------------------------------------------------------------- angle
 @dataclass
 class MotionAngle:
@@ -881,9 +912,16 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     rec = recording
     fs = float(rec.fs)
     kind, idx = _pick_source(rec, cfg)
+    gon_noise = None
+    if cfg.source == "auto" and kind == "angle" and fs >= cfg.validated_fs_hz:
+        gon_noise = _gyro_is_cleaner(rec, idx, fs, cfg)
+        if gon_noise is not None:
+            kind, idx = _pick_source(rec, replace(cfg, source="gyro"))
     names = [rec.channels[i].name for i in idx]
     channel = ",".join(names)
     metrics: dict[str, Any] = {"source_kind": kind, "channels_used": names}
+    if gon_noise is not None:
+        metrics["goniometer_noise_deg"] = gon_noise
     warns: list[str] = []
 
     def indeterminate(reason: str, trace: Trace | None = None) -> Assessment:
