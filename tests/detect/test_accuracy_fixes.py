@@ -176,3 +176,20 @@ def test_upsample_recovers_extremes():
     np.testing.assert_allclose(xu[::up][20:-20], x[20:-20], atol=1e-3)  # samples kept
     pk, _ = find_peaks(xu[160:-160])
     assert np.all(np.abs(xu[160:-160][pk] - 1.0) < 0.005)
+
+
+def test_noisy_goniometer_gives_way_to_the_gyroscope(rng):
+    """Goniometer (0.3 deg noise, 0.1 deg steps) and phone gyroscope recorded together: 0.8 deg
+    beats are lost in the goniometer's noise but not in the gyroscope, which is then used."""
+    t, th, tr = clean_angle(duration_s=6.0, freq_hz=5.0, n_beats=15, amp_deg=0.8)
+    gon = make_recording(t, th, fs=100.0, sensor="goniometer", rng=rng)
+    gyr = make_recording(t, th, fs=100.0, sensor="gyro", rng=rng)
+    rec = Recording.from_array(
+        np.vstack([gon.data, gyr.data]), fs=100.0,
+        names=["ankle_angle", "gyro_x", "gyro_y", "gyro_z"],
+        kinds=["angle", "gyro", "gyro", "gyro"], units=["rad"] + ["rad/s"] * 3,
+    )
+    a = assess_motion(rec)
+    assert a.metrics["source_kind"] == "gyro"
+    assert a.metrics["goniometer_noise_deg"] > 0.05
+    assert abs(a.n_beats - tr.n_beats) <= 1
