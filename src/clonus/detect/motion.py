@@ -36,7 +36,7 @@ from ..exceptions import InvalidParameterError
 from ..grade.grading import GradingConfig, grade_all
 from ..model import Assessment, Beat, Recording, Run, Trace
 from ..signal.filters import bandpass, highpass, lowpass
-from ..signal.integrate import integrate
+from ..signal.integrate import integrate, integrate_bandlimited, upsample
 from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
@@ -48,6 +48,16 @@ __all__ = ["MotionConfig", "DEFAULT_MOTION", "MotionAngle", "assess_motion", "mo
 logger = logging.getLogger("clonus")
 
 _G0 = 9.80665
+#: fraction of the largest 0.25 s excursion that marks the examiner's stretch (sign finding)
+_SIGN_FRACTION = 0.3
+#: clonus beating this long (s) after an apparent release, to the end, shows the hold went on
+_HOLD_EVIDENCE_S = 3.0
+#: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
+_LATE_FIRST_RUN_S = 1.5
+#: largest plausible distance (m) of a foot-worn sensor from the ankle axis (foot ~0.25 m)
+_MAX_RADIUS_M = 0.3
+#: internal rate (Hz) for integrating the gyroscope and locating beat extremes
+_INTERNAL_FS_HZ = 400.0
 
 
 @dataclass(frozen=True)
@@ -67,8 +77,11 @@ class MotionConfig:
         Low-pass applied to the angle before peak picking, in Hz (above the band so that an
         8 Hz clonus keeps >= 96 % of its amplitude).
     drift_highpass_hz : float
-        High-pass removing gyroscope integration drift before peak picking, in Hz (well below
-        2.5 Hz; leaves beat prominences unchanged).
+        High-pass removing gyroscope integration drift before peak picking, in Hz. 0.03 Hz
+        (time constant ~5 s): a higher cut-off rings after a held 10-25 deg stretch and
+        makes or breaks 0.5 deg peaks (0.3 Hz counted mechanical rebounds as beats in the
+        simulated benchmark); gyroscope bias drift (< 0.05 deg/s on phones) is this slow and
+        barely changes a prominence. Accelerometer-derived angles keep >= 0.3 Hz.
     min_prominence_deg : float
         Beat peak prominence, in degrees (shared beat definition, reflex-model section 8).
     min_beat_interval_s : float
@@ -156,7 +169,7 @@ class MotionConfig:
     band_hz: tuple[float, float] = (2.5, 10.0)
     clonus_frequency_hz: tuple[float, float] = (2.5, 8.5)
     beat_lowpass_hz: float = 12.0
-    drift_highpass_hz: float = 0.3
+    drift_highpass_hz: float = 0.03
     min_prominence_deg: float = 0.5
     min_beat_interval_s: float = 0.08
     max_beat_interval_s: float = 0.5
@@ -284,6 +297,37 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
     )
 
 
+def _gyro_is_cleaner(rec: Recording, angle_idx: list[int], fs: float, cfg: MotionConfig):
+    """Goniometer noise (deg) if a gyroscope in the same recording is much cleaner, else None.
+
+    A goniometer is preferred (no drift), but a noisy one (e.g. 0.1 deg RMS at 60 Hz) blurs
+    0.5-1 deg beats that the phone's gyroscope resolves. The gyroscope is used instead when the
+    goniometer's in-band noise is > 0.05 deg (a tenth of the 0.5 deg beat threshold) and more
+    than 5 x that of the integrated gyroscope.
+    """
+    gyr = [i for i, c in enumerate(rec.channels) if c.kind == "gyro"]
+    if not gyr:
+        return None
+    x = rec.data[angle_idx[0]]
+    if not np.isfinite(x).all():
+        return None
+    n_ang = _noise_in_band(np.rad2deg(x), fs, cfg.beat_lowpass_hz)
+    if n_ang <= 0.05:
+        return None
+    _, gidx = _pick_source(rec, replace(cfg, source="gyro"))
+    g = rec.data[gidx]
+    if not np.isfinite(g).all():
+        return None
+    if g.shape[0] > 1:
+        axis_v, _ = principal_axis(bandpass(g, fs=fs, band_hz=cfg.band_hz))
+        g = project(g, axis_v)
+    else:
+        g = g[0]
+    th = integrate_bandlimited(np.rad2deg(g - np.median(g)), fs=fs, min_fs_hz=_INTERNAL_FS_HZ)
+    n_gyr = _noise_in_band(th, fs, cfg.beat_lowpass_hz)
+    return float(n_ang) if n_ang > 5.0 * n_gyr else None
+
+
 # --------------------------------------------------------------------------- angle
 @dataclass
 class MotionAngle:
@@ -358,7 +402,7 @@ def motion_angle(
         x = np.asarray(data[0], dtype=float)
     if kind == "gyro":
         omega = np.rad2deg(x - np.median(x))
-        theta = integrate(omega, fs=fs, remove_bias=False)
+        theta = integrate_bandlimited(omega, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)
     elif kind == "angle":
         theta = np.rad2deg(x - x[0])
         omega = np.gradient(theta) * fs
@@ -375,13 +419,20 @@ def motion_angle(
     if cfg.dorsiflexion_sign == "negative":
         sign = -1.0
     elif cfg.dorsiflexion_sign == "auto":
-        # the examiner's stretch is the first of the largest fast excursions: change of the
-        # (6 Hz low-passed) angle over 0.25 s, which drift cannot produce; a release that
-        # follows is as large but later
+        # the examiner's stretch is the first large fast excursion: change of the (6 Hz
+        # low-passed) angle over 0.25 s, which drift cannot produce. "Large" is >= 0.3 x the
+        # largest such change, not the largest itself: the reflex kick that answers a brisk
+        # stretch (and a release) can be up to 3 x larger than the stretch but comes later
+        # (simulated trials: stretch >= 0.35 x the largest change; taking the largest one
+        # flipped the sign in 10 % of trials)
         sm = lowpass(theta, fs=fs, cutoff_hz=6.0)
         lag = max(1, int(round(0.25 * fs)))
         d = sm[lag:] - sm[:-lag] if len(sm) > lag else sm - sm[0]
-        big = np.flatnonzero(np.abs(d) >= 0.7 * np.max(np.abs(d))) if len(d) else np.array([0])
+        big = (
+            np.flatnonzero(np.abs(d) >= _SIGN_FRACTION * np.max(np.abs(d)))
+            if len(d)
+            else np.array([0])
+        )
         i = int(big[0])
         # follow that excursion to its local extreme before reading its sign
         j = i
@@ -448,7 +499,9 @@ def _beat_signals(
     theta: np.ndarray, fs: float, kind: str, lp_hz: float, cfg: MotionConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
-    hp = min(cfg.drift_highpass_hz, 0.25 * cfg.band_hz[0])
+    # accelerometer angles carry a wandering gravity-tilt part: keep their high-pass at 0.3 Hz
+    hp = min(cfg.drift_highpass_hz if kind != "acc" else max(cfg.drift_highpass_hz, 0.3),
+             0.25 * cfg.band_hz[0])
     lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
     # integrated sensors drift: high-pass them for peak picking; a goniometer does not
     beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
@@ -628,6 +681,14 @@ def _impacts(
             "dropped, knocked or loose."
         )
     acc_idx = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
+    om_rad_s = None  # angular speed for telling a brisk push from an impact
+    if kind == "gyro":
+        om_rad_s = np.deg2rad(ang.omega_deg_s)
+    else:
+        gyr = [i for i, c in enumerate(rec.channels) if c.kind == "gyro"]
+        if len(gyr) == 3 and np.isfinite(rec.data[gyr]).all():
+            g3 = rec.data[gyr] - np.median(rec.data[gyr], axis=1, keepdims=True)
+            om_rad_s = np.sqrt(np.sum(g3**2, axis=0))
     if acc_idx:
         groups: dict[str, list[int]] = {}
         for i in acc_idx:
@@ -640,6 +701,13 @@ def _impacts(
                 continue
             mag = np.sqrt(np.sum(a**2, axis=0)) / _G0
             hit = np.flatnonzero(mag > cfg.max_acc_g)
+            pushed = om_rad_s is not None and len(hit) > 0
+            if pushed and _rotation_explains(mag[hit], hit, om_rad_s, fs):
+                ang.notes.append(
+                    f"acceleration up to {mag.max():.1f} g (> {cfg.max_acc_g:g} g) is explained by "
+                    "the foot's rotation measured by the gyroscope (a brisk push), not an impact."
+                )
+                hit = hit[:0]
             if len(hit):
                 out.append(
                     f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s (> {cfg.max_acc_g:g} g): "
@@ -657,6 +725,77 @@ def _impacts(
                         f"{long[0][0] / fs:.2f} s): device dropped."
                     )
     return out
+
+
+def _rotation_explains(mag_g: np.ndarray, idx: np.ndarray, om: np.ndarray, fs: float) -> bool:
+    """Whether large accelerations (in g, at samples ``idx``) come from the foot's rotation.
+
+    A sensor at radius r from the ankle axis feels r * alpha (tangential) and r * omega^2
+    (centripetal) on top of gravity. A brisk torque push gives alpha of several hundred
+    rad/s^2, i.e. > 8 g at r = 0.1 m (reflex-model section 6-7). An impact (knock, drop) is a
+    translation that the gyroscope does not see, or a rotation far too fast for an ankle
+    (caught separately by ``max_angular_velocity_deg_s``). The acceleration is taken as
+    explained when it is within ``_MAX_RADIUS_M`` x sqrt(alpha^2 + omega^4) + 1 g (gravity) of
+    the gyroscope's rotation, within +-2 samples (alpha from a sampled gyroscope is smeared).
+    """
+    from scipy.ndimage import maximum_filter1d
+
+    al = np.gradient(om) * fs
+    k = maximum_filter1d(np.sqrt(al**2 + om**4), size=5, mode="nearest")
+    need = np.maximum(mag_g - 1.0, 0.0) * _G0
+    return bool(np.all(need <= _MAX_RADIUS_M * k[idx]))
+
+
+def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
+    """Beat times re-read on the 12 Hz peak-picking signal when the adaptive low-pass was lower.
+
+    A low-pass near 1.6 x the beat frequency shifts a peak that rides on a slope (a released
+    stretch returning): up to 15 ms, i.e. 0.3 Hz on a 3-beat frequency. Peaks are found on the
+    smoother signal (fewer spurious ones); their times are taken from the local maximum of the
+    less filtered one within +-30 ms, when the noise there is well below the beat threshold.
+    """
+    if cfg.noise_factor * _noise_in_band(ang.theta_deg, fs, cfg.beat_lowpass_hz) > (
+        0.5 * cfg.min_prominence_deg
+    ):
+        return pk
+    ref, _ = _beat_signals(ang.theta_deg, fs, ang.kind, cfg.beat_lowpass_hz, cfg)
+    ref_up = upsample(ref, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)[0] if up > 1 else ref
+    fs_up = fs * up
+    w = max(1, int(0.03 * fs_up))
+    times = pk.times_s.copy()
+    for k, t in enumerate(pk.times_s):
+        c = int(round(t * fs_up))
+        a, b = max(1, c - w), min(len(ref_up) - 1, c + w + 1)
+        if b - a < 3:
+            continue
+        j = a + int(np.argmax(ref_up[a:b]))
+        if j in (a, b - 1):  # no local maximum inside the window: keep the time
+            continue
+        y0, y1, y2 = ref_up[j - 1], ref_up[j], ref_up[j + 1]
+        den = y0 - 2 * y1 + y2
+        d = 0.5 * (y0 - y2) / den if den != 0 else 0.0
+        times[k] = (j + float(np.clip(d, -0.5, 0.5))) / fs_up
+    order_ok = np.all(np.diff(times) > 0)
+    if not order_ok:
+        return pk
+    return type(pk)(pk.idx, times, pk.values, pk.amplitudes, pk.prominences)
+
+
+def _largest_swing(x: np.ndarray) -> float:
+    """Largest peak-to-peak swing (deg) between consecutive turning points of ``x``.
+
+    The "peak-to-peak in the last second" of the sustained rule (reflex-model section 8) is
+    one beat's excursion, trough to peak; the range of the window would add any slow residual
+    movement to it. Turning points need a prominence of 0.02 deg (noise).
+    """
+    from scipy.signal import find_peaks
+
+    hi, _ = find_peaks(x, prominence=0.02)
+    lo, _ = find_peaks(-x, prominence=0.02)
+    ext = np.sort(np.concatenate([hi, lo]))
+    if len(ext) < 2:
+        return 0.0
+    return float(np.max(np.abs(np.diff(x[ext]))))
 
 
 def _fast_rhythm(
@@ -808,9 +947,16 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     rec = recording
     fs = float(rec.fs)
     kind, idx = _pick_source(rec, cfg)
+    gon_noise = None
+    if cfg.source == "auto" and kind == "angle" and fs >= cfg.validated_fs_hz:
+        gon_noise = _gyro_is_cleaner(rec, idx, fs, cfg)
+        if gon_noise is not None:
+            kind, idx = _pick_source(rec, replace(cfg, source="gyro"))
     names = [rec.channels[i].name for i in idx]
     channel = ",".join(names)
     metrics: dict[str, Any] = {"source_kind": kind, "channels_used": names}
+    if gon_noise is not None:
+        metrics["goniometer_noise_deg"] = gon_noise
     warns: list[str] = []
 
     def indeterminate(reason: str, trace: Trace | None = None) -> Assessment:
@@ -886,6 +1032,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             spectrum=_spectrum(ang.beat_deg, fs),
         )
     imp = _impacts(rec, ang, fs, cfg, kind)
+    warns.extend(n for n in ang.notes if n not in warns)
     if imp:
         metrics["artefacts"] = imp
         return indeterminate("artefact: " + " ".join(imp), trace)
@@ -992,15 +1139,21 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"prominence of {prom:.2f} deg instead of {cfg.min_prominence_deg:g} deg; the smallest "
             "beats may be missed."
         )
+    # peaks on the band-limited interpolation (>= 400 Hz): at 50-60 Hz the samples miss the
+    # true extremes by up to 5 % of a beat, which decides 0.5-0.6 deg beats
+    beat_up, fs_up, up = upsample(ang.beat_deg, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)
+    amp_up = upsample(ang.amp_deg, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)[0] if up > 1 else ang.amp_deg
     pk = find_dorsiflexion_peaks(
-        ang.beat_deg,
-        fs=fs,
+        beat_up,
+        fs=fs_up,
         min_prominence_deg=prom,
         min_interval_s=cfg.min_beat_interval_s,
-        after_idx=pk_i,
-        amplitude_signal=ang.amp_deg,
+        after_idx=pk_i * up,
+        amplitude_signal=amp_up,
     )
     pk = pk.select(pk.times_s > t_pk + 0.5 * cfg.min_beat_interval_s)
+    if len(pk) and metrics.get("beat_lowpass_hz", cfg.beat_lowpass_hz) < cfg.beat_lowpass_hz:
+        pk = _refine_times(pk, ang, fs, up, cfg)
     runs_idx = group_runs(
         pk.times_s,
         max_interval_s=cfg.max_beat_interval_s,
@@ -1008,8 +1161,32 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     )
     lo_f, hi_f = cfg.clonus_frequency_hz
     counted = []
+    # the first beat may come late after a big reflex kick: a brisk stretch can be answered by a
+    # plantarflexion deeper than the stretch and the foot needs up to ~1 s to come back up. The
+    # first-beat delay is then counted from the bottom of that kick (>= half the stretch
+    # excursion below the stretch peak), which a quiet foot or unrelated later movement lacks.
+    t_ref = t_pk
+    if len(pk):
+        i_first = int(round(pk.times_s[0] * fs))
+        if i_first > pk_i + 1:
+            seg_k = ang.beat_deg[pk_i:i_first]
+            i_low = int(np.argmin(seg_k))
+            if ang.beat_deg[pk_i] - seg_k[i_low] >= 0.5 * st["excursion_deg"]:
+                t_ref = (pk_i + i_low) / fs
+    metrics["first_beat_reference_s"] = t_ref
     for r_i, r in enumerate(runs_idx):
-        first = r_i == 0 and pk.times_s[r[0]] - t_pk <= cfg.max_first_beat_delay_s
+        delay_r = pk.times_s[r[0]] - t_ref
+        first = r_i == 0 and delay_r <= cfg.max_first_beat_delay_s
+        if r_i == 0 and not first and delay_r <= _LATE_FIRST_RUN_S and len(r) >= max(
+            cfg.min_later_run_beats, 6
+        ):
+            # a slow recovery from the kick can put the first beat ~1 s after it; accept such a
+            # run only when it is unmistakably clonus: >= 6 beats, regular, in the clonus range
+            iv_r = np.diff(pk.times_s[r])
+            f_r = 1.0 / float(np.median(iv_r))
+            first = lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.15
+            if first:
+                metrics["late_first_run"] = True
         if first:
             counted.append(r)
         elif len(r) >= cfg.min_later_run_beats and counted:
@@ -1063,6 +1240,20 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             metrics["spectral_peak_hz"] = fpk
             metrics["spectral_concentration"] = conc
     # release and sustained
+    t_end = len(ang.theta_deg) / fs
+    if not held_to_end and len(bt) >= 3:
+        # a regular run that goes on for >= 3 s after the apparent "release" and up to the end
+        # of the recording means the stretch was still held: clonus is not sustained without a
+        # maintained stretch (clinical reference 1.2; released clonus dies out within a few
+        # beats). The angle drop was the reflex kick answering a brisk stretch, which can be
+        # larger than the stretch itself, or the examiner settling the foot.
+        t_rel = t_on + hold_s
+        gap_end = max(cfg.max_beat_interval_s, 2.0 / (f_check or 5.0))
+        if bt[-1] - t_rel >= _HOLD_EVIDENCE_S and t_end - bt[-1] <= gap_end:
+            metrics["apparent_release_s"] = t_rel
+            hold_s, held_to_end = (len(ang.theta_deg) - on_i) / fs, True
+            metrics["hold_duration_s"] = hold_s
+            metrics["held_to_end_of_recording"] = True
     release_s = None if held_to_end else t_on + hold_s
     metrics["release_s"] = release_s
     end_hold_i = min(len(ang.beat_deg), on_i + int(round(hold_s * fs)))
@@ -1072,7 +1263,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         # section 6) adds a ramp of a few tenths of a degree per second that is not clonus
         tt = np.arange(len(win)) / fs
         win = win - np.polyval(np.polyfit(tt, win, 1), tt)
-    pp_end = float(np.ptp(win)) if len(win) else 0.0
+    pp_end = _largest_swing(upsample(win, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)[0]) if len(win) else 0.0
     metrics["end_of_hold_pp_deg"] = pp_end
     continued = None
     if len(bt):
@@ -1085,6 +1276,16 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     ratio_ok = (not len(ba)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(
         np.median(ba)
     )
+    if not ratio_ok and st["excursion_deg"] >= float(np.median(ba)):
+        # at high reflex gain the beats can be nearly as large as the stretch. The oscillation
+        # is still stretch-triggered if the foot was quiet before the stretch (>= 0.3 s seen,
+        # peak-to-peak < 1/4 of the beats): an ongoing tremor would already be there.
+        w1 = on_i - int(0.05 * fs)
+        w0 = max(0, on_i - int(1.0 * fs))
+        if w1 - w0 >= int(0.3 * fs):
+            pre_pp = float(np.ptp(ang.beat_deg[w0:w1]))
+            metrics["pre_stretch_pp_deg"] = pre_pp
+            ratio_ok = pre_pp < 0.25 * float(np.median(ba))
     in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
