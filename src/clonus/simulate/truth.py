@@ -194,7 +194,11 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
     for k, i in enumerate(beat_idx):
         amps[k] = th[i] - float(th[prev:i + 1].min())
         prev = i
-    freq = float(1.0 / np.median(np.diff(bt))) if bt.size >= 3 else None
+    # Frequency from the intervals within runs: a gap of seconds between sporadic beats near
+    # the critical gain is not a clonus period.
+    iv = np.diff(bt)
+    iv = iv[iv <= cfg.run_max_gap_s]
+    freq = float(1.0 / np.median(iv)) if bt.size >= 3 and iv.size >= 2 else None
 
     # Borderline peaks: burst-associated peaks whose prominence is within a factor 1.5 of the
     # threshold, which any detector working on noisy sensors may reasonably count or miss.
