@@ -11,11 +11,20 @@ from clonus.model import DISCLAIMER, SCHEMA_VERSION, Assessment, Beat, Grade
 
 def _assessment(**kw) -> Assessment:
     base = dict(
-        n_beats=2, beats=(Beat(1.0, 2.5), Beat(1.2, 2.0, period_s=0.2)), amplitude_unit="deg",
-        frequency_hz=float("nan"), clonus_duration_s=0.2, sustained=False, stretch_onset_s=0.5,
-        classification="no_clonus", reason="2 beats", pathological=False,
+        n_beats=2,
+        beats=(Beat(1.0, 2.5), Beat(1.2, 2.0, period_s=0.2)),
+        amplitude_unit="deg",
+        frequency_hz=float("nan"),
+        clonus_duration_s=0.2,
+        sustained=False,
+        stretch_onset_s=0.5,
+        classification="no_clonus",
+        reason="2 beats",
+        pathological=False,
         grades={"bedside": Grade("bedside", "1.0", False, "not pathological", "2 < 5")},
-        channel="gyro", fs_hz=200.0, software_version="0.1.0",
+        channel="gyro",
+        fs_hz=200.0,
+        software_version="0.1.0",
         source="/home/Jane Doe/clinic/trial.zip",
     )
     base.update(kw)
@@ -28,9 +37,21 @@ def test_contract_keys_and_json_safety():
     assert d["frequency_hz"] is None
     assert d["schema_version"] == SCHEMA_VERSION and d["disclaimer"] == DISCLAIMER
     assert d["source"] == "trial.zip" and "Jane" not in text
-    for key in ["n_beats", "beats", "amplitude_unit", "frequency_hz", "clonus_duration_s", "sustained",
-                "stretch_onset_s", "classification", "grades", "pathological", "channel", "fs_hz",
-                "software_version"]:
+    for key in [
+        "n_beats",
+        "beats",
+        "amplitude_unit",
+        "frequency_hz",
+        "clonus_duration_s",
+        "sustained",
+        "stretch_onset_s",
+        "classification",
+        "grades",
+        "pathological",
+        "channel",
+        "fs_hz",
+        "software_version",
+    ]:
         assert key in d
 
 
@@ -55,8 +76,9 @@ def test_select_group_prefers_motion_and_names_the_choice():
     from clonus.pipeline import select_group
 
     emg = Recording.from_array(np.zeros((1, 200)), fs=1000.0, names=["EMG"], kinds="emg", units="V")
-    gyro = Recording.from_array(np.zeros((1, 20)), fs=100.0, names=["gx"], kinds="gyro",
-                                units="rad/s")
+    gyro = Recording.from_array(
+        np.zeros((1, 20)), fs=100.0, names=["gx"], kinds="gyro", units="rad/s"
+    )
     rec, note = select_group([emg, gyro], source="f.csv")
     assert rec is gyro and "100 Hz group" in note and "gyro" in note
     rec, note = select_group([emg, gyro], channel="EMG")

@@ -15,8 +15,13 @@ from clonus.exceptions import InvalidParameterError, SamplingRateError
 def _rec(fs: float = 100.0, n: int = 1000) -> Recording:
     t = np.arange(n) / fs
     data = np.vstack([np.sin(2 * np.pi * 5 * t), np.cos(2 * np.pi * 5 * t)])
-    return Recording(data, fs, (Channel("gx", "gyro", "rad/s", "deg/s"), Channel("ax", "acc", "m/s^2", "g")),
-                     start_time=datetime(2026, 1, 2, 3, 4, 5), source="test")
+    return Recording(
+        data,
+        fs,
+        (Channel("gx", "gyro", "rad/s", "deg/s"), Channel("ax", "acc", "m/s^2", "g")),
+        start_time=datetime(2026, 1, 2, 3, 4, 5),
+        source="test",
+    )
 
 
 def test_basic_properties():
@@ -68,8 +73,12 @@ def test_resample_preserves_sine_frequency():
 
 
 def test_dict_roundtrip_and_json_metadata():
-    r = Recording(np.ones((1, 5)), 10.0, (Channel("a", "emg", "V", "uV"),),
-                  metadata={"jitter": np.float64(0.5), "arr": np.arange(3)})
+    r = Recording(
+        np.ones((1, 5)),
+        10.0,
+        (Channel("a", "emg", "V", "uV"),),
+        metadata={"jitter": np.float64(0.5), "arr": np.arange(3)},
+    )
     json.dumps(r.to_dict())
     r2 = Recording.from_dict(r.to_dict(include_data=True))
     np.testing.assert_array_equal(r2.data, r.data)

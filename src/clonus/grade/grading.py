@@ -56,8 +56,12 @@ class GradingConfig:
     tardieu_min_beats: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("bedside_threshold_beats", "csi_sustained_beats", "ninds_min_beats",
-                     "tardieu_min_beats"):
+        for name in (
+            "bedside_threshold_beats",
+            "csi_sustained_beats",
+            "ninds_min_beats",
+            "tardieu_min_beats",
+        ):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
                 raise InvalidParameterError(

@@ -14,4 +14,13 @@ from .assessment import (  # noqa: E402
     Trace,
 )
 
-__all__ += ["CLASSIFICATIONS", "DISCLAIMER", "SCHEMA_VERSION", "Assessment", "Beat", "Grade", "Run", "Trace"]
+__all__ += [
+    "CLASSIFICATIONS",
+    "DISCLAIMER",
+    "SCHEMA_VERSION",
+    "Assessment",
+    "Beat",
+    "Grade",
+    "Run",
+    "Trace",
+]

@@ -72,7 +72,11 @@ class Beat:
     end_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"time_s": _f(self.time_s), "amplitude": _f(self.amplitude), "period_s": _f(self.period_s)}
+        d = {
+            "time_s": _f(self.time_s),
+            "amplitude": _f(self.amplitude),
+            "period_s": _f(self.period_s),
+        }
         if self.end_s is not None:
             d["end_s"] = _f(self.end_s)
         return d
@@ -125,8 +129,15 @@ class Grade:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Grade:
-        return cls(d["scale"], d["version"], d["value"], d["label"], d["rule"],
-                   d.get("inputs", {}), d.get("citation", ""))
+        return cls(
+            d["scale"],
+            d["version"],
+            d["value"],
+            d["label"],
+            d["rule"],
+            d.get("inputs", {}),
+            d.get("citation", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -139,8 +150,12 @@ class Run:
     frequency_hz: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start_s": _f(self.start_s), "end_s": _f(self.end_s), "n_beats": int(self.n_beats),
-                "frequency_hz": _f(self.frequency_hz)}
+        return {
+            "start_s": _f(self.start_s),
+            "end_s": _f(self.end_s),
+            "n_beats": int(self.n_beats),
+            "frequency_hz": _f(self.frequency_hz),
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Run:
@@ -170,9 +185,12 @@ class Trace:
 
     def to_dict(self, *, max_points: int = 5000) -> dict[str, Any]:
         step = max(1, int(math.ceil(len(self.times_s) / max_points)))
-        return {"times_s": np.round(self.times_s[::step], 5).tolist(),
-                "values": np.round(self.values[::step], 5).tolist(),
-                "unit": self.unit, "label": self.label}
+        return {
+            "times_s": np.round(self.times_s[::step], 5).tolist(),
+            "values": np.round(self.values[::step], 5).tolist(),
+            "unit": self.unit,
+            "label": self.label,
+        }
 
 
 @dataclass(frozen=True, eq=False)

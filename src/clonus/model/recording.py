@@ -54,11 +54,18 @@ class Channel:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise InvalidParameterError(f"Channel name must be a non-empty string, got {self.name!r}.")
+            raise InvalidParameterError(
+                f"Channel name must be a non-empty string, got {self.name!r}."
+            )
         check_option("kind", self.kind, CHANNEL_KINDS)
 
     def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "kind": self.kind, "unit": self.unit, "orig_unit": self.orig_unit}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "unit": self.unit,
+            "orig_unit": self.orig_unit,
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Channel:
@@ -128,9 +135,7 @@ class Recording:
             raise InvalidParameterError(
                 f"Recording data must be 2-D (n_channels, n_samples), got shape {data.shape}."
             )
-        chans = tuple(
-            c if isinstance(c, Channel) else Channel(str(c)) for c in self.channels
-        )
+        chans = tuple(c if isinstance(c, Channel) else Channel(str(c)) for c in self.channels)
         if len(chans) != data.shape[0]:
             raise InvalidParameterError(
                 f"Recording has {data.shape[0]} data rows but {len(chans)} channel descriptions."
@@ -201,8 +206,12 @@ class Recording:
         """Return one channel's samples (read-only view), in its SI unit."""
         return self.data[self._index(ch)]
 
-    def pick(self, channels: str | int | Iterable[str | int] | None = None, *,
-             kind: str | Iterable[str] | None = None) -> Recording:
+    def pick(
+        self,
+        channels: str | int | Iterable[str | int] | None = None,
+        *,
+        kind: str | Iterable[str] | None = None,
+    ) -> Recording:
         """Return a recording with only the selected channels.
 
         Parameters
@@ -249,7 +258,9 @@ class Recording:
             raise InvalidParameterError(
                 f"crop({tmin_s}, {tmax_s}) keeps no samples of a {self.duration_s:.3f} s recording."
             )
-        start = None if self.start_time is None else self.start_time + timedelta(seconds=i0 / self.fs)
+        start = (
+            None if self.start_time is None else self.start_time + timedelta(seconds=i0 / self.fs)
+        )
         return replace(self, data=self.data[:, i0:i1], start_time=start)
 
     def resample(self, fs: float) -> Recording:
@@ -313,7 +324,9 @@ class Recording:
     def from_dict(cls, d: Mapping[str, Any]) -> Recording:
         """Inverse of :meth:`to_dict` (with ``include_data=True``)."""
         if "data" not in d:
-            raise InvalidParameterError("Recording.from_dict needs the 'data' key (to_dict(include_data=True)).")
+            raise InvalidParameterError(
+                "Recording.from_dict needs the 'data' key (to_dict(include_data=True))."
+            )
         st = d.get("start_time")
         return cls(
             data=np.asarray(d["data"], dtype=float),
@@ -330,9 +343,17 @@ class Recording:
         return json.dumps(self.metadata, sort_keys=True)
 
     @classmethod
-    def from_array(cls, data: Any, *, fs: float, names: Sequence[str] | None = None,
-                   kinds: Sequence[str] | str = "misc", units: Sequence[str] | str = "AU",
-                   source: str = "array", **kwargs: Any) -> Recording:
+    def from_array(
+        cls,
+        data: Any,
+        *,
+        fs: float,
+        names: Sequence[str] | None = None,
+        kinds: Sequence[str] | str = "misc",
+        units: Sequence[str] | str = "AU",
+        source: str = "array",
+        **kwargs: Any,
+    ) -> Recording:
         """Build a recording from an array already in SI units.
 
         Parameters
@@ -355,5 +376,7 @@ class Recording:
             raise InvalidParameterError(
                 f"names, kinds and units must each have {n} entries (one per channel)."
             )
-        chans = tuple(Channel(nm, k, u, u) for nm, k, u in zip(names, kinds_l, units_l, strict=True))
+        chans = tuple(
+            Channel(nm, k, u, u) for nm, k, u in zip(names, kinds_l, units_l, strict=True)
+        )
         return cls(arr, fs, chans, source=source, **kwargs)

@@ -13,10 +13,28 @@ from ... import __version__
 
 #: Distributions reported, core first, then optional backends.
 PACKAGES = (
-    "numpy", "scipy", "pandas", "typer", "rich",
-    "pyedflib", "wfdb", "ezc3d", "rdata", "numba", "matplotlib", "jinja2", "weasyprint",
-    "fhir.resources", "SQLAlchemy", "alembic", "psycopg", "fastapi", "uvicorn", "dask",
-    "opencv-python-headless", "av",
+    "numpy",
+    "scipy",
+    "pandas",
+    "typer",
+    "rich",
+    "pyedflib",
+    "wfdb",
+    "ezc3d",
+    "rdata",
+    "numba",
+    "matplotlib",
+    "jinja2",
+    "weasyprint",
+    "fhir.resources",
+    "SQLAlchemy",
+    "alembic",
+    "psycopg",
+    "fastapi",
+    "uvicorn",
+    "dask",
+    "opencv-python-headless",
+    "av",
 )
 
 
@@ -39,7 +57,9 @@ def collect() -> dict[str, object]:
 
 def register(app: typer.Typer) -> None:
     @app.command("sys-info")
-    def sys_info(json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    def sys_info(
+        json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
         """Print clonus, Python, platform and dependency versions (paste into bug reports)."""
         info = collect()
         if json_out:
