@@ -81,11 +81,7 @@ def _load() -> None:
     if _loaded:
         return
     for mod in _READER_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:  # a reader module not written yet
-            if exc.name != mod:
-                raise
+        importlib.import_module(mod)
     _loaded = True
 
 
