@@ -116,6 +116,7 @@ def summarise(rows: list[dict[str, Any]], *, freq_tol_hz: float) -> dict[str, An
         "n_errors": len(rows) - n,
         "count_ok": sum(r["count_ok"] for r in ok) / n,
         "count_exact": sum(r["n_det"] == r["n_true"] for r in ok) / n,
+        "count_ok_peaks": _frac([r["count_ok_peaks"] for r in ok if "count_ok_peaks" in r]),
         "count_mae": float(np.mean([abs(r["n_det"] - r["n_true"]) for r in ok])),
         "n_freq": len(ferr),
         "freq_ok": (sum(e <= freq_tol_hz for e in ferr) / len(ferr)) if ferr else None,

@@ -85,6 +85,7 @@ def _motion_row(spec, detect, tmpdir: Path) -> dict[str, Any]:
         "delay_ms": round(1000 * (spec.params.loop_delay_s), 2), "fs_hz": spec.fs_imu_hz,
         "sensors": "+".join(spec.sensors), "jitter_ms": round(1000 * spec.jitter_s, 3),
         "n_true": truth.n_beats, "f_true": truth.frequency_hz,
+        "n_true_peaks": len(truth.extra["motion_peak_times_s"]),
         "sustained_true": truth.sustained, "clonus_true": truth.clonus_start_s is not None,
         "amplitude_true_deg": truth.amplitude_deg, "push": spec.push_kind,
         "hold_drift_nm_per_s": round(spec.manoeuvre.hold_drift_nm_per_s, 3),
@@ -117,6 +118,7 @@ def _motion_row(spec, detect, tmpdir: Path) -> dict[str, Any]:
     row["clonus_det"] = a.classification == "clonus"
     row["classification"] = a.classification
     row["count_ok"] = count_ok(row["n_det"], row["n_true"])
+    row["count_ok_peaks"] = count_ok(row["n_det"], row["n_true_peaks"])
     row["freq_err_hz"] = freq_error(row["f_det"], row["f_true"])
     return row
 
@@ -268,6 +270,9 @@ def _markdown(meta: dict[str, Any], overall: dict[str, Any], strata: dict[str, A
         f"| Beat count exact or within 1 (within 5 % above 20 beats) | >= 95 % | "
         f"{_pct(overall.get('count_ok'))} |",
         f"| Beat count exact | - | {_pct(overall.get('count_exact'))} |",
+        f"| Beat count within 1 (5 % above 20) of the motion-only beat metric of "
+        f"reflex-model.md §12 (every dorsiflexion peak >= 0.5°, no reflex-burst test) | - | "
+        f"{_pct(overall.get('count_ok_peaks'))} |",
         f"| Frequency error <= {t['freq_tol_hz']} Hz (trials with a true frequency, "
         f"n = {overall.get('n_freq')}) | - | {_pct(overall.get('freq_ok'))} |",
         f"| Frequency error <= {t['freq_tol_hz']} Hz, trials with >= 5 true beats "
@@ -284,6 +289,13 @@ def _markdown(meta: dict[str, Any], overall: dict[str, Any], strata: dict[str, A
         "dorsiflexion peak with a prominence within a factor 1.5 of 0.5°, and (for holds of "
         "10 s or more) a last-second peak-to-peak outside 0.8-1.25°. Borderline trials are "
         "kept in every overall figure.", "",
+        "The primary count follows the beat definition of the issue and docs/simulator.md: a "
+        "dorsiflexion peak counts only if a reflex burst of the simulated muscle drive goes "
+        "with it. A motion sensor cannot see that burst. In released trials the foot's last "
+        "peak before it is let go and its passive rebounds after release are sometimes "
+        "accompanied by a burst and sometimes not (about 60 % / 40 % of release peaks), which "
+        "is where most of the remaining count misses are; the reflex-model §12 metric counts "
+        "every such peak.", "",
         "By stratum (count ok / frequency ok / sustained ok, n):", "",
         "| Stratum | n | Count ok | Freq. ok | Sustained ok |", "| --- | --- | --- | --- | --- |",
     ]

@@ -431,6 +431,7 @@ def simulate_trial(*, mode: str = "held", gain_ratio: float | None = None,
                "emg_burst_peak_drive": [float(v) for v in lab.burst_peak_drive],
                "emg_burst_floor_drive": [float(v) for v in lab.burst_floor_drive],
                "last_second_pp_deg": lab.last_second_pp_deg,
-               "n_borderline_peaks": lab.n_borderline_peaks})
+               "n_borderline_peaks": lab.n_borderline_peaks,
+               "motion_peak_times_s": [float(v) for v in lab.candidate_peak_times_s]})
     return Trial(recording=recording, truth=truth, recordings=recordings,
                  timestamps_s=timestamps, sim=sim, motor_unit_spikes_s=mu_spikes)

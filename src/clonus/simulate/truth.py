@@ -93,6 +93,9 @@ class TruthLabels:
     emg_n_bursts: int
     emg_frequency_hz: float | None
     n_borderline_peaks: int
+    #: dorsiflexion peaks after the stretch peak (rule 2) before the reflex-burst test of
+    #: rule 3: the motion-only beat metric of reflex-model.md section 12
+    candidate_peak_times_s: np.ndarray | None = None
 
 
 def _bursts(t: np.ndarray, um: np.ndarray, cfg: TruthConfig
@@ -257,7 +260,8 @@ def derive_truth(res: SimResult, cfg: TruthConfig | None = None) -> TruthLabels:
         burst_onsets_s=b_on, burst_offsets_s=b_off, burst_peak_drive=b_peak,
         burst_floor_drive=b_floor,
         hold_duration_s=float(hold), last_second_pp_deg=pp_last, tardieu_grade=grade,
-        emg_n_bursts=int(later.size), emg_frequency_hz=emg_freq, n_borderline_peaks=n_border)
+        emg_n_bursts=int(later.size), emg_frequency_hz=emg_freq, n_borderline_peaks=n_border,
+        candidate_peak_times_s=t[pk])
 
 
 def _none_if_nan(x: Any) -> Any:
