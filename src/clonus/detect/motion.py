@@ -52,6 +52,8 @@ _G0 = 9.80665
 _SIGN_FRACTION = 0.3
 #: clonus beating this long (s) after an apparent release, to the end, shows the hold went on
 _HOLD_EVIDENCE_S = 3.0
+#: power above the clonus range / inside it below which a gyroscope is free of examiner tremor
+_CLEAN_FAST_RATIO = 0.05
 #: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
 _LATE_FIRST_RUN_S = 1.5
 #: largest plausible distance (m) of a foot-worn sensor from the ankle axis (foot ~0.25 m)
@@ -99,7 +101,9 @@ class MotionConfig:
         The peak-picking low-pass is lowered to this multiple of the dominant post-stretch
         frequency (between 7 Hz and ``beat_lowpass_hz``) when that frequency is clear: a 4th-order
         zero-phase Butterworth at 1.6 x f0 keeps >= 97 % of the clonus fundamental and
-        suppresses examiner tremor (8-12 Hz) and noise above it. 0 disables it.
+        suppresses examiner tremor (8-12 Hz) and noise above it. 0 disables it. Not applied
+        to a clean gyroscope (noise x ``noise_factor`` <= half the beat threshold and power
+        above the clonus range < 5 % of that inside it), whose small beats keep their shape.
     noise_factor : float
         The prominence threshold is raised to this many standard deviations of the sensor
         noise in the peak-picking signal when that is above ``min_prominence_deg`` (noisy
@@ -157,6 +161,18 @@ class MotionConfig:
         Accelerometer-only input: distance from the ankle axis to the sensor, in metres
         (reference 0.10 m, reflex-model section 6), used to convert tangential acceleration to
         angle. Amplitudes from the accelerometer alone are estimates.
+    gravity_fusion : bool
+        Phone/IMU with gyroscope and accelerometer: take the angle's slow part (below
+        ``fusion_crossover_hz``) from the direction of gravity and the rest from the integrated
+        gyroscope (a complementary filter). The angle then keeps the real slow movement of the
+        foot (a sagging hold, a release) without gyroscope drift, so no drift high-pass is
+        needed before peak picking; a high-pass tilts the beats that follow a held stretch and
+        shrinks their prominence by up to 0.2 deg (simulated trials). Skipped, with a note,
+        when the ankle axis is within 30 deg of vertical (gravity then barely turns) or the
+        two disagree.
+    fusion_crossover_hz : float
+        Crossover of the complementary filter, in Hz: well below the clonus band (tangential
+        acceleration at 3-8 Hz would otherwise read as tilt) and above gyroscope bias drift.
     dorsiflexion_sign : {"auto", "positive", "negative"}
         Sign of dorsiflexion in the input. ``auto``: the direction of the largest excursion (the
         examiner's stretch).
@@ -198,6 +214,8 @@ class MotionConfig:
     max_acc_g: float = 8.0
     gait_min_cycles: int = 4
     acc_radius_m: float = 0.10
+    gravity_fusion: bool = True
+    fusion_crossover_hz: float = 0.25
     dorsiflexion_sign: str = "auto"
     source: str = "auto"
     grading: GradingConfig = field(default_factory=GradingConfig)
@@ -230,6 +248,7 @@ class MotionConfig:
             "stretch_min_rise_s",
             "max_interval_change",
             "noise_factor",
+            "fusion_crossover_hz",
         ):
             check_positive(name, getattr(self, name))
         for name in ("band_hz", "clonus_frequency_hz"):
@@ -354,6 +373,9 @@ class MotionAngle:
         Sensor kind used (``gyro``, ``acc``, ``angle``).
     amp_deg : ndarray or None
         Low-passed angle without drift high-pass, for beat amplitudes, in degrees.
+    drift_free : bool
+        The angle has no integration drift (goniometer, or gyroscope fused with gravity), so
+        peaks are picked without a drift high-pass.
     """
 
     theta_deg: np.ndarray  # trace angle (deg), dorsiflexion positive
@@ -365,10 +387,16 @@ class MotionAngle:
     noise_deg: float = 0.0
     kind: str = "gyro"
     amp_deg: np.ndarray | None = None  # low-passed angle without high-pass, for amplitudes
+    drift_free: bool = False
 
 
 def motion_angle(
-    data: np.ndarray, *, fs: float, kind: str, config: MotionConfig = DEFAULT_MOTION
+    data: np.ndarray,
+    *,
+    fs: float,
+    kind: str,
+    config: MotionConfig = DEFAULT_MOTION,
+    acc: np.ndarray | None = None,
 ) -> MotionAngle:
     """Derive the plantar/dorsiflexion angle and angular velocity from one sensor.
 
@@ -382,6 +410,9 @@ def motion_angle(
         Sensor kind.
     config : MotionConfig
         Analysis parameters.
+    acc : ndarray, shape (3, n_samples), optional
+        Accelerometer of the same device (m/s^2, same rate) for ``kind="gyro"``: its gravity
+        direction gives the angle's slow part (``MotionConfig.gravity_fusion``).
 
     Returns
     -------
@@ -400,9 +431,16 @@ def motion_angle(
         axis = [float(a) for a in axis_v]
     else:
         x = np.asarray(data[0], dtype=float)
+    drift_free = kind == "angle"
     if kind == "gyro":
         omega = np.rad2deg(x - np.median(x))
         theta = integrate_bandlimited(omega, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)
+        if cfg.gravity_fusion and acc is not None and axis is not None:
+            fused, note = _gravity_fusion(theta, acc, np.asarray(axis), fs, cfg)
+            if fused is not None:
+                theta, drift_free = fused, True
+            elif note:
+                notes.append(note)
     elif kind == "angle":
         theta = np.rad2deg(x - x[0])
         omega = np.gradient(theta) * fs
@@ -443,7 +481,7 @@ def motion_angle(
     omega = sign * omega
     if axis is not None:
         axis = [sign * a for a in axis]
-    beat, lp = _beat_signals(theta, fs, kind, cfg.beat_lowpass_hz, cfg)
+    beat, lp = _beat_signals(theta, fs, kind, cfg.beat_lowpass_hz, cfg, drift_free)
     return MotionAngle(
         theta,
         omega,
@@ -454,7 +492,50 @@ def motion_angle(
         _noise_in_band(theta, fs, cfg.beat_lowpass_hz),
         kind,
         lp,
+        drift_free,
     )
+
+
+def _gravity_fusion(
+    theta_gyro_deg: np.ndarray, acc: np.ndarray, axis: np.ndarray, fs: float, cfg: MotionConfig
+) -> tuple[np.ndarray | None, str | None]:
+    """Complementary filter: gravity tilt about ``axis`` below the crossover, gyroscope above.
+
+    The sensor turning by +theta about ``axis`` turns gravity, seen in the sensor frame, by
+    -theta about the same axis. The tilt is read from gravity's component perpendicular to the
+    axis (accelerometer low-passed at 2 Hz). Zero-phase Butterworth low- and high-pass at the
+    same cut-off sum to exactly one (|H_lp|^2 + |H_hp|^2 = 1), so nothing is lost at the
+    crossover. Returns (angle in deg, None) or (None, reason it was skipped).
+    """
+    fc = cfg.fusion_crossover_hz
+    if acc.shape != (3, len(theta_gyro_deg)) or not np.isfinite(acc).all():
+        return None, None
+    u = axis / np.linalg.norm(axis)
+    g = lowpass(acc, fs=fs, cutoff_hz=2.0)
+    gp = g - np.outer(u, u @ g)
+    norm_p = np.linalg.norm(gp, axis=0)
+    if float(np.median(norm_p)) < 0.5 * _G0 or float(np.min(norm_p)) < 0.2 * _G0:
+        return None, (
+            "the ankle axis is close to vertical, so gravity cannot correct the gyroscope's "
+            "drift; the angle's slow part is high-passed instead."
+        )
+    gp = gp / norm_p
+    g0 = np.median(gp[:, : max(1, int(0.2 * fs))], axis=1)
+    g0 = g0 / np.linalg.norm(g0)
+    phi = np.arctan2(u @ np.cross(np.broadcast_to(g0, gp.T.shape), gp.T).T, g0 @ gp)
+    th_acc = -np.rad2deg(np.unwrap(phi))
+    # the two must agree on the slow movement (the stretch and the release, 0.1-1 Hz)
+    a = bandpass(th_acc, fs=fs, band_hz=(0.1, 1.0), order=2)
+    b = bandpass(theta_gyro_deg, fs=fs, band_hz=(0.1, 1.0), order=2)
+    den = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
+    if den <= 0 or float(np.dot(a, b)) / den < 0.8:
+        return None, (
+            "the accelerometer's tilt and the gyroscope disagree (loose sensor or the foot "
+            "moving in space); the angle's slow part is high-passed instead."
+        )
+    fused = lowpass(th_acc, fs=fs, cutoff_hz=fc) + highpass(theta_gyro_deg, fs=fs, cutoff_hz=fc,
+                                                            order=4)
+    return fused - fused[0], None
 
 
 def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) -> np.ndarray:
@@ -496,7 +577,12 @@ def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) ->
 
 
 def _beat_signals(
-    theta: np.ndarray, fs: float, kind: str, lp_hz: float, cfg: MotionConfig
+    theta: np.ndarray,
+    fs: float,
+    kind: str,
+    lp_hz: float,
+    cfg: MotionConfig,
+    drift_free: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
     # accelerometer angles carry a wandering gravity-tilt part: keep their high-pass at 0.3 Hz
@@ -504,12 +590,14 @@ def _beat_signals(
              0.25 * cfg.band_hz[0])
     lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
     # integrated sensors drift: high-pass them for peak picking; a goniometer does not
-    beat = lp if kind == "angle" else highpass(lp, fs=fs, cutoff_hz=hp)
+    beat = lp if kind == "angle" or drift_free else highpass(lp, fs=fs, cutoff_hz=hp)
     return beat, lp
 
 
 def _set_beat_signal(ang: MotionAngle, fs: float, lp_hz: float, cfg: MotionConfig) -> None:
-    ang.beat_deg, ang.amp_deg = _beat_signals(ang.theta_deg, fs, ang.kind, lp_hz, cfg)
+    ang.beat_deg, ang.amp_deg = _beat_signals(
+        ang.theta_deg, fs, ang.kind, lp_hz, cfg, ang.drift_free
+    )
     ang.noise_deg = _noise_in_band(ang.theta_deg, fs, lp_hz)
 
 
@@ -758,7 +846,9 @@ def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
         0.5 * cfg.min_prominence_deg
     ):
         return pk
-    ref, _ = _beat_signals(ang.theta_deg, fs, ang.kind, cfg.beat_lowpass_hz, cfg)
+    ref, _ = _beat_signals(
+        ang.theta_deg, fs, ang.kind, cfg.beat_lowpass_hz, cfg, ang.drift_free
+    )
     ref_up = upsample(ref, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)[0] if up > 1 else ref
     fs_up = fs * up
     w = max(1, int(0.03 * fs_up))
@@ -779,6 +869,20 @@ def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
     if not order_ok:
         return pk
     return type(pk)(pk.idx, times, pk.values, pk.amplitudes, pk.prominences)
+
+
+def _robust_cv(intervals_s: np.ndarray) -> float:
+    """Robust coefficient of variation of beat intervals: 1.4826 x MAD / median.
+
+    One interval spanning a beat that fell just under the prominence threshold (twice the
+    period) must not make a long regular run look irregular; random noise peaks stay
+    irregular whatever the statistic.
+    """
+    iv = np.asarray(intervals_s, dtype=float)
+    med = float(np.median(iv))
+    if len(iv) < 2 or med <= 0:
+        return 1.0
+    return 1.4826 * float(np.median(np.abs(iv - med))) / med
 
 
 def _largest_swing(x: np.ndarray) -> float:
@@ -899,6 +1003,23 @@ def _result(
     )
 
 
+def _companion_acc(rec: Recording, gyro_names: list[str]) -> np.ndarray | None:
+    """The 3-axis accelerometer of the same device as the gyroscope channels, if any."""
+    acc = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
+    if len(gyro_names) != 3 or len(acc) < 3:
+        return None
+    groups: dict[str, list[int]] = {}
+    for i in acc:
+        groups.setdefault(_stem(rec.channels[i].name), []).append(i)
+    stems = {_stem(n) for n in gyro_names}
+    three = [ii for ii in groups.values() if len(ii) == 3]
+    same = [ii for ii in three if _stem(rec.channels[ii[0]].name) in stems]
+    pick = same[0] if same else (three[0] if len(three) == 1 else None)
+    if pick is None:
+        return None
+    return np.asarray(rec.data[pick], dtype=float)
+
+
 def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -> Assessment:
     """Analyse an ankle clonus test recorded with a phone/IMU or a goniometer.
 
@@ -1002,7 +1123,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         metrics["quality_problems"] = qrep.problems
         return indeterminate("signal quality: " + " ".join(qrep.problems))
 
-    ang = motion_angle(data, fs=fs, kind=kind, config=cfg)
+    ang = motion_angle(data, fs=fs, kind=kind, config=cfg, acc=_companion_acc(rec, names))
     warns.extend(ang.notes)
     times = np.arange(len(ang.theta_deg)) / fs
     trace = Trace(times, ang.theta_deg, "deg", "plantar/dorsiflexion angle (dorsiflexion positive)")
@@ -1120,7 +1241,20 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
 
     # adaptive peak-picking low-pass: 1.6 x the dominant post-stretch frequency (keeps >= 97 %
     # of the clonus fundamental, suppresses examiner tremor and sensor noise above it)
-    if cfg.adaptive_lowpass_factor > 0:
+    # A clean gyroscope (noise well below the beat threshold, no examiner tremor above the
+    # clonus range) keeps the 12 Hz low-pass: the lower one also rounds off the harmonics of
+    # small non-sinusoidal beats and cost up to 0.1 deg of prominence on 0.5-0.6 deg beats in
+    # the simulated benchmark. Noisy sensors, double-integrated accelerometers and tremor
+    # still get it.
+    clean = False
+    if ang.kind == "gyro":
+        noise_12 = _noise_in_band(ang.theta_deg, fs, cfg.beat_lowpass_hz)
+        fr = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
+        clean = cfg.noise_factor * noise_12 <= 0.5 * cfg.min_prominence_deg and (
+            fr is None or fr["power_ratio"] <= _CLEAN_FAST_RATIO
+        )
+        metrics["clean_gyroscope"] = clean
+    if cfg.adaptive_lowpass_factor > 0 and not clean:
         f0 = _dominant_frequency(ang, fs, pk_i, cfg)
         if f0 is not None:
             lp_hz = float(np.clip(cfg.adaptive_lowpass_factor * f0, 7.0, cfg.beat_lowpass_hz))
@@ -1184,7 +1318,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             # run only when it is unmistakably clonus: >= 6 beats, regular, in the clonus range
             iv_r = np.diff(pk.times_s[r])
             f_r = 1.0 / float(np.median(iv_r))
-            first = lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.15
+            first = lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15
             if first:
                 metrics["late_first_run"] = True
         if first:
@@ -1196,7 +1330,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             r0 = counted[0]
             f0 = 1.0 / float(np.median(np.diff(pk.times_s[r0]))) if len(r0) >= 3 else f_r
             same = abs(f_r - f0) <= cfg.max_interval_change * f0 / 2
-            if lo_f <= f_r <= hi_f and float(np.std(iv_r) / np.mean(iv_r)) < 0.15 and same:
+            if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same:
                 counted.append(r)
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]
@@ -1276,16 +1410,35 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     ratio_ok = (not len(ba)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(
         np.median(ba)
     )
-    if not ratio_ok and st["excursion_deg"] >= float(np.median(ba)):
-        # at high reflex gain the beats can be nearly as large as the stretch. The oscillation
-        # is still stretch-triggered if the foot was quiet before the stretch (>= 0.3 s seen,
-        # peak-to-peak < 1/4 of the beats): an ongoing tremor would already be there.
+    big_regular = False
+    if not ratio_ok and st["excursion_deg"] < float(np.median(ba)) and len(bt) >= 4:
+        # at very high reflex gain the clonus can outgrow the stretch that set it off (simulated
+        # trials at 10 x G_c: 20 deg beats after an 11 deg stretch). Considered only for a
+        # strictly regular run (CV < 0.1; clonus keeps its period, Wallace 2012) starting within
+        # the first-beat delay, with beats at most 3 x the stretch.
+        cv_b = float(np.std(iv) / np.mean(iv)) if len(iv) >= 2 else 1.0
+        big_regular = (
+            cv_b < 0.1
+            and float(np.median(ba)) <= 3.0 * st["excursion_deg"]
+            and bt[0] - t_ref <= cfg.max_first_beat_delay_s
+        )
+    if not ratio_ok and (st["excursion_deg"] >= float(np.median(ba)) or big_regular):
+        # at high reflex gain the beats can be nearly as large as (or larger than) the stretch.
+        # The oscillation is still stretch-triggered if the foot was quiet before the stretch
+        # (>= 0.3 s seen, peak-to-peak < 1/4 of the beats): an ongoing tremor would already be
+        # there.
         w1 = on_i - int(0.05 * fs)
         w0 = max(0, on_i - int(1.0 * fs))
         if w1 - w0 >= int(0.3 * fs):
             pre_pp = float(np.ptp(ang.beat_deg[w0:w1]))
             metrics["pre_stretch_pp_deg"] = pre_pp
             ratio_ok = pre_pp < 0.25 * float(np.median(ba))
+            if ratio_ok and big_regular:
+                warns.append(
+                    f"the beats ({float(np.median(ba)):.1f} deg) are larger than the stretch that "
+                    f"started them ({st['excursion_deg']:.1f} deg): unusual for clonus; check that "
+                    "the patient was relaxed (voluntary rhythmic movement can look like this)."
+                )
     in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
