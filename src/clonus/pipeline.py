@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .exceptions import InvalidParameterError
+from .exceptions import ClonusError, InvalidParameterError
 from .model import Assessment, Recording
 
 __all__ = ["assess", "select_group"]
@@ -66,12 +66,47 @@ def select_group(groups: Sequence[Recording], *, channel: str | None = None,
         for g in groups:
             if any(c.kind == kind for c in g.channels):
                 rates = ", ".join(f"{x.fs:g} Hz" for x in groups)
-                return g, (
+                note = (
                     f"{source or 'recording'}: channels at several rates ({rates}); analysed the "
                     f"{g.fs:g} Hz group ({', '.join(g.ch_names)}), which has the {kind} channels. "
                     "Choose another with --channel (channel=)."
                 )
+                if kind == "gyro":
+                    g, note = _with_accelerometer(g, groups, note)
+                return g, note
     return groups[0], None
+
+
+def _with_accelerometer(gyro: Recording, groups: Sequence[Recording],
+                        note: str) -> tuple[Recording, str]:
+    """Add the phone's accelerometer, stored at another rate, to its gyroscope group.
+
+    The motion analysis corrects the gyroscope's integration drift with the direction of
+    gravity (``MotionConfig.gravity_fusion``), which needs both sensors on one time base. Phones
+    often log them at different rates; the accelerometer is resampled (polyphase, anti-aliased)
+    to the gyroscope's rate and aligned on the common time span. Only a 3-axis accelerometer
+    sampled at >= 25 Hz is used, and only when the gyroscope group has none.
+    """
+    if any(c.kind == "acc" for c in gyro.channels):
+        return gyro, note
+    for g in groups:
+        acc = [c.name for c in g.channels if c.kind == "acc"]
+        if g is gyro or len(acc) != 3 or g.fs < 25.0:
+            continue
+        from .io._registry import _merge
+
+        try:
+            a = g.pick(acc)
+            merged = _merge([gyro, a if a.fs == gyro.fs else a.resample(gyro.fs)])
+        except ClonusError:  # the groups do not overlap, or cannot be resampled: keep the gyro
+            return gyro, note
+        if merged.n_samples < 0.9 * gyro.n_samples:
+            return gyro, note  # the accelerometer covers too little of the test
+        return merged, note + (
+            f" The accelerometer ({g.fs:g} Hz) was resampled to {gyro.fs:g} Hz and added, to "
+            "correct the gyroscope's drift with gravity."
+        )
+    return gyro, note
 
 
 def assess(recording: Recording, *, channel: str | None = None, config: Any = None,

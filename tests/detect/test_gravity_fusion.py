@@ -148,3 +148,21 @@ def test_resumed_run_with_one_irregular_first_interval_is_counted(rng):
     a = assess_motion(_angle_recording(theta, 200.0, rng))
     assert a.classification == "clonus"
     assert abs(a.n_beats - n_true) <= 1, (a.n_beats, n_true)
+
+
+def test_accelerometer_at_another_rate_is_joined_to_the_gyroscope():
+    """Phones often log the accelerometer at another rate: ``select_group`` (CLI, batch, web)
+    resamples it onto the gyroscope's time base so the drift correction still works."""
+    from clonus.pipeline import assess, select_group
+
+    tr = _sagging_trial(3)
+    rec = tr.recording
+    gyro = rec.pick([c.name for c in rec.channels if c.kind == "gyro"])
+    acc = rec.pick([c.name for c in rec.channels if c.kind == "acc"]).resample(200.0)
+    chosen, note = select_group([acc, gyro], source="phone.zip")
+    assert chosen.fs == gyro.fs
+    assert sorted(c.kind for c in chosen.channels) == ["acc"] * 3 + ["gyro"] * 3
+    assert "accelerometer (200 Hz) was resampled" in note
+    a = assess(chosen)
+    assert a.metrics["gravity_fused"] is True
+    assert assess(gyro).metrics["gravity_fused"] is False

@@ -1131,6 +1131,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         {
             "axis": ang.axis,
             "axis_explained_variance": ang.axis_explained,
+            "gravity_fused": bool(kind == "gyro" and ang.drift_free),
             "range_deg": float(np.ptp(ang.theta_deg)),
         }
     )
