@@ -110,6 +110,11 @@ class MotionConfig:
         goniometers at low sampling rates); the threshold used is in ``metrics``.
     min_later_run_beats : int
         A later run (after a gap) is counted only with at least this many beats.
+    clonus_run_min_beats, clonus_run_min_pp_deg : int, float
+        The classification is ``clonus`` only with a run holding at least this many beats
+        larger than this peak-to-peak amplitude, in degrees (reflex-model section 8: >= 3
+        consecutive beats with peak-to-peak > 1 deg; clinical reference 3: "abnormal if >= 3
+        beats"). Fewer or smaller beats are reported as beats with ``no_clonus``.
     stretch_min_velocity_deg_s : float
         Dorsiflexion velocity that marks a brisk stretch, in deg/s. Examiner stretches run at
         100-300 deg/s (reflex-model section 7; Tardieu V3 "as fast as possible").
@@ -194,6 +199,8 @@ class MotionConfig:
     noise_factor: float = 3.5
     adaptive_lowpass_factor: float = 1.6
     min_later_run_beats: int = 4
+    clonus_run_min_beats: int = 3
+    clonus_run_min_pp_deg: float = 1.0
     stretch_min_velocity_deg_s: float = 40.0
     stretch_min_excursion_deg: float = 2.0
     stretch_to_beat_ratio: float = 1.5
@@ -249,6 +256,7 @@ class MotionConfig:
             "max_interval_change",
             "noise_factor",
             "fusion_crossover_hz",
+            "clonus_run_min_pp_deg",
         ):
             check_positive(name, getattr(self, name))
         for name in ("band_hz", "clonus_frequency_hz"):
@@ -261,6 +269,11 @@ class MotionConfig:
         if not 0 < self.hold_fraction < 1:
             raise InvalidParameterError(
                 f"MotionConfig.hold_fraction must be in (0, 1), got {self.hold_fraction!r}."
+            )
+        if not isinstance(self.clonus_run_min_beats, int) or self.clonus_run_min_beats < 1:
+            raise InvalidParameterError(
+                "MotionConfig.clonus_run_min_beats must be a positive integer, got "
+                f"{self.clonus_run_min_beats!r}."
             )
         check_option("dorsiflexion_sign", self.dorsiflexion_sign, ("auto", "positive", "negative"))
         check_option("source", self.source, ("auto", "angle", "gyro", "acc"))
@@ -1441,6 +1454,14 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
                     "the patient was relaxed (voluntary rhythmic movement can look like this)."
                 )
     in_range = f_check is not None and (len(bt) < 3 or lo <= f_check <= hi)
+    # a clonus run: >= 3 beats over 1 deg peak-to-peak within one counted run (reflex-model
+    # section 8 asks for consecutive ones; one small spurious peak between them, which noisy
+    # accelerometer angles produce, does not break the run here)
+    has_run = any(
+        int(np.sum(pk.amplitudes[r] > cfg.clonus_run_min_pp_deg)) >= cfg.clonus_run_min_beats
+        for r in counted
+    )
+    metrics["clonus_run"] = has_run
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
     if fast is not None and fast["power_ratio"] > 2.0:
@@ -1448,6 +1469,13 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         reason = (
             f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above the "
             f"clonus range {lo:g}-{hi:g} Hz (examiner hand tremor?)"
+        )
+    elif len(bt) >= 2 and in_range and ratio_ok and not has_run:
+        cls, sustained = "no_clonus", False
+        reason = (
+            f"{len(bt)} beat(s) after the stretch at {t_on:.2f} s, but no run with "
+            f"{cfg.clonus_run_min_beats} beats over {cfg.clonus_run_min_pp_deg:g} deg "
+            "peak-to-peak (reflex-model section 8): a few small beats, not a clonus run"
         )
     elif len(bt) >= 2 and in_range and ratio_ok:
         cls = "clonus"
@@ -1494,7 +1522,6 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         beats, runs, freq, duration, continued_g = (), (), None, 0.0, None
     elif cls == "no_clonus":
         continued_g = continued
-        freq = None
     else:
         continued_g = continued
     return _result(
