@@ -1462,6 +1462,9 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         for r in counted
     )
     metrics["clonus_run"] = has_run
+    # as many beats as the bedside threshold is clonus whatever their size: the count rule
+    # decides "pathological", and a long rhythmic run after a stretch is clonus even when small
+    many = len(bt) >= cfg.grading.bedside_threshold_beats
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
     if fast is not None and fast["power_ratio"] > 2.0:
@@ -1470,7 +1473,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above the "
             f"clonus range {lo:g}-{hi:g} Hz (examiner hand tremor?)"
         )
-    elif len(bt) >= 2 and in_range and ratio_ok and not has_run:
+    elif len(bt) >= 2 and in_range and ratio_ok and not (has_run or many):
         cls, sustained = "no_clonus", False
         reason = (
             f"{len(bt)} beat(s) after the stretch at {t_on:.2f} s, but no run with "
@@ -1492,8 +1495,14 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             )
         )
         at_f = f" at {freq:.1f} Hz" if freq is not None else ""
+        small = (
+            ""
+            if has_run
+            else f" (small: fewer than {cfg.clonus_run_min_beats} beats over "
+            f"{cfg.clonus_run_min_pp_deg:g} deg, counted as clonus for their number)"
+        )
         reason = (
-            f"{len(bt)} beats{at_f} after the stretch at {t_on:.2f} s, lasting "
+            f"{len(bt)} beats{at_f}{small} after the stretch at {t_on:.2f} s, lasting "
             f"{duration:.1f} s; {fat}"
         )
     elif len(bt) >= 3 and f_check is not None and not in_range:
