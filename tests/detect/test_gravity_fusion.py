@@ -166,3 +166,18 @@ def test_accelerometer_at_another_rate_is_joined_to_the_gyroscope():
     a = assess(chosen)
     assert a.metrics["gravity_fused"] is True
     assert assess(gyro).metrics["gravity_fused"] is False
+
+
+@pytest.mark.parametrize(("amp_deg", "n_beats", "expected"), [
+    (0.7, 3, "no_clonus"),  # 3 small beats: no clonus run, under the bedside count
+    (2.0, 3, "clonus"),  # 3 beats over 1 deg: a clonus run (reflex-model section 8)
+    (0.7, 8, "clonus"),  # 8 small beats: the bedside count (5) decides
+])
+def test_clonus_needs_a_run_or_the_bedside_count(amp_deg, n_beats, expected, rng):
+    from motion_synth import clean_angle
+
+    t, th, tr = clean_angle(duration_s=6.0, freq_hz=5.5, n_beats=n_beats, amp_deg=amp_deg)
+    a = assess_motion(_angle_recording(th, 200.0, rng))
+    assert abs(a.n_beats - tr.n_beats) <= 1
+    assert a.classification == expected
+    assert a.pathological == (expected == "clonus" and a.n_beats >= 5)
