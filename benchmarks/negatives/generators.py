@@ -365,8 +365,11 @@ def _hold_with_hand_tremor(rng, t, push: bool):
         cp.update(rebound_deg=round(a_r, 2), rebound_hz=round(f_r, 2), rebound_zeta=round(zeta, 2))
     f_t = float(rng.uniform(8.0, 12.0))
     amp = float(np.exp(rng.uniform(np.log(0.3), np.log(2.5))))
-    # the hand tremor appears once the examiner holds the foot and fluctuates
-    env = _ramp(t, t_push - 0.5, 0.5) * np.clip(1 + 0.3 * _smooth_noise(rng, len(t), 0.5), 0.2, 2)
+    # the hand tremor appears once the examiner holds the foot (0.3-2 s before the push: the
+    # foot is supported, then pushed) and fluctuates
+    t_grip = float(rng.uniform(0.3, 2.0))
+    env = _ramp(t, t_push - t_grip, 0.3) * np.clip(
+        1 + 0.3 * _smooth_noise(rng, len(t), 0.5), 0.2, 2)
     if rng.random() < 0.5:
         th = th + _tremor(rng, t, f_t, 0.5, amp, env)
         cp.update(tremor_kind="sinusoid")
@@ -380,7 +383,8 @@ def _hold_with_hand_tremor(rng, t, push: bool):
         t_rel = float(rng.uniform(t_push + 3.0, t[-1] - 1.0))
         th = th - (th[int(t_rel * FINE_HZ)]) * _min_jerk(t, t_rel, float(rng.uniform(0.3, 1.0)))
         cp.update(release_s=round(t_rel, 2))
-    cp.update(tremor_hz=round(f_t, 2), tremor_pp_deg=round(amp, 3), sag_deg_s=round(sag, 3))
+    cp.update(tremor_hz=round(f_t, 2), tremor_pp_deg=round(amp, 3), sag_deg_s=round(sag, 3),
+              grip_before_push_s=round(t_grip, 2))
     return th, cp
 
 
