@@ -47,7 +47,7 @@ KEY_METRICS = (
     "stretch", "hold_duration_s", "pre_stretch_pp_deg", "median_amplitude_deg",
     "first_beat_delay_s", "regularity_cv", "dominant_frequency_hz", "beat_lowpass_hz",
     "post_stretch_fast_rhythm", "spectral_peak_hz", "spectral_concentration",
-    "continued_until_release", "late_first_run", "source_kind", "prominence_threshold_deg", "cand",
+    "continued_until_release", "late_first_run", "source_kind", "prominence_threshold_deg",
 )
 
 
