@@ -48,6 +48,7 @@ KEY_METRICS = (
     "first_beat_delay_s", "regularity_cv", "dominant_frequency_hz", "beat_lowpass_hz",
     "post_stretch_fast_rhythm", "spectral_peak_hz", "spectral_concentration",
     "continued_until_release", "late_first_run", "source_kind", "prominence_threshold_deg",
+    "pre_stretch_oscillation_pp_deg", "earlier_rhythm",
 )
 
 

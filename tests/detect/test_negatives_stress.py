@@ -74,14 +74,17 @@ FAILING = [
         id="pd_tremor_earlier_spell",
     ),
     pytest.param(
-        "foot_tapping", 1835617947,
-        marks=_xfail(_PATCH + "max_large_beats (10 taps as large as the first one)"),
-        id="foot_tapping_3.4Hz",
+        "examiner_tremor_push", 4071452302,
+        marks=_xfail(_PATCH + "pre_oscillation_fraction (8.7 Hz hand tremor, 1 deg, already "
+                     "there 1.2 s before the push; the beats were counted at 8.4 Hz)"),
+        id="examiner_tremor_before_push",
     ),
     pytest.param(
-        "foot_tapping", 3897137009,
-        marks=_xfail(_PATCH + "max_large_beats (12 taps as large as the first one)"),
-        id="foot_tapping_3.2Hz",
+        "foot_tapping", 1835617947,
+        marks=_xfail("NOT fixed by the patch: 10 voluntary taps at 3.4 Hz from a quiet foot, "
+                     "as large as the first (brisk) one, look like high-gain held clonus "
+                     "(test_accuracy_fixes::test_beats_nearly_as_large_as_the_stretch)"),
+        id="foot_tapping_3.4Hz",
     ),
     pytest.param(
         "examiner_tremor_push", 229721532,
