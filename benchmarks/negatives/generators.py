@@ -154,7 +154,6 @@ def pose_to_recording(
     ``ankle_pos_m`` (3, n): translation of the ankle in the world (y up). ``impulses``:
     (time_s, peak_g) knocks/impacts, added as a ringing translation shock at the sensor.
     """
-    n = len(t)
     n_s = int(math.floor(t[-1] * fs))
     ts = np.arange(n_s) / fs
     tj = ts
@@ -164,8 +163,14 @@ def pose_to_recording(
         th = np.interp(tj, t, theta_deg) + rng.normal(0, 0.3, n_s)
         th = np.round(th / 0.1) * 0.1
         params.update(sensor=sensor, fs_hz=fs, jitter_ms=1000 * jitter_s)
-        return Recording.from_array(np.deg2rad(th), fs=fs, names=["ankle_angle"], kinds="angle",
-                                    units="rad", source="negatives-benchmark")
+        return Recording.from_array(
+            np.deg2rad(th),
+            fs=fs,
+            names=["ankle_angle"],
+            kinds="angle",
+            units="rad",
+            source="negatives-benchmark",
+        )
     err = _imu_errors(rng)
     rot_foot = Rotation.from_rotvec(np.outer(np.deg2rad(theta_deg), [0.0, 0.0, 1.0]))
     if extra_rotvec_deg is not None:
@@ -185,8 +190,12 @@ def pose_to_recording(
         for t_k, peak_g in impulses:
             s = t - t_k
             f_ring = rng.uniform(30, 120)
-            shock = np.where(s >= 0, np.exp(-np.clip(s, 0, None) / rng.uniform(0.004, 0.015))
-                             * np.cos(2 * np.pi * f_ring * s), 0.0)
+            shock = np.where(
+                s >= 0,
+                np.exp(-np.clip(s, 0, None) / rng.uniform(0.004, 0.015))
+                * np.cos(2 * np.pi * f_ring * s),
+                0.0,
+            )
             dirn = rng.normal(size=3)
             dirn /= np.linalg.norm(dirn)
             f_b = f_b + np.outer(dirn, peak_g * G0 * shock)
@@ -202,16 +211,25 @@ def pose_to_recording(
     a_sd = err["acc_density_ug_rthz"] * 1e-6 * G0 * k_bw
     bias_dir = rng.normal(size=(3, 1))
     bias_dir /= np.linalg.norm(bias_dir)
-    gyro = (gyro * (1 + rng.uniform(-0.02, 0.02, (3, 1)))
-            + math.radians(err["gyro_bias_deg_s"]) * bias_dir
-            + np.cumsum(rng.normal(0, 1e-4 * math.sqrt(200 / fs), (3, n_s)), axis=1)
-            + rng.normal(0, g_sd, (3, n_s)))
-    acc = (acc * (1 + rng.uniform(-0.02, 0.02, (3, 1))) + rng.normal(0, 0.05, (3, 1))
-           + rng.normal(0, a_sd, (3, n_s)))
+    gyro = (
+        gyro * (1 + rng.uniform(-0.02, 0.02, (3, 1)))
+        + math.radians(err["gyro_bias_deg_s"]) * bias_dir
+        + np.cumsum(rng.normal(0, 1e-4 * math.sqrt(200 / fs), (3, n_s)), axis=1)
+        + rng.normal(0, g_sd, (3, n_s))
+    )
+    acc = (
+        acc * (1 + rng.uniform(-0.02, 0.02, (3, 1)))
+        + rng.normal(0, 0.05, (3, 1))
+        + rng.normal(0, a_sd, (3, n_s))
+    )
     gyro = np.clip(gyro, -GYRO_RANGE_RAD_S, GYRO_RANGE_RAD_S)
     acc = np.clip(acc, -ACC_RANGE_M_S2, ACC_RANGE_M_S2)
-    params.update(sensor=sensor, fs_hz=fs, jitter_ms=round(1000 * jitter_s, 3),
-                  **{k: round(v, 4) for k, v in err.items()})
+    params.update(
+        sensor=sensor,
+        fs_hz=fs,
+        jitter_ms=round(1000 * jitter_s, 3),
+        **{k: round(v, 4) for k, v in err.items()},
+    )
     if sensor == "gyro":
         data, names, kinds, units = gyro, ["gyro_x", "gyro_y", "gyro_z"], "gyro", "rad/s"
     elif sensor == "acc":
@@ -221,8 +239,9 @@ def pose_to_recording(
         names = ["gyro_x", "gyro_y", "gyro_z", "acc_x", "acc_y", "acc_z"]
         kinds = ["gyro"] * 3 + ["acc"] * 3
         units = ["rad/s"] * 3 + ["m/s^2"] * 3
-    return Recording.from_array(data, fs=fs, names=names, kinds=kinds, units=units,
-                                source="negatives-benchmark")
+    return Recording.from_array(
+        data, fs=fs, names=names, kinds=kinds, units=units, source="negatives-benchmark"
+    )
 
 
 def _common(rng, duration=(8.0, 20.0), sensors=None):
@@ -241,8 +260,9 @@ def _sway(rng, t, rms_deg=(0.2, 1.5)) -> tuple[np.ndarray, float]:
 
 
 def _finish(rng, t, theta, fs, jitter, sensor, params, **kw):
-    rec = pose_to_recording(rng, t, theta_deg=theta, fs=fs, sensor=sensor, jitter_s=jitter,
-                            params=params, **kw)
+    rec = pose_to_recording(
+        rng, t, theta_deg=theta, fs=fs, sensor=sensor, jitter_s=jitter, params=params, **kw
+    )
     return rec, params
 
 
@@ -262,8 +282,14 @@ def pd_rest_tremor(rng):
     wax = 1 + 0.4 * _smooth_noise(rng, len(t), 0.15)
     th = _tremor(rng, t, f0, 0.5, amp, env * np.clip(wax, 0.3, 1.8))
     sw, sw_a = _sway(rng, t)
-    p.update(category_params={"f0_hz": round(f0, 3), "amp_pp_deg": round(amp, 3),
-                              "starts_on": start_on, "sway_deg": round(sw_a, 3)})
+    p.update(
+        category_params={
+            "f0_hz": round(f0, 3),
+            "amp_pp_deg": round(amp, 3),
+            "starts_on": start_on,
+            "sway_deg": round(sw_a, 3),
+        }
+    )
     return _finish(rng, t, th + sw, fs, jit, sensor, p)
 
 
@@ -284,9 +310,15 @@ def pd_tremor_exam(rng):
     dur = 1.875 * exc / vel  # minimum-jerk peak speed = 1.875 x mean
     th = th + exc * _min_jerk(t, t_push, dur)
     sw, _ = _sway(rng, t, (0.1, 0.6))
-    p.update(category_params={"f0_hz": round(f0, 3), "amp_pp_deg": round(amp, 3),
-                              "push_s": round(t_push, 3), "stretch_deg": round(exc, 2),
-                              "stretch_deg_s": round(vel, 1)})
+    p.update(
+        category_params={
+            "f0_hz": round(f0, 3),
+            "amp_pp_deg": round(amp, 3),
+            "push_s": round(t_push, 3),
+            "stretch_deg": round(exc, 2),
+            "stretch_deg_s": round(vel, 1),
+        }
+    )
     return _finish(rng, t, th + sw, fs, jit, sensor, p)
 
 
@@ -309,8 +341,9 @@ def essential_tremor(rng):
         env = env * _ramp(t, t_lift + 0.3, float(rng.uniform(0.3, 1.5)))
     th = th + _tremor(rng, t, f0, 0.3, amp, env)
     sw, _ = _sway(rng, t, (0.1, 0.8))
-    p.update(category_params={"f0_hz": round(f0, 3), "amp_pp_deg": round(amp, 3),
-                              "postural": postural})
+    p.update(
+        category_params={"f0_hz": round(f0, 3), "amp_pp_deg": round(amp, 3), "postural": postural}
+    )
     return _finish(rng, t, th + sw, fs, jit, sensor, p)
 
 
@@ -336,11 +369,17 @@ def orthostatic_tremor(rng):
     amp = float(np.exp(rng.uniform(np.log(0.2), np.log(3.0))))
     t_stand = float(rng.uniform(0.0, 3.0))
     env = _ramp(t, t_stand, float(rng.uniform(0.5, 3.0))) * np.clip(
-        1 + 0.3 * _smooth_noise(rng, len(t), 0.5), 0.3, 1.6)
+        1 + 0.3 * _smooth_noise(rng, len(t), 0.5), 0.3, 1.6
+    )
     th = _tremor(rng, t, f0, 0.5, amp, env, harmonic=0.05)
     sw, _ = _sway(rng, t, (0.3, 1.5))  # standing postural sway
-    p.update(category_params={"f0_hz": round(f0, 3), "amp_pp_deg": round(amp, 3),
-                              "stand_s": round(t_stand, 2)})
+    p.update(
+        category_params={
+            "f0_hz": round(f0, 3),
+            "amp_pp_deg": round(amp, 3),
+            "stand_s": round(t_stand, 2),
+        }
+    )
     return _finish(rng, t, th + sw, fs, jit, sensor, p)
 
 
@@ -356,8 +395,11 @@ def _hold_with_hand_tremor(rng, t, push: bool):
     vel = float(rng.uniform(100, 300)) if push else float(rng.uniform(10, 30))
     dur = 1.875 * exc / vel
     th = exc * _min_jerk(t, t_push, dur)
-    cp: dict[str, Any] = {"push_s": round(t_push, 3), "stretch_deg": round(exc, 2),
-                          "stretch_deg_s": round(vel, 1)}
+    cp: dict[str, Any] = {
+        "push_s": round(t_push, 3),
+        "stretch_deg": round(exc, 2),
+        "stretch_deg_s": round(vel, 1),
+    }
     if push:
         zeta, f_r = float(rng.uniform(0.5, 0.9)), float(rng.uniform(2.0, 5.0))
         a_r = float(rng.uniform(0.0, 0.15)) * exc
@@ -369,7 +411,8 @@ def _hold_with_hand_tremor(rng, t, push: bool):
     # foot is supported, then pushed) and fluctuates
     t_grip = float(rng.uniform(0.3, 2.0))
     env = _ramp(t, t_push - t_grip, 0.3) * np.clip(
-        1 + 0.3 * _smooth_noise(rng, len(t), 0.5), 0.2, 2)
+        1 + 0.3 * _smooth_noise(rng, len(t), 0.5), 0.2, 2
+    )
     if rng.random() < 0.5:
         th = th + _tremor(rng, t, f_t, 0.5, amp, env)
         cp.update(tremor_kind="sinusoid")
@@ -383,8 +426,12 @@ def _hold_with_hand_tremor(rng, t, push: bool):
         t_rel = float(rng.uniform(t_push + 3.0, t[-1] - 1.0))
         th = th - (th[int(t_rel * FINE_HZ)]) * _min_jerk(t, t_rel, float(rng.uniform(0.3, 1.0)))
         cp.update(release_s=round(t_rel, 2))
-    cp.update(tremor_hz=round(f_t, 2), tremor_pp_deg=round(amp, 3), sag_deg_s=round(sag, 3),
-              grip_before_push_s=round(t_grip, 2))
+    cp.update(
+        tremor_hz=round(f_t, 2),
+        tremor_pp_deg=round(amp, 3),
+        sag_deg_s=round(sag, 3),
+        grip_before_push_s=round(t_grip, 2),
+    )
     return th, cp
 
 
@@ -421,11 +468,19 @@ def stretch_then_drift(rng):
     sway_hz, sway_deg = float(rng.uniform(0.3, 1.5)), float(rng.uniform(0.0, 3.0))
     th = th + sway_deg / 2 * np.sin(2 * np.pi * sway_hz * np.clip(t - t_push - dur, 0, None))
     th = th + 0.5 * _smooth_noise(rng, len(t), 1.0) * _ramp(t, t_push, 0.5)
-    p.update(category_params={"push_s": round(t_push, 3), "stretch_deg": round(exc, 2),
-                              "stretch_deg_s": round(vel, 1), "rebound_deg": round(a_r, 2),
-                              "rebound_hz": round(f_r, 2), "rebound_zeta": round(zeta, 2),
-                              "drift_deg_s": round(drift, 2), "sway_hz": round(sway_hz, 2),
-                              "sway_pp_deg": round(sway_deg, 2)})
+    p.update(
+        category_params={
+            "push_s": round(t_push, 3),
+            "stretch_deg": round(exc, 2),
+            "stretch_deg_s": round(vel, 1),
+            "rebound_deg": round(a_r, 2),
+            "rebound_hz": round(f_r, 2),
+            "rebound_zeta": round(zeta, 2),
+            "drift_deg_s": round(drift, 2),
+            "sway_hz": round(sway_hz, 2),
+            "sway_pp_deg": round(sway_deg, 2),
+        }
+    )
     return _finish(rng, t, th, fs, jit, sensor, p)
 
 
@@ -457,11 +512,19 @@ def foot_tapping(rng):
         impulses.append((tk + w, float(rng.uniform(1.0, 3.0))))
         tk += period
     sw, _ = _sway(rng, t, (0.1, 0.5))
-    p.update(category_params={"tap_hz": round(f, 3), "amp_deg": round(amp, 2),
-                              "duty": round(duty, 2), "start_s": round(t0, 2),
-                              "end_s": round(t_end, 2), "cv": round(cv, 3)})
-    return _finish(rng, t, th + sw, fs, jit, sensor, p,
-                   impulses=impulses if sensor != "goniometer" else None)
+    p.update(
+        category_params={
+            "tap_hz": round(f, 3),
+            "amp_deg": round(amp, 2),
+            "duty": round(duty, 2),
+            "start_s": round(t0, 2),
+            "end_s": round(t_end, 2),
+            "cv": round(cv, 3),
+        }
+    )
+    return _finish(
+        rng, t, th + sw, fs, jit, sensor, p, impulses=impulses if sensor != "goniometer" else None
+    )
 
 
 def _gait_pitch_template(rng, stairs: bool):
@@ -482,8 +545,11 @@ def gait(rng):
     of Human Gait), stride length 1.0-1.6 m, foot clearance 2-10 cm (stairs: 17 cm rise per
     step), heel-strike impacts 2-5 g, small inversion/eversion (+-5 deg) and a turn in 1/3;
     then stand. Few strides (2-3) model walking up to the examination couch."""
-    t, fs, jit, sensor, p = _common(rng, duration=(8.0, 20.0), sensors=(
-        ("imu", "acc", "gyro", "goniometer"), (0.6, 0.15, 0.15, 0.1)))
+    t, fs, jit, sensor, p = _common(
+        rng,
+        duration=(8.0, 20.0),
+        sensors=(("imu", "acc", "gyro", "goniometer"), (0.6, 0.15, 0.15, 0.1)),
+    )
     stairs = bool(rng.random() < 0.3)
     f = float(rng.uniform(0.75, 1.1))
     n_str = int(rng.integers(2, 13))
@@ -512,15 +578,35 @@ def gait(rng):
     yaw = np.zeros_like(t)
     turn = bool(rng.random() < 1 / 3)
     if turn:
-        yaw = float(rng.uniform(45, 180)) * _min_jerk(t, float(rng.uniform(t0, max(t0, t1 - 1))), 1.0)
+        yaw = float(rng.uniform(45, 180)) * _min_jerk(
+            t, float(rng.uniform(t0, max(t0, t1 - 1))), 1.0
+        )
     extra = np.vstack([roll, yaw, np.zeros_like(t)])
     impulses = [(t0 + k / f + 0.01, float(rng.uniform(2.0, 5.0))) for k in range(n_str)]
     # goniometer: ankle angle in gait ~ +10 deg dorsiflexion to -20 deg plantarflexion (Winter)
     theta = pitch if sensor != "goniometer" else 0.45 * pitch
-    p.update(category_params={"stairs": stairs, "stride_hz": round(f, 3), "n_strides": n_str,
-                              "start_s": round(t0, 2), "stride_m": round(L, 2), "turn": turn})
-    rec = pose_to_recording(rng, t, theta_deg=theta, extra_rotvec_deg=extra, ankle_pos_m=pos,
-                            fs=fs, sensor=sensor, jitter_s=jit, impulses=impulses, params=p)
+    p.update(
+        category_params={
+            "stairs": stairs,
+            "stride_hz": round(f, 3),
+            "n_strides": n_str,
+            "start_s": round(t0, 2),
+            "stride_m": round(L, 2),
+            "turn": turn,
+        }
+    )
+    rec = pose_to_recording(
+        rng,
+        t,
+        theta_deg=theta,
+        extra_rotvec_deg=extra,
+        ankle_pos_m=pos,
+        fs=fs,
+        sensor=sensor,
+        jitter_s=jit,
+        impulses=impulses,
+        params=p,
+    )
     return rec, p
 
 
@@ -530,8 +616,9 @@ def phone_handling(rng):
     perhaps turned to read the screen, and put down (rotation back, landing knock 1-6 g);
     knocks/taps on the phone in 1/2 (2-12 g, 5-15 ms ringing). No foot, no clonus test: the
     app was running while the examiner prepared."""
-    t, fs, jit, sensor, p = _common(rng, duration=(8.0, 16.0), sensors=(
-        ("imu", "acc", "gyro"), (0.7, 0.15, 0.15)))
+    t, fs, jit, sensor, p = _common(
+        rng, duration=(8.0, 16.0), sensors=(("imu", "acc", "gyro"), (0.7, 0.15, 0.15))
+    )
     tu = float(rng.uniform(0.5, 3.0))
     du = float(rng.uniform(0.4, 1.2))
     td = float(rng.uniform(tu + du + 2.0, t[-1] - 1.5))
@@ -541,15 +628,23 @@ def phone_handling(rng):
     ang = float(rng.uniform(60, 180))
     up = _min_jerk(t, tu, du) * (1 - _min_jerk(t, td, dd))
     held = _ramp(t, tu, 0.3) * (1 - _ramp(t, td + dd - 0.3, 0.3))  # smooth: no step
-    hand = (_narrowband(rng, t, 8, 12, float(rng.uniform(0.05, 0.5)))
-            + 3 * _smooth_noise(rng, len(t), 0.8)) * held
-    rot = np.outer(axis, ang * up) + np.vstack([hand, 0.7 * np.roll(hand, 37), 0.5 * np.roll(hand, 91)])
+    hand = (
+        _narrowband(rng, t, 8, 12, float(rng.uniform(0.05, 0.5)))
+        + 3 * _smooth_noise(rng, len(t), 0.8)
+    ) * held
+    rot = np.outer(axis, ang * up) + np.vstack(
+        [hand, 0.7 * np.roll(hand, 37), 0.5 * np.roll(hand, 91)]
+    )
     if rng.random() < 0.5:  # turned to look at the screen
         t_look = float(rng.uniform(tu + du, td - 0.8))
         ax2 = rng.normal(size=3)
         ax2 /= np.linalg.norm(ax2)
-        rot = rot + np.outer(ax2, float(rng.uniform(20, 70)) * _min_jerk(t, t_look, 0.5)
-                             * (1 - _min_jerk(t, min(td - 0.3, t_look + 1.0), 0.5)))
+        rot = rot + np.outer(
+            ax2,
+            float(rng.uniform(20, 70))
+            * _min_jerk(t, t_look, 0.5)
+            * (1 - _min_jerk(t, min(td - 0.3, t_look + 1.0), 0.5)),
+        )
     lift = float(rng.uniform(0.2, 0.6))
     pos = np.vstack([0.3 * lift * up, lift * up, 0.1 * lift * up])
     pos = pos + 0.01 * np.vstack([_smooth_noise(rng, len(t), 1.0) for _ in range(3)]) * held
@@ -557,11 +652,26 @@ def phone_handling(rng):
     n_knock = int(rng.integers(0, 4)) if rng.random() < 0.5 else 0
     for _ in range(n_knock):
         impulses.append((float(rng.uniform(0.3, t[-1] - 0.3)), float(rng.uniform(2.0, 12.0))))
-    p.update(category_params={"pickup_s": round(tu, 2), "putdown_s": round(td, 2),
-                              "rotation_deg": round(ang, 1), "knocks": n_knock})
-    rec = pose_to_recording(rng, t, theta_deg=np.zeros_like(t), extra_rotvec_deg=rot,
-                            ankle_pos_m=pos, fs=fs, sensor=sensor, jitter_s=jit,
-                            impulses=impulses, params=p)
+    p.update(
+        category_params={
+            "pickup_s": round(tu, 2),
+            "putdown_s": round(td, 2),
+            "rotation_deg": round(ang, 1),
+            "knocks": n_knock,
+        }
+    )
+    rec = pose_to_recording(
+        rng,
+        t,
+        theta_deg=np.zeros_like(t),
+        extra_rotvec_deg=rot,
+        ankle_pos_m=pos,
+        fs=fs,
+        sensor=sensor,
+        jitter_s=jit,
+        impulses=impulses,
+        params=p,
+    )
     return rec, p
 
 

@@ -34,7 +34,6 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
-import numpy as np  # noqa: E402
 from generators import CATEGORIES, case_seed, make_case  # noqa: E402
 
 import clonus  # noqa: E402
@@ -44,11 +43,23 @@ CLASSES = ("clonus", "no_clonus", "rhythmic_not_clonus", "indeterminate")
 
 #: metrics that explain why a recording was (not) called clonus
 KEY_METRICS = (
-    "stretch", "hold_duration_s", "pre_stretch_pp_deg", "median_amplitude_deg",
-    "first_beat_delay_s", "regularity_cv", "dominant_frequency_hz", "beat_lowpass_hz",
-    "post_stretch_fast_rhythm", "spectral_peak_hz", "spectral_concentration",
-    "continued_until_release", "late_first_run", "source_kind", "prominence_threshold_deg",
-    "pre_stretch_oscillation_pp_deg", "earlier_rhythm",
+    "stretch",
+    "hold_duration_s",
+    "pre_stretch_pp_deg",
+    "median_amplitude_deg",
+    "first_beat_delay_s",
+    "regularity_cv",
+    "dominant_frequency_hz",
+    "beat_lowpass_hz",
+    "post_stretch_fast_rhythm",
+    "spectral_peak_hz",
+    "spectral_concentration",
+    "continued_until_release",
+    "late_first_run",
+    "source_kind",
+    "prominence_threshold_deg",
+    "pre_stretch_oscillation_pp_deg",
+    "earlier_rhythm",
 )
 
 
@@ -73,13 +84,25 @@ def assess_row(rec: clonus.Recording, category: str, case: dict[str, Any]) -> di
         try:
             a = clonus.assess(rec)
         except clonus.ClonusError as e:  # bad input is allowed to be refused, loudly
-            return {**case, "category": category, "classification": "error", "reason": str(e),
-                    "n_beats": 0, "frequency_hz": None, "metrics": {}}
+            return {
+                **case,
+                "category": category,
+                "classification": "error",
+                "reason": str(e),
+                "n_beats": 0,
+                "frequency_hz": None,
+                "metrics": {},
+            }
     m = {k: _round(a.metrics[k]) for k in KEY_METRICS if k in a.metrics}
-    return {**case, "category": category, "classification": a.classification,
-            "reason": a.reason, "n_beats": a.n_beats,
-            "frequency_hz": None if a.frequency_hz is None else round(a.frequency_hz, 3),
-            "metrics": m}
+    return {
+        **case,
+        "category": category,
+        "classification": a.classification,
+        "reason": a.reason,
+        "n_beats": a.n_beats,
+        "frequency_hz": None if a.frequency_hz is None else round(a.frequency_hz, 3),
+        "metrics": m,
+    }
 
 
 # --------------------------------------------------------------------------- real stratum
@@ -115,12 +138,17 @@ def real_cases(window_s: tuple[float, ...] = (6.0, 12.0), hop_s: float = 3.0):
                         yield f"{name}:{foot or 'foot'}:{t0:.0f}-{t0 + w:.0f}s", win
                         acc = [c.name for c in win.channels if c.kind == "acc"]
                         if acc and w == window_s[0]:
-                            yield f"{name}:{foot or 'foot'}:{t0:.0f}-{t0 + w:.0f}s:acc", win.pick(acc)
+                            yield (
+                                f"{name}:{foot or 'foot'}:{t0:.0f}-{t0 + w:.0f}s:acc",
+                                win.pick(acc),
+                            )
                         t0 += hop_s
-        for rel in ("wearable_exports/shimmer/read_test_data.csv",
-                    "wearable_exports/delsys_trigno/truncated_trigno_sample.csv",
-                    "wearable_exports/empatica_e4/ACC.csv",
-                    "wearable_exports/bittium_faros/testfile_read.EDF"):
+        for rel in (
+            "wearable_exports/shimmer/read_test_data.csv",
+            "wearable_exports/delsys_trigno/truncated_trigno_sample.csv",
+            "wearable_exports/empatica_e4/ACC.csv",
+            "wearable_exports/bittium_faros/testfile_read.EDF",
+        ):
             p = REAL_DIR / rel
             if not p.exists():
                 continue
@@ -143,27 +171,37 @@ def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         n = len(rr)
         cnt = Counter(r["classification"] for r in rr)
         fp = cnt.get("clonus", 0)
-        out.append({
-            "category": c, "n": n, "fp": fp, "fp_rate": fp / n if n else 0.0,
-            **{k: cnt.get(k, 0) for k in (*CLASSES, "error")},
-            "fp_reasons": Counter(reason_template(r["reason"]) for r in rr
-                                  if r["classification"] == "clonus").most_common(3),
-            "reasons": Counter(reason_template(r["reason"])[:70] for r in rr).most_common(3),
-        })
+        out.append(
+            {
+                "category": c,
+                "n": n,
+                "fp": fp,
+                "fp_rate": fp / n if n else 0.0,
+                **{k: cnt.get(k, 0) for k in (*CLASSES, "error")},
+                "fp_reasons": Counter(
+                    reason_template(r["reason"]) for r in rr if r["classification"] == "clonus"
+                ).most_common(3),
+                "reasons": Counter(reason_template(r["reason"])[:70] for r in rr).most_common(3),
+            }
+        )
     return out
 
 
 def print_table(summary: list[dict[str, Any]]) -> None:
     print()
-    print(f"{'category':24s} {'n':>4s} {'FP':>4s} {'FP %':>6s} {'no_cl':>6s} {'rhythm':>6s} "
-          f"{'indet':>6s} {'err':>4s}")
+    print(
+        f"{'category':24s} {'n':>4s} {'FP':>4s} {'FP %':>6s} {'no_cl':>6s} {'rhythm':>6s} "
+        f"{'indet':>6s} {'err':>4s}"
+    )
     tot_n = tot_fp = 0
     for s in summary:
         tot_n += s["n"]
         tot_fp += s["fp"]
-        print(f"{s['category']:24s} {s['n']:4d} {s['fp']:4d} {100 * s['fp_rate']:6.1f} "
-              f"{s['no_clonus']:6d} {s['rhythmic_not_clonus']:6d} {s['indeterminate']:6d} "
-              f"{s['error']:4d}")
+        print(
+            f"{s['category']:24s} {s['n']:4d} {s['fp']:4d} {100 * s['fp_rate']:6.1f} "
+            f"{s['no_clonus']:6d} {s['rhythmic_not_clonus']:6d} {s['indeterminate']:6d} "
+            f"{s['error']:4d}"
+        )
     print(f"{'TOTAL':24s} {tot_n:4d} {tot_fp:4d} {100 * tot_fp / max(tot_n, 1):6.1f}")
     print("\nreasons per category (most common templates, # = a number):")
     for s in summary:
@@ -196,34 +234,74 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(assess_row(rec, c, {"index": i, "seed": seed, "params": params}))
     if not args.no_real:
         for label, rec in real_cases():
-            rows.append(assess_row(rec, "real_recordings", {"index": label, "seed": None,
-                                                             "params": {"file": label}}))
+            rows.append(
+                assess_row(
+                    rec,
+                    "real_recordings",
+                    {"index": label, "seed": None, "params": {"file": label}},
+                )
+            )
     summary = summarise(rows)
     print_table(summary)
     fps = [r for r in rows if r["classification"] == "clonus"]
     print(f"\nfalse positives ({len(fps)}):")
     for r in fps:
         p = r["params"]
-        print(f"- {r['category']} seed={r['seed']} sensor={p.get('sensor')} fs={p.get('fs_hz')} "
-              f"{json.dumps(p.get('category_params', p.get('file')))}")
+        print(
+            f"- {r['category']} seed={r['seed']} sensor={p.get('sensor')} fs={p.get('fs_hz')} "
+            f"{json.dumps(p.get('category_params', p.get('file')))}"
+        )
         print(f"    reason: {r['reason']}")
         print(f"    metrics: {json.dumps(r['metrics'])}")
     print(f"\n{len(rows)} recordings in {time.time() - t_start:.1f} s (seed {args.seed})")
     if args.csv:
         with args.csv.open("w", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["category", "index", "seed", "sensor", "fs_hz", "classification",
-                        "n_beats", "frequency_hz", "reason", "params", "metrics"])
+            w.writerow(
+                [
+                    "category",
+                    "index",
+                    "seed",
+                    "sensor",
+                    "fs_hz",
+                    "classification",
+                    "n_beats",
+                    "frequency_hz",
+                    "reason",
+                    "params",
+                    "metrics",
+                ]
+            )
             for r in rows:
                 p = r["params"]
-                w.writerow([r["category"], r["index"], r["seed"], p.get("sensor"), p.get("fs_hz"),
-                            r["classification"], r["n_beats"], r["frequency_hz"], r["reason"],
-                            json.dumps(p), json.dumps(r["metrics"])])
+                w.writerow(
+                    [
+                        r["category"],
+                        r["index"],
+                        r["seed"],
+                        p.get("sensor"),
+                        p.get("fs_hz"),
+                        r["classification"],
+                        r["n_beats"],
+                        r["frequency_hz"],
+                        r["reason"],
+                        json.dumps(p),
+                        json.dumps(r["metrics"]),
+                    ]
+                )
     if args.json:
-        args.json.write_text(json.dumps({
-            "seed": args.seed, "n_per_category": args.n,
-            "summary": [{k: v for k, v in s.items() if k != "reasons"} for s in summary],
-            "false_positives": fps}, indent=1, default=str))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "seed": args.seed,
+                    "n_per_category": args.n,
+                    "summary": [{k: v for k, v in s.items() if k != "reasons"} for s in summary],
+                    "false_positives": fps,
+                },
+                indent=1,
+                default=str,
+            )
+        )
     return 0
 
 

@@ -59,37 +59,49 @@ _PATCH = "fixed by proposed_motion.patch: "
 # (category, seed) of false positives found by benchmarks/negatives/run.py (seed 0)
 FAILING = [
     pytest.param(
-        "pd_rest_tremor", 2774236152,
+        "pd_rest_tremor",
+        2774236152,
         marks=_xfail(_PATCH + "min_pre_stretch_s (tremor cycle at 0.00 s taken as the stretch)"),
         id="pd_tremor_stretch_at_start",
     ),
     pytest.param(
-        "shivering", 498983761,
+        "shivering",
+        498983761,
         marks=_xfail(_PATCH + "min_pre_stretch_s (burst onset at 0.02 s taken as the stretch)"),
         id="shivering_burst_at_start",
     ),
     pytest.param(
-        "pd_tremor_exam", 815202505,
+        "pd_tremor_exam",
+        815202505,
         marks=_xfail(_PATCH + "earlier rhythm at the beats' frequency (intermittent tremor)"),
         id="pd_tremor_earlier_spell",
     ),
     pytest.param(
-        "examiner_tremor_push", 4071452302,
-        marks=_xfail(_PATCH + "pre_oscillation_fraction (8.7 Hz hand tremor, 1 deg, already "
-                     "there 1.2 s before the push; the beats were counted at 8.4 Hz)"),
+        "examiner_tremor_push",
+        4071452302,
+        marks=_xfail(
+            _PATCH + "pre_oscillation_fraction (8.7 Hz hand tremor, 1 deg, already "
+            "there 1.2 s before the push; the beats were counted at 8.4 Hz)"
+        ),
         id="examiner_tremor_before_push",
     ),
     pytest.param(
-        "foot_tapping", 1835617947,
-        marks=_xfail("NOT fixed by the patch: 10 voluntary taps at 3.4 Hz from a quiet foot, "
-                     "as large as the first (brisk) one, look like high-gain held clonus "
-                     "(test_accuracy_fixes::test_beats_nearly_as_large_as_the_stretch)"),
+        "foot_tapping",
+        1835617947,
+        marks=_xfail(
+            "NOT fixed by the patch: 10 voluntary taps at 3.4 Hz from a quiet foot, "
+            "as large as the first (brisk) one, look like high-gain held clonus "
+            "(test_accuracy_fixes::test_beats_nearly_as_large_as_the_stretch)"
+        ),
         id="foot_tapping_3.4Hz",
     ),
     pytest.param(
-        "examiner_tremor_push", 229721532,
-        marks=_xfail("NOT fixed by the patch: 8.3 Hz hand tremor starting 0.44 s before the "
-                     "push is inside the clonus range 2.5-8.5 Hz (ambiguous by motion alone)"),
+        "examiner_tremor_push",
+        229721532,
+        marks=_xfail(
+            "NOT fixed by the patch: 8.3 Hz hand tremor starting 0.44 s before the "
+            "push is inside the clonus range 2.5-8.5 Hz (ambiguous by motion alone)"
+        ),
         id="examiner_tremor_8.3Hz",
     ),
 ]
@@ -103,8 +115,11 @@ def test_stress_false_positives(category, seed):
 
 
 @pytest.mark.requires_data
-@pytest.mark.xfail(strict=True, reason=_PATCH + "stretch_max_excursion_deg and min_pre_stretch_s "
-                   "(a 61 deg gait swing at 0.11 s taken as the stretch)")
+@pytest.mark.xfail(
+    strict=True,
+    reason=_PATCH + "stretch_max_excursion_deg and min_pre_stretch_s "
+    "(a 61 deg gait swing at 0.11 s taken as the stretch)",
+)
 def test_real_gait_window_is_not_clonus(real_data):
     """6 s window of real foot-IMU walking (person with MS, gaitmap sample, MIT)."""
     with warnings.catch_warnings():
