@@ -5,10 +5,10 @@ followed by drift, foot tapping, shivering) generated with physiologically groun
 (cited in ``benchmarks/negatives/generators.py``) must never be classified ``clonus``: the
 ground truth is "no clonus" by construction.
 
-Cases the detector currently calls clonus are marked ``xfail(strict=True)``; the reason says
-which rule of ``benchmarks/negatives/proposed_motion.patch`` rejects them. After applying that
-patch the "fixed by the patch" cases XPASS (strict: the suite fails) and their marks are to be
-removed; the others stay expected failures (ambiguous by motion alone, see the README).
+``FIXED`` are former false positives, each rejected by one of the rules the negatives benchmark
+led to (``min_pre_stretch_s``, earlier rhythm at the beats' frequency, ``pre_oscillation_fraction``,
+``stretch_max_excursion_deg``; docs/motion.md). Cases still called clonus are marked
+``xfail(strict=True)`` with the reason (ambiguous by motion alone, see the README).
 """
 
 from __future__ import annotations
@@ -55,34 +55,27 @@ def _xfail(reason: str):
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
-_PATCH = "fixed by proposed_motion.patch: "
-# (category, seed) of false positives found by benchmarks/negatives/run.py (seed 0)
-FAILING = [
+# (category, seed) of false positives found by benchmarks/negatives/run.py (seed 0); the first
+# four are fixed, the last two still fail
+CASES = [
     pytest.param(
         "pd_rest_tremor",
         2774236152,
-        marks=_xfail(_PATCH + "min_pre_stretch_s (tremor cycle at 0.00 s taken as the stretch)"),
         id="pd_tremor_stretch_at_start",
     ),
     pytest.param(
         "shivering",
         498983761,
-        marks=_xfail(_PATCH + "min_pre_stretch_s (burst onset at 0.02 s taken as the stretch)"),
         id="shivering_burst_at_start",
     ),
     pytest.param(
         "pd_tremor_exam",
         815202505,
-        marks=_xfail(_PATCH + "earlier rhythm at the beats' frequency (intermittent tremor)"),
         id="pd_tremor_earlier_spell",
     ),
     pytest.param(
         "examiner_tremor_push",
         4071452302,
-        marks=_xfail(
-            _PATCH + "pre_oscillation_fraction (8.7 Hz hand tremor, 1 deg, already "
-            "there 1.2 s before the push; the beats were counted at 8.4 Hz)"
-        ),
         id="examiner_tremor_before_push",
     ),
     pytest.param(
@@ -107,7 +100,7 @@ FAILING = [
 ]
 
 
-@pytest.mark.parametrize(("category", "seed"), FAILING)
+@pytest.mark.parametrize(("category", "seed"), CASES)
 def test_stress_false_positives(category, seed):
     rec, params = make_case(category, seed)
     a = _assess(rec)
@@ -115,13 +108,10 @@ def test_stress_false_positives(category, seed):
 
 
 @pytest.mark.requires_data
-@pytest.mark.xfail(
-    strict=True,
-    reason=_PATCH + "stretch_max_excursion_deg and min_pre_stretch_s "
-    "(a 61 deg gait swing at 0.11 s taken as the stretch)",
-)
 def test_real_gait_window_is_not_clonus(real_data):
-    """6 s window of real foot-IMU walking (person with MS, gaitmap sample, MIT)."""
+    """6 s window of real foot-IMU walking (person with MS, gaitmap sample, MIT): a 61 deg gait
+    swing at 0.11 s was taken as the stretch before ``stretch_max_excursion_deg`` and
+    ``min_pre_stretch_s``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rec = clonus.read(real_data / "gaitmap_foot_imu" / "imu_sample_ms_left.csv")

@@ -58,6 +58,8 @@ _CLEAN_FAST_RATIO = 0.05
 _LATE_FIRST_RUN_S = 1.5
 #: largest plausible distance (m) of a foot-worn sensor from the ankle axis (foot ~0.25 m)
 _MAX_RADIUS_M = 0.3
+#: window (s) before a stretch onset in which the foot must be at rest (moved < the stretch)
+_REST_WINDOW_S = 0.3
 #: internal rate (Hz) for integrating the gyroscope and locating beat extremes
 _INTERNAL_FS_HZ = 400.0
 
@@ -117,7 +119,11 @@ class MotionConfig:
         beats"). Fewer or smaller beats are reported as beats with ``no_clonus``.
     stretch_min_velocity_deg_s : float
         Dorsiflexion velocity that marks a brisk stretch, in deg/s. Examiner stretches run at
-        100-300 deg/s (reflex-model section 7; Tardieu V3 "as fast as possible").
+        100-300 deg/s (reflex-model section 7; Tardieu V3 "as fast as possible"). 60 deg/s keeps
+        a margin below the slowest stretch of the simulated benchmark (71 deg/s) while slow
+        voluntary positioning of the foot (a lift into a posture, after which a postural tremor
+        can start) is not taken as the stretch (benchmarks/negatives: 40 deg/s let 45-56 deg/s
+        lifts through).
     stretch_min_excursion_deg : float
         Minimum dorsiflexion excursion of the stretch, in degrees (weak pushes gave 2.5 deg in
         the reference simulator, reflex-model T10).
@@ -127,8 +133,35 @@ class MotionConfig:
     stretch_to_beat_ratio : float
         The stretch excursion must be at least this multiple of the median beat amplitude;
         otherwise the "stretch" is just one cycle of an ongoing oscillation (tremor).
+    stretch_max_excursion_deg : float
+        Largest plausible excursion of an examiner's stretch, in degrees. The ankle's whole
+        sagittal range is about 65-70 deg (dorsiflexion ~20, plantarflexion ~50 deg; AAOS
+        normal values), and the stretch goes from a relaxed rest position to dorsiflexion, so
+        a faster "stretch" of more than 50 deg is the whole foot swinging (gait, a leg
+        movement, the phone being moved), not a clonus test; it is skipped as a stretch.
+    min_pre_stretch_s : float
+        A stretch must start at least this long after the start of the recording, in seconds:
+        without seen rest before it, a stretch cannot be told from one cycle of an ongoing
+        movement (tremor, gait) and the pre-stretch rhythm check cannot run. Such a candidate
+        is skipped (the next one is then checked with the movement before it in view).
+        The simulated tests start the push at >= 0.4 s. Half of it applies to an
+        accelerometer-derived angle, whose zero-phase filters show the onset up to ~0.25 s
+        early (a simulated push at 0.4 s appeared at 0.23 s). A
+        candidate is also skipped when the angle moved more than its excursion in the 0.3 s
+        before it: not a push from rest.
+    pre_oscillation_fraction : float
+        The beats are tremor, not clonus, when an oscillation at their frequency was already
+        present before the stretch with at least this fraction of their median peak-to-peak
+        amplitude and at least ``min_prominence_deg`` (a beat's size: smaller fitted values are
+        sensor noise; in the simulated benchmark the fraction stayed <= 0.34 and the fitted
+        value <= 0.47 deg before true clonus) in the 0.5 s before the onset. Clonus is
+        stretch-triggered: before the stretch the relaxed foot is quiet (clinical reference
+        section 3); an examiner's hand tremor or a patient's tremor is there already.
     pre_stretch_window_s : float
-        Window before the stretch onset checked for an ongoing rhythm, in seconds.
+        Window before the stretch onset checked for an ongoing rhythm, in seconds. Earlier
+        in the recording, a rhythm at the frequency of the post-stretch beats (+-1 Hz) also
+        marks them as the same ongoing tremor (rest tremor comes and goes in spells of
+        seconds and may be off just before the stretch).
     hold_fraction : float
         The stretch counts as released when the slow angle falls by this fraction of the
         stretch excursion (within ``release_window_s``).
@@ -201,10 +234,13 @@ class MotionConfig:
     min_later_run_beats: int = 4
     clonus_run_min_beats: int = 3
     clonus_run_min_pp_deg: float = 1.0
-    stretch_min_velocity_deg_s: float = 40.0
+    stretch_min_velocity_deg_s: float = 60.0
     stretch_min_excursion_deg: float = 2.0
     stretch_to_beat_ratio: float = 1.5
     stretch_min_rise_s: float = 0.04
+    stretch_max_excursion_deg: float = 50.0
+    min_pre_stretch_s: float = 0.3
+    pre_oscillation_fraction: float = 0.4
     pre_stretch_window_s: float = 2.0
     hold_fraction: float = 0.5
     release_window_s: float = 0.6
@@ -253,6 +289,9 @@ class MotionConfig:
             "max_acc_g",
             "acc_radius_m",
             "stretch_min_rise_s",
+            "stretch_max_excursion_deg",
+            "min_pre_stretch_s",
+            "pre_oscillation_fraction",
             "max_interval_change",
             "noise_factor",
             "fusion_crossover_hz",
@@ -657,6 +696,8 @@ def _find_stretch(
         if fs >= 60 and ang.kind == "gyro"
         else None
     )
+    # acc-derived angles are smoothed by zero-phase filters: their onsets show up early
+    min_pre_s = cfg.min_pre_stretch_s * (0.5 if ang.kind == "acc" else 1.0)
     above = om >= vth
     ups = np.flatnonzero(above[1:] & ~above[:-1]) + 1
     if above[0]:
@@ -679,6 +720,13 @@ def _find_stretch(
             (peak - onset) / fs < cfg.stretch_min_rise_s or impulsive
         ):
             knocks.append(onset / fs)
+            continue
+        if onset / fs < min_pre_s or exc > cfg.stretch_max_excursion_deg:
+            # no rest seen before it, or larger than the ankle's range: not an examiner stretch
+            continue
+        w_rest = th[max(0, onset - int(_REST_WINDOW_S * fs)) : onset + 1]
+        if exc >= cfg.stretch_min_excursion_deg and float(np.ptp(w_rest)) > exc:
+            # the foot moved more than the "stretch" just before it: not a push from rest
             continue
         if exc >= cfg.stretch_min_excursion_deg:
             return {
@@ -745,6 +793,34 @@ def _rhythm(
                 "start_s": float(pk.times_s[r[0]]),
                 "end_s": float(pk.times_s[r[-1]]),
             }
+    return best
+
+
+def _pre_oscillation(
+    ang: MotionAngle, fs: float, on_i: int, f_hz: float, cfg: MotionConfig
+) -> float | None:
+    """Peak-to-peak (deg) of the oscillation at ``f_hz`` (+-0.5 Hz) just before the stretch.
+
+    A sinusoid plus a quadratic trend (slow sway, drift) is fitted by least squares to the
+    angle in the last max(0.5 s, 2 periods) before the stretch onset (ending 50 ms before it,
+    so the stretch itself does not leak in): an examiner's tremor may start only when the hand
+    takes the foot, shortly before the push. The largest fitted amplitude over a 0.1 Hz grid
+    is returned. Needs >= 2 periods of data, else None. A quiet foot gives only the noise.
+    """
+    i1 = on_i - int(0.05 * fs)
+    i0 = max(0, i1 - int(max(0.5, 2.0 / max(f_hz, 1e-3)) * fs))
+    if f_hz <= 0 or i1 - i0 < int(2.0 * fs / f_hz):
+        return None
+    y = ang.beat_deg[i0:i1]
+    t = np.arange(len(y)) / fs
+    tc = t - t.mean()
+    best = 0.0
+    for f in np.arange(f_hz - 0.5, f_hz + 0.51, 0.1):
+        X = np.column_stack(
+            [np.ones_like(t), tc, tc**2, np.cos(2 * np.pi * f * t), np.sin(2 * np.pi * f * t)]
+        )
+        c, *_ = np.linalg.lstsq(X, y, rcond=None)
+        best = max(best, 2.0 * float(np.hypot(c[3], c[4])))
     return best
 
 
@@ -1467,7 +1543,36 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     many = len(bt) >= cfg.grading.bedside_threshold_beats
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
-    if fast is not None and fast["power_ratio"] > 2.0:
+    # the beats' rhythm already there before the stretch (sinusoid fitted at their frequency)
+    pre_osc = _pre_oscillation(ang, fs, on_i, f_check, cfg) if len(bt) >= 3 and f_check else None
+    if pre_osc is not None:
+        metrics["pre_stretch_oscillation_pp_deg"] = pre_osc
+    # an earlier spell of the same rhythm (before the pre-stretch window): ongoing tremor
+    early = (
+        _rhythm(ang.beat_deg[:pre0], fs, cfg, cfg.band_hz[0], 14.0)
+        if len(bt) >= 3 and f_check is not None and pre0 > 0
+        else None
+    )
+    if early is not None and abs(early["frequency_hz"] - f_check) > 1.0:
+        early = None
+    if pre_osc is not None and pre_osc >= max(
+        cfg.pre_oscillation_fraction * float(np.median(ba)), cfg.min_prominence_deg
+    ):
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"an oscillation at the beats' frequency ({f_check:.1f} Hz, {pre_osc:.1f} deg peak-to-"
+            f"peak) was already present before the stretch at {t_on:.2f} s: tremor (e.g. the "
+            "examiner's hand), not stretch-triggered clonus"
+        )
+    elif early is not None:
+        metrics["earlier_rhythm"] = early
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"the same rhythm ({early['frequency_hz']:.1f} Hz, {early['n']} cycles) was already "
+            f"present at {early['start_s']:.1f} s, before the stretch at {t_on:.2f} s: an "
+            "intermittent tremor, not stretch-triggered clonus"
+        )
+    elif fast is not None and fast["power_ratio"] > 2.0:
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
             f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above the "
