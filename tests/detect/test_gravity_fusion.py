@@ -110,15 +110,16 @@ def _angle_recording(theta_deg, fs, rng):
     return make_recording(t_fine, theta_deg, fs=fs, sensor="goniometer", rng=rng)
 
 
-def test_beats_larger_than_the_stretch_after_a_quiet_foot(rng):
+def test_beats_larger_than_the_stretch_are_not_taken_for_clonus(rng):
+    """Beats twice the size of the "stretch" that started them, from a quiet foot: voluntary
+    foot tapping looks exactly like this (benchmarks/negatives: 23-60 % of tapping recordings
+    were called clonus while this was accepted), and only extreme simulated gains (10 x G_c)
+    give such clonus, so the detector declines it and says why."""
     t = np.arange(0, 8.0, 1 / FINE_HZ)
-    theta, t_pk = _analytic(t, quiet_before_s=1.0, stretch_deg=10.0, amp_deg=18.0, freq_hz=3.0)
+    theta, _ = _analytic(t, quiet_before_s=1.0, stretch_deg=10.0, amp_deg=18.0, freq_hz=3.0)
     a = assess_motion(_angle_recording(theta, 200.0, rng))
-    pk, _ = find_peaks(theta, prominence=0.5, distance=int(0.08 * FINE_HZ))
-    n_true = int(np.sum(t[pk] > t_pk))
-    assert a.classification == "clonus"
-    assert abs(a.n_beats - n_true) <= 1
-    assert any("larger than the stretch" in w for w in a.warnings)
+    assert a.classification == "rhythmic_not_clonus"
+    assert "no larger than the following oscillation" in a.reason
 
 
 def test_same_oscillation_already_running_is_not_clonus(rng):

@@ -56,7 +56,7 @@ def _xfail(reason: str):
 
 
 # (category, seed) of false positives found by benchmarks/negatives/run.py (seed 0); the first
-# four are fixed, the last two still fail
+# five are fixed (foot tapping: beats larger than the stretch are declined), the last still fails
 CASES = [
     pytest.param(
         "pd_rest_tremor",
@@ -81,18 +81,13 @@ CASES = [
     pytest.param(
         "foot_tapping",
         1835617947,
-        marks=_xfail(
-            "NOT fixed by the patch: 10 voluntary taps at 3.4 Hz from a quiet foot, "
-            "as large as the first (brisk) one, look like high-gain held clonus "
-            "(test_accuracy_fixes::test_beats_nearly_as_large_as_the_stretch)"
-        ),
         id="foot_tapping_3.4Hz",
     ),
     pytest.param(
         "examiner_tremor_push",
         229721532,
         marks=_xfail(
-            "NOT fixed by the patch: 8.3 Hz hand tremor starting 0.44 s before the "
+            "Not fixed: 8.3 Hz hand tremor starting 0.44 s before the "
             "push is inside the clonus range 2.5-8.5 Hz (ambiguous by motion alone)"
         ),
         id="examiner_tremor_8.3Hz",
