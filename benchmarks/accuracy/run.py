@@ -334,7 +334,8 @@ def _markdown(meta: dict[str, Any], overall: dict[str, Any], strata: dict[str, A
     if errs:
         lines += ["", "Errors (first 5):", ""] + [f"- trial {r['index']}: `{r['error']}`"
                                                   for r in errs[:5]]
-    lines += ["", f"![Accuracy on simulated trials]({plot_rel})", ""]
+    if plot_rel:
+        lines += ["", f"![Accuracy on simulated trials]({plot_rel})", ""]
     return "\n".join(lines)
 
 
@@ -356,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--detector", default="assess", help="assess (clonus.assess) | baseline")
     ap.add_argument("--no-emg", action="store_true", help="skip the EMG part")
     ap.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    ap.add_argument("--plot", type=Path, default=ROOT / "docs" / "benchmark-accuracy.png")
+    ap.add_argument("--plot", type=Path, default=None,
+                    help="plot file (default: docs/benchmark-accuracy.png when the doc is "
+                    "written, else none)")
     ap.add_argument("--csv", type=Path, default=HERE / "results.csv")
     ap.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
     args = ap.parse_args(argv)
@@ -425,9 +428,12 @@ def main(argv: list[str] | None = None) -> int:
     summary = {"meta": meta, "overall": overall, "strata": strata, "emg": emg_summary,
                "targets": TARGETS}
     (args.csv.with_suffix(".json")).write_text(json.dumps(summary, indent=2, default=str))
-    _plot(rows, args.plot)
-    md = _markdown(meta, overall, strata, emg_summary,
-                   os.path.relpath(args.plot, args.doc.parent), rows)
+    if args.plot is None and not args.no_doc:
+        args.plot = ROOT / "docs" / "benchmark-accuracy.png"
+    if args.plot is not None:
+        _plot(rows, args.plot)
+    plot_rel = os.path.relpath(args.plot, args.doc.parent) if args.plot is not None else ""
+    md = _markdown(meta, overall, strata, emg_summary, plot_rel, rows)
     if not args.no_doc:
         _update_doc(args.doc, md)
     print(md)
