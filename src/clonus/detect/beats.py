@@ -20,7 +20,8 @@ __all__ = ["Peaks", "find_dorsiflexion_peaks", "group_runs", "fit_decay"]
 
 @dataclass(frozen=True, eq=False)
 class Peaks:
-    """Dorsiflexion peaks: sample index, interpolated time (s), value and peak-to-peak amplitude (deg)."""
+    """Dorsiflexion peaks: sample index, interpolated time (s), value and peak-to-peak amplitude
+    (deg)."""
 
     idx: np.ndarray
     times_s: np.ndarray

@@ -125,7 +125,8 @@ def count_cycles(
     pols = {"auto": (1, -1), "positive": (1,), "negative": (-1,)}.get(polarity)
     if pols is None:
         raise InvalidParameterError(
-            f"Invalid value for 'polarity': {polarity!r}. Allowed values are 'auto', 'positive' and 'negative'."
+            f"Invalid value for 'polarity': {polarity!r}. Allowed values are 'auto', "
+            "'positive' and 'negative'."
         )
     for s in pols:
         pk, pr = find_peaks(s * y, distance=dist, prominence=max(min_prominence, 1e-12))

@@ -1,4 +1,5 @@
-"""Ankle-clonus test analysis from motion signals (phone/IMU gyroscope or accelerometer, goniometer).
+"""Ankle-clonus test analysis from motion signals (phone/IMU gyroscope or accelerometer,
+goniometer).
 
 Pipeline (details, departures and limits in ``docs/motion.md``):
 
@@ -363,8 +364,9 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
         best = max(groups.values(), key=spread)
         return kind, best
     raise InvalidParameterError(
-        f"{rec.source or 'recording'}: no motion channel of kind {order} to assess; channel kinds are "
-        f"{sorted(set(kinds))}. Use --channel or check the file's channel names and units (clonus info PATH)."
+        f"{rec.source or 'recording'}: no motion channel of kind {order} to assess; channel "
+        f"kinds are {sorted(set(kinds))}. Use --channel or check the file's channel names and "
+        "units (clonus info PATH)."
     )
 
 
@@ -907,7 +909,8 @@ def _impacts(
     )
     if len(fast):
         out.append(
-            f"angular velocity {np.abs(ang.omega_deg_s).max():.0f} deg/s at {fast[0] / fs:.2f} s is "
+            f"angular velocity {np.abs(ang.omega_deg_s).max():.0f} deg/s at {fast[0] / fs:.2f} s "
+            "is "
             f"faster than an ankle can move (> {cfg.max_angular_velocity_deg_s:g} deg/s): device "
             "dropped, knocked or loose."
         )
@@ -941,7 +944,8 @@ def _impacts(
                 hit = hit[:0]
             if len(hit):
                 out.append(
-                    f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s (> {cfg.max_acc_g:g} g): "
+                    f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s "
+                    f"(> {cfg.max_acc_g:g} g): "
                     "impact (device dropped or knocked)."
                 )
             ff = lowpass(mag, fs=fs, cutoff_hz=10.0) < 0.3
@@ -1193,7 +1197,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     >>> import numpy as np, clonus
     >>> fs = 200.0
     >>> t = np.arange(0, 6, 1 / fs)
-    >>> ang = np.deg2rad(np.where(t > 0.5, 10.0, 0.0) + np.where(t > 0.7, np.sin(2*np.pi*6*(t-0.7)), 0.0))
+    >>> beats = np.where(t > 0.7, np.sin(2 * np.pi * 6 * (t - 0.7)), 0.0)
+    >>> ang = np.deg2rad(np.where(t > 0.5, 10.0, 0.0) + beats)
     >>> rec = clonus.Recording.from_array(ang, fs=fs, names=["ankle"], kinds="angle", units="rad")
     >>> a = assess_motion(rec)
     >>> a.classification, round(a.frequency_hz, 1)
@@ -1307,7 +1312,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     if knocks:
         metrics["impulses_s"] = knocks
         warns.append(
-            f"{len(knocks)} brief impulse(s) (knock?) at {', '.join(f'{k:.2f}' for k in knocks[:5])} s "
+            f"{len(knocks)} brief impulse(s) (knock?) at "
+            f"{', '.join(f'{k:.2f}' for k in knocks[:5])} s "
             "were not taken as the examiner's stretch."
         )
     if st is None:
@@ -1337,7 +1343,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             classification="indeterminate",
             reason=(
                 ("brief impulse(s) only (knock or tap on the sensor), " if knocks else "")
-                + f"no examiner stretch found (no dorsiflexion of >= {cfg.stretch_min_excursion_deg:g} deg "
+                + "no examiner stretch found (no dorsiflexion of >= "
+                f"{cfg.stretch_min_excursion_deg:g} deg "
                 f"at >= {cfg.stretch_min_velocity_deg_s:g} deg/s); cannot judge clonus. Was the "
                 "test performed with the sensor on the foot?"
             ),
@@ -1616,7 +1623,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     elif fast is not None and fast["power_ratio"] > 2.0:
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
-            f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above the "
+            f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above "
+            "the "
             f"clonus range {lo:g}-{hi:g} Hz (examiner hand tremor?)"
         )
     elif len(bt) >= 2 and in_range and ratio_ok and not (has_run or many):
@@ -1660,14 +1668,16 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     elif len(bt) >= 2 and not ratio_ok:
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
-            f"the 'stretch' ({st['excursion_deg']:.1f} deg) is no larger than the following oscillation "
-            f"({float(np.median(ba)):.1f} deg): an ongoing rhythm (tremor or voluntary), not a stretch-"
+            f"the 'stretch' ({st['excursion_deg']:.1f} deg) is no larger than the following "
+            f"oscillation ({float(np.median(ba)):.1f} deg): an ongoing rhythm (tremor or "
+            "voluntary), not a stretch-"
             "triggered clonus"
         )
     else:
         cls, sustained = "no_clonus", False
         reason = (
-            f"{len(bt)} beat(s) after the stretch at {t_on:.2f} s ({st['excursion_deg']:.1f} deg): no "
+            f"{len(bt)} beat(s) after the stretch at {t_on:.2f} s "
+            f"({st['excursion_deg']:.1f} deg): no "
             "rhythmic clonus"
         )
     if cls in ("rhythmic_not_clonus", "indeterminate"):

@@ -36,7 +36,8 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def fill_short_gaps(
     x: np.ndarray, *, fs: float, max_gap_s: float
 ) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """Linearly interpolate NaN gaps up to ``max_gap_s``; return the longer gaps (start_s, length_s).
+    """Linearly interpolate NaN gaps up to ``max_gap_s``; return the longer gaps
+    (start_s, length_s).
 
     Parameters
     ----------
@@ -92,8 +93,8 @@ def check_quality(
         Identical consecutive samples for at least this long on a gyro/acc channel are a
         dropout (a sensor stream that repeats its last value).
     clip_run_s : float
-        Gyro/acc only: at least ``max(3 samples, clip_run_s)`` consecutive samples equal to the channel's
-        extreme value are taken as clipping/saturation.
+        Gyro/acc only: at least ``max(3 samples, clip_run_s)`` consecutive samples equal to the
+        channel's extreme value are taken as clipping/saturation.
 
     Returns
     -------
@@ -136,7 +137,8 @@ def check_quality(
             if frozen:
                 a, b = frozen[0]
                 rep.problems.append(
-                    f"channel {nm!r}: signal frozen (identical samples) for {(b - a) / fs:.2f} s at "
+                    f"channel {nm!r}: signal frozen (identical samples) for "
+                    f"{(b - a) / fs:.2f} s at "
                     f"{a / fs:.2f} s: sensor dropout."
                 )
         if kind not in ("gyro", "acc"):
