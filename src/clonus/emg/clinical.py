@@ -121,15 +121,20 @@ class EmgConfig:
         run periods when the rhythm then resumes in phase (:func:`_chain`; 6, assumed: on the
         tuning trials 4, 6 and 10 gave the same count-ok, 89 %, and no bridging 88 %; <= 2.5
         disables it).
+    train_valley_ratio : float
+        Merged bursts of a train that follows the stretch response and stops are split where
+        the envelope falls to this fraction of the contractions on either side
+        (:func:`_split_train`; 0.5, assumed; on the tuning trials 0.35 and 0.5 gave the same
+        count-ok, 0.65 one trial less; 0 disables it).
     beat_min_relative_peak : float
         Bursts chained to a run or to the stretch response are beats only when their envelope
         peak reaches this fraction of the run's median peak or of the stretch response's peak
         (0.25, assumed: smaller activity between contractions is not a beat).
     count_ended_trains : bool
-        Without a clonic run of >= ``clonus_min_beats``, count the bursts of a train that
-        follows the stretch response and then stops (:func:`_ended_train`; released and
-        quickly fatiguing tests: 2-5 contractions at irregular intervals), without calling
-        clonus.
+        With ``count_unrhythmic_beats``, and without a clonic run of >= ``clonus_min_beats``,
+        count the bursts of a train that follows the stretch response and then stops
+        (:func:`_ended_train`; released and quickly fatiguing tests: 2-5 contractions at
+        irregular intervals), without calling clonus.
     """
 
     conditioning: ConditioningConfig = field(default_factory=ConditioningConfig)
@@ -152,6 +157,7 @@ class EmgConfig:
     count_ended_trains: bool = True
     extend_min_run: int = 6
     bridge_max_periods: float = 6.0
+    train_valley_ratio: float = 0.5
     beat_min_relative_peak: float = 0.25
 
     def __post_init__(self) -> None:
@@ -171,6 +177,10 @@ class EmgConfig:
                 raise InvalidParameterError(
                     f"EmgConfig.{name} must be > 0, got {getattr(self, name)!r}."
                 )
+        if not 0 <= self.train_valley_ratio < 1:
+            raise InvalidParameterError(
+                f"EmgConfig.train_valley_ratio must be in [0, 1), got {self.train_valley_ratio!r}."
+            )
         if self.extend_min_run < 2:
             raise InvalidParameterError(
                 f"EmgConfig.extend_min_run must be >= 2, got {self.extend_min_run!r}."
@@ -360,8 +370,125 @@ def modulation_bursts(
     return out, info
 
 
+def _train_span(b: Bursts, i_s: int, duration_s: float, cfg: EmgConfig) -> int | None:
+    """Last burst of the train that starts with the stretch response ``i_s`` and then stops.
+
+    The train is the bursts <= 1 s apart (one period at the widened clonus band's slow end,
+    1 / (3 - 2 Hz); Wallace 2012) from the stretch response on. It has stopped when it ends at
+    least 1 s before the recording does (the limb is at rest again, unlike tonic reflex
+    activity that goes on) and nothing after it reaches half of the stretch response's peak
+    (walking or voluntary activity repeats bursts of similar size; checked on the real walking
+    EMG). Returns None when there is no such train.
+    """
+    lo, _ = cfg.episodes.clonus_band_hz
+    gap_max = 1.0 / max(lo - 2.0, 0.5)
+    last = i_s
+    while last + 1 < len(b) and b.onset_s[last + 1] - b.offset_s[last] <= gap_max:
+        last += 1
+    if (
+        last == i_s
+        or b.offset_s[last] > duration_s - 1.0
+        or np.any(b.peak[last + 1 :] >= 0.5 * float(b.peak[i_s]))
+    ):
+        return None
+    return last
+
+
+def _stretch_response(b: Bursts) -> int | None:
+    """Index of the stretch response: the first burst reaching half of the largest peak, with
+    0.5 s without bursts before it (assumed: the limb is at rest before the examiner's push)."""
+    if len(b) == 0:
+        return None
+    i_s = int(np.flatnonzero(b.peak >= 0.5 * float(b.peak.max()))[0])
+    if i_s == 0 or b.onset_s[i_s] - b.offset_s[i_s - 1] >= 0.5:
+        return i_s
+    return None
+
+
+def _split_train(
+    b: Bursts,
+    filtered: np.ndarray,
+    env: np.ndarray,
+    fs: float,
+    duration_s: float,
+    cfg: EmgConfig,
+) -> tuple[Bursts, int]:
+    """Split merged bursts of a train that follows the stretch response and stops.
+
+    In a released or quickly fatiguing test the contractions after the stretch response often
+    ride on each other's tails, so the threshold detector merges two or three of them. Within
+    such a train only (:func:`_train_span`: the muscle falls silent afterwards, so the split
+    cannot cut tonic activity or motor-unit noise into "beats"), a burst is cut at the minimum
+    between consecutive peaks of its envelope (smoothed over 40 ms) that are at least
+    1 / (1.1 x 8 Hz) apart (the widened clonus band's top) and whose two prominence bases are
+    both at most ``train_valley_ratio`` of the peak (the envelope falls to half between two
+    contractions; assumed). Returns the bursts and the number of bursts added.
+    """
+    i_s = _stretch_response(b)
+    last = _train_span(b, i_s, duration_s, cfg) if i_s is not None else None
+    if last is None or cfg.train_valley_ratio <= 0:
+        return b, 0
+    _, hi = cfg.episodes.clonus_band_hz
+    min_n = max(1, int(fs / (1.1 * hi)))
+    e = uniform_filter1d(env.astype(np.float64), max(1, int(round(0.04 * fs))), mode="nearest")
+    on_l, off_l, par_l = [], [], []
+    added = 0
+    for i in range(len(b)):
+        a, z = int(b.onset_idx[i]), int(b.offset_idx[i])
+        cuts = [a, z]
+        if i_s < i <= last and z - a > 2 * min_n:
+            pk, _ = _sig.find_peaks(e[a:z], distance=min_n)
+            if pk.size >= 2:
+                _, lb, rb = _sig.peak_prominences(e[a:z], pk)
+                seg = e[a:z]
+                pk = pk[np.maximum(seg[lb], seg[rb]) <= cfg.train_valley_ratio * seg[pk]]
+            if pk.size >= 2:
+                inner = [
+                    a + int(p + np.argmin(e[a + p : a + q]))
+                    for p, q in zip(pk[:-1], pk[1:], strict=True)
+                ]
+                cuts = [a, *inner, z]
+                added += len(inner)
+        for c0, c1 in zip(cuts[:-1], cuts[1:], strict=True):
+            on_l.append(c0)
+            off_l.append(max(c1, c0 + 1))
+            par_l.append(i)
+    if added == 0:
+        return b, 0
+    on = np.array(on_l, np.int64)
+    off = np.array(off_l, np.int64)
+    par = np.array(par_l, np.int64)
+    rms = np.empty(on.size)
+    width = np.empty(on.size)
+    centre = np.empty(on.size)
+    peak = np.empty(on.size)
+    for k, (a, z) in enumerate(zip(on, off, strict=True)):
+        e2 = filtered[a:z].astype(np.float64) ** 2
+        c = np.cumsum(e2)
+        tot = max(float(c[-1]), 1e-300)
+        rms[k] = float(np.sqrt(e2.mean()))
+        i0, i1 = np.searchsorted(c, [0.05 * tot, 0.95 * tot])
+        width[k] = (int(i1) - int(i0) + 1) / fs
+        centre[k] = (a + float(np.dot(np.arange(e2.size), e2)) / tot) / fs
+        peak[k] = float(env[a:z].max())
+    whole = np.bincount(par, minlength=len(b))[par] == 1  # unsplit bursts keep their values
+    out = Bursts(
+        on,
+        off,
+        np.where(whole, b.rms[par], rms),
+        np.where(whole, b.peak[par], peak),
+        np.where(whole, b.width_s[par], width),
+        b.floor[par],
+        b.kurtosis[par],
+        np.where(whole, b.centre_s[par], centre),
+        fs,
+        b.method,
+    )
+    return out, added
+
+
 def _analyse(
-    x: np.ndarray, fs: float, cfg: EmgConfig
+    x: np.ndarray, fs: float, cfg: EmgConfig, duration_s: float
 ) -> tuple[Bursts, list[Episode], dict[str, Any]]:
     b = detect_bursts(x, fs=fs, config=cfg.bursts, conditioning=cfg.conditioning)
     info: dict[str, Any] = {"method": "threshold"}
@@ -375,6 +502,16 @@ def _analyse(
         # Relative gate: in a clinical test the stretch response and the clonic bursts dwarf
         # movement artefacts and noise bursts, which could otherwise form a spurious "run".
         b = b.select(b.peak >= cfg.min_relative_peak * float(b.peak.max()))
+    if (
+        len(b)
+        and cfg.count_unrhythmic_beats
+        and cfg.count_ended_trains
+        and cfg.train_valley_ratio > 0
+    ):
+        cond = condition(x, fs=fs, config=cfg.conditioning)
+        b, info["n_train_split"] = _split_train(
+            b, cond.filtered, cond.envelope, fs, duration_s, cfg
+        )
     return b, find_episodes(b, config=cfg.episodes), info
 
 
@@ -459,27 +596,17 @@ def _ended_train(b: Bursts, i_s: int, duration_s: float, cfg: EmgConfig) -> np.n
     """Beats of a short train of contractions that follows the stretch response and stops.
 
     A released or quickly fatiguing test: after the stretch response (burst ``i_s``) come a few
-    contractions at irregular intervals, then the muscle falls silent. Accepted only when the
-    train ends (its episode, bursts <= 1 s apart, closes at least 1 s before the recording
-    ends: the limb is at rest again, unlike tonic reflex activity that goes on) and nothing
-    after it reaches half of the stretch response's peak (walking or voluntary activity
-    repeats bursts of similar size; checked on the real walking EMG). Beats: the train's
-    bursts after the stretch response whose peak reaches ``beat_min_relative_peak`` of the
-    stretch response's (smaller activity between contractions is not a beat) and whose centre
-    is at least 1 / (1.1 x 8 Hz) after the previous beat (closer pieces belong to it).
+    contractions at irregular intervals, then the muscle falls silent (:func:`_train_span`).
+    Beats: the train's bursts after the stretch response whose peak reaches
+    ``beat_min_relative_peak`` of the stretch response's (smaller activity between
+    contractions is not a beat) and whose centre is at least 1 / (1.1 x 8 Hz) after the
+    previous beat (closer pieces belong to it).
     """
-    lo, hi = cfg.episodes.clonus_band_hz
-    gap_max = 1.0 / max(lo - 2.0, 0.5)
-    last = i_s
-    while last + 1 < len(b) and b.onset_s[last + 1] - b.offset_s[last] <= gap_max:
-        last += 1
-    ref = float(b.peak[i_s])
-    if (
-        last == i_s
-        or b.offset_s[last] > duration_s - 1.0
-        or np.any(b.peak[last + 1 :] >= 0.5 * ref)
-    ):
+    _, hi = cfg.episodes.clonus_band_hz
+    last = _train_span(b, i_s, duration_s, cfg)
+    if last is None:
         return np.zeros(0, np.int64)
+    ref = float(b.peak[i_s])
     out: list[int] = []
     prev = float(b.centre_s[i_s])
     for j in range(i_s + 1, last + 1):
@@ -565,7 +692,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             warnings.append(f"channel {name!r} is flat")
             continue
         try:
-            b, eps, minfo = _analyse(x, rec.fs, cfg)
+            b, eps, minfo = _analyse(x, rec.fs, cfg, rec.duration_s)
         except SamplingRateError as exc:
             return _indeterminate(rec, name, str(exc), cfg, warnings)
         score = max((_run_energy(b, e) for e in eps), default=0.0)
@@ -661,7 +788,12 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             run_sel = sel
             stretch = float(b.onset_s[i_s])
             reason += f"; {sel.size} non-rhythmic burst(s) after the stretch response"
-    if main is not None and run_sel.size < cfg.clonus_min_beats and cfg.count_ended_trains:
+    if (
+        main is not None
+        and run_sel.size < cfg.clonus_min_beats
+        and cfg.count_unrhythmic_beats
+        and cfg.count_ended_trains
+    ):
         # A run too short to call clonus (e.g. 2 rhythmic bursts among irregular ones in a
         # released test): the train after the stretch response may hold more beats.
         i_s = int(np.flatnonzero(b.peak >= 0.5 * float(b.peak.max()))[0])
