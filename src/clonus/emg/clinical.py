@@ -738,18 +738,24 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             i_stretch = i0 - 1
         run_sel = np.arange(i0, i0 + n)
         sel = run_sel
-        if cfg.extend_run and n >= cfg.extend_min_run:
+        # Only a run that follows the stretch response (the first burst reaching half of the
+        # largest peak) and stands out from any activity before it (twice the median peak of
+        # the bursts before the stretch response, assumed) is continued: motor-unit noise
+        # present at rest can form a "run" too, and its continuation would count noise.
+        i_big = int(np.flatnonzero(b.peak >= 0.5 * float(b.peak.max()))[0])
+        rest = b.peak[:i_big]
+        above_rest = rest.size == 0 or float(np.median(b.peak[run_sel])) >= 2.0 * float(
+            np.median(rest)
+        )
+        if cfg.extend_run and n >= cfg.extend_min_run and i0 >= i_big and above_rest:
             period = _median_period(b.centre_s[run_sel])
             last = len(b) - 1
             ref = float(np.median(b.peak[run_sel]))
             # Forward through the rest of the recording (a bridged gap may exceed the 1 s
             # episode gap), backward to the stretch response.
             fwd = _chain(b, i0 + n - 1, last, period, ref, cfg, step=1)
-            back = (
-                _chain(b, i0, i_stretch + 1, period, ref, cfg, step=-1)
-                if i0 - 1 > i_stretch
-                else []
-            )
+            i_stop = max(i_stretch, i_big)
+            back = _chain(b, i0, i_stop + 1, period, ref, cfg, step=-1) if i0 - 1 > i_stop else []
             sel = np.array(sorted(back) + list(run_sel) + fwd, np.int64)
         stretch = float(main.start_s)
     elif cfg.count_unrhythmic_beats and len(b):
