@@ -116,8 +116,9 @@ def main(argv=None) -> int:
                     help="Mode A at 2 kHz only (the EMG of benchmarks/accuracy/run.py)")
     ap.add_argument("--out", default="emg_clinical_reflex.json")
     args = ap.parse_args(argv)
-    # The settings added on 2026-11-21 (run continuation, ended trains and their split), off:
-    off = {"extend_run": False, "count_ended_trains": False}
+    # The settings added on 2026-11-21 (run continuation, ended trains and their split, the
+    # subharmonic check of the modulation), off:
+    off = {"extend_run": False, "count_ended_trains": False, "modulation_subharmonic_ratio": 0.0}
     configs = {
         # before the modulation work: threshold bursts (CLINICAL_BURSTS), beats only in a run
         "threshold, clonic runs only": EmgConfig(
@@ -125,8 +126,8 @@ def main(argv=None) -> int:
         ),
         # the default before the run continuation and ended trains
         "modulation + unrhythmic beats": EmgConfig(**off),
-        "+ run continuation": EmgConfig(count_ended_trains=False),
-        "+ ended trains (split)": EmgConfig(extend_run=False),
+        "+ run continuation": EmgConfig(count_ended_trains=False, modulation_subharmonic_ratio=0.0),
+        "+ ended trains (split)": EmgConfig(extend_run=False, modulation_subharmonic_ratio=0.0),
         "default (all)": EmgConfig(),
     }
     t0 = time.perf_counter()

@@ -27,9 +27,10 @@ BEFORE = EmgConfig(
     count_unrhythmic_beats=False,
     extend_run=False,
     count_ended_trains=False,
+    modulation_subharmonic_ratio=0.0,
 )
-#: The default before the run continuation and the ended trains.
-PREVIOUS = EmgConfig(extend_run=False, count_ended_trains=False)
+#: The default before the run continuation, the ended trains and the subharmonic check.
+PREVIOUS = EmgConfig(extend_run=False, count_ended_trains=False, modulation_subharmonic_ratio=0.0)
 DESIGN = Path(__file__).resolve().parents[2] / "benchmarks" / "accuracy" / "design.py"
 
 
