@@ -667,12 +667,14 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     -------
     Assessment
         ``beats`` are the bursts of the strongest clonic run (largest summed squared RMS) after the
-        stretch response
-        (``time_s`` onset, ``end_s`` offset,
-        ``amplitude`` burst RMS in uV); ``frequency_hz`` is 1 / median interval between burst
-        energy centroids; ``trace`` is the EMG envelope in uV; ``metrics`` holds all bursts and
-        episodes. ``stretch_onset_s`` is the onset of the first burst of that episode (the reflex
-        response; EMG cannot see the stretch itself).
+        stretch response and, for a run of >= ``extend_min_run`` bursts, those continuing it
+        one per cycle (``extend_run``); without a clonic run, the bursts chained to the stretch
+        response or of a train that follows it and stops (``count_unrhythmic_beats``,
+        ``count_ended_trains``) (``time_s`` onset, ``end_s`` offset, ``amplitude`` burst RMS in
+        uV); ``frequency_hz`` is 1 / median interval between the beats' energy centroids
+        (intervals over 1.5 run periods left out); ``trace`` is the EMG envelope in uV;
+        ``metrics`` holds all bursts and episodes. ``stretch_onset_s`` is the onset of the
+        first burst of that episode (the reflex response; EMG cannot see the stretch itself).
 
     Notes
     -----
