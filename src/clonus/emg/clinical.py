@@ -768,11 +768,12 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         run_sel = np.arange(i0, i0 + n)
         sel = run_sel
         # Only a run that follows the stretch response (the first burst reaching half of the
-        # largest peak) and stands out from any activity before it (twice the median peak of
-        # the bursts before the stretch response, assumed) is continued: motor-unit noise
-        # present at rest can form a "run" too, and its continuation would count noise.
+        # largest peak) and stands out from the activity at rest (twice the median peak of the
+        # bursts ending over 0.25 s before the stretch response - closer ones may be its own
+        # onset - assumed) is continued: motor-unit noise present at rest can form a "run"
+        # too, and its continuation would count noise.
         i_big = int(np.flatnonzero(b.peak >= 0.5 * float(b.peak.max()))[0])
-        rest = b.peak[:i_big]
+        rest = b.peak[:i_big][b.offset_s[:i_big] < b.onset_s[i_big] - 0.25]
         above_rest = rest.size == 0 or float(np.median(b.peak[run_sel])) >= 2.0 * float(
             np.median(rest)
         )
