@@ -6,8 +6,8 @@ each simulated as Mode A surface EMG ("emg") or Mode B motor-unit EMG ("emg_mu",
 at 500, 1000 or 2000 Hz (20/40/40 %). Truth: ``truth.emg_n_bursts`` (reflex bursts after the
 stretch-evoked one), ``truth.emg_frequency_hz`` and clonus yes/no (``clonus_start_s``).
 
-Metrics (per setting of :class:`clonus.emg.clinical.EmgConfig`: the settings before this
-benchmark, each change alone, and the default): count within 1 (or 5 %
+Metrics (per setting of :class:`clonus.emg.clinical.EmgConfig`: earlier defaults, each
+later change alone, and the default): count within 1 (or 5 %
 above 20 bursts, the accuracy benchmark's ``count_ok``), frequency within 0.2 Hz (trials where
 both sides have a frequency), clonus yes/no agreement, time per trial.
 
@@ -116,12 +116,19 @@ def main(argv=None) -> int:
                     help="Mode A at 2 kHz only (the EMG of benchmarks/accuracy/run.py)")
     ap.add_argument("--out", default="emg_clinical_reflex.json")
     args = ap.parse_args(argv)
+    # The settings added on 2026-11-21 (run continuation, ended trains and their split, the
+    # subharmonic check of the modulation), off:
+    off = {"extend_run": False, "count_ended_trains": False, "modulation_subharmonic_ratio": 0.0}
     configs = {
-        # before this work: threshold bursts (CLINICAL_BURSTS), beats only in a clonic run
-        "before": EmgConfig(clinical_method="threshold", count_unrhythmic_beats=False),
-        "threshold + unrhythmic beats": EmgConfig(clinical_method="threshold"),
-        "modulation, clonic runs only": EmgConfig(count_unrhythmic_beats=False),
-        "default (modulation + unrhythmic beats)": EmgConfig(),
+        # before the modulation work: threshold bursts (CLINICAL_BURSTS), beats only in a run
+        "threshold, clonic runs only": EmgConfig(
+            clinical_method="threshold", count_unrhythmic_beats=False, **off
+        ),
+        # the default before the run continuation and ended trains
+        "modulation + unrhythmic beats": EmgConfig(**off),
+        "+ run continuation": EmgConfig(count_ended_trains=False, modulation_subharmonic_ratio=0.0),
+        "+ ended trains (split)": EmgConfig(extend_run=False, modulation_subharmonic_ratio=0.0),
+        "default (all)": EmgConfig(),
     }
     t0 = time.perf_counter()
     cases = list(trials(args.n, args.seed, accuracy_design=args.accuracy_design))

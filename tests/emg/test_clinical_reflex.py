@@ -8,7 +8,10 @@ bursts, the accuracy benchmark's ``count_ok``), frequency within 0.2 Hz.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +21,17 @@ from clonus.exceptions import InvalidParameterError
 
 simulate = pytest.importorskip("clonus.simulate")
 
-BEFORE = EmgConfig(clinical_method="threshold", count_unrhythmic_beats=False)
+#: The settings before the modulation work (threshold bursts, beats only in a clonic run).
+BEFORE = EmgConfig(
+    clinical_method="threshold",
+    count_unrhythmic_beats=False,
+    extend_run=False,
+    count_ended_trains=False,
+    modulation_subharmonic_ratio=0.0,
+)
+#: The default before the run continuation, the ended trains and the subharmonic check.
+PREVIOUS = EmgConfig(extend_run=False, count_ended_trains=False, modulation_subharmonic_ratio=0.0)
+DESIGN = Path(__file__).resolve().parents[2] / "benchmarks" / "accuracy" / "design.py"
 
 
 def _count_ok(n_det: int, n_true: int) -> bool:
@@ -130,3 +143,145 @@ def test_config_validation():
         EmgConfig(clinical_method="peaks")
     with pytest.raises(InvalidParameterError, match="modulation_band_hz"):
         EmgConfig(modulation_band_hz=(10.0, 2.0))
+
+
+def _design():
+    """The accuracy benchmark's randomised trial design (benchmarks/accuracy/design.py)."""
+    if not DESIGN.is_file():
+        pytest.skip("benchmarks/accuracy/design.py not found")
+    if "_accuracy_design" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("_accuracy_design", DESIGN)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["_accuracy_design"] = mod  # dataclasses look their module up
+        spec.loader.exec_module(mod)
+    return sys.modules["_accuracy_design"]
+
+
+def test_randomised_design_trials_beat_the_previous_default():
+    """48 trials of the accuracy benchmark's design (seeds 1-3, the first three tried; neither
+    the tuning seed 20261121 nor the reported held-out seed 20261122): loop parameters,
+    manoeuvres, held/released, 1-12 x G_c; Mode A (2/3) and Mode B (1/3) at 1 kHz, 8 s.
+
+    Measured: count ok 35/48 (previous default 29/48), frequency within 0.2 Hz 23/36 (21/36).
+    Tolerances: 2 trials below the measured count (run-to-run numerical differences of the
+    simulator across platforms can move a borderline trial), and at least 3 more than the
+    previous default (measured 6 more)."""
+    design = _design()
+    new_ok, prev_ok, new_f, prev_f = [], [], [], []
+    for seed in (1, 2, 3):
+        for k, sp in enumerate(design.draw_specs(16, seed)):
+            tr = simulate.simulate_trial(
+                mode=sp.mode,
+                gain_ratio=sp.gain_ratio,
+                delay_s=None,
+                duration_s=8.0,
+                seed=sp.seed,
+                sensors=(("emg", "emg", "emg_mu")[k % 3],),
+                fs_emg_hz=1000.0,
+                params=sp.params,
+                central=sp.central,
+                manoeuvre=sp.manoeuvre,
+            )
+            t = tr.truth
+            a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
+            new_ok.append(design.count_ok(a.n_beats, t.emg_n_bursts))
+            prev_ok.append(design.count_ok(p.n_beats, t.emg_n_bursts))
+            if t.emg_frequency_hz:
+                for out, x in ((new_f, a), (prev_f, p)):
+                    out.append(
+                        x.frequency_hz is not None
+                        and abs(x.frequency_hz - t.emg_frequency_hz) <= 0.2
+                    )
+    assert sum(new_ok) >= 33, (sum(new_ok), sum(prev_ok))
+    assert sum(new_ok) >= sum(prev_ok) + 3, (sum(new_ok), sum(prev_ok))
+    assert sum(new_f) >= 21 and sum(new_f) >= sum(prev_f), (sum(new_f), sum(prev_f))
+
+
+def test_long_held_run_is_counted_through_breaks():
+    """A long held clonus whose clonic run breaks at displaced or missing bursts (the run
+    alone held 22 of the 42 true bursts): the continuation counts the rest, one per cycle."""
+    design = _design()
+    sp = design.draw_specs(130, 20261122)[129]  # benchmark held-out trial 129
+    tr = simulate.simulate_trial(
+        mode=sp.mode,
+        gain_ratio=sp.gain_ratio,
+        delay_s=None,
+        duration_s=12.0,
+        seed=sp.seed,
+        sensors=("emg",),
+        fs_emg_hz=2000.0,
+        params=sp.params,
+        central=sp.central,
+        manoeuvre=sp.manoeuvre,
+    )
+    t = tr.truth
+    assert sp.mode == "held" and t.emg_n_bursts >= 30  # the scenario
+    a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
+    assert a.classification == "clonus"
+    assert design.count_ok(a.n_beats, t.emg_n_bursts), (a.n_beats, t.emg_n_bursts)
+    assert p.n_beats < 0.7 * t.emg_n_bursts  # the previous default stopped at the break
+    assert abs(a.frequency_hz - t.emg_frequency_hz) <= 0.2
+
+
+def test_released_train_of_merged_contractions_is_counted():
+    """A released test: 5 contractions after the stretch response, riding on each other's
+    tails (the threshold detector merges them), then silence. The train is split at its
+    envelope valleys and counted, without calling clonus from it."""
+    design = _design()
+    sp = design.draw_specs(166, 20261122)[165]  # benchmark held-out trial 165
+    tr = simulate.simulate_trial(
+        mode=sp.mode,
+        gain_ratio=sp.gain_ratio,
+        delay_s=None,
+        duration_s=12.0,
+        seed=sp.seed,
+        sensors=("emg",),
+        fs_emg_hz=2000.0,
+        params=sp.params,
+        central=sp.central,
+        manoeuvre=sp.manoeuvre,
+    )
+    t = tr.truth
+    assert sp.mode == "released" and 3 <= t.emg_n_bursts <= 6  # the scenario
+    a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
+    assert design.count_ok(a.n_beats, t.emg_n_bursts), (a.n_beats, t.emg_n_bursts)
+    assert not design.count_ok(p.n_beats, t.emg_n_bursts)  # merged: the previous default missed
+    # Beat onsets vs the true burst onsets after the stretch response (a valley cut or a
+    # threshold crossing of the EMG vs the drive's threshold crossing): measured 12-66 ms,
+    # median 25 ms; allowed: all within half a period at 6 Hz (80 ms), median within 35 ms.
+    on = np.array([b.time_s for b in a.beats])
+    err = np.array([np.min(np.abs(on - x)) for x in t.emg_burst_onsets_s[1:]])
+    assert np.all(err <= 0.08) and np.median(err) <= 0.035, np.round(err, 3)
+    assert a.stretch_onset_s is not None and abs(a.stretch_onset_s - t.stretch_onset_s) < 0.3
+
+
+def test_noise_run_at_rest_is_not_continued():
+    """Mode B with motor units firing at rest (released, 1.2 x G_c): a "run" of unit noise is
+    found (a known false positive, docs/emg.md Limits); its continuation through the noise
+    would count dozens of beats (43 before the guard, truth 3), so it is not continued."""
+    design = _design()
+    sp = [s for s in design.draw_specs(40, 7) if s.mode == "released"][1]
+    tr = simulate.simulate_trial(
+        mode=sp.mode,
+        gain_ratio=sp.gain_ratio,
+        delay_s=None,
+        duration_s=12.0,
+        seed=sp.seed,
+        sensors=("emg_mu",),
+        fs_emg_hz=1000.0,
+        params=sp.params,
+        central=sp.central,
+        manoeuvre=sp.manoeuvre,
+    )
+    a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
+    assert tr.truth.emg_n_bursts <= 5
+    assert a.n_beats <= p.n_beats, (a.n_beats, p.n_beats)
+
+
+def test_new_config_validation():
+    with pytest.raises(InvalidParameterError, match="extend_min_run"):
+        EmgConfig(extend_min_run=1)
+    with pytest.raises(InvalidParameterError, match="beat_min_relative_peak"):
+        EmgConfig(beat_min_relative_peak=1.5)
+    with pytest.raises(InvalidParameterError, match="train_valley_ratio"):
+        EmgConfig(train_valley_ratio=-0.1)
