@@ -221,7 +221,10 @@ def auto_trace_span(server, token, rid) -> tuple[float, float]:
 # 0.15 s) and then nBeats cycles of 6 Hz clonus, as rotation about its x axis
 # (rotationRate.beta, deg/s), with gravity in accelerationIncludingGravity, plus sensor noise
 # (0.5 deg/s, 0.05 m/s^2; a noiseless signal is rightly flagged as a frozen sensor).
-# Dispatched in real time at ~100 Hz.
+# Dispatched at 100 Hz by setInterval. The capture tests install Playwright's fake clock
+# (page.clock) and advance it with clock.run_for, so every event arrives exactly 10 ms after
+# the previous one and the page's performance.now() time stamps are exact, however loaded the
+# machine is (with the real clock, a busy machine delays and bunches the timer callbacks).
 DISPATCH = """
 ([nBeats, stopAfterS]) => new Promise((resolve) => {
   const f = 6.0, amp = 4.0, stretchAt = 0.5, rise = 0.15, start = stretchAt + rise;
@@ -264,6 +267,32 @@ DISPATCH = """
 """
 
 
+# the fake clock starts here (Unix seconds), a fixed date so runs are identical
+CLOCK_T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+
+
+def _start_capture(page, countdown_s: int) -> None:
+    """Open the capture page on the fake clock, press Start and run the countdown."""
+    page.clock.install(time=CLOCK_T0)
+    page.goto(f"/capture?countdown={countdown_s}")  # waits for "load": the script has run
+    # from here on page time moves only when the test says so (the page's start-up, IndexedDB
+    # and fetch do not wait on timers, so they go on regardless)
+    page.clock.pause_at(CLOCK_T0 + 60)
+    page.click("[data-testid=capture-start]")
+    if countdown_s:
+        sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text(str(countdown_s))
+        page.clock.run_for(countdown_s * 1000)
+    sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text("Go")
+
+
+def _dispatch(page, n_beats: int, stop_after_s: float) -> int:
+    """Send the synthetic motion events on the fake clock; returns how many were sent."""
+    page.evaluate(f"(args) => {{ window.__dispatched = ({DISPATCH})(args); }}",
+                  [n_beats, stop_after_s])
+    page.clock.run_for(round(stop_after_s * 1000) + 100)  # fires every 10 ms interval in turn
+    return page.evaluate("window.__dispatched")
+
+
 def _login_page(page, server) -> str:
     token = _api_token(server)
     page.goto("/")
@@ -289,11 +318,11 @@ def _n_recordings(server, token) -> int:
 def test_live_capture_uploads_and_shows_result(page, server):
     token = _login_page(page, server)
     before = _n_recordings(server, token)
-    page.goto("/capture?countdown=1")
-    page.click("[data-testid=capture-start]")
-    sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text("Go", timeout=10_000)
-    n = page.evaluate(DISPATCH, [8, 3.0])
+    _start_capture(page, countdown_s=1)
+    n = _dispatch(page, 8, 3.0)
+    assert n == 301  # t = 0.01, 0.02, ..., 3.01 s: the first past 3.0 s is the last
     assert int(page.locator("[data-testid=n-samples]").inner_text()) == n
+    page.clock.resume()  # real time again for the upload
     page.click("[data-testid=capture-stop]")
     sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=30_000)
     shown = int(page.locator("[data-testid=capture-n-beats]").inner_text())
@@ -302,8 +331,8 @@ def test_live_capture_uploads_and_shows_result(page, server):
     rec = httpx.get(server.url + "/api/recordings",
                     headers={"Authorization": f"Bearer {token}"}, timeout=30).json()[0]
     assert rec["n_beats"] == shown
-    # 8 synthetic cycles; browser timer jitter on a busy machine may blur one at the edges
-    assert abs(shown - 8) <= 1
+    # 8 synthetic cycles, sampled exactly at 100 Hz (fake clock): each is one beat
+    assert shown == 8
     csv = httpx.get(f"{server.url}/api/recordings/{rec['id']}/file",
                     headers={"Authorization": f"Bearer {token}"}, timeout=30).text
     header = csv.splitlines()[0]
@@ -317,14 +346,14 @@ def test_live_capture_uploads_and_shows_result(page, server):
 def test_live_capture_survives_lost_connection(page, server):
     token = _login_page(page, server)
     before = _n_recordings(server, token)
-    page.goto("/capture?countdown=0")
-    page.click("[data-testid=capture-start]")
-    sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text("Go", timeout=10_000)
-    page.evaluate(DISPATCH, [6, 2.0])
+    _start_capture(page, countdown_s=0)
+    n = _dispatch(page, 6, 2.0)
+    assert int(page.locator("[data-testid=n-samples]").inner_text()) == n == 201
+    page.clock.resume()
     page.context.set_offline(True)
     page.click("[data-testid=capture-stop]")
     sync_api.expect(page.locator("[data-testid=capture-status]")).to_contain_text(
-        "kept on this phone", timeout=20_000)
+        "kept on this phone", timeout=30_000)
     assert _pending(page) == 1
     sync_api.expect(page.locator("[data-testid=n-pending]")).to_have_text("1")
     assert _n_recordings(server, token) == before
