@@ -23,6 +23,11 @@ if CHROMIUM is None:
     pytest.skip("Debian chromium is not installed (apt-get install chromium); "
                 "browser tests skipped", allow_module_level=True)
 
+# Generous waits for a loaded 2-core CI machine: every `expect` polls for up to 30 s (the
+# default is 5 s) and every action (click, goto, download) waits up to 60 s. They only cost
+# time when something is wrong.
+sync_api.expect.set_options(timeout=60_000)
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 EMAIL = "clinician@example.org"
@@ -64,6 +69,7 @@ def page(browser, server):
 
     ctx.route("**/*", only_local)
     pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     # console errors include Content-Security-Policy violations ("Refused to ..."); HTTP error
@@ -125,7 +131,7 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     page.set_input_files("[data-testid=upload-file]", str(path))
     page.click("[data-testid=upload-submit]")
     sync_api.expect(page.locator("[data-testid=plot] [data-testid=trace]")).to_be_visible(
-        timeout=30_000)
+        timeout=60_000)
     beats = page.locator("[data-testid=plot] [data-testid=beat]")
     token = _api_token(server)
     rid = int(page.evaluate("location.hash").rsplit("/", 1)[1])
@@ -138,7 +144,7 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     # remove the first beat by tapping it, save, and see the corrected count
     first_t = float(beats.first.get_attribute("data-time"))
     beats.first.click()
-    assert beats.count() == len(truth) - 1
+    sync_api.expect(beats).to_have_count(len(truth) - 1)
     page.click("[data-testid=save-edit]")
     sync_api.expect(page.locator("[data-testid=corr-result] [data-testid=n-beats]")).to_have_text(
         str(len(truth) - 1))
@@ -161,7 +167,7 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     x = box["x"] + box["width"] * (50 + (3.5 - t0) / (t1 - t0) * 940) / 1000
     assert 0 < x < page.viewport_size["width"]
     page.mouse.click(x, box["y"] + box["height"] / 2)
-    assert beats.count() == len(truth)
+    sync_api.expect(beats).to_have_count(len(truth))
     added = sorted(float(b.get_attribute("data-time")) for b in beats.all())
     assert min(abs(t - 3.5) for t in added) < 0.05  # where it was tapped
     page.click("[data-testid=save-edit]")
@@ -324,7 +330,7 @@ def test_live_capture_uploads_and_shows_result(page, server):
     assert int(page.locator("[data-testid=n-samples]").inner_text()) == n
     page.clock.resume()  # real time again for the upload
     page.click("[data-testid=capture-stop]")
-    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=30_000)
+    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=60_000)
     shown = int(page.locator("[data-testid=capture-n-beats]").inner_text())
     assert _pending(page) == 0  # removed from the phone after the 201
     assert _n_recordings(server, token) == before + 1
@@ -353,13 +359,13 @@ def test_live_capture_survives_lost_connection(page, server):
     page.context.set_offline(True)
     page.click("[data-testid=capture-stop]")
     sync_api.expect(page.locator("[data-testid=capture-status]")).to_contain_text(
-        "kept on this phone", timeout=30_000)
+        "kept on this phone", timeout=60_000)
     assert _pending(page) == 1
     sync_api.expect(page.locator("[data-testid=n-pending]")).to_have_text("1")
     assert _n_recordings(server, token) == before
 
     page.context.set_offline(False)  # fires "online": the page sends it again
-    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=30_000)
+    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=60_000)
     sync_api.expect(page.locator("[data-testid=n-pending]")).to_have_text("0")
     assert _pending(page) == 0
     assert _n_recordings(server, token) == before + 1
@@ -386,7 +392,7 @@ def test_pending_capture_sent_on_next_visit(page, server):
     assert _pending(page) == 1
     page.goto("/capture")
     sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_have_text("5",
-                                                                              timeout=30_000)
+                                                                              timeout=60_000)
     assert _pending(page) == 0
     assert _n_recordings(server, token) == before + 1
 
@@ -408,7 +414,7 @@ def test_refused_capture_is_kept_then_discarded(page, server):
         r.onerror = () => rej(r.error); })""")
     page.goto("/capture")
     sync_api.expect(page.locator("[data-testid=capture-status]")).to_contain_text(
-        "refused", timeout=30_000)
+        "refused", timeout=60_000)
     sync_api.expect(page.locator("[data-testid=capture-discard]")).to_be_visible()
     assert _pending(page) == 1
     page.click("[data-testid=capture-retry]")  # not sent again
