@@ -24,9 +24,9 @@ if CHROMIUM is None:
                 "browser tests skipped", allow_module_level=True)
 
 # Generous waits for a loaded 2-core CI machine: every `expect` polls for up to 30 s (the
-# default is 5 s) and every action (click, goto, download) waits up to 60 s. They only cost
-# time when something is wrong.
-sync_api.expect.set_options(timeout=60_000)
+# default is 5 s; 60 s where the server analyses an upload) and every action (click, goto,
+# download) waits up to 60 s. They only cost time when something is wrong.
+sync_api.expect.set_options(timeout=30_000)
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
