@@ -217,6 +217,33 @@ def test_download_reports(page, server, capture_csv):
     assert gone.status_code == 404
 
 
+def test_overlapping_page_loads_show_everything_once(page, server, capture_csv):
+    """Two loads of the patient page overlapping (a quick second click, or "back" and then a
+    patient before the first page has finished loading): each row and chart is shown once.
+    Before the fix both loads cleared the sessions list, then both filled it in."""
+    token = _login_page(page, server)
+    h = {"Authorization": f"Bearer {token}"}
+    pid = httpx.post(server.url + "/api/patients", json={"code": "P-RACE"}, headers=h,
+                     timeout=30).json()["id"]
+    assert httpx.post(server.url + "/api/sessions", json={"patient_id": pid, "notes": "one"},
+                      headers=h, timeout=30).status_code == 201
+    path, _ = capture_csv
+    r = httpx.post(server.url + "/api/recordings", headers=h, data={"patient_id": str(pid)},
+                   files={"file": (path.name, path.read_bytes(), "text/csv")}, timeout=60)
+    assert r.status_code == 201, r.text
+    page.goto(f"/#/patient/{pid}")
+    busy = sync_api.expect(page.locator("body"))
+    busy.to_have_attribute("aria-busy", "false")  # the page has finished loading
+    page.evaluate("""() => { for (let i = 0; i < 2; i++) {
+        window.dispatchEvent(new HashChangeEvent("hashchange")); } }""")
+    busy.to_have_attribute("aria-busy", "false")  # the newer of the two loads has finished
+    assert page.locator("[data-testid=session-row]").count() == 1
+    assert page.locator("[data-testid=recording-row]").count() == 1
+    assert page.locator("[data-testid=trend-n_beats]").count() == 1
+    assert page.locator("[data-testid=trend-n_beats] circle").count() == 1
+    assert page.locator("[data-testid=patient-P-RACE]").count() == 1
+
+
 def auto_trace_span(server, token, rid) -> tuple[float, float]:
     tr = httpx.get(f"{server.url}/api/recordings/{rid}/trace",
                    headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["trace"]
