@@ -223,6 +223,7 @@ def test_study_folder_is_not_mistaken_for_a_faros_export(real_data):
     from clonus.exceptions import FileFormatError
     from clonus.io import detect_format
 
-    assert detect_format(real_data / "wearable_exports" / "bittium_faros" / "testdir_read") == "faros-csv"
+    faros = real_data / "wearable_exports" / "bittium_faros" / "testdir_read"
+    assert detect_format(faros) == "faros-csv"
     with pytest.raises(FileFormatError):
         detect_format(real_data)

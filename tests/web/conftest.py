@@ -107,59 +107,75 @@ def upload(client, headers, path: Path, **fields):
 
 
 # ---------------------------------------------------------------- a real server (subprocess)
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
-    """``uvicorn`` running the app in a subprocess on 127.0.0.1 (see ``_server.py``)."""
+    """``uvicorn`` running the app in a subprocess on 127.0.0.1 (see ``_server.py``).
 
-    def __init__(self, data_dir: Path, *, slow_s: float = 0.0) -> None:
+    The listening socket is bound here, in the test process, on a port the kernel picks, and
+    handed to the server process (``pass_fds``): no other process can take the port between
+    choosing and binding it (the race of "find a free port, then start a server on it"), and a
+    restarted server (``test_crash.py``) listens on the same socket again.
+
+    ``hold_file``: while that file exists, each analysis in the server waits (up to 120 s), so
+    a test can keep an upload in the processing stage for as long as it needs, without guessing
+    how long that takes on a busy machine.
+    """
+
+    def __init__(self, data_dir: Path, *, hold_file: Path | None = None) -> None:
         self.data_dir = data_dir
-        self.port = _free_port()
+        self.hold_file = hold_file
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.slow_s = slow_s
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> Server:
+    def start(self, timeout_s: float = 120.0) -> Server:
+        """Start the server process and wait until it answers ``/api/health``.
+
+        ``timeout_s`` is generous: importing the app takes seconds on a loaded 2-core machine.
+        """
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(HERE)]),
-                   CLONUS_TEST_SLOW_S=str(self.slow_s))
+                   CLONUS_TEST_HOLD_FILE=str(self.hold_file or ""))
         self.log = self.data_dir.parent / f"server-{self.port}.log"
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        fd = self.sock.fileno()
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, str(HERE / "_server.py"), str(self.data_dir), str(self.port)],
-                env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 60
+                [sys.executable, str(HERE / "_server.py"), str(self.data_dir), str(fd)],
+                env=env, stdout=log, stderr=log, pass_fds=(fd,))
+        deadline = time.monotonic() + timeout_s
         import urllib.request
 
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("server exited: " + self.log.read_text()[-2000:])
-            try:
-                with urllib.request.urlopen(self.url + "/api/health", timeout=2) as r:
+            try:  # connections wait in the listening socket's backlog until the app is up
+                with urllib.request.urlopen(self.url + "/api/health", timeout=10) as r:
                     if r.status == 200:
                         return self
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("server did not start within 60 s")
+        raise RuntimeError(f"server did not start within {timeout_s:.0f} s: "
+                           + self.log.read_text()[-2000:])
 
     def kill(self) -> None:
+        """SIGKILL the server process (the listening socket stays open in this process)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=30)
 
     def stop(self) -> None:
+        """Stop the server process (SIGTERM, then SIGKILL) and close the listening socket."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=30)
+        self.sock.close()
 
 
 def create_user_in(data_dir: Path, email: str, password: str = PASSWORD) -> None:

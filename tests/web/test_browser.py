@@ -23,6 +23,11 @@ if CHROMIUM is None:
     pytest.skip("Debian chromium is not installed (apt-get install chromium); "
                 "browser tests skipped", allow_module_level=True)
 
+# Generous waits for a loaded 2-core CI machine: every `expect` polls for up to 30 s (the
+# default is 5 s; 60 s where the server analyses an upload) and every action (click, goto,
+# download) waits up to 60 s. They only cost time when something is wrong.
+sync_api.expect.set_options(timeout=30_000)
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 EMAIL = "clinician@example.org"
@@ -64,6 +69,7 @@ def page(browser, server):
 
     ctx.route("**/*", only_local)
     pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     # console errors include Content-Security-Policy violations ("Refused to ..."); HTTP error
@@ -125,7 +131,7 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     page.set_input_files("[data-testid=upload-file]", str(path))
     page.click("[data-testid=upload-submit]")
     sync_api.expect(page.locator("[data-testid=plot] [data-testid=trace]")).to_be_visible(
-        timeout=30_000)
+        timeout=60_000)
     beats = page.locator("[data-testid=plot] [data-testid=beat]")
     token = _api_token(server)
     rid = int(page.evaluate("location.hash").rsplit("/", 1)[1])
@@ -138,7 +144,7 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     # remove the first beat by tapping it, save, and see the corrected count
     first_t = float(beats.first.get_attribute("data-time"))
     beats.first.click()
-    assert beats.count() == len(truth) - 1
+    sync_api.expect(beats).to_have_count(len(truth) - 1)
     page.click("[data-testid=save-edit]")
     sync_api.expect(page.locator("[data-testid=corr-result] [data-testid=n-beats]")).to_have_text(
         str(len(truth) - 1))
@@ -161,7 +167,7 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     x = box["x"] + box["width"] * (50 + (3.5 - t0) / (t1 - t0) * 940) / 1000
     assert 0 < x < page.viewport_size["width"]
     page.mouse.click(x, box["y"] + box["height"] / 2)
-    assert beats.count() == len(truth)
+    sync_api.expect(beats).to_have_count(len(truth))
     added = sorted(float(b.get_attribute("data-time")) for b in beats.all())
     assert min(abs(t - 3.5) for t in added) < 0.05  # where it was tapped
     page.click("[data-testid=save-edit]")
@@ -211,6 +217,33 @@ def test_download_reports(page, server, capture_csv):
     assert gone.status_code == 404
 
 
+def test_overlapping_page_loads_show_everything_once(page, server, capture_csv):
+    """Two loads of the patient page overlapping (a quick second click, or "back" and then a
+    patient before the first page has finished loading): each row and chart is shown once.
+    Before the fix both loads cleared the sessions list, then both filled it in."""
+    token = _login_page(page, server)
+    h = {"Authorization": f"Bearer {token}"}
+    pid = httpx.post(server.url + "/api/patients", json={"code": "P-RACE"}, headers=h,
+                     timeout=30).json()["id"]
+    assert httpx.post(server.url + "/api/sessions", json={"patient_id": pid, "notes": "one"},
+                      headers=h, timeout=30).status_code == 201
+    path, _ = capture_csv
+    r = httpx.post(server.url + "/api/recordings", headers=h, data={"patient_id": str(pid)},
+                   files={"file": (path.name, path.read_bytes(), "text/csv")}, timeout=60)
+    assert r.status_code == 201, r.text
+    page.goto(f"/#/patient/{pid}")
+    busy = sync_api.expect(page.locator("body"))
+    busy.to_have_attribute("aria-busy", "false")  # the page has finished loading
+    page.evaluate("""() => { for (let i = 0; i < 2; i++) {
+        window.dispatchEvent(new HashChangeEvent("hashchange")); } }""")
+    busy.to_have_attribute("aria-busy", "false")  # the newer of the two loads has finished
+    assert page.locator("[data-testid=session-row]").count() == 1
+    assert page.locator("[data-testid=recording-row]").count() == 1
+    assert page.locator("[data-testid=trend-n_beats]").count() == 1
+    assert page.locator("[data-testid=trend-n_beats] circle").count() == 1
+    assert page.locator("[data-testid=patient-P-RACE]").count() == 1
+
+
 def auto_trace_span(server, token, rid) -> tuple[float, float]:
     tr = httpx.get(f"{server.url}/api/recordings/{rid}/trace",
                    headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["trace"]
@@ -221,7 +254,10 @@ def auto_trace_span(server, token, rid) -> tuple[float, float]:
 # 0.15 s) and then nBeats cycles of 6 Hz clonus, as rotation about its x axis
 # (rotationRate.beta, deg/s), with gravity in accelerationIncludingGravity, plus sensor noise
 # (0.5 deg/s, 0.05 m/s^2; a noiseless signal is rightly flagged as a frozen sensor).
-# Dispatched in real time at ~100 Hz.
+# Dispatched at 100 Hz by setInterval. The capture tests install Playwright's fake clock
+# (page.clock) and advance it with clock.run_for, so every event arrives exactly 10 ms after
+# the previous one and the page's performance.now() time stamps are exact, however loaded the
+# machine is (with the real clock, a busy machine delays and bunches the timer callbacks).
 DISPATCH = """
 ([nBeats, stopAfterS]) => new Promise((resolve) => {
   const f = 6.0, amp = 4.0, stretchAt = 0.5, rise = 0.15, start = stretchAt + rise;
@@ -264,6 +300,32 @@ DISPATCH = """
 """
 
 
+# the fake clock starts here (Unix seconds), a fixed date so runs are identical
+CLOCK_T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+
+
+def _start_capture(page, countdown_s: int) -> None:
+    """Open the capture page on the fake clock, press Start and run the countdown."""
+    page.clock.install(time=CLOCK_T0)
+    page.goto(f"/capture?countdown={countdown_s}")  # waits for "load": the script has run
+    # from here on page time moves only when the test says so (the page's start-up, IndexedDB
+    # and fetch do not wait on timers, so they go on regardless)
+    page.clock.pause_at(CLOCK_T0 + 60)
+    page.click("[data-testid=capture-start]")
+    if countdown_s:
+        sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text(str(countdown_s))
+        page.clock.run_for(countdown_s * 1000)
+    sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text("Go")
+
+
+def _dispatch(page, n_beats: int, stop_after_s: float) -> int:
+    """Send the synthetic motion events on the fake clock; returns how many were sent."""
+    page.evaluate(f"(args) => {{ window.__dispatched = ({DISPATCH})(args); }}",
+                  [n_beats, stop_after_s])
+    page.clock.run_for(round(stop_after_s * 1000) + 100)  # fires every 10 ms interval in turn
+    return page.evaluate("window.__dispatched")
+
+
 def _login_page(page, server) -> str:
     token = _api_token(server)
     page.goto("/")
@@ -289,21 +351,21 @@ def _n_recordings(server, token) -> int:
 def test_live_capture_uploads_and_shows_result(page, server):
     token = _login_page(page, server)
     before = _n_recordings(server, token)
-    page.goto("/capture?countdown=1")
-    page.click("[data-testid=capture-start]")
-    sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text("Go", timeout=10_000)
-    n = page.evaluate(DISPATCH, [8, 3.0])
+    _start_capture(page, countdown_s=1)
+    n = _dispatch(page, 8, 3.0)
+    assert n == 301  # t = 0.01, 0.02, ..., 3.01 s: the first past 3.0 s is the last
     assert int(page.locator("[data-testid=n-samples]").inner_text()) == n
+    page.clock.resume()  # real time again for the upload
     page.click("[data-testid=capture-stop]")
-    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=30_000)
+    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=60_000)
     shown = int(page.locator("[data-testid=capture-n-beats]").inner_text())
     assert _pending(page) == 0  # removed from the phone after the 201
     assert _n_recordings(server, token) == before + 1
     rec = httpx.get(server.url + "/api/recordings",
                     headers={"Authorization": f"Bearer {token}"}, timeout=30).json()[0]
     assert rec["n_beats"] == shown
-    # 8 synthetic cycles; browser timer jitter on a busy machine may blur one at the edges
-    assert abs(shown - 8) <= 1
+    # 8 synthetic cycles, sampled exactly at 100 Hz (fake clock): each is one beat
+    assert shown == 8
     csv = httpx.get(f"{server.url}/api/recordings/{rec['id']}/file",
                     headers={"Authorization": f"Bearer {token}"}, timeout=30).text
     header = csv.splitlines()[0]
@@ -317,20 +379,20 @@ def test_live_capture_uploads_and_shows_result(page, server):
 def test_live_capture_survives_lost_connection(page, server):
     token = _login_page(page, server)
     before = _n_recordings(server, token)
-    page.goto("/capture?countdown=0")
-    page.click("[data-testid=capture-start]")
-    sync_api.expect(page.locator("[data-testid=countdown]")).to_have_text("Go", timeout=10_000)
-    page.evaluate(DISPATCH, [6, 2.0])
+    _start_capture(page, countdown_s=0)
+    n = _dispatch(page, 6, 2.0)
+    assert int(page.locator("[data-testid=n-samples]").inner_text()) == n == 201
+    page.clock.resume()
     page.context.set_offline(True)
     page.click("[data-testid=capture-stop]")
     sync_api.expect(page.locator("[data-testid=capture-status]")).to_contain_text(
-        "kept on this phone", timeout=20_000)
+        "kept on this phone", timeout=60_000)
     assert _pending(page) == 1
     sync_api.expect(page.locator("[data-testid=n-pending]")).to_have_text("1")
     assert _n_recordings(server, token) == before
 
     page.context.set_offline(False)  # fires "online": the page sends it again
-    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=30_000)
+    sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_be_visible(timeout=60_000)
     sync_api.expect(page.locator("[data-testid=n-pending]")).to_have_text("0")
     assert _pending(page) == 0
     assert _n_recordings(server, token) == before + 1
@@ -357,7 +419,7 @@ def test_pending_capture_sent_on_next_visit(page, server):
     assert _pending(page) == 1
     page.goto("/capture")
     sync_api.expect(page.locator("[data-testid=capture-n-beats]")).to_have_text("5",
-                                                                              timeout=30_000)
+                                                                              timeout=60_000)
     assert _pending(page) == 0
     assert _n_recordings(server, token) == before + 1
 
@@ -379,7 +441,7 @@ def test_refused_capture_is_kept_then_discarded(page, server):
         r.onerror = () => rej(r.error); })""")
     page.goto("/capture")
     sync_api.expect(page.locator("[data-testid=capture-status]")).to_contain_text(
-        "refused", timeout=30_000)
+        "refused", timeout=60_000)
     sync_api.expect(page.locator("[data-testid=capture-discard]")).to_be_visible()
     assert _pending(page) == 1
     page.click("[data-testid=capture-retry]")  # not sent again

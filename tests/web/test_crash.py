@@ -11,6 +11,7 @@ import hashlib
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -33,17 +34,41 @@ def _upload(base, headers, name, data, timeout=60):
                       files={"file": (name, data, "text/csv")}, timeout=timeout)
 
 
+def _server_has_read(server_port: int, client_port: int, timeout_s: float = 60.0) -> bool | None:
+    """Wait until the server process has read everything sent on the connection from
+    ``client_port`` (its receive queue in ``/proc/net/tcp`` is empty). None if that cannot be
+    seen (no ``/proc``), False if it did not happen within ``timeout_s``."""
+    want_local, want_remote = f":{server_port:04X}", f":{client_port:04X}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            lines = Path("/proc/net/tcp").read_text(encoding="ascii").splitlines()[1:]
+        except OSError:
+            return None
+        for line in lines:
+            f = line.split()
+            if f[1].endswith(want_local) and f[2].endswith(want_remote):
+                if int(f[4].split(":")[1], 16) == 0:
+                    return True
+        time.sleep(0.02)
+    return False
+
+
 def test_kill_during_upload_loses_nothing(tmp_path, capture_csv):
     path, _ = capture_csv
     data = path.read_bytes()
     data_dir = tmp_path / "data"
     create_user_in(data_dir, "nurse@example.org")
-    server = Server(data_dir, slow_s=1.0).start()
+    hold = tmp_path / "hold-analysis"
+    server = Server(data_dir, hold_file=hold).start()
     try:
         headers = _login(server.url, "nurse@example.org")
         first = _upload(server.url, headers, "first.csv", data)
         assert first.status_code == 201, first.text
         kept = first.json()
+        # from now on every analysis waits until `hold` is removed: the upload below stays in
+        # the processing stage until the server is killed, however slow the machine is
+        hold.touch()
 
         # Two uploads are interrupted by one SIGKILL: one whose body is still arriving, one
         # that has fully arrived and is being read and assessed.
@@ -58,7 +83,7 @@ def test_kill_during_upload_loses_nothing(tmp_path, capture_csv):
         t = threading.Thread(target=send)
         t.start()
         spool = data_dir / "files" / "tmp"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not any(spool.glob("upload-*")):
             time.sleep(0.02)
         assert any(spool.glob("upload-*")), "the upload never reached the processing stage"
@@ -72,12 +97,20 @@ def test_kill_during_upload_loses_nothing(tmp_path, capture_csv):
                        f"Content-Type: multipart/form-data; boundary=B\r\n"
                        f"Content-Length: {total}\r\n\r\n").encode())
             s.sendall(body_start + data[: len(data) // 2])
-            time.sleep(0.3)
+            # kill only once the server has taken in the first half of this body (not a fixed
+            # sleep that a loaded machine may outlast)
+            seen = _server_has_read(server.port, s.getsockname()[1])
+            if seen is None:
+                time.sleep(1.0)  # no /proc/net/tcp here: give it a moment instead
+            else:
+                assert seen, "the server never read the start of the second upload"
             server.kill()
-        t.join(timeout=30)
+        t.join(timeout=60)
+        assert not t.is_alive()
         assert errors  # the client saw the failure: it must send again
 
         # restart on the same data: the first recording is intact, nothing else exists
+        hold.unlink()
         server.start()
         headers = _login(server.url, "nurse@example.org")
         listing = httpx.get(server.url + "/api/recordings", headers=headers, timeout=30).json()

@@ -292,8 +292,8 @@ def grade_all(
             None,
             "not graded (pressure not maintained)",
             f"clonus lasted {dur:.2f} s and was still beating when the stretch was released after "
-            f"{'an unknown time' if held is None else f'{held:.1f} s'}; Tardieu needs pressure maintained "
-            f"(>= {hold:g} s) to tell fatigable (3) from unfatigable (4)",
+            f"{'an unknown time' if held is None else f'{held:.1f} s'}; Tardieu needs pressure "
+            f"maintained (>= {hold:g} s) to tell fatigable (3) from unfatigable (4)",
             inputs,
         )
 

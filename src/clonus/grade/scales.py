@@ -104,8 +104,8 @@ SCATS_CLONUS = Scale(
         Level(3, "3 = severe", "Severe: clonus lasting > 10 s"),
     ),
     citation="Benz EN, Hornby TG, Bode RK, Scheidt RA, Schmit BD. A physiologically based clinical "
-    "measure for spastic reflexes in spinal cord injury. Arch Phys Med Rehabil 2005;86:52-59; NINDS "
-    "CDE https://www.commondataelements.ninds.nih.gov/report-viewer/24255/",
+    "measure for spastic reflexes in spinal cord injury. Arch Phys Med Rehabil 2005;86:52-59; "
+    "NINDS CDE https://www.commondataelements.ninds.nih.gov/report-viewer/24255/",
     notes="Elicited by rapid imposed ankle dorsiflexion. Exactly 3 s and exactly 10 s are graded 2 "
     "('3-10 s' read as inclusive).",
 )
@@ -120,15 +120,15 @@ CSI_CLONUS = Scale(
         Level(3, "3 = 3-10 beats", "3-10 beats"),
         Level(4, "4 = sustained", "Sustained clonus"),
     ),
-    citation="Chan CWY. Some techniques for the relief of spasticity and their physiological basis. "
-    "Physiother Can 1986;38:85-89; Levin MF, Hui-Chan CWY. Relief of hemiparetic spasticity by TENS "
-    "is associated with improvement in reflex and voluntary motor functions. Electroencephalogr Clin "
-    "Neurophysiol 1992;85:131-142; Physiopedia 'Composite Spasticity Index (CSI)'; StrokEngine "
-    "https://strokengine.ca/en/?p=1796",
-    notes="The published wording overlaps at 3 beats (1-3 / 3-10); GradingConfig.csi_three_beats_grade "
-    "chooses 2 (default) or 3. More than 10 beats that stop on their own are graded 4 by default "
-    "(GradingConfig.csi_sustained_beats = 10, after FPnotebook's 'sustained = >= 10 beats'). Original "
-    "1992 wording unverified.",
+    citation="Chan CWY. Some techniques for the relief of spasticity and their physiological "
+    "basis. Physiother Can 1986;38:85-89; Levin MF, Hui-Chan CWY. Relief of hemiparetic "
+    "spasticity by TENS is associated with improvement in reflex and voluntary motor functions. "
+    "Electroencephalogr Clin Neurophysiol 1992;85:131-142; Physiopedia 'Composite Spasticity "
+    "Index (CSI)'; StrokEngine https://strokengine.ca/en/?p=1796",
+    notes="The published wording overlaps at 3 beats (1-3 / 3-10); "
+    "GradingConfig.csi_three_beats_grade chooses 2 (default) or 3. More than 10 beats that stop "
+    "on their own are graded 4 by default (GradingConfig.csi_sustained_beats = 10, after "
+    "FPnotebook's 'sustained = >= 10 beats'). Original 1992 wording unverified.",
 )
 
 TARDIEU_QUALITY = Scale(

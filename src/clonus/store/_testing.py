@@ -41,6 +41,9 @@ def find_pg_bin() -> Path | None:
     return None
 
 
+_START_ATTEMPTS = 5
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -72,19 +75,31 @@ def temporary_postgres() -> Iterator[str]:
 
     def run(cmd: list[str]) -> None:
         full = ["su", "postgres", "-c", shlex.join(cmd)] if as_root else cmd
-        subprocess.run(full, check=True, capture_output=True, timeout=120)
+        # generous: initdb and start-up take many seconds on a loaded machine
+        subprocess.run(full, check=True, capture_output=True, timeout=300)
 
     tmp = Path(tempfile.mkdtemp(prefix="clonus-pg-"))
     if as_root:
         os.chown(tmp, pw.pw_uid, pw.pw_gid)
     data = tmp / "data"
-    port = _free_port()
     started = False
     try:
         run([str(pgbin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
              "--no-sync"])
-        run([str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w", "-t", "60",
-             "-o", f"-p {port} -c listen_addresses=127.0.0.1 -k {tmp} -c fsync=off", "start"])
+        # The port is free when chosen but another process may take it before the server binds
+        # it (seconds later, on a machine shared with other test runs): then choose another.
+        for attempt in range(_START_ATTEMPTS):
+            port = _free_port()
+            log = tmp / f"log-{attempt}"
+            try:
+                run([str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "120",
+                     "-o", f"-p {port} -c listen_addresses=127.0.0.1 -k {tmp} -c fsync=off",
+                     "start"])
+                break
+            except subprocess.CalledProcessError:
+                in_use = log.exists() and "already in use" in log.read_text(errors="replace")
+                if not in_use or attempt == _START_ATTEMPTS - 1:
+                    raise
         started = True
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:

@@ -69,14 +69,20 @@
     location.hash = "#/patient/" + p.id;
   });
 
+  // The loaders below fetch first and then replace their part of the page in one synchronous
+  // step, and only if the patient they fetched for is still the one shown: two overlapping
+  // route() calls (a quick second click) then never leave duplicated rows or charts, nor the
+  // previous page's data.
   async function loadSessions() {
     const box = $("sessions-box"), ul = $("sessions"), sel = $("upload-session");
-    state.sessions = [];
+    const pid = state.patientId;
+    const sessions = pid === null ? [] : await (await api("/api/sessions?patient_id=" + pid)).json();
+    if (pid !== state.patientId) return;
+    state.sessions = sessions;
     sel.innerHTML = '<option value="">(today\'s, or a new one)</option>';
-    box.classList.toggle("hidden", state.patientId === null);
+    box.classList.toggle("hidden", pid === null);
     ul.innerHTML = "";
-    if (state.patientId === null) return;
-    state.sessions = await (await api("/api/sessions?patient_id=" + state.patientId)).json();
+    if (pid === null) return;
     for (const s of state.sessions) {
       const when = new Date(s.started_at).toLocaleString();
       const li = document.createElement("li");
@@ -104,12 +110,15 @@
   });
 
   async function loadContext() {
+    const pid = state.patientId;
+    let d = {};
+    if (pid !== null) {
+      const resp = await api(`/api/patients/${pid}/context`);
+      if (resp.ok) d = (await resp.json()).data || {};  // (404: none recorded yet)
+    }
+    if (pid !== state.patientId) return;
     $("ctx-age").value = ""; $("ctx-meds").value = ""; $("ctx-notes").value = "";
     $("ctx-status").textContent = "";
-    if (state.patientId === null) return;
-    const resp = await api(`/api/patients/${state.patientId}/context`);
-    if (!resp.ok) return;  // none recorded yet
-    const d = (await resp.json()).data || {};
     if (d.age_years !== undefined && d.age_years !== null) $("ctx-age").value = d.age_years;
     if (Array.isArray(d.medications)) $("ctx-meds").value = d.medications.join(", ");
     if (d.notes) $("ctx-notes").value = d.notes;
@@ -128,8 +137,10 @@
   });
 
   async function loadRecordings() {
-    const q = state.patientId !== null ? "?patient_id=" + state.patientId : "";
+    const pid = state.patientId;
+    const q = pid !== null ? "?patient_id=" + pid : "";
     const recs = await (await api("/api/recordings" + q)).json();
+    if (pid !== state.patientId) return;
     const tb = $("recordings");
     tb.innerHTML = "";
     for (const r of recs) {
@@ -149,9 +160,11 @@
 
   async function loadTrends() {
     const box = $("trends");
+    const pid = state.patientId;
+    const pts = pid === null ? null : await (await api(`/api/patients/${pid}/trends`)).json();
+    if (pid !== state.patientId) return;
     box.innerHTML = "";
-    if (state.patientId === null) return;
-    const pts = await (await api(`/api/patients/${state.patientId}/trends`)).json();
+    if (pts === null) return;
     if (!pts.length) { box.innerHTML = '<p class="muted">No assessments for this patient yet.</p>'; return; }
     box.appendChild(trendChart(pts, "n_beats", "Beats", 0));
     box.appendChild(trendChart(pts, "frequency_hz", "Frequency (Hz)", 2));
@@ -391,10 +404,19 @@
   });
 
   // ------------------------------------------------------------------ routing
+  let routeSeq = 0;  // a newer route() makes an older one still waiting on the server stop
   async function route() {
+    const seq = ++routeSeq;
+    document.body.setAttribute("aria-busy", "true");  // until the newest route() has finished
+    try { await showRoute(seq); } finally {
+      if (seq === routeSeq) document.body.setAttribute("aria-busy", "false");
+    }
+  }
+  async function showRoute(seq) {
     if (!clonus.token()) { show("login-view"); return; }
     await guard(async () => {
       const me = await (await api("/api/users/me")).json();
+      if (seq !== routeSeq) return;
       $("who").textContent = me.email;
       const h = location.hash || "#/";
       let m;
@@ -408,12 +430,13 @@
       state.patientId = m ? Number(m[1]) : null;
       show("home-view");
       await loadPatients();
+      if (seq !== routeSeq) return;
       const p = state.patients.find((x) => x.id === state.patientId);
       $("patient-title").textContent = p ? "Patient " + p.code : "All recordings";
-      await loadSessions();
-      await loadContext();
-      await loadRecordings();
-      await loadTrends();
+      for (const load of [loadSessions, loadContext, loadRecordings, loadTrends]) {
+        await load();
+        if (seq !== routeSeq) return;
+      }
     });
   }
   window.addEventListener("hashchange", route);
