@@ -203,3 +203,12 @@ def test_gyro_bias_from_rest_not_from_the_beating_foot(rng):
     assert abs(np.rad2deg(np.median(meas) - bias)) > 3.0  # the median is badly off here
     # 0.3 deg/s noise averaged over about 1 s of rest
     assert abs(np.rad2deg(gyro_bias(meas, fs=fs) - bias)) < 0.1
+
+
+def test_simulated_clonus_has_no_impacts_per_cycle():
+    """The tapping check looks for a shock above 20 Hz in each cycle; clonus is smooth, so a
+    simulated phone on a beating foot must show none (else true clonus would be rejected)."""
+    tr = simulate_trial(mode="held", gain_ratio=6.0, seed=4, fs_imu_hz=200.0)
+    a = assess_motion(tr.recording)
+    assert a.classification == "clonus"
+    assert a.metrics["impacts_per_cycle"]["n_hit"] == 0

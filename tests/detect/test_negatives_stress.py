@@ -59,6 +59,11 @@ def _xfail(reason: str):
 # five are fixed (foot tapping: beats larger than the stretch are declined), the last still fails
 CASES = [
     pytest.param(
+        "foot_tapping",
+        3897137009,
+        id="foot_tapping_toe_strikes",  # fixed by the impact-per-cycle check
+    ),
+    pytest.param(
         "pd_rest_tremor",
         2774236152,
         id="pd_tremor_stretch_at_start",

@@ -53,6 +53,9 @@ _G0 = 9.80665
 _SIGN_FRACTION = 0.3
 #: clonus beating this long (s) after an apparent release, to the end, shows the hold went on
 _HOLD_EVIDENCE_S = 3.0
+#: share of beat cycles with an impact that marks tapping/stepping, and the impact level (g)
+_STRIKE_FRACTION = 0.75
+_STRIKE_G = 0.5
 #: power above the clonus range / inside it below which a gyroscope is free of examiner tremor
 _CLEAN_FAST_RATIO = 0.05
 #: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
@@ -1018,6 +1021,32 @@ def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
     return type(pk)(pk.idx, times, pk.values, pk.amplitudes, pk.prominences)
 
 
+def _strikes_per_cycle(rec: Recording, bt: np.ndarray, fs: float, cfg: MotionConfig) -> dict | None:
+    """Impacts in each cycle between beats, from the accelerometer above 20 Hz.
+
+    A foot tapping on the floor, or stepping, strikes the ground once per cycle: a broadband
+    shock of one to several g at the sensor. During the clonus test the examiner holds the foot
+    in the air; clonus itself is smooth (3-8 Hz with small harmonics; its tangential
+    acceleration, up to about 1 g, stays below 20 Hz). Counted: cycles (consecutive beats)
+    whose acceleration magnitude, high-passed at 20 Hz, exceeds ``_STRIKE_G`` and 8 x its
+    median over the recording. None without a 3-axis accelerometer or below 50 Hz.
+    """
+    acc = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
+    if len(acc) != 3 or fs < 50.0 or len(bt) < 4:
+        return None
+    a = np.asarray(rec.data[acc], dtype=float)
+    if not np.isfinite(a).all():
+        return None
+    hf = np.linalg.norm(highpass(a, fs=fs, cutoff_hz=20.0), axis=0) / _G0
+    level = max(_STRIKE_G, 8.0 * float(np.median(hf)))
+    idx = np.clip(np.round(np.asarray(bt) * fs).astype(int), 0, len(hf) - 1)
+    hits = [float(hf[i0:i1].max()) if i1 > i0 else 0.0 for i0, i1 in zip(idx[:-1], idx[1:],
+                                                                        strict=True)]
+    n_hit = int(sum(h >= level for h in hits))
+    return {"n_cycles": len(hits), "n_hit": n_hit, "fraction": n_hit / len(hits),
+            "max_g": float(max(hits)), "level_g": level}
+
+
 def _robust_cv(intervals_s: np.ndarray) -> float:
     """Robust coefficient of variation of beat intervals: 1.4826 x MAD / median.
 
@@ -1603,6 +1632,9 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     )
     if early is not None and abs(early["frequency_hz"] - f_check) > 1.0:
         early = None
+    strikes = _strikes_per_cycle(rec, bt, fs, cfg) if len(bt) >= 4 else None
+    if strikes is not None:
+        metrics["impacts_per_cycle"] = strikes
     if pre_osc is not None and pre_osc >= max(
         cfg.pre_oscillation_fraction * float(np.median(ba)), cfg.min_prominence_deg
     ):
@@ -1619,6 +1651,13 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"the same rhythm ({early['frequency_hz']:.1f} Hz, {early['n']} cycles) was already "
             f"present at {early['start_s']:.1f} s, before the stretch at {t_on:.2f} s: an "
             "intermittent tremor, not stretch-triggered clonus"
+        )
+    elif strikes is not None and strikes["fraction"] >= _STRIKE_FRACTION:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"the foot strikes something in {strikes['n_hit']} of {strikes['n_cycles']} cycles "
+            f"(impacts up to {strikes['max_g']:.1f} g above 20 Hz): voluntary tapping or "
+            "stepping, not clonus (during the test the examiner holds the foot in the air)"
         )
     elif fast is not None and fast["power_ratio"] > 2.0:
         cls, sustained = "rhythmic_not_clonus", False
