@@ -76,8 +76,15 @@ _RAW_COLS = (
 )
 
 
+def _separator(header: str) -> str:
+    """Column separator of a phyphox CSV export: comma, semicolon or tab (phyphox offers all
+    three; semicolon and tab also come with a decimal comma)."""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda k: counts[k]) if max(counts.values()) > 0 else ","
+
+
 def _is_phyphox_header(line: str) -> bool:
-    cells = [c.strip().strip('"') for c in line.strip().split(",")]
+    cells = [c.strip().strip('"') for c in line.strip().split(_separator(line))]
     if len(cells) < 2 or cells[0].lower() != "time (s)":
         return False
     for c in cells[1:]:
@@ -140,11 +147,15 @@ def _read_member(text: str, label: str, stem: str, opts: dict[str, Any]
             f"{label}: the header {lines[0][:80]!r} is not a phyphox header (expected "
             "'\"Time (s)\",\"X (rad/s)\",...'). The file is corrupt or not a phyphox export."
         )
-    headers = next(csv.reader([lines[0]]))
+    sep = _separator(lines[0])
+    headers = next(csv.reader([lines[0]], delimiter=sep))
     cols = _column_names(stem, headers)
     if not cols:
         raise FileFormatError(f"{label}: no signal columns besides time.")
-    mat = parse_table(lines[1:], ",", path=label, first_row=2, n_fields=len(headers))
+    # "CSV (Semicolon/Tabulator, decimal comma)" exports write 1,234E-3
+    decimal_comma = sep != "," and any("," in ln for ln in lines[1:3])
+    mat = parse_table(lines[1:], sep, path=label, first_row=2, n_fields=len(headers),
+                      decimal_comma=decimal_comma)
     if mat.shape[0] < 2:
         raise FileFormatError(f"{label}: fewer than 2 data rows. Record for longer.")
     chans, scales = [], []
