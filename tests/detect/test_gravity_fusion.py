@@ -212,3 +212,27 @@ def test_simulated_clonus_has_no_impacts_per_cycle():
     a = assess_motion(tr.recording)
     assert a.classification == "clonus"
     assert a.metrics["impacts_per_cycle"]["n_hit"] == 0
+
+
+def test_linear_acceleration_is_not_used_for_gravity():
+    """Phones also export "linear acceleration" (gravity removed): it cannot correct the
+    gyroscope, and the real accelerometer is chosen when both are there."""
+    tr = simulate_trial(mode="held", gain_ratio=4.0, seed=8, fs_imu_hz=100.0)
+    rec = tr.recording
+    gyro, acc = _gyro_acc(rec)
+    lin = acc - np.median(acc, axis=1, keepdims=True)  # gravity (nearly constant) removed
+    names = ["gyro_x", "gyro_y", "gyro_z", "linacc_x", "linacc_y", "linacc_z"]
+    only_lin = Recording.from_array(np.vstack([gyro, lin]), fs=rec.fs, names=names,
+                                    kinds=["gyro"] * 3 + ["acc"] * 3,
+                                    units=["rad/s"] * 3 + ["m/s^2"] * 3)
+    a = assess_motion(only_lin)
+    assert a.metrics["gravity_fused"] is False
+    # and near-0 g at rest is not a free fall: the clonus is still assessed (truth: 4 x G_c,
+    # held, sustained)
+    assert a.classification == "clonus" and abs(a.n_beats - tr.truth.n_beats) <= 0.05 * max(
+        tr.truth.n_beats, 20)
+    both = Recording.from_array(np.vstack([gyro, lin, acc]), fs=rec.fs,
+                                names=names + ["acc_x", "acc_y", "acc_z"],
+                                kinds=["gyro"] * 3 + ["acc"] * 6,
+                                units=["rad/s"] * 3 + ["m/s^2"] * 6)
+    assert assess_motion(both).metrics["gravity_fused"] is True

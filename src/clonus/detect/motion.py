@@ -951,6 +951,10 @@ def _impacts(
                     f"(> {cfg.max_acc_g:g} g): "
                     "impact (device dropped or knocked)."
                 )
+            # free fall only on an accelerometer that measures gravity: "linear acceleration"
+            # channels (gravity removed by the phone) read near 0 g at rest
+            if float(np.median(mag)) < 0.7:
+                continue
             ff = lowpass(mag, fs=fs, cutoff_hz=10.0) < 0.3
             need = int(0.1 * fs)
             if need > 0 and ff.any():
@@ -1188,11 +1192,22 @@ def _companion_acc(rec: Recording, gyro_names: list[str]) -> np.ndarray | None:
     for i in acc:
         groups.setdefault(_stem(rec.channels[i].name), []).append(i)
     stems = {_stem(n) for n in gyro_names}
-    three = [ii for ii in groups.values() if len(ii) == 3]
-    same = [ii for ii in three if _stem(rec.channels[ii[0]].name) in stems]
-    pick = same[0] if same else (three[0] if len(three) == 1 else None)
-    if pick is None:
+    # only an accelerometer that measures gravity (median |a| within 0.7-1.3 g) can correct the
+    # gyroscope; "linear acceleration" channels (gravity removed) cannot
+    three = []
+    for ii in groups.values():
+        if len(ii) != 3:
+            continue
+        a = np.asarray(rec.data[ii], dtype=float)
+        if not np.isfinite(a).all():
+            continue
+        g = float(np.median(np.linalg.norm(a, axis=0))) / _G0
+        if 0.7 <= g <= 1.3:
+            three.append((abs(g - 1.0), ii))
+    if not three:
         return None
+    same = [ii for _, ii in three if _stem(rec.channels[ii[0]].name) in stems]
+    pick = same[0] if same else min(three, key=lambda x: x[0])[1]
     return np.asarray(rec.data[pick], dtype=float)
 
 
