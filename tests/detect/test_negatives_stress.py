@@ -59,6 +59,11 @@ def _xfail(reason: str):
 # five are fixed (foot tapping: beats larger than the stretch are declined), the last still fails
 CASES = [
     pytest.param(
+        "shivering",
+        1913937825,
+        id="shivering_irregular_broadband",  # fixed by the broadband-irregularity rule
+    ),
+    pytest.param(
         "foot_tapping",
         3897137009,
         id="foot_tapping_toe_strikes",  # fixed by the impact-per-cycle check

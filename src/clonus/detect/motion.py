@@ -53,6 +53,10 @@ _G0 = 9.80665
 _SIGN_FRACTION = 0.3
 #: clonus beating this long (s) after an apparent release, to the end, shows the hold went on
 _HOLD_EVIDENCE_S = 3.0
+#: power above the clonus range / inside it above which an irregular (interval CV > 0.15),
+#: spread-out (spectral concentration < 0.5) oscillation is broadband movement (shivering),
+#: not clonus; simulated clonus stayed below 0.24 (noisy goniometer), shivering was 0.44-0.76
+_BROADBAND_FAST_RATIO = 0.35
 #: share of beat cycles with an impact that marks tapping/stepping, and the impact level (g)
 _STRIKE_FRACTION = 0.75
 _STRIKE_G = 0.5
@@ -1673,6 +1677,20 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"the foot strikes something in {strikes['n_hit']} of {strikes['n_cycles']} cycles "
             f"(impacts up to {strikes['max_g']:.1f} g above 20 Hz): voluntary tapping or "
             "stepping, not clonus (during the test the examiner holds the foot in the air)"
+        )
+    elif (
+        fast is not None
+        and fast["power_ratio"] > _BROADBAND_FAST_RATIO
+        and len(iv) >= 3
+        and float(np.std(iv) / np.mean(iv)) > 0.15
+        and (metrics.get("spectral_concentration") or 0.0) < 0.5
+    ):
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"irregular, broadband oscillation after the stretch (interval CV "
+            f"{float(np.std(iv) / np.mean(iv)):.2f}, power above {hi:g} Hz "
+            f"{fast['power_ratio']:.2f} x that inside the clonus range): shivering or "
+            "restlessness, not the regular rhythm of clonus"
         )
     elif fast is not None and fast["power_ratio"] > 2.0:
         cls, sustained = "rhythmic_not_clonus", False
