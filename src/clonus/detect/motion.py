@@ -42,7 +42,7 @@ from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
-from .quality import check_quality
+from .quality import _runs, check_quality
 
 __all__ = ["MotionConfig", "DEFAULT_MOTION", "MotionAngle", "assess_motion", "motion_angle"]
 
@@ -495,9 +495,7 @@ def gyro_bias(omega_rad_s: np.ndarray, *, fs: float, window_s: float = 0.2,
     m = uniform_filter1d(x, w, mode="nearest")
     sd = np.sqrt(np.maximum(uniform_filter1d(x * x, w, mode="nearest") - m * m, 0.0))
     still = sd <= min(2.0 * float(np.percentile(sd, 10)), still_max_rad_s)
-    d = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
-    starts, stops = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-    for a, b in zip(starts, stops, strict=True):
+    for a, b in _runs(still):
         if b - a >= need:
             return float(np.mean(x[a:b]))
     if still.sum() >= need:
@@ -697,15 +695,17 @@ def _beat_signals(
     kind: str,
     lp_hz: float,
     cfg: MotionConfig,
-    drift_free: bool = False,
+    drift_free: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass)."""
+    """Peak-picking signal and amplitude signal (low-passed angle without drift high-pass).
+
+    ``drift_free`` (goniometer, or gyroscope fused with gravity): no drift high-pass."""
     # accelerometer angles carry a wandering gravity-tilt part: keep their high-pass at 0.3 Hz
     hp = min(cfg.drift_highpass_hz if kind != "acc" else max(cfg.drift_highpass_hz, 0.3),
              0.25 * cfg.band_hz[0])
     lp = lowpass(theta, fs=fs, cutoff_hz=lp_hz)
     # integrated sensors drift: high-pass them for peak picking; a goniometer does not
-    beat = lp if kind == "angle" or drift_free else highpass(lp, fs=fs, cutoff_hz=hp)
+    beat = lp if drift_free else highpass(lp, fs=fs, cutoff_hz=hp)
     return beat, lp
 
 
@@ -859,9 +859,7 @@ def _rhythm(
     return best
 
 
-def _pre_oscillation(
-    ang: MotionAngle, fs: float, on_i: int, f_hz: float, cfg: MotionConfig
-) -> float | None:
+def _pre_oscillation(ang: MotionAngle, fs: float, on_i: int, f_hz: float) -> float | None:
     """Peak-to-peak (deg) of the oscillation at ``f_hz`` (+-0.5 Hz) just before the stretch.
 
     A sinusoid plus a quadratic trend (slow sway, drift) is fitted by least squares to the
@@ -1029,7 +1027,7 @@ def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
     return type(pk)(pk.idx, times, pk.values, pk.amplitudes, pk.prominences)
 
 
-def _strikes_per_cycle(rec: Recording, bt: np.ndarray, fs: float, cfg: MotionConfig) -> dict | None:
+def _strikes_per_cycle(acc: np.ndarray | None, bt: np.ndarray, fs: float) -> dict | None:
     """Impacts in each cycle between beats, from the accelerometer above 20 Hz.
 
     A foot tapping on the floor, or stepping, strikes the ground once per cycle: a broadband
@@ -1037,15 +1035,12 @@ def _strikes_per_cycle(rec: Recording, bt: np.ndarray, fs: float, cfg: MotionCon
     in the air; clonus itself is smooth (3-8 Hz with small harmonics; its tangential
     acceleration, up to about 1 g, stays below 20 Hz). Counted: cycles (consecutive beats)
     whose acceleration magnitude, high-passed at 20 Hz, exceeds ``_STRIKE_G`` and 8 x its
-    median over the recording. None without a 3-axis accelerometer or below 50 Hz.
+    median over the recording. ``acc`` is the device's 3-axis accelerometer (m/s^2, from
+    :func:`_companion_acc`, gravity or not); None without one or below 50 Hz.
     """
-    acc = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
-    if len(acc) != 3 or fs < 50.0 or len(bt) < 4:
+    if acc is None or fs < 50.0 or len(bt) < 4:
         return None
-    a = np.asarray(rec.data[acc], dtype=float)
-    if not np.isfinite(a).all():
-        return None
-    hf = np.linalg.norm(highpass(a, fs=fs, cutoff_hz=20.0), axis=0) / _G0
+    hf = np.linalg.norm(highpass(acc, fs=fs, cutoff_hz=20.0), axis=0) / _G0
     level = max(_STRIKE_G, 8.0 * float(np.median(hf)))
     idx = np.clip(np.round(np.asarray(bt) * fs).astype(int), 0, len(hf) - 1)
     hits = [float(hf[i0:i1].max()) if i1 > i0 else 0.0 for i0, i1 in zip(idx[:-1], idx[1:],
@@ -1187,15 +1182,17 @@ def _result(
     )
 
 
-def _companion_acc(rec: Recording, gyro_names: list[str]) -> np.ndarray | None:
-    """The 3-axis accelerometer of the same device as the gyroscope channels, if any."""
+def _companion_acc(rec: Recording, names: list[str], *, gravity: bool) -> np.ndarray | None:
+    """The 3-axis accelerometer (m/s^2) of the same device as the analysed channels, if any:
+    the one whose name stem matches theirs, else the one closest to 1 g. With ``gravity``,
+    only one that measures gravity (median |a| within 0.7-1.3 g)."""
     acc = [i for i, c in enumerate(rec.channels) if c.kind == "acc"]
-    if len(gyro_names) != 3 or len(acc) < 3:
+    if len(acc) < 3:
         return None
     groups: dict[str, list[int]] = {}
     for i in acc:
         groups.setdefault(_stem(rec.channels[i].name), []).append(i)
-    stems = {_stem(n) for n in gyro_names}
+    stems = {_stem(n) for n in names}
     # only an accelerometer that measures gravity (median |a| within 0.7-1.3 g) can correct the
     # gyroscope; "linear acceleration" channels (gravity removed) cannot
     three = []
@@ -1206,7 +1203,7 @@ def _companion_acc(rec: Recording, gyro_names: list[str]) -> np.ndarray | None:
         if not np.isfinite(a).all():
             continue
         g = float(np.median(np.linalg.norm(a, axis=0))) / _G0
-        if 0.7 <= g <= 1.3:
+        if 0.7 <= g <= 1.3 or not gravity:
             three.append((abs(g - 1.0), ii))
     if not three:
         return None
@@ -1319,7 +1316,9 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         metrics["quality_problems"] = qrep.problems
         return indeterminate("signal quality: " + " ".join(qrep.problems))
 
-    ang = motion_angle(data, fs=fs, kind=kind, config=cfg, acc=_companion_acc(rec, names))
+    ang = motion_angle(
+        data, fs=fs, kind=kind, config=cfg, acc=_companion_acc(rec, names, gravity=True)
+    )
     warns.extend(ang.notes)
     times = np.arange(len(ang.theta_deg)) / fs
     trace = Trace(times, ang.theta_deg, "deg", "plantar/dorsiflexion angle (dorsiflexion positive)")
@@ -1446,11 +1445,12 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     # the simulated benchmark. Noisy sensors, double-integrated accelerometers and tremor
     # still get it.
     clean = False
+    fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
+    fast_hold_s = hold_s
     if ang.kind == "gyro":
         noise_12 = _noise_in_band(ang.theta_deg, fs, cfg.beat_lowpass_hz)
-        fr = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
         clean = cfg.noise_factor * noise_12 <= 0.5 * cfg.min_prominence_deg and (
-            fr is None or fr["power_ratio"] <= _CLEAN_FAST_RATIO
+            fast is None or fast["power_ratio"] <= _CLEAN_FAST_RATIO
         )
         metrics["clean_gyroscope"] = clean
     if cfg.adaptive_lowpass_factor > 0 and not clean:
@@ -1637,10 +1637,11 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     # as many beats as the bedside threshold is clonus whatever their size: the count rule
     # decides "pathological", and a long rhythmic run after a stretch is clonus even when small
     many = len(bt) >= cfg.grading.bedside_threshold_beats
-    fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
+    if hold_s != fast_hold_s:  # the hold was extended (apparent release overridden)
+        fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
     # the beats' rhythm already there before the stretch (sinusoid fitted at their frequency)
-    pre_osc = _pre_oscillation(ang, fs, on_i, f_check, cfg) if len(bt) >= 3 and f_check else None
+    pre_osc = _pre_oscillation(ang, fs, on_i, f_check) if len(bt) >= 3 and f_check else None
     if pre_osc is not None:
         metrics["pre_stretch_oscillation_pp_deg"] = pre_osc
     # an earlier spell of the same rhythm (before the pre-stretch window): ongoing tremor
@@ -1651,7 +1652,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     )
     if early is not None and abs(early["frequency_hz"] - f_check) > 1.0:
         early = None
-    strikes = _strikes_per_cycle(rec, bt, fs, cfg) if len(bt) >= 4 else None
+    # impacts show on any accelerometer, with or without gravity
+    strikes = _strikes_per_cycle(_companion_acc(rec, names, gravity=False), bt, fs)
     if strikes is not None:
         metrics["impacts_per_cycle"] = strikes
     if pre_osc is not None and pre_osc >= max(
