@@ -36,7 +36,7 @@ from .._version import __version__
 from ..exceptions import InvalidParameterError
 from ..grade.grading import GradingConfig, grade_all
 from ..model import Assessment, Beat, Recording, Run, Trace
-from ..signal.filters import bandpass, highpass, lowpass
+from ..signal.filters import bandpass, gaussian_lowpass, highpass, lowpass
 from ..signal.integrate import integrate, integrate_bandlimited, upsample
 from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
@@ -990,32 +990,58 @@ def _rotation_explains(mag_g: np.ndarray, idx: np.ndarray, om: np.ndarray, fs: f
     return bool(np.all(need <= _MAX_RADIUS_M * k[idx]))
 
 
-def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
-    """Beat times re-read on the 12 Hz peak-picking signal when the adaptive low-pass was lower.
+_REFINE_S = 0.03  # s, window in which a beat time is re-read on the ringing-free angle
+_REFINE_MAX_S = 0.07  # s, wider window when the Butterworth peak has no ringing-free maximum
 
-    A low-pass near 1.6 x the beat frequency shifts a peak that rides on a slope (a released
-    stretch returning): up to 15 ms, i.e. 0.3 Hz on a 3-beat frequency. Peaks are found on the
-    smoother signal (fewer spurious ones); their times are taken from the local maximum of the
-    less filtered one within +-30 ms, when the noise there is well below the beat threshold.
+
+def _is_ringing(ref: np.ndarray, i_bw: int, j: int) -> bool:
+    """Whether the ringing-free signal falls monotonically from maximum ``j`` through the
+    Butterworth peak's sample ``i_bw`` (no maximum of its own there: a filter artefact)."""
+    a, b = sorted((i_bw, j))
+    seg = ref[a : b + 1]
+    d = np.diff(seg)
+    return bool(np.all(d <= 0) if j < i_bw else np.all(d >= 0))
+
+
+def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
+    """Beat times re-read on a ringing-free copy of the angle.
+
+    Peaks are found on the Butterworth-filtered signal (fewer spurious ones), but a Butterworth
+    low-pass rings beside a sharp step: the fall of a released foot puts a false maximum up
+    to 60 ms after the last held beat, and a low-pass near 1.6 x the beat frequency shifts a
+    peak riding on a slope by up to 15 ms (0.3 Hz on a 3-beat frequency). Each time is taken
+    from the local maximum, within +-30 ms, of the angle smoothed by a Gaussian kernel at
+    ``beat_lowpass_hz`` (monotonic step response), when the noise there is well below the beat
+    threshold.
     """
-    if cfg.noise_factor * _noise_in_band(ang.theta_deg, fs, cfg.beat_lowpass_hz) > (
-        0.5 * cfg.min_prominence_deg
-    ):
+    # the least smoothing the noise allows: any low-pass moves the top of an asymmetric peak
+    # (slow rise, sharp fall at a release) earlier
+    for cut in (2.5 * cfg.beat_lowpass_hz, 1.5 * cfg.beat_lowpass_hz, cfg.beat_lowpass_hz):
+        if cut < 0.45 * fs and cfg.noise_factor * _noise_in_band(ang.theta_deg, fs, cut) <= (
+            0.5 * cfg.min_prominence_deg
+        ):
+            break
+    else:
         return pk
-    ref, _ = _beat_signals(
-        ang.theta_deg, fs, ang.kind, cfg.beat_lowpass_hz, cfg, ang.drift_free
-    )
+    ref = gaussian_lowpass(ang.theta_deg, fs=fs, cutoff_hz=cut)
     ref_up = upsample(ref, fs=fs, min_fs_hz=_INTERNAL_FS_HZ)[0] if up > 1 else ref
     fs_up = fs * up
-    w = max(1, int(0.03 * fs_up))
+    maxima = np.flatnonzero((ref_up[1:-1] > ref_up[:-2]) & (ref_up[1:-1] >= ref_up[2:])) + 1
     times = pk.times_s.copy()
+    if not maxima.size:
+        return pk
+    gaps = np.diff(pk.times_s)
     for k, t in enumerate(pk.times_s):
-        c = int(round(t * fs_up))
-        a, b = max(1, c - w), min(len(ref_up) - 1, c + w + 1)
-        if b - a < 3:
+        # search within +-30 ms, widened up to +-70 ms (a ringing maximum after the last held
+        # beat) but never past 40 % of the way to the neighbouring beat on that side
+        left = min(_REFINE_MAX_S, 0.4 * gaps[k - 1]) if k else _REFINE_MAX_S
+        right = min(_REFINE_MAX_S, 0.4 * gaps[k]) if k < len(gaps) else _REFINE_MAX_S
+        dt = maxima / fs_up - t
+        m = maxima[(dt >= -max(left, _REFINE_S)) & (dt <= max(right, _REFINE_S))]
+        if not m.size:
             continue
-        j = a + int(np.argmax(ref_up[a:b]))
-        if j in (a, b - 1):  # no local maximum inside the window: keep the time
+        j = int(m[np.argmin(np.abs(m / fs_up - t))])
+        if abs(j / fs_up - t) > _REFINE_S and not _is_ringing(ref_up, int(round(t * fs_up)), j):
             continue
         y0, y1, y2 = ref_up[j - 1], ref_up[j], ref_up[j + 1]
         den = y0 - 2 * y1 + y2
@@ -1485,7 +1511,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         amplitude_signal=amp_up,
     )
     pk = pk.select(pk.times_s > t_pk + 0.5 * cfg.min_beat_interval_s)
-    if len(pk) and metrics.get("beat_lowpass_hz", cfg.beat_lowpass_hz) < cfg.beat_lowpass_hz:
+    if len(pk):
         pk = _refine_times(pk, ang, fs, up, cfg)
     runs_idx = group_runs(
         pk.times_s,

@@ -3,7 +3,8 @@
 Public API
 ----------
 Filtering
-    :func:`bandpass`, :func:`lowpass`, :func:`highpass` (zero-phase Butterworth)
+    :func:`bandpass`, :func:`lowpass`, :func:`highpass` (zero-phase Butterworth),
+    :func:`gaussian_lowpass` (no ringing)
 Spectra
     :func:`power_spectrum`, :func:`peak_frequency`
 Orientation
@@ -12,7 +13,7 @@ Integration
     :func:`integrate`
 """
 
-from .filters import bandpass, highpass, lowpass
+from .filters import bandpass, gaussian_lowpass, highpass, lowpass
 from .integrate import integrate
 from .orientation import principal_axis, project
 from .spectral import peak_frequency, power_spectrum
@@ -21,6 +22,7 @@ __all__ = [
     "bandpass",
     "lowpass",
     "highpass",
+    "gaussian_lowpass",
     "power_spectrum",
     "peak_frequency",
     "principal_axis",
