@@ -10,7 +10,8 @@ Reading
 Writing (round trips, simulator output)
     :func:`write_edf`, :func:`write_wfdb`, :func:`write_c3d`, :func:`write_phyphox_zip`
 Privacy
-    :func:`anonymize_edf` (copy of an EDF/BDF file with identifying header fields blanked);
+    :func:`anonymize_edf` (copy of an EDF/BDF file with identifying header fields blanked),
+    :func:`anonymize_cwa` (copy of an Axivity .cwa file with its metadata area blanked);
     ``read(path, anonymize=True)`` leaves them out of ``metadata``
 Labels
     :func:`read_stride_labels` (gaitmap stride tables)
@@ -34,6 +35,7 @@ from ._registry import (
 _load()
 
 from ._c3d import write_c3d  # noqa: E402
+from ._cwa import anonymize_cwa  # noqa: E402
 from ._edf import anonymize_edf, write_edf  # noqa: E402
 from ._gaitmap import read_stride_labels  # noqa: E402
 from ._phyphox import write_phyphox_zip  # noqa: E402
@@ -60,6 +62,7 @@ def formats_table() -> list[dict[str, object]]:
 __all__ = [
     "FORMATS",
     "Reader",
+    "anonymize_cwa",
     "anonymize_edf",
     "detect_format",
     "formats_table",

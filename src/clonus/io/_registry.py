@@ -54,6 +54,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._edf",
     "clonus.io._wfdb",
     "clonus.io._c3d",
+    "clonus.io._cwa",
     "clonus.io._rdata",
     "clonus.io._phyphox",
     "clonus.io._sensorlogger",
