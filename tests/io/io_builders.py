@@ -221,3 +221,35 @@ def researchkit_json(d: Path, mutate: Mutate = None) -> Path:
 
 #: (format name, builder) for every text reader, used by the fuzz tests.
 FUZZ_TARGETS = [(f.name, f.build) for f in TEXT_FORMATS] + [("researchkit", researchkit_json)]
+
+
+# ---------------------------------------------------------------------------- binary formats
+BinaryMutate = Callable[[bytes], bytes] | None
+
+
+def cwa_ax6(d: Path, mutate: BinaryMutate = None) -> Path:
+    """Axivity AX6 file: 6 axes, int16, 100 Hz, +-8 g, 3 blocks of 40 samples."""
+    from cwa_builder import CwaSpec, data_blocks, header
+
+    xyz = np.vstack([X, Y, Z])[:, :120]
+    spec = CwaSpec(acc_g=xyz, gyro_dps=100 * xyz)
+    raw = header(spec) + b"".join(data_blocks(spec))
+    p = d / "ax6.cwa"
+    p.write_bytes(raw if mutate is None else mutate(raw))
+    return p
+
+
+def cwa_ax3_packed(d: Path, mutate: BinaryMutate = None) -> Path:
+    """Axivity AX3 file: 3 packed axes, whole-second stamps, 2 blocks of 120 samples."""
+    from cwa_builder import CwaSpec, data_blocks, header
+
+    spec = CwaSpec(acc_g=np.vstack([X, Y, Z])[:, :200] * 3, packed=True, hardware=0x17,
+                   acc_bits=0, gyro_bits=0, fractional=False)
+    raw = header(spec) + b"".join(data_blocks(spec))
+    p = d / "ax3.cwa"
+    p.write_bytes(raw if mutate is None else mutate(raw))
+    return p
+
+
+#: (format name, builder) for binary readers fuzzed byte-wise (test_fuzz.py).
+BINARY_FUZZ_TARGETS = [("cwa", cwa_ax6), ("cwa", cwa_ax3_packed)]
