@@ -149,7 +149,7 @@ def unpack_dwords(words: np.ndarray) -> np.ndarray:
     """
     w = words.astype(np.int64)
     e = (w >> 30) & 0x3
-    out = np.empty((w.size, 3), dtype=np.int64)
+    out = np.empty((w.size, 3), dtype=np.int32)
     for k in range(3):
         v = (w >> (10 * k)) & 0x3FF
         v = np.where(v >= 512, v - 1024, v)
@@ -386,7 +386,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         saturated = 0
     else:
         vals = samples.view("<i2")[:, :spb * n_axes].reshape(idx.size, spb, n_axes)
-        counts = vals[keep].astype(np.int64)
+        counts = vals[keep]  # int16, (n_samples, n_axes)
         acc = counts[:, 0:3] if n_axes == 3 else counts[:, 3:6]
         saturated = int(np.count_nonzero((acc >= 32767) | (acc <= -32768)))
     acc_bits = (light0 >> 13) & 0x07
@@ -405,12 +405,13 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                        for i, a in enumerate("xyz")]
     names = [x[0] for x in layout]
     check_unit_overrides(opts["units"], names, path)
-    chans, rows = [], []
-    for name, unit, kind, scale, col in layout:
+    chans = []
+    data = np.empty((len(layout), counts.shape[0]), dtype=np.float64)
+    for i, (name, unit, kind, scale, col) in enumerate(layout):
         ch, si = unit_channel(name, unit, units=opts["units"], source=str(path), kind=kind)
         chans.append(ch)
-        rows.append(counts[:, col] * (scale * si))
-    data = np.vstack(rows)
+        np.multiply(counts[:, col], scale * si, out=data[i])
+    del counts
 
     t0 = float(t[0])
     data, fs, md_t = uniform_from_timestamps(t - t0, data, path=path)
