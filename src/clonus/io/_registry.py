@@ -141,7 +141,7 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
     format : str, optional
         Skip detection and use this reader (see ``clonus formats``).
     **options
-        Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF).
+        Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF, CWA).
     """
     _load()
     p = _check_path(path)
@@ -191,7 +191,7 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
     **options
         Reader options: ``units={"EMG1": "uV"}`` (or one unit string for every channel) to
         override missing or wrong units; ``nan_policy="omit"`` to drop/interpolate NaN or
-        infinite samples instead of raising; ``anonymize=True`` (EDF: leave identifying header
+        infinite samples instead of raising; ``anonymize=True`` (EDF, CWA: leave identifying header
         fields out of ``metadata``); format-specific ones such as ``fs=`` (gaitmap) or
         ``trial=`` (R data). Unknown options raise :class:`InvalidParameterError`.
 
