@@ -204,6 +204,20 @@ def test_ax3_packed_old_firmware(tmp_path, start_us) -> None:
     assert rec.get("acc_x")[301] / G0 == pytest.approx(5.9, abs=2.5 / 256)
 
 
+def test_ax3_int16_and_16g_range(tmp_path) -> None:
+    # AX3 unpacked: axes/packing 0x32, 80 samples per block, 1/256 g; rate code 0x0B = 200 Hz,
+    # +-16 g (top bits 00)
+    t, _, acc = motion_signals(400, 200.0)
+    acc = acc * 4
+    spec = CwaSpec(acc_g=acc, rate_code=0x0B, hardware=0x17, acc_bits=0, gyro_bits=0)
+    p = write_cwa(tmp_path / "ax3i.cwa", spec)
+    assert p.read_bytes()[1024 + 25] == 0x32 and p.read_bytes()[1024 + 28] == 80
+    rec = clonus.read(p)
+    assert rec.ch_names == ["acc_x", "acc_y", "acc_z"] and rec.n_samples == 400
+    assert rec.fs == pytest.approx(200.0, rel=1e-4) and rec.metadata["acc_range_g"] == 16
+    assert np.abs(rec.data / G0 - acc).max() <= 0.5 / 256 + 1e-9
+
+
 def test_nine_axis_magnetometer_is_misc(tmp_path) -> None:
     t, gyro, acc = motion_signals(260, FS)
     mag = np.vstack([20 + 0 * t, -35 + 0 * t, 10 * np.sin(t)])
