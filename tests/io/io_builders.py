@@ -158,6 +158,55 @@ def gaitmap_csv(d: Path, mutate: Mutate = None) -> Path:
     return p
 
 
+#: Xsens DOT: 60 Hz, SampleTimeFine in microseconds from an arbitrary device clock.
+FS_DOT = 60.0
+T_DOT = np.arange(N) / FS_DOT
+DOT_STF0 = 2_974_023_062  # us; the builders' clock does not start at 0 (real files do not)
+
+
+def xsens_dot_csv(d: Path, mutate: Mutate = None) -> Path:
+    """Xsens DOT app export: preamble, packet 0 all zeros, Euler deg, Acc m/s^2, Gyr deg/s.
+
+    Signals at T_DOT: Acc = (X, Y, 9.81 Z), Gyr = degrees(X, Y, Z) deg/s, Euler = (10 X, 0, 0).
+    """
+    lines = ["sep=,", "DeviceTag:,P07", "FirmwareVersion:,2.0.0", "AppVersion:,2021.0",
+             "SyncStatus:,Synced", "OutputRate:,60Hz", "FilterProfile:,General",
+             "Measurement Mode:,Custom Mode 4", "StartTime: ,2021-08-20_20:21:13_804 GMT+8",
+             "\u00a9 Xsens Technologies B. V. 2005-2021", "",
+             "PacketCounter,SampleTimeFine,Euler_X,Euler_Y,Euler_Z,Acc_X,Acc_Y,Acc_Z,Gyr_X,"
+             "Gyr_Y,Gyr_Z"]
+    for i, (t, x, y, z) in enumerate(zip(T_DOT, X, Y, Z, strict=True)):
+        stf = DOT_STF0 + int(round(t * 1e6))
+        if i == 0:  # the DOT app writes packet 0 with zero inertial data
+            lines.append(f"0,{stf},{10 * x:.6f},0.000000,0.000000" + ",0.000000" * 6)
+            continue
+        lines.append(f"{i},{stf},{10 * x:.6f},0.000000,0.000000,{x:.8f},{y:.8f},"
+                     f"{9.81 * z:.8f},{np.degrees(x):.8f},{np.degrees(y):.8f},"
+                     f"{np.degrees(z):.8f}")
+    p = d / "P07_D4CA6EF17860_20210820_202113.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate), encoding="utf-8")
+    return p
+
+
+def xsens_mt_txt(d: Path, mutate: Mutate = None) -> Path:
+    """MT Manager ASCII export (MTw): '//' preamble, tabs, empty UTC columns, zero-padded
+    PacketCounter, SampleTimeFine in 10 kHz ticks, Acc m/s^2, Gyr rad/s (signals as FS, X..)."""
+    utc = ["Year", "Month", "Day", "Second", "UTC_Nano"]
+    lines = ["// Start Time: Unknown", "// Update Rate: 100.0Hz",
+             "// Filter Profile: human (46.1)", "// Option Flags: AHS Disabled ICC Disabled ",
+             "// Firmware Version: 4.0.2",
+             "\t".join(["PacketCounter", "SampleTimeFine", *utc, "Acc_X", "Acc_Y", "Acc_Z",
+                        "Gyr_X", "Gyr_Y", "Gyr_Z", "Mat[1][1]"])]
+    for i, (t, x, y, z) in enumerate(zip(T, X, Y, Z, strict=True)):
+        stf = 1_234_567 + int(round(t * 1e4))
+        lines.append("\t".join([f"{472 + i:05d}", str(stf), *[""] * len(utc), f"{x:.6f}",
+                                f"{y:.6f}", f"{9.81 * z:.6f}", f"{x:.6f}", f"{y:.6f}",
+                                f"{z:.6f}", "0.938789"]))
+    p = d / "MT_012005D6_009-001_00B421E6.txt"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate), encoding="utf-8")
+    return p
+
+
 @dataclass(frozen=True)
 class TextFormat:
     """A text format's builder and where its data live, for the corruption suite."""
@@ -208,6 +257,8 @@ TEXT_FORMATS = [
     TextFormat("faros-csv", faros_dir, ",", 1, 0, None, None, _replace_line(0, "X,Y")),
     TextFormat("gaitmap", gaitmap_csv, ",", 2, 1, None, None,
                _replace_line(1, "axis,acc_x,gyr_x,gyr_y")),
+    TextFormat("xsens", xsens_dot_csv, ",", 12, 5, 1, None, _drop_last_header_field(11, ",")),
+    TextFormat("xsens", xsens_mt_txt, "\t", 6, 7, 1, None, _drop_last_header_field(5, "\t")),
 ]
 
 

@@ -65,6 +65,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._gaitmap",
     "clonus.io._phonecsv",
     "clonus.io._researchkit",
+    "clonus.io._xsens",
     "clonus.io._csv",
     "clonus.io._video",
 )
