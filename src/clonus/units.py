@@ -52,6 +52,7 @@ _TABLE: dict[str, UnitInfo] = {
     "m/(s2)": UnitInfo("m/s^2", 1.0, "acc"),
     "ms-2": UnitInfo("m/s^2", 1.0, "acc"),
     "mps2": UnitInfo("m/s^2", 1.0, "acc"),
+    "m/s/s": UnitInfo("m/s^2", 1.0, "acc"),  # Verily Study Watch TSDF metadata
     "g": UnitInfo("m/s^2", G0, "acc"),
     "mg": UnitInfo("m/s^2", G0 / 1000.0, "acc"),
     "1/64g": UnitInfo("m/s^2", G0 / 64.0, "acc"),

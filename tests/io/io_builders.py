@@ -14,6 +14,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -304,3 +305,71 @@ def cwa_ax3_packed(d: Path, mutate: BinaryMutate = None) -> Path:
 
 #: (format name, builder) for binary readers fuzzed byte-wise (test_fuzz.py).
 BINARY_FUZZ_TARGETS = [("cwa", cwa_ax6), ("cwa", cwa_ax3_packed)]
+
+
+# ---------------------------------------------------------------------------- TSDF
+#: Verily Study Watch scale factors (paradigma example metadata): m/s^2 and deg/s per count.
+TSDF_ACC_SCALE = 0.00469378
+TSDF_GYRO_SCALE = 0.06097561
+
+
+def tsdf_verily(d: Path, *, acc: np.ndarray | None = None, gyro_dps: np.ndarray | None = None,
+                dt_ms: float = 10.0, time_in_seconds: bool = False, span_s: float | None = None,
+                endianness: str = "little", mutate_meta: BinaryMutate = None,
+                mutate_values: BinaryMutate = None) -> Path:
+    """Write a Verily-watch-like TSDF export (nested metadata as in the public example):
+    ``imu_time.bin`` float32 per-sample intervals, ``imu_quality.bin`` int8, ``imu_values.bin``
+    int16 counts x scale_factors. Returns the metadata path. ``time_in_seconds`` writes the
+    intervals in s while the metadata still says ms (the known export error)."""
+    acc = np.vstack([X, Y, 9.81 * Z]) if acc is None else acc
+    gyro_dps = np.degrees(np.vstack([X, Y, Z])) if gyro_dps is None else gyro_dps
+    n = acc.shape[1]
+    end = ">" if endianness == "big" else "<"
+    deltas = np.full(n, dt_ms, dtype=np.float64)
+    deltas[0] = 0.0
+    if time_in_seconds:
+        deltas = deltas / 1000.0
+    d.mkdir(parents=True, exist_ok=True)
+    deltas.astype(f"{end}f4").tofile(d / "imu_time.bin")
+    (np.arange(n) % 7 != 0).astype("i1").tofile(d / "imu_quality.bin")
+    counts = np.vstack([np.round(acc / TSDF_ACC_SCALE), np.round(gyro_dps / TSDF_GYRO_SCALE)])
+    raw = counts.T.astype(f"{end}i2").tobytes()
+    (d / "imu_values.bin").write_bytes(raw if mutate_values is None else mutate_values(raw))
+    span = (n - 1) * dt_ms / 1000.0 if span_s is None else span_s
+    start = datetime(2021, 6, 27, 16, 52, 20)
+    meta = {
+        "study_id": "PPP", "device_id": "Verily Study Watch", "subject_id": "POMU1234",
+        "ppp_source_protobuf": "WatchData.IMU.Week104.raw", "metadata_version": "0.1",
+        "start_iso8601": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "end_iso8601": (start + timedelta(seconds=round(span))).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rows": n,
+        "sensors": [
+            {"scale_factors": [1], "sensors": [
+                {"endianness": endianness, "file_name": "imu_time.bin", "channels": ["time"],
+                 "units": ["time_delta_ms"], "data_type": "float", "bits": 32},
+                {"endianness": "not applicable", "file_name": "imu_quality.bin",
+                 "channels": ["quality"], "units": ["boolean_num"], "data_type": "int",
+                 "bits": 8}]},
+            {"endianness": endianness, "file_name": "imu_values.bin",
+             "channels": ["acceleration_x", "acceleration_y", "acceleration_z", "rotation_x",
+                          "rotation_y", "rotation_z"],
+             "units": ["m/s/s"] * 3 + ["deg/s"] * 3,
+             "scale_factors": [TSDF_ACC_SCALE] * 3 + [TSDF_GYRO_SCALE] * 3,
+             "data_type": "int", "bits": 16},
+        ],
+    }
+    text = json.dumps(meta, indent=4).encode()
+    p = d / "IMU_segment0001_meta.json"
+    p.write_bytes(text if mutate_meta is None else mutate_meta(text))
+    return p
+
+
+def _tsdf_fuzz_meta(d: Path, mutate: BinaryMutate = None) -> Path:
+    return tsdf_verily(d / "tsdf", mutate_meta=mutate)
+
+
+def _tsdf_fuzz_values(d: Path, mutate: BinaryMutate = None) -> Path:
+    return tsdf_verily(d / "tsdf", mutate_values=mutate)
+
+
+BINARY_FUZZ_TARGETS += [("tsdf", _tsdf_fuzz_meta), ("tsdf", _tsdf_fuzz_values)]

@@ -25,6 +25,7 @@ from clonus.units import G0, display_scale, parse_unit, require_unit, to_si
     ("deg", "rad", math.pi / 180), ("uV", "V", 1e-6), ("µV", "V", 1e-6), ("mV", "V", 1e-3),
     ("[uV]", "V", 1e-6), ("mm", "m", 1e-3), ("ms", "s", 1e-3), ("kPa", "Pa", 1e3),
     ("kOhms", "Ohm", 1e3), ("Degrees Celsius", "degC", 1.0), ("bpm", "Hz", 1 / 60),
+    ("m/s/s", "m/s^2", 1.0),
 ])
 def test_parse_unit(unit, si, scale) -> None:
     info = parse_unit(unit)

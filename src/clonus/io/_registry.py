@@ -62,6 +62,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._shimmer",
     "clonus.io._empatica",
     "clonus.io._faros",
+    "clonus.io._tsdf",
     "clonus.io._gaitmap",
     "clonus.io._phonecsv",
     "clonus.io._researchkit",

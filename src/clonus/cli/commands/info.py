@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 #: Metadata keys never shown by ``clonus info`` (identifying header fields).
-_PRIVATE_KEYS = ("edf_identity", "cwa_identity", "xsens_identity")
+_PRIVATE_KEYS = ("edf_identity", "cwa_identity", "xsens_identity", "tsdf_identity")
 
 
 def _parse_units(items: list[str] | None) -> dict[str, str] | str | None:
