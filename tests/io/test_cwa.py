@@ -387,6 +387,37 @@ def test_fuzzed_bytes_never_traceback(tmp_path, ax6) -> None:
         assert np.isfinite(rec.data).all() and rec.fs > 0
 
 
+# ----------------------------------------------------------------------------- time window
+def test_time_window_matches_full_read(tmp_path, ax6) -> None:
+    *_, spec = ax6
+    p = write_cwa(tmp_path / "w.cwa", spec)
+    full = clonus.read(p)
+    part = clonus.read(p, start_s=3.0, duration_s=2.0)
+    assert part.n_samples == 200  # 2 s at 100 Hz
+    assert abs((part.start_time - full.start_time).total_seconds() - 3.0) < 1.0 / FS
+    k = int(round((part.start_time - full.start_time).total_seconds() * FS))
+    np.testing.assert_array_equal(part.data, full.data[:, k:k + 200])
+    assert part.metadata["window_s"] == [3.0, 2.0]
+    # damage outside the window does not matter; inside it does
+    _flip(p, 1024 + 20 * 512 + 100)  # block 20 holds t = 8.0-8.4 s
+    assert clonus.read(p, start_s=0.0, duration_s=3.0).n_samples == 300
+    with pytest.raises(FileFormatError, match="block 20"):
+        clonus.read(p, start_s=7.0, duration_s=2.0)
+    # only start_s: to the end (the damage check covers the window and two blocks around it)
+    assert clonus.read(p, start_s=9.5).n_samples == 50
+
+
+def test_time_window_errors(tmp_path, ax6) -> None:
+    *_, spec = ax6
+    p = write_cwa(tmp_path / "w.cwa", spec)
+    with pytest.raises(FileFormatError, match="no data block lies in the requested window"):
+        clonus.read(p, start_s=60.0, duration_s=5.0)
+    with pytest.raises(InvalidParameterError, match="duration_s must be a positive"):
+        clonus.read(p, duration_s=0)
+    with pytest.raises(InvalidParameterError, match="start_s must be a non-negative"):
+        clonus.read(p, start_s="soon")
+
+
 # ----------------------------------------------------------------------------- detection, options
 def test_detected_by_magic_not_extension(tmp_path, ax6) -> None:
     *_, spec = ax6

@@ -36,6 +36,9 @@ skipped (warning with their indices) and the samples on both sides of a gap are 
 grid by linear interpolation, reported in ``metadata["gaps"]``, ``metadata["max_gap_s"]``,
 ``metadata["missing_blocks"]``.
 
+Long files: the file is memory-mapped; ``start_s=`` and ``duration_s=`` (seconds after the
+first sample) decode only the blocks of that window, checked with two blocks of margin.
+
 Privacy: the header's ``name=value`` pairs (subject code, sex, height, weight, notes,
 operators...) are never logged; they appear in ``metadata["cwa_identity"]`` only with the
 default ``anonymize=False`` (``clonus info`` never shows them); :func:`anonymize_cwa` writes a
@@ -206,12 +209,73 @@ def _header(path: Path, raw: bytes) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- blocks
-def _block_words(raw: bytes, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Structured blocks, their 16-bit word sums and their bytes as an (n, 512) array."""
-    body = np.frombuffer(raw, dtype=np.uint8, count=n * SECTOR, offset=HEADER_BYTES)
-    blocks = body.view(_BLOCK)
-    sums = body.view("<u2").reshape(n, SECTOR // 2).sum(axis=1, dtype=np.uint64) & 0xFFFF
-    return blocks, sums, body.reshape(n, SECTOR)
+def _open_blocks(path: Path, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Memory-mapped data blocks: structured view and the bytes as an (n, 512) array."""
+    mm = np.memmap(path, dtype=np.uint8, mode="r", offset=HEADER_BYTES, shape=(n * SECTOR,))
+    return mm.view(_BLOCK), mm.reshape(n, SECTOR)
+
+
+def _word_sums(body2d: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """16-bit word sums of the given blocks (0 for a valid checksum), in chunks."""
+    out = np.zeros(body2d.shape[0], dtype=np.uint64)
+    for k in range(0, rows.size, 65536):
+        r = rows[k:k + 65536]
+        if r.size:
+            words = np.ascontiguousarray(body2d[r[0]:r[-1] + 1]).view("<u2")
+            out[r[0]:r[-1] + 1] = words.sum(axis=1, dtype=np.uint64) & 0xFFFF
+    return out
+
+
+def _used_blocks(body2d: np.ndarray) -> int:
+    """Number of blocks up to the last one that is not erased flash (all 0xFF or all 0x00)."""
+    n = body2d.shape[0]
+    end = n
+    while end > 0:
+        lo = max(0, end - 1024)
+        chunk = np.asarray(body2d[lo:end])
+        filled = ~(np.all(chunk == 0xFF, axis=1) | np.all(chunk == 0x00, axis=1))
+        if filled.any():
+            return lo + int(np.flatnonzero(filled)[-1]) + 1
+        end = lo
+    return 0
+
+
+def _window(path: Path, blocks: np.ndarray, start_s: float | None,
+            duration_s: float | None) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """Blocks to decode for a time window, and the window in seconds since 2000-01-01.
+
+    Block times here are approximate (stamp + fraction, ignoring the offset), so the selection
+    keeps a margin of two blocks each side; samples are cut exactly later.
+    """
+    n = blocks.shape[0]
+    if start_s is None and duration_s is None:
+        return np.ones(n, dtype=bool), None
+    good = (blocks["magic"] == b"AX")
+    t_blk = _timestamps_s(blocks["timestamp"])
+    frac = blocks["fractional"].astype(np.int64)
+    t_blk = t_blk + np.where(frac & 0x8000, (frac & 0x7FFF) / 32768.0, 0.0)
+    good &= np.isfinite(t_blk)
+    if not good.any():
+        raise FileFormatError(f"{path}: no data block has a readable timestamp, so no time window "
+                              "can be selected. Read the whole file (no start_s/duration_s).")
+    k = int(np.flatnonzero(good)[0])
+    code = int(blocks["rate_code"][k])
+    fs = fs_from_rate_code(code) if code else 100.0
+    n_axes, _, spb = _max_samples(int(blocks["axes_packing"][k]))
+    spb = spb or 120
+    offset = int(blocks["ts_offset"][k]) if code else 0
+    if frac[k] & 0x8000:
+        offset += ((int(frac[k]) & 0x7FFF) << 1) * int(fs) >> 16
+    t_first = float(t_blk[k]) - offset / fs  # first sample of the first readable block
+    t0 = t_first + (start_s or 0.0)
+    t1 = t0 + duration_s if duration_s is not None else math.inf
+    margin = 2.0 * spb / fs
+    win = good & (t_blk >= t0 - margin) & (t_blk <= t1 + margin)
+    # keep unreadable blocks between selected ones so that damage inside the window is seen
+    sel = np.flatnonzero(win)
+    if sel.size:
+        win[sel[0]:sel[-1] + 1] = True
+    return win, (t0, t1)
 
 
 def _max_samples(axes_packing: int) -> tuple[int, int, int]:
@@ -229,16 +293,35 @@ def _describe(idx: np.ndarray, limit: int = 5) -> str:
     return shown + (f" and {idx.size - limit} more" if idx.size > limit else "")
 
 
+def _window_options(path: Path, opts: dict[str, Any]) -> tuple[float | None, float | None]:
+    out = []
+    for key in ("start_s", "duration_s"):
+        v = opts.get(key)
+        if v is not None:
+            try:
+                v = float(v)
+            except (TypeError, ValueError):
+                v = math.nan
+            if not (math.isfinite(v) and v >= 0 and (key == "start_s" or v > 0)):
+                raise InvalidParameterError(
+                    f"{key} must be a {'non-negative' if key == 'start_s' else 'positive'} "
+                    f"number of seconds, got {opts.get(key)!r} (reading {path}).")
+        out.append(v)
+    return out[0], out[1]
+
+
 def read_groups(path: Path, **options: Any) -> list[Recording]:
-    opts = check_options(path, FMT, options, allowed=("anonymize",))
+    opts = check_options(path, FMT, options, allowed=("anonymize", "start_s", "duration_s"))
     anonymize = bool(opts.get("anonymize", False))
     omit = opts["nan_policy"] == "omit"
-    raw = path.read_bytes()
-    hdr = _header(path, raw)
+    start_s, duration_s = _window_options(path, opts)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(HEADER_BYTES)
+    hdr = _header(path, head)
     md: dict[str, Any] = dict(hdr["md"])
 
-    body = len(raw) - HEADER_BYTES
-    n_blocks, tail = divmod(body, SECTOR)
+    n_blocks, tail = divmod(size - HEADER_BYTES, SECTOR)
     if tail:
         warnings.warn(
             f"{path}: the last data block (block {n_blocks}) is incomplete ({tail} of {SECTOR} "
@@ -250,30 +333,38 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             f"{path}: the file holds only the CWA header and no data block: the logger recorded "
             "nothing, or the download stopped after the header. Check the device set-up "
             "(OmGui) and download the recording again.")
-    blocks, sums, body2d = _block_words(raw, n_blocks)
+    blocks, body2d = _open_blocks(path, n_blocks)
 
     # Trailing unused sectors (erased flash 0xFF or zeros) are not data.
-    filled = ~(np.all(body2d == 0xFF, axis=1) | np.all(body2d == 0x00, axis=1))
-    used = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    used = _used_blocks(body2d)
     if used == 0:
         raise FileFormatError(
             f"{path}: all {n_blocks} data blocks are empty (erased flash): the logger recorded "
             "nothing. Check the device set-up (OmGui) and record again.")
     if used < n_blocks:
         md["unused_trailing_blocks"] = n_blocks - used
-    blocks, sums = blocks[:used], sums[:used]
+    blocks, body2d = blocks[:used], body2d[:used]
+    win, window = _window(path, blocks, start_s, duration_s)
+    if not win.any():
+        raise FileFormatError(
+            f"{path}: no data block lies in the requested window (start_s={start_s}, "
+            f"duration_s={duration_s}); check the recording's duration with 'clonus info'.")
+    sums = _word_sums(body2d, np.flatnonzero(win))
 
     # Block validity: magic, length, checksum, layout, timestamp.
     reasons = np.full(used, "", dtype=object)
     magic_ok = (blocks["magic"] == b"AX") & (blocks["length"] == 508)
-    reasons[~magic_ok] = "no 'AX' block header"
+    reasons[win & ~magic_ok] = "no 'AX' block header"
+    magic_ok &= win
     ck_bad = magic_ok & (sums != 0)
     reasons[ck_bad] = "checksum mismatch"
     ok = magic_ok & ~ck_bad
     if not ok.any():
+        k0 = int(np.flatnonzero(win)[0])
         raise FileFormatError(
-            f"{path}: none of the {used} data blocks is valid ({reasons[0]} in block 0). The file "
-            "is corrupt or not an Axivity recording; download it from the device again.")
+            f"{path}: none of the {int(win.sum())} data blocks is valid ({reasons[k0]} in block "
+            f"{k0}). The file is corrupt or not an Axivity recording; download it from the device "
+            "again.")
     first = int(np.flatnonzero(ok)[0])
     code0, ap0, light0 = (int(blocks["rate_code"][first]), int(blocks["axes_packing"][first]),
                           int(blocks["light"][first]))
@@ -289,13 +380,14 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     bad_time = ok & ~bad_layout & ~np.isfinite(t_whole)
     reasons[bad_time] = "invalid timestamp"
     ok &= ~bad_layout & ~bad_time
-    bad = np.flatnonzero(~ok)
+    bad = np.flatnonzero(win & ~ok)
+    n_win = int(win.sum())
     if bad.size:
         first_bad = int(bad[0])
-        what = (f"{bad.size} of {used} data blocks are damaged (block {first_bad}, at byte "
+        what = (f"{bad.size} of {n_win} data blocks are damaged (block {first_bad}, at byte "
                 f"{HEADER_BYTES + SECTOR * first_bad}: {reasons[first_bad]}; blocks "
                 f"{_describe(bad)})")
-        if bad.size > max(1, MAX_BAD_FRACTION * used):
+        if bad.size > max(1, MAX_BAD_FRACTION * n_win):
             raise FileFormatError(
                 f"{path}: {what}. That is too many to skip: the file is corrupt. Download it from "
                 "the device again (OmGui can also try to recover it).")
@@ -383,10 +475,21 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     if (ap0 & 0x0F) == 0:
         words = samples.view("<u4")[keep]
         counts = unpack_dwords(words)
-        saturated = 0
     else:
         vals = samples.view("<i2")[:, :spb * n_axes].reshape(idx.size, spb, n_axes)
         counts = vals[keep]  # int16, (n_samples, n_axes)
+    if window is not None:
+        half = 0.5 / fs_nom  # nearest-sample edges: duration_s * fs samples on a steady clock
+        inside = (t + base_s >= window[0] - half) & (t + base_s < window[1] - half)
+        if inside.sum() < 2:
+            raise FileFormatError(
+                f"{path}: fewer than 2 samples lie in the requested window (start_s={start_s}, "
+                f"duration_s={duration_s}); check the recording's duration with 'clonus info'.")
+        t, counts = t[inside], counts[inside]
+        md["window_s"] = [start_s or 0.0, duration_s]
+        md["window_blocks"] = [int(idx[0]), int(idx[-1])]
+    saturated = 0
+    if (ap0 & 0x0F) == 2:
         acc = counts[:, 0:3] if n_axes == 3 else counts[:, 3:6]
         saturated = int(np.count_nonzero((acc >= 32767) | (acc <= -32768)))
     acc_bits = (light0 >> 13) & 0x07
