@@ -400,7 +400,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                       stacklevel=4)
         md["skipped_blocks"] = [int(i) for i in bad]
     idx = np.flatnonzero(ok)
-    b = blocks[idx]
+    # per-field copies of the valid blocks (not whole 512-byte records: files can be large)
+    b = {f: blocks[f][idx] for f in ("rate_code", "axes_packing", "session", "light",
+                                     "sequence", "ts_offset", "count", "fractional", "events",
+                                     "temperature")}
 
     # One configuration per file.
     for field, ref, label in (("rate_code", code0, "rate code"),
