@@ -40,6 +40,7 @@ rotation matrices, ``dq``/``dv`` increments, status and UTC columns are listed i
 (unwrapped, checked, resampled only if irregular); lost packets (``PacketCounter`` jumps, common
 when streaming over Bluetooth) show as ``gaps`` and ``metadata["lost_packets"]``. DOT exports
 start with a row of zeros (packet 0) which is dropped (``metadata["dropped_zero_rows"]``).
+``fs=`` gives the rate when a file has neither ``SampleTimeFine`` values nor a rate line.
 ``DeviceTag`` is a name chosen by the user (often the participant's initials): it is kept in
 ``metadata["xsens_identity"]`` only when ``anonymize=False`` and never shown by ``clonus info``.
 """
@@ -175,8 +176,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     opts = check_options(path, FMT, options, allowed=("anonymize", "fs"))
     anonymize = bool(opts.get("anonymize", False))
     fs_opt = opts.get("fs")
-    if fs_opt is not None and not (isinstance(fs_opt, (int, float)) and 0 < float(fs_opt)
-                                   < 1e6):
+    if fs_opt is not None and (isinstance(fs_opt, bool) or not isinstance(fs_opt, (int, float))
+                               or not 0 < float(fs_opt) < 1e6):
         raise InvalidParameterError(f"fs must be a positive rate in Hz, got {fs_opt!r}.")
     with Container(path) as c:
         text = c.read_text(c.names[0])
@@ -249,7 +250,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                 "SampleTimeFine.")
         if np.isnan(counter).any():
             raise FileFormatError(f"{path}: PacketCounter is empty in some rows; export again.")
-        t = (_unwrap(counter, 16) - counter[0]) / rate
+        t = (_unwrap(counter, 16 if dialect == "mtmanager" else 32) - counter[0]) / rate
         md["time_unit"] = f"PacketCounter / {rate:g} Hz"
     if np.isfinite(counter).all() and counter.size > 1:
         dc = np.diff(_unwrap(counter, 16 if dialect == "mtmanager" else 32))
@@ -273,8 +274,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     inertial = [i for i, ch in enumerate(chans) if ch.kind in ("acc", "gyro")]
     zero = 0
     if inertial:
-        while zero < data.shape[1] - 2 and np.all(data[inertial, zero] == 0.0):
-            zero += 1
+        # only the first row: later exact zeros are data (e.g. a saturated or idle axis)
+        if data.shape[1] > 2 and np.all(data[inertial, 0] == 0.0):
+            zero = 1
         if zero:
             dropped_s = float(t[zero])
             data, t = data[:, zero:], t[zero:] - t[zero]
