@@ -176,6 +176,17 @@ def test_ax6_round_trip_real_file_layout(tmp_path, ax6) -> None:
     assert md["cwa_identity"]["Subject Code"] == "P-0042"
 
 
+def test_real_ax6_file_size(tmp_path) -> None:
+    # docs/formats.md: the real AX6 file has 466 944 bytes = 2 header + 910 data sectors of
+    # 40 six-axis samples: 36 400 samples, 364 s at 100 Hz
+    t, gyro, acc = motion_signals(910 * 40, FS)
+    p = write_cwa(tmp_path / "real_size.cwa", CwaSpec(acc_g=acc, gyro_dps=gyro))
+    assert p.stat().st_size == 466_944
+    rec = clonus.read(p)
+    assert rec.n_samples == 36_400 and rec.duration_s == pytest.approx(364.0, abs=1e-3)
+    assert rec.metadata["n_blocks"] == 910
+
+
 @pytest.mark.parametrize("start_us", [250000, 253000])
 def test_ax3_packed_old_firmware(tmp_path, start_us) -> None:
     # AX3 packed 3 x 10-bit, 120 samples per block, 1/256 g, whole-second stamps only.
