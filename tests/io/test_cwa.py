@@ -490,6 +490,7 @@ def test_cli_info(tmp_path, ax6, capsys) -> None:
     assert main(["info", str(p)]) == 0
     out = capsys.readouterr().out
     assert "cwa" in out and "gyro_x" in out and "P-0042" not in out
+    assert "nominal 100 Hz" in out and "ppm" in out
     bad = tmp_path / "bad.cwa"
     bad.write_bytes(p.read_bytes()[:1024])
     assert main(["info", str(bad)]) != 0

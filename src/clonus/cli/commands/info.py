@@ -95,6 +95,15 @@ def register(app: typer.Typer) -> None:
                 console.print(f"{g['fs_hz']:g} Hz group: irregular timestamps resampled "
                               f"(original {md.get('original_fs_hz')}, jitter "
                               f"{md.get('jitter_s')} s)")
+            if md.get("nominal_fs_hz") and md.get("rate_error_ppm") is not None:
+                console.print(f"{g['fs_hz']:g} Hz group: logger clock measured against its "
+                              f"nominal {md['nominal_fs_hz']:g} Hz: {md['rate_error_ppm']:+g} ppm")
+            if md.get("gaps"):
+                lost = (f", {md['missing_blocks']} missing blocks" if md.get("missing_blocks")
+                        else f", {md['lost_packets']} lost packets" if md.get("lost_packets")
+                        else "")
+                console.print(f"{g['fs_hz']:g} Hz group: {md['gaps']} gap(s) bridged by "
+                              f"interpolation (longest {md.get('max_gap_s', 0):.3g} s{lost})")
         if len(obj["groups"]) > 1:
             console.print("Channels have different sampling rates: read one rate with "
                           "clonus.read(path, channels=[...]) (or the command's --channel), or "
