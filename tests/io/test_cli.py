@@ -20,7 +20,8 @@ def test_formats_lists_every_reader(capsys) -> None:
     rows = json.loads(capsys.readouterr().out)
     names = {r["name"] for r in rows}
     assert {"phyphox", "sensorlogger", "physics-toolbox", "researchkit", "csv", "delsys",
-            "shimmer", "empatica", "edf", "wfdb", "c3d", "gaitmap", "rdata-emg", "cwa"} <= names
+            "shimmer", "empatica", "edf", "wfdb", "c3d", "gaitmap", "rdata-emg", "cwa", "xsens",
+            "tsdf"} <= names
     edf = next(r for r in rows if r["name"] == "edf")
     assert edf["extra"] == "edf" and edf["installed"] is True and ".edf" in edf["extensions"]
     assert main(["formats"]) == 0
