@@ -120,6 +120,13 @@ class MotionConfig:
         goniometers at low sampling rates); the threshold used is in ``metrics``.
     min_later_run_beats : int
         A later run (after a gap) is counted only with at least this many beats.
+    resumed_run_gap_s, resumed_run_prominence_factor : float, float
+        A later run starting more than ``resumed_run_gap_s`` seconds after the last counted
+        beat is counted only if its median peak prominence is at least this multiple of the
+        beat threshold. Near the threshold, sensor noise (a 0.3 deg goniometer at 50 Hz) and a
+        marginally stable loop throw up short spells of peaks that pass the rhythm test by
+        chance (simulated held trials with a flat true angle); clonus that truly resumes after
+        a pause comes back with beats well above the noise.
     clonus_run_min_beats, clonus_run_min_pp_deg : int, float
         The classification is ``clonus`` only with a run holding at least this many beats
         larger than this peak-to-peak amplitude, in degrees (reflex-model section 8: >= 3
@@ -240,6 +247,8 @@ class MotionConfig:
     noise_factor: float = 3.5
     adaptive_lowpass_factor: float = 1.6
     min_later_run_beats: int = 4
+    resumed_run_gap_s: float = 1.0
+    resumed_run_prominence_factor: float = 1.5
     clonus_run_min_beats: int = 3
     clonus_run_min_pp_deg: float = 1.0
     stretch_min_velocity_deg_s: float = 60.0
@@ -304,6 +313,8 @@ class MotionConfig:
             "noise_factor",
             "fusion_crossover_hz",
             "clonus_run_min_pp_deg",
+            "resumed_run_gap_s",
+            "resumed_run_prominence_factor",
         ):
             check_positive(name, getattr(self, name))
         for name in ("band_hz", "clonus_frequency_hz"):
@@ -1555,7 +1566,13 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             r0 = counted[0]
             f0 = 1.0 / float(np.median(np.diff(pk.times_s[r0]))) if len(r0) >= 3 else f_r
             same = abs(f_r - f0) <= cfg.max_interval_change * f0 / 2
-            if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same:
+            # a run resuming after a long pause must stand clear of the noise
+            clear_r = (
+                pk.times_s[r[0]] - pk.times_s[counted[-1][-1]] <= cfg.resumed_run_gap_s
+                or float(np.median(pk.prominences[r]))
+                >= cfg.resumed_run_prominence_factor * prom
+            )
+            if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same and clear_r:
                 counted.append(r)
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]
