@@ -812,6 +812,9 @@ def _find_stretch(
     return None
 
 
+_RELEASE_RECOVERY_S = 1.0  # s: a fall recovered within this time was not a release
+
+
 def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
     """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
 
@@ -828,14 +831,29 @@ def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[flo
     # running maximum over the preceding window (inclusive)
     runmax = maximum_filter1d(seg, size=w, origin=(w - 1) // 2, mode="nearest")
     drop = runmax - seg
-    hit = np.flatnonzero(drop >= cfg.hold_fraction * st["excursion_deg"])
-    if len(hit) == 0:
-        return (len(slow) - st["onset_idx"]) / fs, True
-    i = int(hit[0])
-    # release starts where the fall began: the last maximum before the drop
-    j0 = max(0, i - w + 1)
-    rel = start + j0 + int(np.argmax(seg[j0 : i + 1]))
-    return max(0.0, (rel - st["onset_idx"]) / fs), False
+    need = cfg.hold_fraction * st["excursion_deg"]
+    rec_w = int(_RELEASE_RECOVERY_S * fs)
+    k = 0
+    while True:
+        hit = np.flatnonzero(drop[k:] >= need)
+        if len(hit) == 0:
+            return (len(slow) - st["onset_idx"]) / fs, True
+        i = k + int(hit[0])
+        # release starts where the fall began: the last maximum before the drop
+        j0 = max(0, i - w + 1)
+        j = j0 + int(np.argmax(seg[j0 : i + 1]))
+        # a fall the foot comes back from is not a release: the reflex kick answering a brisk
+        # stretch can throw the foot down further than the stretch, and the examiner, still
+        # holding, brings it back up within a second (simulated held trials: 12 of 61 were
+        # "released" by their kick)
+        after = seg[i : i + rec_w]
+        back = np.flatnonzero(after >= seg[j] - 0.5 * need)
+        if len(back) == 0 or i + rec_w > len(seg) and not len(back):
+            rel = start + j
+            return max(0.0, (rel - st["onset_idx"]) / fs), False
+        k = i + int(back[0]) + 1
+        if k >= len(seg):
+            return (len(slow) - st["onset_idx"]) / fs, True
 
 
 # --------------------------------------------------------------------------- rhythm checks
