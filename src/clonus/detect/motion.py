@@ -815,6 +815,32 @@ def _find_stretch(
 _RELEASE_RECOVERY_S = 1.0  # s: a fall recovered within this time was not a release
 
 
+def _blank_timestamp_gaps(
+    data: np.ndarray, gaps: Any, fs: float, max_gap_s: float
+) -> np.ndarray:
+    """Samples a reader interpolated across a pause in the timestamps, set to NaN.
+
+    Readers of timestamped files put the samples on a uniform grid and list the pauses in
+    ``metadata["gap_intervals_s"]`` (``[[start_s, length_s], ...]``, from the first sample).
+    Pauses longer than ``max_gap_s`` are blanked so that the quality check treats them like
+    missing samples (a dropout), not as a straight line.
+    """
+    if not gaps:
+        return data
+    out = np.array(data, dtype=float, copy=True)
+    n = out.shape[1]
+    for a, length in gaps:
+        if length <= max_gap_s:
+            continue
+        i0 = max(0, int(np.floor(a * fs)) + 1)
+        i1 = min(n, int(np.ceil((a + length) * fs)))
+        if i1 > i0:
+            out[:, i0:i1] = np.nan
+    return out
+
+
+_MAX_DROPOUT_FRACTION = 0.25  # of the recording lost in dropouts: indeterminate at once
+
 def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
     """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
 
@@ -1357,8 +1383,10 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"recording of {rec.duration_s:.2f} s is too short to judge a clonus test "
             f"(need >= {cfg.min_duration_s:g} s: the stretch and the beats that follow)."
         )
+    raw = _blank_timestamp_gaps(rec.data[idx], rec.metadata.get("gap_intervals_s"), fs,
+                                cfg.max_gap_s)
     data, qrep = check_quality(
-        rec.data[idx],
+        raw,
         fs=fs,
         names=names,
         kind=kind,
@@ -1370,6 +1398,15 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     if not qrep.ok:
         metrics["quality_problems"] = qrep.problems
         return indeterminate("signal quality: " + " ".join(qrep.problems))
+    dropouts = qrep.dropouts
+    if dropouts:
+        metrics["dropouts"] = [{"start_s": a, "length_s": n} for a, n in dropouts]
+        lost = sum(n for _, n in dropouts)
+        if lost > _MAX_DROPOUT_FRACTION * rec.duration_s:
+            return indeterminate(
+                f"signal quality: sensor dropout, {len(dropouts)} gap(s) without data totalling "
+                f"{lost:.2f} s of {rec.duration_s:.1f} s; record again without interruptions."
+            )
 
     ang = motion_angle(
         data, fs=fs, kind=kind, config=cfg, acc=_companion_acc(rec, names, gravity=True)
@@ -1664,6 +1701,40 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         end_ref = t_on + hold_s
         continued = bool(end_ref - bt[-1] <= max(cfg.max_beat_interval_s, 2.0 / (f_check or 5.0)))
     metrics["continued_until_release"] = continued
+
+    if dropouts:
+        # a gap without data matters where it can hide the stretch's rest, a beat or the end
+        # of the hold: from the rest before the stretch to one beat interval past the last beat,
+        # and the last second of a hold judged for sustained clonus
+        w1 = (bt[-1] if len(bt) else t_pk) + max(cfg.max_beat_interval_s,
+                                                  cfg.max_first_beat_delay_s)
+        windows = [(t_on - cfg.min_pre_stretch_s, w1)]
+        if hold_s >= cfg.sustained_hold_s:
+            windows.append((t_on + hold_s - cfg.sustained_window_s, t_on + hold_s))
+        hit = [(a, n) for a, n in dropouts if any(a < b and a + n > c for c, b in windows)]
+        # shorter than half a beat period, a gap can hide at most one beat peak
+        half_period = 0.5 / (f_check or 5.0)
+        if hit and max(n for _, n in hit) > half_period:
+            a, n = max(hit, key=lambda g: g[1])
+            return indeterminate(
+                f"signal quality: sensor dropout during the test, {len(hit)} gap(s) without "
+                f"data (longest at {a:.2f} s, {n:.3f} s long, over half a beat period of "
+                f"{half_period:.3f} s) between the rest before the stretch at {t_on:.2f} s and "
+                f"{w1:.2f} s: beats inside a gap cannot be counted. Repeat the test, or record "
+                "without interruptions.",
+                trace,
+            )
+        if hit:
+            warns.append(
+                f"{len(hit)} short sensor dropout(s) during the test (first at {hit[0][0]:.2f} "
+                f"s, {hit[0][1]:.3f} s long), interpolated: each may hide one beat."
+            )
+        if len(hit) < len(dropouts):
+            rest = [g for g in dropouts if g not in hit]
+            warns.append(
+                f"{len(rest)} sensor dropout(s) outside the test (first at {rest[0][0]:.2f} s, "
+                f"{rest[0][1]:.3f} s long), interpolated; they do not affect the result."
+            )
 
     # classification
     lo, hi = cfg.clonus_frequency_hz
