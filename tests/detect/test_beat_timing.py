@@ -64,3 +64,29 @@ def test_gaussian_lowpass_has_no_overshoot_and_halves_at_its_cutoff():
     y = gaussian_lowpass(x, fs=fs, cutoff_hz=12.0)
     gain = np.std(y[200:-200]) / np.std(x[200:-200])
     assert gain == pytest.approx(0.5, abs=0.02)
+
+
+@pytest.mark.parametrize(("spell_pp_deg", "counted"), [(0.6, False), (2.0, True)])
+def test_a_run_resuming_after_a_pause_must_stand_clear_of_the_threshold(
+    spell_pp_deg, counted, rng
+):
+    """Two clear beats after the stretch, a 4 s pause, then a spell of 5 regular peaks at 4 Hz.
+
+    A spell just over the 0.5 deg threshold is what noise on a marginally stable loop throws
+    up (simulated goniometer trials whose true angle was flat); clonus that truly resumes
+    comes back well above it (MotionConfig.resumed_run_prominence_factor = 1.5 x threshold).
+    """
+    t = np.arange(0, 9.0, 1 / FINE_HZ)
+    ramp = np.clip((t - 0.5) / 0.1, 0, 1)
+    theta = 12.0 * (0.5 - 0.5 * np.cos(np.pi * ramp))
+    tt = t - 0.6
+    first = (tt > 0) & (tt < 2 / 5.0)
+    theta = theta - np.where(first, 1.5 * (1 - np.cos(2 * np.pi * 5.0 * tt)), 0.0)
+    ts = t - 5.0
+    spell = (ts > 0) & (ts < 5 / 4.0 + 0.125)
+    theta = theta - np.where(spell, spell_pp_deg / 2 * (1 - np.cos(2 * np.pi * 4.0 * ts)), 0.0)
+    rec = make_recording(t, theta, fs=200.0, sensor="goniometer", rng=rng, noise=False)
+    a = assess_motion(rec)
+    late = [b.time_s for b in a.beats if b.time_s > 4.0]
+    assert len([b for b in a.beats if b.time_s < 2.0]) == 2
+    assert (len(late) >= 4) is counted, late

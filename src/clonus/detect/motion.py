@@ -120,6 +120,13 @@ class MotionConfig:
         goniometers at low sampling rates); the threshold used is in ``metrics``.
     min_later_run_beats : int
         A later run (after a gap) is counted only with at least this many beats.
+    resumed_run_gap_s, resumed_run_prominence_factor : float, float
+        A later run starting more than ``resumed_run_gap_s`` seconds after the last counted
+        beat is counted only if its median peak prominence is at least this multiple of the
+        beat threshold. Near the threshold, sensor noise (a 0.3 deg goniometer at 50 Hz) and a
+        marginally stable loop throw up short spells of peaks that pass the rhythm test by
+        chance (simulated held trials with a flat true angle); clonus that truly resumes after
+        a pause comes back with beats well above the noise.
     clonus_run_min_beats, clonus_run_min_pp_deg : int, float
         The classification is ``clonus`` only with a run holding at least this many beats
         larger than this peak-to-peak amplitude, in degrees (reflex-model section 8: >= 3
@@ -240,6 +247,8 @@ class MotionConfig:
     noise_factor: float = 3.5
     adaptive_lowpass_factor: float = 1.6
     min_later_run_beats: int = 4
+    resumed_run_gap_s: float = 1.0
+    resumed_run_prominence_factor: float = 1.5
     clonus_run_min_beats: int = 3
     clonus_run_min_pp_deg: float = 1.0
     stretch_min_velocity_deg_s: float = 60.0
@@ -304,6 +313,8 @@ class MotionConfig:
             "noise_factor",
             "fusion_crossover_hz",
             "clonus_run_min_pp_deg",
+            "resumed_run_gap_s",
+            "resumed_run_prominence_factor",
         ):
             check_positive(name, getattr(self, name))
         for name in ("band_hz", "clonus_frequency_hz"):
@@ -801,6 +812,35 @@ def _find_stretch(
     return None
 
 
+_RELEASE_RECOVERY_S = 1.0  # s: a fall recovered within this time was not a release
+
+
+def _blank_timestamp_gaps(
+    data: np.ndarray, gaps: Any, fs: float, max_gap_s: float
+) -> np.ndarray:
+    """Samples a reader interpolated across a pause in the timestamps, set to NaN.
+
+    Readers of timestamped files put the samples on a uniform grid and list the pauses in
+    ``metadata["gap_intervals_s"]`` (``[[start_s, length_s], ...]``, from the first sample).
+    Pauses longer than ``max_gap_s`` are blanked so that the quality check treats them like
+    missing samples (a dropout), not as a straight line.
+    """
+    if not gaps:
+        return data
+    out = np.array(data, dtype=float, copy=True)
+    n = out.shape[1]
+    for a, length in gaps:
+        if length <= max_gap_s:
+            continue
+        i0 = max(0, int(np.floor(a * fs)) + 1)
+        i1 = min(n, int(np.ceil((a + length) * fs)))
+        if i1 > i0:
+            out[:, i0:i1] = np.nan
+    return out
+
+
+_MAX_DROPOUT_FRACTION = 0.25  # of the recording lost in dropouts: indeterminate at once
+
 def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
     """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
 
@@ -817,14 +857,29 @@ def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[flo
     # running maximum over the preceding window (inclusive)
     runmax = maximum_filter1d(seg, size=w, origin=(w - 1) // 2, mode="nearest")
     drop = runmax - seg
-    hit = np.flatnonzero(drop >= cfg.hold_fraction * st["excursion_deg"])
-    if len(hit) == 0:
-        return (len(slow) - st["onset_idx"]) / fs, True
-    i = int(hit[0])
-    # release starts where the fall began: the last maximum before the drop
-    j0 = max(0, i - w + 1)
-    rel = start + j0 + int(np.argmax(seg[j0 : i + 1]))
-    return max(0.0, (rel - st["onset_idx"]) / fs), False
+    need = cfg.hold_fraction * st["excursion_deg"]
+    rec_w = int(_RELEASE_RECOVERY_S * fs)
+    k = 0
+    while True:
+        hit = np.flatnonzero(drop[k:] >= need)
+        if len(hit) == 0:
+            return (len(slow) - st["onset_idx"]) / fs, True
+        i = k + int(hit[0])
+        # release starts where the fall began: the last maximum before the drop
+        j0 = max(0, i - w + 1)
+        j = j0 + int(np.argmax(seg[j0 : i + 1]))
+        # a fall the foot comes back from is not a release: the reflex kick answering a brisk
+        # stretch can throw the foot down further than the stretch, and the examiner, still
+        # holding, brings it back up within a second (simulated held trials: 12 of 61 were
+        # "released" by their kick)
+        after = seg[i : i + rec_w]
+        back = np.flatnonzero(after >= seg[j] - 0.5 * need)
+        if len(back) == 0 or i + rec_w > len(seg) and not len(back):
+            rel = start + j
+            return max(0.0, (rel - st["onset_idx"]) / fs), False
+        k = i + int(back[0]) + 1
+        if k >= len(seg):
+            return (len(slow) - st["onset_idx"]) / fs, True
 
 
 # --------------------------------------------------------------------------- rhythm checks
@@ -1328,8 +1383,10 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"recording of {rec.duration_s:.2f} s is too short to judge a clonus test "
             f"(need >= {cfg.min_duration_s:g} s: the stretch and the beats that follow)."
         )
+    raw = _blank_timestamp_gaps(rec.data[idx], rec.metadata.get("gap_intervals_s"), fs,
+                                cfg.max_gap_s)
     data, qrep = check_quality(
-        rec.data[idx],
+        raw,
         fs=fs,
         names=names,
         kind=kind,
@@ -1341,6 +1398,15 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     if not qrep.ok:
         metrics["quality_problems"] = qrep.problems
         return indeterminate("signal quality: " + " ".join(qrep.problems))
+    dropouts = qrep.dropouts
+    if dropouts:
+        metrics["dropouts"] = [{"start_s": a, "length_s": n} for a, n in dropouts]
+        lost = sum(n for _, n in dropouts)
+        if lost > _MAX_DROPOUT_FRACTION * rec.duration_s:
+            return indeterminate(
+                f"signal quality: sensor dropout, {len(dropouts)} gap(s) without data totalling "
+                f"{lost:.2f} s of {rec.duration_s:.1f} s; record again without interruptions."
+            )
 
     ang = motion_angle(
         data, fs=fs, kind=kind, config=cfg, acc=_companion_acc(rec, names, gravity=True)
@@ -1555,7 +1621,13 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             r0 = counted[0]
             f0 = 1.0 / float(np.median(np.diff(pk.times_s[r0]))) if len(r0) >= 3 else f_r
             same = abs(f_r - f0) <= cfg.max_interval_change * f0 / 2
-            if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same:
+            # a run resuming after a long pause must stand clear of the noise
+            clear_r = (
+                pk.times_s[r[0]] - pk.times_s[counted[-1][-1]] <= cfg.resumed_run_gap_s
+                or float(np.median(pk.prominences[r]))
+                >= cfg.resumed_run_prominence_factor * prom
+            )
+            if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same and clear_r:
                 counted.append(r)
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]
@@ -1629,6 +1701,40 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         end_ref = t_on + hold_s
         continued = bool(end_ref - bt[-1] <= max(cfg.max_beat_interval_s, 2.0 / (f_check or 5.0)))
     metrics["continued_until_release"] = continued
+
+    if dropouts:
+        # a gap without data matters where it can hide the stretch's rest, a beat or the end
+        # of the hold: from the rest before the stretch to one beat interval past the last beat,
+        # and the last second of a hold judged for sustained clonus
+        w1 = (bt[-1] if len(bt) else t_pk) + max(cfg.max_beat_interval_s,
+                                                  cfg.max_first_beat_delay_s)
+        windows = [(t_on - cfg.min_pre_stretch_s, w1)]
+        if hold_s >= cfg.sustained_hold_s:
+            windows.append((t_on + hold_s - cfg.sustained_window_s, t_on + hold_s))
+        hit = [(a, n) for a, n in dropouts if any(a < b and a + n > c for c, b in windows)]
+        # shorter than half a beat period, a gap can hide at most one beat peak
+        half_period = 0.5 / (f_check or 5.0)
+        if hit and max(n for _, n in hit) > half_period:
+            a, n = max(hit, key=lambda g: g[1])
+            return indeterminate(
+                f"signal quality: sensor dropout during the test, {len(hit)} gap(s) without "
+                f"data (longest at {a:.2f} s, {n:.3f} s long, over half a beat period of "
+                f"{half_period:.3f} s) between the rest before the stretch at {t_on:.2f} s and "
+                f"{w1:.2f} s: beats inside a gap cannot be counted. Repeat the test, or record "
+                "without interruptions.",
+                trace,
+            )
+        if hit:
+            warns.append(
+                f"{len(hit)} short sensor dropout(s) during the test (first at {hit[0][0]:.2f} "
+                f"s, {hit[0][1]:.3f} s long), interpolated: each may hide one beat."
+            )
+        if len(hit) < len(dropouts):
+            rest = [g for g in dropouts if g not in hit]
+            warns.append(
+                f"{len(rest)} sensor dropout(s) outside the test (first at {rest[0][0]:.2f} s, "
+                f"{rest[0][1]:.3f} s long), interpolated; they do not affect the result."
+            )
 
     # classification
     lo, hi = cfg.clonus_frequency_hz

@@ -15,10 +15,16 @@ __all__ = ["QualityReport", "check_quality", "fill_short_gaps"]
 
 @dataclass
 class QualityReport:
-    """Problems (make the result indeterminate) and notes (informative) about a signal."""
+    """Problems (make the result indeterminate), notes (informative) and dropouts about a signal.
+
+    ``dropouts`` are the gaps of missing samples longer than ``max_gap_s`` as (start_s,
+    length_s), merged over channels; they are interpolated in the cleaned data, and the caller
+    decides whether they touch the part of the recording that matters.
+    """
 
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dropouts: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -88,7 +94,8 @@ def check_quality(
         ``gyro``, ``acc`` or ``angle``. Frozen-sample checks apply to gyro and acc only (a
         noiseless goniometer can legitimately stay constant).
     max_gap_s : float
-        NaN gaps up to this length are interpolated; longer ones are dropouts (problem).
+        NaN gaps up to this length are interpolated (note); longer ones are interpolated too
+        and listed in ``report.dropouts``.
     frozen_s : float
         Identical consecutive samples for at least this long on a gyro/acc channel are a
         dropout (a sensor stream that repeats its last value).
@@ -113,13 +120,7 @@ def check_quality(
         xf, gaps = fill_short_gaps(x, fs=fs, max_gap_s=max_gap_s)
         nfill = int((~np.isfinite(x)).sum())
         if gaps:
-            tot = sum(g[1] for g in gaps)
-            first = gaps[0]
-            rep.problems.append(
-                f"channel {nm!r}: sensor dropout, {len(gaps)} gap(s) of missing samples totalling "
-                f"{tot:.2f} s (first at {first[0]:.2f} s, {first[1]:.3f} s long; gaps over "
-                f"{max_gap_s * 1000:.0f} ms are not interpolated)."
-            )
+            rep.dropouts.extend(gaps)
         elif nfill:
             rep.notes.append(
                 f"channel {nm!r}: {nfill} missing sample(s) interpolated (gaps <= "
@@ -157,4 +158,16 @@ def check_quality(
                 break
     if n < 2:
         rep.problems.append("fewer than 2 samples.")
+    rep.dropouts = _merge_intervals(rep.dropouts)
     return out, rep
+
+
+def _merge_intervals(iv: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Merge overlapping (start, length) intervals, sorted by start."""
+    out: list[tuple[float, float]] = []
+    for a, n in sorted(iv):
+        if out and a <= out[-1][0] + out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], a + n - out[-1][0]))
+        else:
+            out.append((a, n))
+    return out

@@ -535,9 +535,41 @@ def uniform_from_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str
     if gaps.any():
         md["gaps"] = int(gaps.sum())
         md["max_gap_s"] = float(d.max())
+        md["gap_intervals_s"] = gap_intervals(t, float(t[0]))
     logger.info("%s: irregular timestamps (median %.4g s, jitter %.3g s) resampled to %.6g Hz",
                 path, med, jitter, target)
     return out, target, md
+
+
+def gap_intervals(t: np.ndarray, t0: float) -> list[list[float]]:
+    """Pauses in timestamps ``t`` (s): intervals longer than 5 x the median interval.
+
+    Returns ``[[start_s, length_s], ...]`` with ``start_s`` = the last sample before the pause,
+    relative to ``t0`` (the start of the uniform grid). The samples interpolated inside a pause
+    are not data: detectors read these intervals (``metadata["gap_intervals_s"]``) to treat
+    them as a dropout rather than a straight line.
+    """
+    d = np.diff(np.asarray(t, dtype=float))
+    if d.size == 0:
+        return []
+    med = float(np.median(d))
+    idx = np.flatnonzero(d > 5 * med)
+    return [[float(t[i] - t0), float(d[i])] for i in idx]
+
+
+def series_gap_intervals(series: Sequence[tuple[np.ndarray, np.ndarray]],
+                         t0: float) -> list[list[float]]:
+    """:func:`gap_intervals` of several sensors put on one grid starting at ``t0`` (s), merged
+    where they overlap and sorted; pauses before ``t0`` are dropped."""
+    iv = sorted((a, a + b) for t, _ in series for a, b in gap_intervals(t, t0) if a + b > 0)
+    out: list[list[float]] = []
+    for a, b in iv:
+        a = max(a, 0.0)
+        if out and a <= out[-1][0] + out[-1][1]:
+            out[-1][1] = max(out[-1][1], b - out[-1][0])
+        else:
+            out.append([a, b - a])
+    return out
 
 
 def _grid_length(span_s: float, fs: float, n_orig: int, path: Path | str) -> int:

@@ -47,6 +47,7 @@ from ._common import (
     make_recording,
     parse_table,
     safe_name,
+    series_gap_intervals,
     split_name_unit,
     uniform_from_timestamps,
     unit_channel,
@@ -260,6 +261,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                                        for s, d in zip(grp, d_all, strict=True)},
                     "jitter_s": {Path(s[0]).stem: float(np.std(d))
                                  for s, d in zip(grp, d_all, strict=True)}}
+            gaps_u = series_gap_intervals([(s[1], s[2]) for s in grp], t0)
+            if gaps_u:
+                md_u["gap_intervals_s"] = gaps_u
         md.update(md_u)
         md["time_offset_s"] = t0
         st = None if start is None else start + timedelta(seconds=t0)

@@ -38,6 +38,7 @@ from ._common import (
     handle_nonfinite,
     is_zip,
     make_recording,
+    series_gap_intervals,
     split_rows,
     to_float_matrix,
     uniform_from_timestamps,
@@ -180,6 +181,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                                        zip(grp, d_all, strict=True)},
                     "jitter_s": {Path(s[0]).stem: float(np.std(d)) for s, d in
                                  zip(grp, d_all, strict=True)}}
+            gaps_u = series_gap_intervals([(s[1], s[2]) for s in grp], t0)
+            if gaps_u:
+                md_u["gap_intervals_s"] = gaps_u
         md.update(md_u)
         start = datetime.fromtimestamp(base / 1e9, tz=UTC) + timedelta(seconds=t0)
         out.append(make_recording(data, fs, chans, path=path, fmt=FMT, start_time=start,

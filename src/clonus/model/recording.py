@@ -261,7 +261,13 @@ class Recording:
         start = (
             None if self.start_time is None else self.start_time + timedelta(seconds=i0 / self.fs)
         )
-        return replace(self, data=self.data[:, i0:i1], start_time=start)
+        md = self.metadata
+        if md.get("gap_intervals_s"):
+            # pauses in the original timestamps, in seconds from the first sample: shift them
+            t0, t1 = i0 / self.fs, (i1 - 1) / self.fs
+            kept = [[a - t0, b] for a, b in md["gap_intervals_s"] if a + b > t0 and a < t1]
+            md = {**md, "gap_intervals_s": kept}
+        return replace(self, data=self.data[:, i0:i1], start_time=start, metadata=md)
 
     def resample(self, fs: float) -> Recording:
         """Return the recording resampled to ``fs`` Hz (polyphase, anti-aliased).
