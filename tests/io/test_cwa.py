@@ -272,6 +272,9 @@ def test_sequence_gap_refused_then_bridged(tmp_path, ax6) -> None:
     md = rec.metadata
     assert md["missing_blocks"] == 1 and md["gaps"] >= 1 and md["resampled"] is True
     assert md["max_gap_s"] == pytest.approx(41 / FS, abs=1e-3)  # 40 missing samples
+    # the pause is listed for the detectors: it starts at the last sample of block 4 (1.99 s)
+    [[gap_start, gap_len]] = md["gap_intervals_s"]
+    assert gap_start == pytest.approx(1.99, abs=1e-3) and gap_len == pytest.approx(0.41, abs=1e-3)
     # the grid spans the whole recording, gap included
     assert rec.n_samples == pytest.approx(N, abs=1)
     # far from the gap the signal is the truth (only re-interpolated on a grid offset by

@@ -89,6 +89,10 @@ def test_lost_packets_are_gaps(tmp_path) -> None:
     md = rec.metadata
     assert md["lost_packets"] == 5 and md["gaps"] == 1 and md["resampled"] is True
     assert md["max_gap_s"] == pytest.approx(6 / FS_DOT, rel=1e-3)
+    # listed for the detectors: from packet 99 (98 intervals after packet 1), 6 intervals long
+    [[gap_start, gap_len]] = md["gap_intervals_s"]
+    assert gap_start == pytest.approx(98 / FS_DOT, abs=1e-4)
+    assert gap_len == pytest.approx(6 / FS_DOT, abs=1e-4)
     # the grid still spans the recording: 200 rows - packet 0 - 5 lost = 194 kept, + 5 bridged
     assert rec.n_samples == pytest.approx(194 + 5, abs=1)
 
