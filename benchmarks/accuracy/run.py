@@ -117,6 +117,7 @@ def _motion_row(spec, detect, tmpdir: Path) -> dict[str, Any]:
     row["sustained_det"] = bool(a.sustained)
     row["clonus_det"] = a.classification == "clonus"
     row["classification"] = a.classification
+    row["reason"] = a.reason[:160]
     row["count_ok"] = count_ok(row["n_det"], row["n_true"])
     row["count_ok_peaks"] = count_ok(row["n_det"], row["n_true_peaks"])
     row["freq_err_hz"] = freq_error(row["f_det"], row["f_true"])
