@@ -124,10 +124,11 @@ class MotionConfig:
     resumed_run_gap_s, resumed_run_prominence_factor : float, float
         A later run starting more than ``resumed_run_gap_s`` seconds after the last counted
         beat is counted only if its median peak prominence is at least this multiple of the
-        beat threshold. Near the threshold, sensor noise (a 0.3 deg goniometer at 50 Hz) and a
-        marginally stable loop throw up short spells of peaks that pass the rhythm test by
-        chance (simulated held trials with a flat true angle); clonus that truly resumes after
-        a pause comes back with beats well above the noise.
+        noise threshold (``noise_factor`` x the noise RMS). Sensor noise near the beat
+        threshold (a 0.3 deg goniometer at 50 Hz) throws up short spells of peaks that pass the
+        rhythm test by chance (simulated held trials with a flat true angle); on a clean
+        sensor, small clonus that waxes and wanes (0.5-0.75 deg beats of a marginally stable
+        loop) is well above the noise and keeps its later runs.
     clonus_run_min_beats, clonus_run_min_pp_deg : int, float
         The classification is ``clonus`` only with a run holding at least this many beats
         larger than this peak-to-peak amplitude, in degrees (reflex-model section 8: >= 3
@@ -1631,7 +1632,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             clear_r = (
                 pk.times_s[r[0]] - pk.times_s[counted[-1][-1]] <= cfg.resumed_run_gap_s
                 or float(np.median(pk.prominences[r]))
-                >= cfg.resumed_run_prominence_factor * prom
+                >= cfg.resumed_run_prominence_factor * cfg.noise_factor * ang.noise_deg
             )
             if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same and clear_r:
                 counted.append(r)
