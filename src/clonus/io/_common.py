@@ -634,7 +634,11 @@ def make_recording(data: np.ndarray, fs: float, channels: Sequence[Channel], *, 
                    fmt: str, start_time: Any = None, tz_is_local: bool = True,
                    metadata: Mapping[str, Any] | None = None) -> Recording:
     md = {"format": fmt, **(metadata or {})}
-    return Recording(np.asarray(data, dtype=np.float64), fs, tuple(channels),
+    arr = np.asarray(data, dtype=np.float64)
+    if arr.base is None and arr.flags.owndata:
+        # the reader built this array and keeps no reference: hand it over without a copy
+        arr.setflags(write=False)
+    return Recording(arr, fs, tuple(channels),
                      start_time=start_time, tz_is_local=tz_is_local, source=str(path),
                      metadata=md)
 

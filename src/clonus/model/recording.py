@@ -72,6 +72,20 @@ class Channel:
         return cls(d["name"], d.get("kind", "misc"), d.get("unit", "AU"), d.get("orig_unit", ""))
 
 
+def _frozen_float64(x: Any) -> bool:
+    """Whether ``x`` is a float64 array that no one can write to: read-only itself and, for a
+    view, its whole chain of bases read-only (the data of another Recording, or a slice of it).
+    Such an array is shared instead of copied: cropping or picking channels of a long
+    recording then costs no memory, and a reader can hand over the array it built."""
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        return False
+    while isinstance(x, np.ndarray):
+        if x.flags.writeable:
+            return False
+        x = x.base
+    return x is None
+
+
 def _jsonable(obj: Any) -> Any:
     """Convert metadata to JSON-serialisable builtins (numpy scalars/arrays, datetimes, tuples)."""
     if isinstance(obj, Mapping):
@@ -128,7 +142,10 @@ class Recording:
 
     def __post_init__(self) -> None:
         fs = check_fs(self.fs)
-        data = np.array(self.data, dtype=np.float64, copy=True)
+        data = self.data
+        if not _frozen_float64(data):
+            # a private read-only copy: nothing the caller holds can change the recording
+            data = np.array(data, dtype=np.float64, copy=True)
         if data.ndim == 1:
             data = data[np.newaxis, :]
         if data.ndim != 2:
@@ -237,7 +254,9 @@ class Recording:
                 f"The selection (channels={channels!r}, kind={kind!r}) matches no channel. "
                 f"Available: {[(c.name, c.kind) for c in self.channels]}."
             )
-        return replace(self, data=self.data[idx], channels=tuple(self.channels[i] for i in idx))
+        sub = self.data[idx]  # a new array (fancy indexing), nobody else holds it
+        sub.setflags(write=False)
+        return replace(self, data=sub, channels=tuple(self.channels[i] for i in idx))
 
     def crop(self, tmin_s: float = 0.0, tmax_s: float | None = None) -> Recording:
         """Return the part between ``tmin_s`` and ``tmax_s`` (seconds from the first sample).
