@@ -40,6 +40,7 @@ from ..signal.filters import bandpass, gaussian_lowpass, highpass, lowpass
 from ..signal.integrate import integrate, integrate_bandlimited, upsample
 from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
+from .acc_angle import fit_acc_angle
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
 from .quality import _runs, check_quality
@@ -670,7 +671,14 @@ def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) ->
     the foot's tilt is read from the direction of gravity: it rotates about the ankle axis,
     which is perpendicular to the arc the gravity direction sweeps. The two parts are joined
     with complementary zero-phase Butterworth filters (|LP|^2 + |HP|^2 = 1).
+
+    With three axes measuring gravity, the angle is instead fitted to the rotating-sensor
+    model (:func:`clonus.detect.acc_angle.fit_acc_angle`); the filters above are the fallback.
     """
+    if data.shape[0] == 3:
+        fit = fit_acc_angle(data, fs=fs, radius_m=cfg.acc_radius_m)
+        if fit is not None:
+            return fit[0]
     xh = highpass(x, fs=fs, cutoff_hz=1.0)
     v = highpass(integrate(xh, fs=fs, remove_bias=True), fs=fs, cutoff_hz=1.0)
     th_hf = np.rad2deg(integrate(v / cfg.acc_radius_m, fs=fs, remove_bias=True))

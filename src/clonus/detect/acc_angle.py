@@ -1,0 +1,146 @@
+"""Ankle angle from a foot accelerometer alone, by fitting the rotating-sensor model.
+
+A sensor at radius ``r`` from the ankle axis, the foot turning by ``psi(t)`` about that axis,
+measures in the plane perpendicular to the axis (reflex-model.md section 6)::
+
+    a_t = r * psi'' + g * sin(psi)          (tangential)
+    a_r = r * psi'**2 + g * cos(psi)        (radial, towards the axis)
+
+The tangential and radial directions are fixed in the sensor; gravity turns against the foot.
+Instead of separating the two terms with filters (gravity tilt below 1 Hz, tangential part
+above it), which smear a burst of clonus and the examiner's stretch backwards and forwards in
+time, the whole angle ``psi(t)`` is fitted to both components at once by regularised
+Gauss-Newton least squares (a smoothness prior on the third derivative, i.e. the angular jerk,
+keeps the high frequencies in check). Where the foot is at rest before the stretch, gravity
+alone pins the angle and nothing leaks in from later samples except through the
+third-derivative prior, whose reach is a few samples at the prior's cut-off.
+
+Sketch of the estimation:
+
+1. The ankle axis is the direction in which the accelerometer reads nothing: the
+   eigenvector of the smallest eigenvalue of the (uncentred) second-moment matrix of the
+   3-axis acceleration (every term of the model lies in the plane perpendicular to the axis).
+2. In that plane, the tangential direction is the principal direction of the acceleration
+   above 2 Hz (the tangential term ``r * psi''`` dominates there); its sign is chosen by the
+   lower fit residual (the physics fixes which sign of ``r * psi''`` goes with gravity's turn).
+3. ``psi`` starts from the gravity direction and is refined by Gauss-Newton.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import spsolve
+
+from ..signal.filters import highpass, lowpass
+
+_G0 = 9.80665
+
+#: Cut-off (Hz) of the angular-jerk prior: above it the fitted angle follows the prior rather
+#: than the measured tangential acceleration. Clonus is 3-8 Hz and beats are low-passed at
+#: ``beat_lowpass_hz`` (<= 12 Hz) anyway, so 15 Hz removes noise without touching beats.
+PRIOR_CUTOFF_HZ = 15.0
+
+_MAX_ITER = 8
+
+
+def _operators(n: int, fs: float) -> tuple[sparse.csr_array, ...]:
+    """Central first and second differences (interior samples) and third differences, SI."""
+    dt = 1.0 / fs
+    d1 = sparse.diags_array([-0.5, 0.0, 0.5], offsets=[0, 1, 2], shape=(n - 2, n),
+                            dtype=float) / dt
+    d2 = sparse.diags_array([1.0, -2.0, 1.0], offsets=[0, 1, 2], shape=(n - 2, n),
+                            dtype=float) / dt**2
+    d3 = sparse.diags_array([-1.0, 3.0, -3.0, 1.0], offsets=[0, 1, 2, 3], shape=(n - 3, n),
+                            dtype=float) / dt**3
+    eye = sparse.eye_array(n, format="csr", dtype=float)[1:-1]
+    return d1, d2, d3, eye
+
+
+def _gauss_newton(
+    m: np.ndarray, fs: float, radius_m: float, beta: float, g: float, psi: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Fit ``psi`` (rad) to the complex in-plane acceleration ``m`` (m/s^2) with tangential
+    direction ``exp(1j * beta)``. Returns (psi, residual sum of squares in (m/s^2)^2)."""
+    n = len(m)
+    d1, d2, d3, eye = _operators(n, fs)
+    z = m * np.exp(-1j * beta)
+    mt, mr = z.real[1:-1], z.imag[1:-1]
+    w = radius_m**2 / (2.0 * np.pi * PRIOR_CUTOFF_HZ) ** 2
+    reg = w * (d3.T @ d3)
+    r = radius_m
+    for _ in range(_MAX_ITER):
+        p = psi[1:-1]
+        v = d1 @ psi
+        et = mt - (r * (d2 @ psi) + g * np.sin(p))
+        er = mr - (r * v**2 + g * np.cos(p))
+        jt = r * d2 + sparse.diags_array(g * np.cos(p)) @ eye
+        jr = sparse.diags_array(2.0 * r * v) @ d1 - sparse.diags_array(g * np.sin(p)) @ eye
+        a = (jt.T @ jt + jr.T @ jr + reg).tocsc()
+        b = jt.T @ et + jr.T @ er - reg @ psi
+        step = spsolve(a, b)
+        if not np.all(np.isfinite(step)):
+            break
+        psi = psi + step
+        if float(np.max(np.abs(step))) < 1e-5:
+            break
+    p = psi[1:-1]
+    et = mt - (r * (d2 @ psi) + g * np.sin(p))
+    er = mr - (r * (d1 @ psi) ** 2 + g * np.cos(p))
+    return psi, float(np.sum(et**2) + np.sum(er**2))
+
+
+def fit_acc_angle(
+    acc: np.ndarray, *, fs: float, radius_m: float
+) -> tuple[np.ndarray, dict] | None:
+    """Foot angle (deg, relative to the first 0.2 s) from a 3-axis accelerometer alone.
+
+    Parameters
+    ----------
+    acc : ndarray, shape (3, n_samples)
+        Accelerometer with gravity (specific force), m/s^2.
+    fs : float
+        Sampling rate, in Hz.
+    radius_m : float
+        Distance of the sensor from the ankle axis, in m.
+
+    Returns
+    -------
+    (theta_deg, info) or None
+        The angle and a dict (``axis`` unit vector in the sensor frame, ``rms_residual_m_s2``,
+        ``planarity`` = fraction of the acceleration's power along the axis, ``gravity_m_s2``);
+        None when the model does not apply (not 3 axes, no gravity, too short).
+    """
+    a = np.asarray(acc, dtype=float)
+    if a.ndim != 2 or a.shape[0] != 3 or a.shape[1] < max(16, int(0.5 * fs)):
+        return None
+    if not np.all(np.isfinite(a)):
+        return None
+    evals, evecs = np.linalg.eigh(a @ a.T)
+    u, e1 = evecs[:, 0], evecs[:, 2]
+    e2 = np.cross(u, e1)
+    m = e1 @ a + 1j * (e2 @ a)
+    g = float(np.median(np.abs(m)))
+    if g < 0.5 * _G0 or g > 1.5 * _G0:  # gravity removed ("linear acceleration") or not g
+        return None
+    hp = highpass(np.vstack([m.real, m.imag]), fs=fs, cutoff_hz=min(2.0, 0.2 * fs))
+    w2, v2 = np.linalg.eigh(hp @ hp.T)
+    beta0 = float(np.arctan2(v2[1, 1], v2[0, 1]))
+    slow = lowpass(np.vstack([m.real, m.imag]), fs=fs, cutoff_hz=min(1.0, 0.2 * fs))
+    phi = np.unwrap(np.arctan2(slow[1], slow[0]))
+    best = None
+    for beta in (beta0, beta0 + np.pi):
+        psi, cost = _gauss_newton(m, fs, radius_m, beta, g, beta + np.pi / 2 - phi)
+        if best is None or cost < best[1]:
+            best = (psi, cost)
+    psi, cost = best
+    if not np.all(np.isfinite(psi)):
+        return None
+    theta = np.rad2deg(psi - np.median(psi[: max(1, int(0.2 * fs))]))
+    info = {
+        "axis": [float(x) for x in u],
+        "rms_residual_m_s2": float(np.sqrt(cost / max(1, len(m) - 2))),
+        "planarity": float(evals[0] / max(float(np.sum(evals)), 1e-12)),
+        "gravity_m_s2": g,
+    }
+    return theta, info
