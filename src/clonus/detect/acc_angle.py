@@ -68,7 +68,7 @@ def _gauss_newton(
 
     n = len(m)
     d1, d2, d3, eye = _operators(n, fs)
-    w = radius_m**2 / (2.0 * np.pi * PRIOR_CUTOFF_HZ) ** 2
+    w = radius_m**2 / (2.0 * np.pi * max(PRIOR_CUTOFF_HZ, 0.25 * fs)) ** 2
     reg = (w * (d3.T @ d3)).tocsc()
     r = radius_m
 
@@ -126,8 +126,10 @@ def fit_acc_angle(
     Returns
     -------
     (theta_deg, info) or None
-        The angle and a dict (``axis`` unit vector in the sensor frame, ``rms_residual_m_s2``,
-        ``planarity`` = fraction of the acceleration's power along the axis, ``gravity_m_s2``);
+        The angle and a dict: ``axis`` (unit vector in the sensor frame), ``rms_residual_m_s2``
+        (in-plane misfit), ``planarity`` (fraction of the acceleration's power along the axis),
+        ``gravity_m_s2``, ``residual_m_s2`` (per sample, the radial and axial acceleration the
+        rotation does not explain) and ``omega_rad_s`` (fitted angular velocity per sample);
         None when the model does not apply (not 3 axes, no gravity, too short).
     """
     a = np.asarray(acc, dtype=float)
@@ -149,17 +151,27 @@ def fit_acc_angle(
     phi = np.unwrap(np.arctan2(slow[1], slow[0]))
     best = None
     for beta in (beta0, beta0 + np.pi):
-        psi, _, cost = _gauss_newton(m, fs, radius_m, beta, g, beta + np.pi / 2 - phi)
-        if best is None or cost < best[1]:
-            best = (psi, cost)
-    psi, cost = best
+        psi, beta_fit, cost = _gauss_newton(m, fs, radius_m, beta, g, beta + np.pi / 2 - phi)
+        if best is None or cost < best[2]:
+            best = (psi, beta_fit, cost)
+    psi, beta, cost = best
     if not np.all(np.isfinite(psi)):
         return None
+    # what the rotation cannot produce: acceleration along the axis, and radial acceleration
+    # other than gravity's and the centripetal r * omega^2, is translation (a knock, a strike,
+    # the leg moving). The tangential misfit is left out: any angular acceleration is
+    # possible, and the smoothness prior cannot follow a step in it (a torque pulse).
+    d1, _, _, _ = _operators(len(psi), fs)
+    v = np.pad(d1 @ psi, 1, mode="edge")
+    radial = (m * np.exp(-1j * beta)).imag - (radius_m * v**2 + g * np.cos(psi))
+    axial = u @ a
     theta = np.rad2deg(psi - np.median(psi[: max(1, int(0.2 * fs))]))
     info = {
         "axis": [float(x) for x in u],
         "rms_residual_m_s2": float(np.sqrt(cost / max(1, len(m) - 2))),
         "planarity": float(evals[0] / max(float(np.sum(evals)), 1e-12)),
         "gravity_m_s2": g,
+        "residual_m_s2": np.hypot(radial, axial),
+        "omega_rad_s": v,
     }
     return theta, info
