@@ -577,6 +577,8 @@ def motion_angle(
     else:  # acc
         theta, acc_fit = _acc_angle(data, fs, cfg, x)
         omega = np.gradient(theta) * fs
+        # the fitted angle is anchored to gravity (no integration drift), like the fused one
+        drift_free = acc_fit is not None
         if acc_fit is not None:
             notes.append(
                 "accelerometer only: angle fitted to gravity's turn and the tangential and "
@@ -1554,12 +1556,13 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     clean = False
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     fast_hold_s = hold_s
-    if ang.kind == "gyro":
+    # (likewise an accelerometer angle fitted to the rotating-sensor model: not integrated)
+    if ang.kind == "gyro" or (ang.kind == "acc" and ang.acc_fit is not None):
         noise_12 = _noise_in_band(ang.theta_deg, fs, cfg.beat_lowpass_hz)
         clean = cfg.noise_factor * noise_12 <= 0.5 * cfg.min_prominence_deg and (
             fast is None or fast["power_ratio"] <= _CLEAN_FAST_RATIO
         )
-        metrics["clean_gyroscope"] = clean
+        metrics["clean_gyroscope" if ang.kind == "gyro" else "clean_accelerometer_fit"] = clean
     if cfg.adaptive_lowpass_factor > 0 and not clean:
         f0 = _dominant_frequency(ang, fs, pk_i, cfg)
         if f0 is not None:
