@@ -12,8 +12,10 @@ above it), which smear a burst of clonus and the examiner's stretch backwards an
 time, the whole angle ``psi(t)`` is fitted to both components at once by regularised
 Gauss-Newton least squares (a smoothness prior on the third derivative, i.e. the angular jerk,
 keeps the high frequencies in check). Where the foot is at rest before the stretch, gravity
-alone pins the angle and nothing leaks in from later samples except through the
-third-derivative prior, whose reach is a few samples at the prior's cut-off.
+pins the angle. One mode is weakly observed: near psi = 0 a rotation at sqrt(g / r) (1.6 Hz
+at 0.1 m) changes neither the direction nor the size of the measured acceleration to first
+order, so model error (sampling of a sharp push, scale error) shows as a wander of a few
+tenths of a degree at 1-2 Hz; see ``TANGENTIAL_WEIGHT``.
 
 Sketch of the estimation:
 
@@ -39,15 +41,16 @@ _G0 = 9.80665
 #: than the measured tangential acceleration. The prior only conditions the fit (accelerometer
 #: noise divided by r * w^2 is far below a degree at any frequency): at 15 Hz it shrank 6 Hz
 #: beats by ~14 % ((6/15)^2) and the misfit chose the wrong tangential sign on simulated
-#: trials; at 60 Hz the shrinkage at 8 Hz is < 2 %.
+#: trials; at 60 Hz the shrinkage at 8 Hz is < 2 %. Used: max(this, fs / 4), so that at
+#: 400-1000 Hz the fit can follow the step in angular acceleration of a torque push.
 PRIOR_CUTOFF_HZ = 60.0
 
 #: Weight of an angular-acceleration prior, relative to the tangential term's r^2 (shrinks
 #: the fitted r * theta'' by this fraction). Near psi = 0 (radial direction vertical) a rotation
 #: at sqrt(g / r) (1.6 Hz at 0.1 m) changes neither the direction nor the size of the
 #: measured acceleration to first order: the tangential acceleration cancels gravity's turn.
-#: Without a prior, any misfit (a torque pulse sampled at 50 Hz) excites that mode, also
-#: before the stretch; the prior keeps the least-moving solution.
+#: Any misfit (a torque pulse sampled at 50 Hz) excites that mode, also before the stretch;
+#: this prior damps it a little (the tangential weighting below does most of the work).
 ACC_PRIOR_FRACTION = 0.01
 
 #: Weight of the tangential equation relative to the radial one. The tangential acceleration
