@@ -67,6 +67,7 @@ TANGENTIAL_WEIGHT = 0.1
 MAX_MISFIT_M_S2 = 1.0
 
 _MAX_ITER = 8
+_MAX_HALVINGS = 8
 
 
 def _operators(n: int, fs: float) -> tuple[sparse.csr_array, ...]:
@@ -105,6 +106,11 @@ def _gauss_newton(
         er = z.imag - (r * v**2 + g * np.cos(p))
         return et, er, z, p, v
 
+    def objective(psi: np.ndarray, beta: float) -> float:
+        et, er, *_ = residual(psi, beta)
+        return float(et @ et + er @ er + psi @ (reg @ psi))
+
+    cost = objective(psi, beta)
     for _ in range(_MAX_ITER):
         et, er, z, p, v = residual(psi, beta)
         jt = k * (r * d2 + sparse.diags_array(g * np.cos(p)) @ eye)
@@ -126,8 +132,16 @@ def _gauss_newton(
         step = y1 - y2 * db
         if not np.all(np.isfinite(step)) or not np.isfinite(db):
             break
-        psi = psi + step
-        beta = beta + db
+        # backtracking: a full Gauss-Newton step can overshoot on a large fast movement (a
+        # released 40 deg push) into a solution turning by a whole revolution
+        for _ in range(_MAX_HALVINGS):
+            new = objective(psi + step, beta + db)
+            if new <= cost:
+                break
+            step, db = 0.5 * step, 0.5 * db
+        else:
+            break
+        psi, beta, cost = psi + step, beta + db, new
         if float(np.max(np.abs(step))) < 1e-5 and abs(db) < 1e-5:
             break
     et, er, *_ = residual(psi, beta)
