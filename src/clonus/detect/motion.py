@@ -40,6 +40,7 @@ from ..signal.filters import bandpass, gaussian_lowpass, highpass, lowpass
 from ..signal.integrate import integrate, integrate_bandlimited, upsample
 from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
+from .acc_angle import fit_acc_angle
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
 from .quality import _runs, check_quality
@@ -450,6 +451,9 @@ class MotionAngle:
     drift_free : bool
         The angle has no integration drift (goniometer, or gyroscope fused with gravity), so
         peaks are picked without a drift high-pass.
+    acc_fit : dict or None
+        Accelerometer only: the rotating-sensor fit's diagnostics
+        (:func:`clonus.detect.acc_angle.fit_acc_angle`), else None.
     """
 
     theta_deg: np.ndarray  # trace angle (deg), dorsiflexion positive
@@ -462,6 +466,7 @@ class MotionAngle:
     kind: str = "gyro"
     amp_deg: np.ndarray | None = None  # low-passed angle without high-pass, for amplitudes
     drift_free: bool = False
+    acc_fit: dict | None = None
 
 
 def gyro_bias(omega_rad_s: np.ndarray, *, fs: float, window_s: float = 0.2,
@@ -548,6 +553,7 @@ def motion_angle(
     notes: list[str] = []
     axis = None
     expl = None
+    acc_fit = None
     band = cfg.band_hz
     if data.shape[0] > 1:
         axis_v, expl = principal_axis(bandpass(data, fs=fs, band_hz=band))
@@ -571,13 +577,22 @@ def motion_angle(
         theta = np.rad2deg(x - x[0])
         omega = np.gradient(theta) * fs
     else:  # acc
-        theta = _acc_angle(data, fs, cfg, x)
+        theta, acc_fit = _acc_angle(data, fs, cfg, x)
         omega = np.gradient(theta) * fs
-        notes.append(
-            f"accelerometer only: angle from the tilt of gravity (below 1 Hz) and from tangential "
-            f"acceleration with an assumed sensor radius of {cfg.acc_radius_m:g} m (above 1 Hz); "
-            "amplitudes in degrees are approximate."
-        )
+        # the fitted angle is anchored to gravity (no integration drift), like the fused one
+        drift_free = acc_fit is not None
+        if acc_fit is not None:
+            notes.append(
+                "accelerometer only: angle fitted to gravity's turn and the tangential and "
+                f"centripetal acceleration of a sensor at an assumed {cfg.acc_radius_m:g} m from "
+                "the ankle axis; amplitudes in degrees are approximate."
+            )
+        else:
+            notes.append(
+                "accelerometer only: angle from the tilt of gravity (below 1 Hz) and from "
+                f"tangential acceleration with an assumed sensor radius of {cfg.acc_radius_m:g} m "
+                "(above 1 Hz); amplitudes in degrees are approximate."
+            )
     # sign: dorsiflexion positive
     sign = 1.0
     if cfg.dorsiflexion_sign == "negative":
@@ -619,6 +634,7 @@ def motion_angle(
         kind,
         lp,
         drift_free,
+        acc_fit,
     )
 
 
@@ -664,31 +680,42 @@ def _gravity_fusion(
     return fused - fused[0], None
 
 
-def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) -> np.ndarray:
-    """Angle (deg) from an accelerometer: gravity tilt below 1 Hz + tangential part above 1 Hz.
+def _acc_angle(
+    data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray
+) -> tuple[np.ndarray, dict | None]:
+    """Angle (deg) from an accelerometer, and the model fit's diagnostics (None if not fitted).
+
+    Fallback: gravity tilt below 1 Hz + tangential part above 1 Hz.
 
     Above 1 Hz the tangential acceleration r * d2(theta)/dt2 dominates (at 5 Hz, r w^2 is ten
     times g for r = 0.1 m) and is integrated twice and divided by ``acc_radius_m``. Below 1 Hz
     the foot's tilt is read from the direction of gravity: it rotates about the ankle axis,
     which is perpendicular to the arc the gravity direction sweeps. The two parts are joined
     with complementary zero-phase Butterworth filters (|LP|^2 + |HP|^2 = 1).
+
+    With three axes measuring gravity, the angle is instead fitted to the rotating-sensor
+    model (:func:`clonus.detect.acc_angle.fit_acc_angle`); the filters above are the fallback.
     """
+    if data.shape[0] == 3:
+        fit = fit_acc_angle(data, fs=fs, radius_m=cfg.acc_radius_m)
+        if fit is not None:
+            return fit
     xh = highpass(x, fs=fs, cutoff_hz=1.0)
     v = highpass(integrate(xh, fs=fs, remove_bias=True), fs=fs, cutoff_hz=1.0)
     th_hf = np.rad2deg(integrate(v / cfg.acc_radius_m, fs=fs, remove_bias=True))
     th_hf = highpass(th_hf, fs=fs, cutoff_hz=0.5)
     if data.shape[0] != 3:
-        return th_hf
+        return th_hf, None
     g = lowpass(data, fs=fs, cutoff_hz=2.0)
     norm = np.linalg.norm(g, axis=0)
     if not np.all(norm > 0.2 * _G0):
-        return th_hf
+        return th_hf, None
     gh = g / norm
     m = gh.mean(axis=1)
     t1, _ = principal_axis(gh)
     u = np.cross(m, t1)
     if np.linalg.norm(u) < 1e-9:
-        return th_hf
+        return th_hf, None
     u = u / np.linalg.norm(u)
     g0 = np.median(gh[:, : max(1, int(0.2 * fs))], axis=1)
     g0 = g0 / np.linalg.norm(g0)
@@ -699,7 +726,7 @@ def _acc_angle(data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray) ->
         th_hf = -th_hf
     return lowpass(th_lf, fs=fs, cutoff_hz=1.0, order=4) + highpass(
         th_hf, fs=fs, cutoff_hz=1.0, order=4
-    )
+    ), None
 
 
 def _beat_signals(
@@ -1004,6 +1031,12 @@ def _impacts(
                     "the foot's rotation measured by the gyroscope (a brisk push), not an impact."
                 )
                 hit = hit[:0]
+            if len(hit) and kind == "acc" and _acc_fit_explains(ang.acc_fit, hit, cfg):
+                ang.notes.append(
+                    f"acceleration up to {mag.max():.1f} g (> {cfg.max_acc_g:g} g) is explained by "
+                    "the foot's rotation fitted to the accelerometer (a brisk push), not an impact."
+                )
+                hit = hit[:0]
             if len(hit):
                 out.append(
                     f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s "
@@ -1045,6 +1078,27 @@ def _rotation_explains(mag_g: np.ndarray, idx: np.ndarray, om: np.ndarray, fs: f
     k = maximum_filter1d(np.sqrt(al**2 + om**4), size=5, mode="nearest")
     need = np.maximum(mag_g - 1.0, 0.0) * _G0
     return bool(np.all(need <= _MAX_RADIUS_M * k[idx]))
+
+
+def _acc_fit_explains(fit: dict | None, idx: np.ndarray, cfg: MotionConfig) -> bool:
+    """Accelerometer only: whether large accelerations (at samples ``idx``) are the foot's
+    rotation, by the rotating-sensor fit (:func:`clonus.detect.acc_angle.fit_acc_angle`).
+
+    A brisk push turns the foot with an angular acceleration of several hundred rad/s^2, i.e.
+    several g of tangential acceleration at the sensor, in the plane perpendicular to the
+    ankle axis and in step with gravity's turn: the fit explains it. A knock or a drop is a
+    translation in any direction (also along the axis): the fit leaves it as residual. Taken
+    as explained when the residual is below 1 g at every such sample (the same 1 g allowance
+    as :func:`_rotation_explains`) and the fitted angular velocity is one an ankle can make.
+    """
+    if fit is None or not len(idx):
+        return False
+    res = np.asarray(fit["residual_m_s2"])
+    om = np.asarray(fit["omega_rad_s"])
+    if len(res) <= int(np.max(idx)) or len(om) != len(res):
+        return False
+    fast = np.rad2deg(np.max(np.abs(om))) > cfg.max_angular_velocity_deg_s
+    return bool(not fast and np.all(res[idx] <= _G0))
 
 
 _REFINE_S = 0.03  # s, window in which a beat time is re-read on the ringing-free angle
@@ -1542,7 +1596,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     clean = False
     fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     fast_hold_s = hold_s
-    if ang.kind == "gyro":
+    # (likewise an accelerometer angle fitted to the rotating-sensor model: not integrated)
+    if ang.kind == "gyro" or (ang.kind == "acc" and ang.acc_fit is not None):
         noise_12 = _noise_in_band(ang.theta_deg, fs, cfg.beat_lowpass_hz)
         # examiner tremor lasts through the hold; the fast transients of the reflex kick
         # answering the stretch are over within ~0.3 s and must not cost a clean gyroscope its
@@ -1551,7 +1606,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         clean = cfg.noise_factor * noise_12 <= 0.5 * cfg.min_prominence_deg and (
             fast_c is None or fast_c["power_ratio"] <= _CLEAN_FAST_RATIO
         )
-        metrics["clean_gyroscope"] = clean
+        metrics["clean_gyroscope" if ang.kind == "gyro" else "clean_accelerometer_fit"] = clean
     if cfg.adaptive_lowpass_factor > 0 and not clean:
         f0 = _dominant_frequency(ang, fs, pk_i, cfg)
         if f0 is not None:
