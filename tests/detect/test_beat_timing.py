@@ -121,3 +121,25 @@ def test_a_brief_fast_transient_after_the_stretch_keeps_a_clean_gyroscope(tremor
     wob = np.where((tt > 0) & (tt < tremor_s), 3.0 * np.sin(2 * np.pi * 10.0 * tt), 0.0)
     a = assess_motion(make_recording(t, th + wob, fs=200.0, sensor="gyro", rng=rng))
     assert a.metrics["clean_gyroscope"] is clean
+
+
+@pytest.mark.parametrize(("n_fast", "expected"), [(3, "no_clonus"), (12, "rhythmic_not_clonus")])
+def test_a_few_fast_rebounds_are_not_called_tremor(n_fast, expected, rng):
+    """One beat at 5 Hz after the stretch, then ``n_fast`` cycles at 9.5 Hz. Three fast
+    rebounds (a released foot, free of the examiner's hand) are judged by the run rule; a
+    dozen cycles at 9.5 Hz are a rhythm outside the clonus range (examiner tremor)."""
+    t = np.arange(0, 6.0, 1 / FINE_HZ)
+    ramp = np.clip((t - 0.5) / 0.1, 0, 1)
+    theta = 12.0 * (0.5 - 0.5 * np.cos(np.pi * ramp))
+    t1 = 0.6 + 0.2  # one 5 Hz cycle after the stretch peak
+    tt = t - 0.6
+    slow = (tt > 0) & (t <= t1)
+    theta = theta - np.where(slow, 1.0 * (1 - np.cos(2 * np.pi * 5.0 * tt)), 0.0)
+    tf = t - t1
+    fast = (tf > 0) & (tf < n_fast / 9.5)
+    theta = theta - np.where(fast, 0.4 * (1 - np.cos(2 * np.pi * 9.5 * tf)), 0.0)
+    a = assess_motion(make_recording(t, theta, fs=200.0, sensor="gyro", rng=rng))
+    assert a.classification == expected, a.reason
+    if expected == "no_clonus":
+        # the beats are still listed and counted: 1 + 3
+        assert a.n_beats == 1 + n_fast
