@@ -63,6 +63,8 @@ def test_pause_during_the_clonus_is_indeterminate(sustained_zip, tmp_path, lengt
     a = clonus.assess(clonus.read(_with_pause(src, tmp_path / "p.zip", 4.0, length_s)))
     assert a.classification == "indeterminate"
     assert "dropout" in a.reason and a.n_beats == 0
+    # nothing derived from the unreported beats is shown either
+    assert a.metrics.get("regularity_cv") is None and a.metrics.get("decay") is None
 
 
 def test_short_pause_keeps_the_count_with_a_warning(sustained_zip, tmp_path):

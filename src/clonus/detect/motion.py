@@ -1786,6 +1786,10 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         half_period = 0.5 / (f_check or 5.0)
         if hit and max(n for _, n in hit) > half_period:
             a, n = max(hit, key=lambda g: g[1])
+            # no beats are reported, so nothing derived from them either
+            for key in ("instantaneous_frequency_hz", "regularity_cv", "decay",
+                        "decay_rate_per_s", "median_amplitude_deg", "first_beat_delay_s"):
+                metrics.pop(key, None)
             return indeterminate(
                 f"signal quality: sensor dropout during the test, {len(hit)} gap(s) without "
                 f"data (longest at {a:.2f} s, {n:.3f} s long, over half a beat period of "
