@@ -50,7 +50,8 @@ from ..signal.orientation import principal_axis
 
 __all__ = ["MotionMonitorConfig", "MotionEpisode", "MotionMonitorResult", "monitor_motion"]
 
-MIN_FS_HZ = 25.0  # 10 Hz band edge needs Nyquist > 10.5 Hz with margin; 25 Hz gives 3 samples/cycle at 8 Hz
+# the 10 Hz band edge needs Nyquist > 10.5 Hz with margin; 25 Hz gives 3 samples/cycle at 8 Hz
+MIN_FS_HZ = 25.0
 LABEL = "rhythmic_3_8hz"
 NOTE = (
     "Spontaneous rhythmic oscillation in the clonus band (3-8 Hz). Motion alone cannot tell "
@@ -126,7 +127,9 @@ class MotionMonitorConfig:
         for name in ("band_hz", "filter_band_hz", "slow_band_hz"):
             lo, hi = getattr(self, name)
             if not 0 < lo < hi:
-                raise InvalidParameterError(f"MotionMonitorConfig.{name} must be 0 < low < high Hz.")
+                raise InvalidParameterError(
+                    f"MotionMonitorConfig.{name} must be 0 < low < high Hz, got {(lo, hi)}."
+                )
         for name in ("window_s", "min_prominence_deg", "min_prominence_acc", "max_cv",
                      "max_slow_ratio", "max_interval_change"):
             check_positive(name, getattr(self, name))
@@ -299,7 +302,9 @@ def _pick_triad(rec: Recording) -> tuple[str, list[int]]:
         if idx:
             # several sensors (left/right foot): the first sensor's channels only
             s0 = _stem(rec.channels[idx[0]].name).rstrip("_").rsplit("_", 1)[0]
-            same = [i for i in idx if _stem(rec.channels[i].name).rstrip("_").rsplit("_", 1)[0] == s0]
+            same = [
+                i for i in idx if _stem(rec.channels[i].name).rstrip("_").rsplit("_", 1)[0] == s0
+            ]
             return kind, (same if 1 <= len(same) <= 3 else idx[:3])
     raise InvalidParameterError(
         f"{rec.source or 'recording'}: no gyroscope or accelerometer channel (kinds: "
@@ -308,7 +313,9 @@ def _pick_triad(rec: Recording) -> tuple[str, list[int]]:
     )
 
 
-def _invalid_intervals(rec: Recording, idx: list[int], margin_s: float) -> list[tuple[float, float]]:
+def _invalid_intervals(
+    rec: Recording, idx: list[int], margin_s: float
+) -> list[tuple[float, float]]:
     """NaN runs and timestamp pauses, as (start_s, end_s), widened by ``margin_s``."""
     fs = rec.fs
     iv: list[tuple[float, float]] = []
