@@ -313,17 +313,19 @@ def _pick_triad(rec: Recording) -> tuple[str, list[int]]:
     )
 
 
+def _nan_runs(bad: np.ndarray, offset: int) -> list[tuple[int, int]]:
+    """Runs of True in ``bad`` as absolute sample ranges [a, b)."""
+    d = np.diff(np.concatenate([[0], bad.view(np.int8), [0]]))
+    return [(int(a) + offset, int(b) + offset)
+            for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True)]
+
+
 def _invalid_intervals(
-    rec: Recording, idx: list[int], margin_s: float
+    rec: Recording, nan_runs: list[tuple[int, int]], margin_s: float
 ) -> list[tuple[float, float]]:
     """NaN runs and timestamp pauses, as (start_s, end_s), widened by ``margin_s``."""
     fs = rec.fs
-    iv: list[tuple[float, float]] = []
-    bad = ~np.all(np.isfinite(rec.data[idx]), axis=0)
-    if bad.any():
-        d = np.diff(np.concatenate([[0], bad.view(np.int8), [0]]))
-        for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
-            iv.append((a / fs - margin_s, b / fs + margin_s))
+    iv = [(a / fs - margin_s, b / fs + margin_s) for a, b in nan_runs]
     for a, length in rec.metadata.get("gap_intervals_s") or []:
         iv.append((float(a) - margin_s, float(a) + float(length) + margin_s))
     iv.sort()
@@ -403,7 +405,6 @@ class _Scan:
         if self.sensor == "gyro":
             sp = np.degrees(np.sqrt(e_band + e_slow))
             self.bins_speed.append(_binmax(sp, nb, nbin))
-
 
 
 def _binsum(x: np.ndarray, nb: int, nbin: int) -> np.ndarray:
@@ -539,10 +540,28 @@ def monitor_motion(
             "no gyroscope: cycles found on the band-passed acceleration, amplitudes in m/s^2 "
             "(not degrees); no stretch-trigger detection."
         )
-    invalid = _invalid_intervals(rec, idx, cfg.gap_margin_s)
+    scan = _Scan(fs, sensor, cfg)
+    nb = int(round(_Scan.BIN_S * fs))
+    step = max(int(round(chunk_s * fs)), int(round(2 * cfg.window_s * fs)))
+    step = max(nb, step - step % nb)  # whole 0.1 s bins per chunk
+    pad = int(round(max(10.0, cfg.window_s) * fs))
+    nan_runs: list[tuple[int, int]] = []
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        a0, a1 = max(0, a - pad), min(n, b + pad)
+        x = np.array(rec.data[idx, a0:a1], dtype=float)
+        bad = ~np.isfinite(x)
+        if bad.any():
+            nan_runs += _nan_runs(bad[:, a - a0 : b - a0].any(axis=0), a)
+            med = np.nanmedian(np.where(bad, np.nan, x), axis=1)
+            med = np.where(np.isfinite(med), med, 0.0)
+            x = np.where(bad, med[:, None], x)
+        scan.feed(x, a0, (a, b))
+
+    invalid = _invalid_intervals(rec, nan_runs, cfg.gap_margin_s)
     invalid_s = float(sum(min(b, duration) - max(a, 0.0) for a, b in invalid))
     if invalid:
-        n_nan = int(np.sum(~np.all(np.isfinite(rec.data[idx]), axis=0)))
+        n_nan = int(sum(b - a for a, b in nan_runs))
         n_gap = len(rec.metadata.get("gap_intervals_s") or [])
         warnings.append(
             f"dropouts: {n_nan} NaN samples and {n_gap} timestamp pause(s); {invalid_s:.1f} s "
@@ -550,22 +569,6 @@ def monitor_motion(
         )
         if n_nan == n:
             raise SignalQualityError(f"{rec.source or 'recording'}: no valid motion samples.")
-
-    scan = _Scan(fs, sensor, cfg)
-    nb = int(round(_Scan.BIN_S * fs))
-    step = max(int(round(chunk_s * fs)), int(round(2 * cfg.window_s * fs)))
-    step = max(nb, step - step % nb)  # whole 0.1 s bins per chunk
-    pad = int(round(max(10.0, cfg.window_s) * fs))
-    for a in range(0, n, step):
-        b = min(n, a + step)
-        a0, a1 = max(0, a - pad), min(n, b + pad)
-        x = np.array(rec.data[idx, a0:a1], dtype=float)
-        bad = ~np.isfinite(x)
-        if bad.any():
-            med = np.nanmedian(np.where(bad, np.nan, x), axis=1)
-            med = np.where(np.isfinite(med), med, 0.0)
-            x = np.where(bad, med[:, None], x)
-        scan.feed(x, a0, (a, b))
 
     t = np.concatenate(scan.peak_t) if scan.peak_t else np.zeros(0)
     amp = np.concatenate(scan.peak_a) if scan.peak_a else np.zeros(0)
