@@ -182,3 +182,23 @@ def test_cli_motion(tmp_path, capsys, long_rec):
     assert "rhythmic_3_8hz" in out and "hour  0:" in out and "tremor" in out
     assert main(["monitor", str(p), "--kind", "nope"]) != 0
     assert "--kind" in capsys.readouterr().err
+
+
+def test_handling_like_irregular_movement_gives_no_episode(rng):
+    """2 min of large irregular movement (phone/limb handling: 0.2-3 Hz random rotation of
+    ~100 deg/s RMS about a wandering axis, plus 30 random knocks), then rest."""
+    from scipy.signal import butter, sosfiltfilt
+
+    fs = 100.0
+    n = int(120 * fs)
+    sos = butter(4, 3.0, fs=fs, output="sos")
+    w = sosfiltfilt(sos, rng.normal(0.0, 1.0, (3, n)), axis=1)
+    w *= np.radians(100.0) / w.std()
+    knocks = rng.integers(0, n - 10, 30)
+    for k in knocks:
+        w[:, k : k + 5] += np.radians(rng.normal(0.0, 300.0, (3, 1)))
+    rest = rng.normal(0.0, np.radians(0.3), (3, int(60 * fs)))
+    rec = Recording.from_array(np.hstack([w, rest]), fs=fs, names=["gx", "gy", "gz"],
+                               kinds="gyro", units="rad/s")
+    res = monitor_motion(rec)
+    assert res.episodes == [], [(e.start_s, e.n_beats, e.slow_ratio) for e in res.episodes]
