@@ -202,3 +202,14 @@ def test_handling_like_irregular_movement_gives_no_episode(rng):
                                kinds="gyro", units="rad/s")
     res = monitor_motion(rec)
     assert res.episodes == [], [(e.start_s, e.n_beats, e.slow_ratio) for e in res.episodes]
+
+
+def test_episode_clock_time(long_rec):
+    from datetime import datetime
+
+    rec, truth = long_rec
+    t0 = datetime(2026, 3, 1, 22, 0, 0)
+    d = monitor_motion(replace(rec, start_time=t0)).to_dict()
+    first = [e for e in truth if e.kind == "clonus"][0]
+    clock = datetime.fromisoformat(d["episodes"][0]["start_clock"])
+    assert abs((clock - t0).total_seconds() - first.clonus_start_s) <= 0.5

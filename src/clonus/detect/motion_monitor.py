@@ -257,8 +257,17 @@ class MotionMonitorResult:
             )
         return rows
 
+    def _episode_dict(self, e: MotionEpisode) -> dict[str, Any]:
+        d = e.to_dict()
+        if self.start_time:  # wall-clock start of the episode (recording clock)
+            from datetime import datetime, timedelta
+
+            t0 = datetime.fromisoformat(self.start_time)
+            d["start_clock"] = (t0 + timedelta(seconds=e.start_s)).isoformat()
+        return d
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready result."""
+        """JSON-ready result (episodes get ``start_clock`` when the start time is known)."""
         hours = self.duration_s / 3600.0
         return {
             "software_version": __version__,
@@ -273,7 +282,7 @@ class MotionMonitorResult:
             "label": LABEL,
             "note": NOTE,
             "n_episodes": len(self.episodes),
-            "episodes": [e.to_dict() for e in self.episodes],
+            "episodes": [self._episode_dict(e) for e in self.episodes],
             "episodes_per_hour": len(self.episodes) / hours if hours > 0 else 0.0,
             "time_in_episodes_s": self.time_in_episodes_s,
             "n_beats": int(sum(e.n_beats for e in self.episodes)),
