@@ -1,4 +1,11 @@
-"""``clonus monitor PATH``: bursts and spasm episodes in a long EMG recording."""
+"""``clonus monitor PATH``: episodes in a long recording.
+
+EMG (bursts and spasm episodes, :func:`clonus.emg.monitor.monitor`) or motion (spontaneous
+3-8 Hz rhythmic oscillation from a foot IMU, :func:`clonus.detect.motion_monitor.monitor_motion`).
+``--kind auto`` (default): EDF/BDF files and recordings with an EMG channel go to the EMG
+monitor (unchanged behaviour); recordings with gyroscope/accelerometer channels and no EMG go
+to the motion monitor.
+"""
 
 from __future__ import annotations
 
@@ -25,10 +32,23 @@ def register(app: typer.Typer) -> None:
         chunk_s: float = typer.Option(
             600.0, "--chunk-s", help="Chunk length in seconds (memory only)."
         ),
+        kind: str = typer.Option(
+            "auto", "--kind", help="auto | emg | motion (foot IMU: gyroscope or accelerometer)."
+        ),
     ) -> None:
         """Find every EMG burst and spasm episode (clonus, tonic, unit, myoclonus, mixed, other)
-        in a long recording, with spasm counts per hour and per day (Penn, Snow)."""
+        in a long recording, with spasm counts per hour and per day (Penn, Snow); or, for a
+        motion recording (IMU, no EMG), every episode of spontaneous 3-8 Hz rhythmic oscillation
+        with counts per hour."""
+        from ..._validation import check_option
         from ...emg.monitor import monitor
+
+        check_option("--kind", kind, ("auto", "emg", "motion"))
+        if kind != "emg":
+            rec = _motion_recording(path, kind)
+            if rec is not None:
+                _motion(rec, as_json=as_json, chunk_s=chunk_s)
+                return
 
         show_bar = not as_json and sys.stderr.isatty()
         if show_bar:
@@ -77,3 +97,62 @@ def register(app: typer.Typer) -> None:
             f"analysed in {d['elapsed_s']:.2f} s. Instrumented analogue of self-report scales; "
             "decision support only."
         )
+
+
+def _motion_recording(path: str, kind: str):  # -> Recording | None
+    """The recording to monitor for motion, or None when it belongs to the EMG monitor."""
+    from pathlib import Path
+
+    from ...exceptions import InvalidParameterError
+    from ...io import read
+
+    p = Path(path)
+    if kind == "auto" and p.suffix.lower() in (".edf", ".bdf", ".rec"):
+        return None  # streamed by the EMG monitor, as before
+    if not p.exists():
+        raise InvalidParameterError(f"{path}: file not found.")
+    rec = read(p)
+    kinds = {c.kind for c in rec.channels}
+    if kind == "auto" and ("emg" in kinds or not kinds & {"gyro", "acc"}):
+        return None
+    return rec
+
+
+def _motion(rec, *, as_json: bool, chunk_s: float) -> None:
+    from ...detect.motion_monitor import monitor_motion
+
+    res = monitor_motion(rec, chunk_s=chunk_s)
+    d = res.to_dict()
+    if as_json:
+        typer.echo(json.dumps(d))
+        return
+    unit = d["amplitude_unit"]
+    typer.echo(
+        f"{d['source']} [{', '.join(d['channels'])}] {d['fs_hz']:g} Hz, "
+        f"{d['duration_s'] / 3600:.2f} h, motion from the {d['sensor']} "
+        f"(band {d['config']['band_hz'][0]:g}-{d['config']['band_hz'][1]:g} Hz)"
+    )
+    typer.echo(
+        f"episodes ({d['label']}): {d['n_episodes']}, {d['episodes_per_hour']:.1f}/h, "
+        f"{d['time_in_episodes_s']:.1f} s in episodes; rejected: "
+        + ", ".join(f"{k} {v}" for k, v in d["n_rejected"].items())
+    )
+    if d["episodes"]:
+        typer.echo(
+            f"  {'start_s':>10} {'dur_s':>6} {'beats':>5} {'f_Hz':>5} "
+            f"{'amp_' + unit:>10} {'CV':>5} trigger"
+        )
+    for e in d["episodes"]:
+        typer.echo(
+            f"  {e['start_s']:>10.2f} {e['duration_s']:>6.2f} {e['n_beats']:>5d} "
+            f"{e['frequency_hz']:>5.2f} {e['amplitude']:>10.2f} {e['regularity_cv']:>5.2f} "
+            f"{'yes' if e['triggered'] else 'no'}"
+        )
+    for h in d["per_hour"]:
+        typer.echo(
+            f"  hour {h['index']:>2}: {h['n_episodes']:>4} episodes, "
+            f"{h['time_in_episodes_s']:>7.1f} s in episodes"
+        )
+    for w in d["warnings"]:
+        typer.echo(f"warning: {w}")
+    typer.echo(f"analysed in {d['elapsed_s']:.2f} s. {d['note']}")
