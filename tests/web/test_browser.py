@@ -137,7 +137,9 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
     rid = int(page.evaluate("location.hash").rsplit("/", 1)[1])
     auto = httpx.get(f"{server.url}/api/recordings/{rid}",
                      headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
-    assert beats.count() == auto["n_beats"] == len(truth)
+    # the markers are drawn after the trace: wait for them (a bare count raced under load)
+    sync_api.expect(beats).to_have_count(len(truth))
+    assert auto["n_beats"] == len(truth)
     sync_api.expect(page.locator("[data-testid=auto-result] [data-testid=n-beats]")).to_have_text(
         str(len(truth)))
 
