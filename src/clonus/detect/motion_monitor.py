@@ -59,6 +59,8 @@ NOTE = (
 )
 
 
+_ACC_RADIUS_M = 0.10  # m, sensor distance from the ankle axis (reflex-model section 6)
+
 @dataclass(frozen=True)
 class MotionMonitorConfig:
     """Settings of :func:`monitor_motion` (defaults cited in the module docstring).
@@ -89,7 +91,9 @@ class MotionMonitorConfig:
     max_slow_ratio : float
         Largest RMS ratio slow band / filter band over an episode (gait rejection).
     max_amplitude_deg, max_amplitude_acc : float
-        Largest median cycle amplitude, in deg p-p (gyroscope) or m/s^2 (accelerometer).
+        Largest median cycle amplitude, in deg p-p (gyroscope) or m/s^2 (accelerometer; also
+        converted to the angle it implies at 0.10 m from the ankle, a = r w^2 theta, and held
+        to ``max_amplitude_deg``).
         [inference] No normative clonus amplitude in degrees exists (clinical-reference.md
         section 1.2); the simulator's strongest sustained clonus is ~5 deg p-p, and a fast
         rhythmic gait recording (gaitmap MS sample) cycles at 4.4 Hz with 22 deg p-p, so 15
@@ -653,8 +657,18 @@ def monitor_motion(
         if slow_ratio > cfg.max_slow_ratio:
             rejected["slow_movement"] += 1
             continue
-        big = cfg.max_amplitude_deg if sensor == "gyro" else cfg.max_amplitude_acc
-        if float(np.median(amps)) > big:
+        if sensor == "gyro":
+            too_big = float(np.median(amps)) > cfg.max_amplitude_deg
+        else:
+            # an acceleration amplitude means a larger movement at a lower frequency (a = r
+            # w^2 theta): judge it also as the angle it implies at the sensor radius assumed
+            # elsewhere (0.10 m, reflex-model section 6), so that regular fast gait (gaitmap MS
+            # sample: 29 m/s^2 at 4.7 Hz, ~19 deg) is not let through by a fixed m/s^2 cap
+            w = 2 * math.pi / med_iv
+            ang_deg = math.degrees(float(np.median(amps)) / (_ACC_RADIUS_M * w * w))
+            too_big = (float(np.median(amps)) > cfg.max_amplitude_acc
+                       or ang_deg > cfg.max_amplitude_deg)
+        if too_big:
             rejected["large_movement"] += 1
             continue
         episodes.append(
