@@ -21,10 +21,11 @@ def register(app: typer.Typer) -> None:
     @app.command("monitor")
     def monitor_cmd(
         path: str = typer.Argument(
-            ..., help="EMG recording (EDF/BDF streamed; other formats read whole)."
+            ..., help="EMG recording (EDF/BDF streamed; other formats read whole), or a foot-IMU "
+            "recording (gyroscope/accelerometer, e.g. Axivity .cwa) for --kind motion/auto."
         ),
         channel: str = typer.Option(
-            None, "--channel", help="EMG channel name (default: first EMG channel)."
+            None, "--channel", help="EMG channel name (default: first EMG channel); EMG only."
         ),
         as_json: bool = typer.Option(
             False, "--json", help="Print the full result as one JSON object."
