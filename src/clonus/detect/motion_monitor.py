@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 from scipy.signal import find_peaks
 
+from .._intervals import merge_intervals
 from .._logging import logger
 from .._validation import check_positive
 from .._version import __version__
@@ -47,6 +48,7 @@ from ..exceptions import InvalidParameterError, SamplingRateError, SignalQuality
 from ..model import Recording
 from ..signal.filters import bandpass, highpass
 from ..signal.orientation import principal_axis
+from .quality import _runs as _mask_runs
 
 __all__ = ["MotionMonitorConfig", "MotionEpisode", "MotionMonitorResult", "monitor_motion"]
 
@@ -328,9 +330,7 @@ def _pick_triad(rec: Recording) -> tuple[str, list[int]]:
 
 def _nan_runs(bad: np.ndarray, offset: int) -> list[tuple[int, int]]:
     """Runs of True in ``bad`` as absolute sample ranges [a, b)."""
-    d = np.diff(np.concatenate([[0], bad.view(np.int8), [0]]))
-    return [(int(a) + offset, int(b) + offset)
-            for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True)]
+    return [(a + offset, b + offset) for a, b in _mask_runs(bad)]
 
 
 def _invalid_intervals(
@@ -341,14 +341,7 @@ def _invalid_intervals(
     iv = [(a / fs - margin_s, b / fs + margin_s) for a, b in nan_runs]
     for a, length in rec.metadata.get("gap_intervals_s") or []:
         iv.append((float(a) - margin_s, float(a) + float(length) + margin_s))
-    iv.sort()
-    out: list[tuple[float, float]] = []
-    for a, b in iv:
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
+    return merge_intervals(iv)
 
 
 class _Scan:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._intervals import merge_intervals
+
 __all__ = ["QualityReport", "check_quality", "fill_short_gaps"]
 
 
@@ -158,16 +160,5 @@ def check_quality(
                 break
     if n < 2:
         rep.problems.append("fewer than 2 samples.")
-    rep.dropouts = _merge_intervals(rep.dropouts)
+    rep.dropouts = [(a, b - a) for a, b in merge_intervals((a, a + n) for a, n in rep.dropouts)]
     return out, rep
-
-
-def _merge_intervals(iv: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Merge overlapping (start, length) intervals, sorted by start."""
-    out: list[tuple[float, float]] = []
-    for a, n in sorted(iv):
-        if out and a <= out[-1][0] + out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], a + n - out[-1][0]))
-        else:
-            out.append((a, n))
-    return out

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from .._intervals import merge_intervals
 from .._logging import logger
 from .._validation import check_option
 from ..exceptions import FileFormatError, InvalidParameterError, SamplingRateError
@@ -561,15 +562,9 @@ def series_gap_intervals(series: Sequence[tuple[np.ndarray, np.ndarray]],
                          t0: float) -> list[list[float]]:
     """:func:`gap_intervals` of several sensors put on one grid starting at ``t0`` (s), merged
     where they overlap and sorted; pauses before ``t0`` are dropped."""
-    iv = sorted((a, a + b) for t, _ in series for a, b in gap_intervals(t, t0) if a + b > 0)
-    out: list[list[float]] = []
-    for a, b in iv:
-        a = max(a, 0.0)
-        if out and a <= out[-1][0] + out[-1][1]:
-            out[-1][1] = max(out[-1][1], b - out[-1][0])
-        else:
-            out.append([a, b - a])
-    return out
+    iv = merge_intervals((max(a, 0.0), a + n) for t, _ in series
+                         for a, n in gap_intervals(t, t0) if a + n > 0)
+    return [[a, b - a] for a, b in iv]
 
 
 def _grid_length(span_s: float, fs: float, n_orig: int, path: Path | str) -> int:
