@@ -45,11 +45,14 @@ def register(app: typer.Typer) -> None:
         from ...emg.monitor import monitor
 
         check_option("--kind", kind, ("auto", "emg", "motion"))
+        source = path  # EDF/BDF are streamed by the EMG monitor; other files are read once
         if kind != "emg":
-            rec = _motion_recording(path, kind)
-            if rec is not None:
+            rec = _read_unless_streamed(path, kind)
+            if rec is not None and (kind == "motion" or _is_motion(rec)):
                 _motion(rec, as_json=as_json, chunk_s=chunk_s)
                 return
+            if rec is not None:
+                source = rec
 
         show_bar = not as_json and sys.stderr.isatty()
         if show_bar:
@@ -67,9 +70,9 @@ def register(app: typer.Typer) -> None:
                 def _cb(done: int, total: int) -> None:
                     bar.update(task, total=total, completed=done)
 
-                res = monitor(path, channel=channel, chunk_s=chunk_s, progress=_cb)
+                res = monitor(source, channel=channel, chunk_s=chunk_s, progress=_cb)
         else:
-            res = monitor(path, channel=channel, chunk_s=chunk_s)
+            res = monitor(source, channel=channel, chunk_s=chunk_s)
         d = res.to_dict()
         if as_json:
             typer.echo(json.dumps(d))
@@ -100,8 +103,9 @@ def register(app: typer.Typer) -> None:
         )
 
 
-def _motion_recording(path: str, kind: str):  # -> Recording | None
-    """The recording to monitor for motion, or None when it belongs to the EMG monitor."""
+def _read_unless_streamed(path: str, kind: str):  # -> Recording | None
+    """The recording, read once; None for EDF/BDF under ``--kind auto`` (the EMG monitor
+    streams those from disk)."""
     from pathlib import Path
 
     from ...exceptions import InvalidParameterError
@@ -109,14 +113,16 @@ def _motion_recording(path: str, kind: str):  # -> Recording | None
 
     p = Path(path)
     if kind == "auto" and p.suffix.lower() in (".edf", ".bdf", ".rec"):
-        return None  # streamed by the EMG monitor, as before
+        return None
     if not p.exists():
         raise InvalidParameterError(f"{path}: file not found.")
-    rec = read(p)
+    return read(p)
+
+
+def _is_motion(rec) -> bool:
+    """IMU channels and no EMG: the motion monitor's recording under ``--kind auto``."""
     kinds = {c.kind for c in rec.channels}
-    if kind == "auto" and ("emg" in kinds or not kinds & {"gyro", "acc"}):
-        return None
-    return rec
+    return "emg" not in kinds and bool(kinds & {"gyro", "acc"})
 
 
 def _motion(rec, *, as_json: bool, chunk_s: float) -> None:
