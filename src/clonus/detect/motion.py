@@ -64,6 +64,8 @@ _STRIKE_G = 0.5
 #: power above the clonus range / inside it below which a gyroscope is free of examiner tremor
 _CLEAN_FAST_RATIO = 0.05
 _CLEAN_FAST_SKIP_S = 0.3  # s after the stretch peak left out of the clean-gyroscope fast check
+_RELEASE_RECOVERY_S = 1.0  # s: a fall recovered within this time was not a release
+_MAX_DROPOUT_FRACTION = 0.25  # of the recording lost in dropouts: indeterminate at once
 #: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
 _LATE_FIRST_RUN_S = 1.5
 #: largest plausible distance (m) of a foot-worn sensor from the ankle axis (foot ~0.25 m)
@@ -849,9 +851,6 @@ def _find_stretch(
     return None
 
 
-_RELEASE_RECOVERY_S = 1.0  # s: a fall recovered within this time was not a release
-
-
 def _blank_timestamp_gaps(
     data: np.ndarray, gaps: Any, fs: float, max_gap_s: float
 ) -> np.ndarray:
@@ -876,14 +875,14 @@ def _blank_timestamp_gaps(
     return out
 
 
-_MAX_DROPOUT_FRACTION = 0.25  # of the recording lost in dropouts: indeterminate at once
-
 def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[float, bool]:
     """Hold duration (s, from stretch onset) and whether it lasted to the end of the recording.
 
-    The release is the first fast return: the slow angle (2 Hz low-pass, which removes clonus)
-    falls by at least ``hold_fraction`` x the stretch excursion within ``release_window_s``.
-    Slow drift of an integrated gyroscope angle cannot do that, a release does.
+    The release is the first fast return that the foot stays down from: the slow angle (2 Hz
+    low-pass, which removes clonus) falls by at least ``hold_fraction`` x the stretch excursion
+    within ``release_window_s`` and does not come back to within half that fall of where it
+    began within ``_RELEASE_RECOVERY_S``. Slow drift of an integrated gyroscope angle cannot
+    fall like that; a reflex kick with the examiner still holding comes back.
     """
     from scipy.ndimage import maximum_filter1d
 
@@ -911,7 +910,7 @@ def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[flo
         # "released" by their kick)
         after = seg[i : i + rec_w]
         back = np.flatnonzero(after >= seg[j] - 0.5 * need)
-        if len(back) == 0 or i + rec_w > len(seg) and not len(back):
+        if len(back) == 0:
             rel = start + j
             return max(0.0, (rel - st["onset_idx"]) / fs), False
         k = i + int(back[0]) + 1
