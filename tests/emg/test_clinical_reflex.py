@@ -157,6 +157,22 @@ def _design():
     return sys.modules["_accuracy_design"]
 
 
+def _spec_trial(sp, *, sensor: str, fs_emg_hz: float, duration_s: float):
+    """Simulate one trial of the benchmark design as EMG only (delay from the spec's params)."""
+    return simulate.simulate_trial(
+        mode=sp.mode,
+        gain_ratio=sp.gain_ratio,
+        delay_s=None,
+        duration_s=duration_s,
+        seed=sp.seed,
+        sensors=(sensor,),
+        fs_emg_hz=fs_emg_hz,
+        params=sp.params,
+        central=sp.central,
+        manoeuvre=sp.manoeuvre,
+    )
+
+
 def test_randomised_design_trials_beat_the_previous_default():
     """48 trials of the accuracy benchmark's design (seeds 1-3, the first three tried; neither
     the tuning seed 20261121 nor the reported held-out seed 20261122): loop parameters,
@@ -170,18 +186,8 @@ def test_randomised_design_trials_beat_the_previous_default():
     new_ok, prev_ok, new_f, prev_f = [], [], [], []
     for seed in (1, 2, 3):
         for k, sp in enumerate(design.draw_specs(16, seed)):
-            tr = simulate.simulate_trial(
-                mode=sp.mode,
-                gain_ratio=sp.gain_ratio,
-                delay_s=None,
-                duration_s=8.0,
-                seed=sp.seed,
-                sensors=(("emg", "emg", "emg_mu")[k % 3],),
-                fs_emg_hz=1000.0,
-                params=sp.params,
-                central=sp.central,
-                manoeuvre=sp.manoeuvre,
-            )
+            tr = _spec_trial(sp, sensor=("emg", "emg", "emg_mu")[k % 3], fs_emg_hz=1000.0,
+                             duration_s=8.0)
             t = tr.truth
             a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
             new_ok.append(design.count_ok(a.n_beats, t.emg_n_bursts))
@@ -202,18 +208,7 @@ def test_long_held_run_is_counted_through_breaks():
     alone held 22 of the 42 true bursts): the continuation counts the rest, one per cycle."""
     design = _design()
     sp = design.draw_specs(130, 20261122)[129]  # benchmark held-out trial 129
-    tr = simulate.simulate_trial(
-        mode=sp.mode,
-        gain_ratio=sp.gain_ratio,
-        delay_s=None,
-        duration_s=12.0,
-        seed=sp.seed,
-        sensors=("emg",),
-        fs_emg_hz=2000.0,
-        params=sp.params,
-        central=sp.central,
-        manoeuvre=sp.manoeuvre,
-    )
+    tr = _spec_trial(sp, sensor="emg", fs_emg_hz=2000.0, duration_s=12.0)
     t = tr.truth
     assert sp.mode == "held" and t.emg_n_bursts >= 30  # the scenario
     a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
@@ -229,18 +224,7 @@ def test_released_train_of_merged_contractions_is_counted():
     envelope valleys and counted, without calling clonus from it."""
     design = _design()
     sp = design.draw_specs(166, 20261122)[165]  # benchmark held-out trial 165
-    tr = simulate.simulate_trial(
-        mode=sp.mode,
-        gain_ratio=sp.gain_ratio,
-        delay_s=None,
-        duration_s=12.0,
-        seed=sp.seed,
-        sensors=("emg",),
-        fs_emg_hz=2000.0,
-        params=sp.params,
-        central=sp.central,
-        manoeuvre=sp.manoeuvre,
-    )
+    tr = _spec_trial(sp, sensor="emg", fs_emg_hz=2000.0, duration_s=12.0)
     t = tr.truth
     assert sp.mode == "released" and 3 <= t.emg_n_bursts <= 6  # the scenario
     a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
@@ -261,18 +245,7 @@ def test_noise_run_at_rest_is_not_continued():
     would count dozens of beats (43 before the guard, truth 3), so it is not continued."""
     design = _design()
     sp = [s for s in design.draw_specs(40, 7) if s.mode == "released"][1]
-    tr = simulate.simulate_trial(
-        mode=sp.mode,
-        gain_ratio=sp.gain_ratio,
-        delay_s=None,
-        duration_s=12.0,
-        seed=sp.seed,
-        sensors=("emg_mu",),
-        fs_emg_hz=1000.0,
-        params=sp.params,
-        central=sp.central,
-        manoeuvre=sp.manoeuvre,
-    )
+    tr = _spec_trial(sp, sensor="emg_mu", fs_emg_hz=1000.0, duration_s=12.0)
     a, p = _assess(tr.recording), _assess(tr.recording, PREVIOUS)
     assert tr.truth.emg_n_bursts <= 5
     assert a.n_beats <= p.n_beats, (a.n_beats, p.n_beats)
