@@ -91,3 +91,17 @@ def test_dropout_after_the_clonus_stopped_only_warns(rng):
     assert a.classification == "clonus"
     assert abs(a.n_beats - tr.n_beats) <= 1
     assert any("outside the test" in w for w in a.warnings)
+
+
+def test_malformed_gap_list_is_a_clear_error(rng):
+    """A gap list that is not [[start_s, length_s], ...] (hand-edited metadata, a JSON from
+    elsewhere) is a ClonusError naming the field, not a traceback from unpacking."""
+    from clonus.exceptions import ClonusError
+
+    t, th, _ = clean_angle(duration_s=4.0, freq_hz=6.0, n_beats=6, amp_deg=3.0)
+    rec = make_recording(t, th, fs=200.0, sensor="gyro", rng=rng)
+    bad = clonus.Recording.from_array(rec.data, fs=200.0, names=[c.name for c in rec.channels],
+                                      kinds="gyro", units="rad/s",
+                                      metadata={"gap_intervals_s": [[1.0, "long"]]})
+    with pytest.raises(ClonusError, match="gap_intervals_s"):
+        assess_motion(bad)

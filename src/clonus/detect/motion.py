@@ -852,12 +852,12 @@ def _find_stretch(
 
 
 def _blank_timestamp_gaps(
-    data: np.ndarray, gaps: Any, fs: float, max_gap_s: float
+    data: np.ndarray, gaps: list[tuple[float, float]], fs: float, max_gap_s: float
 ) -> np.ndarray:
     """Samples a reader interpolated across a pause in the timestamps, set to NaN.
 
     Readers of timestamped files put the samples on a uniform grid and list the pauses in
-    ``metadata["gap_intervals_s"]`` (``[[start_s, length_s], ...]``, from the first sample).
+    ``metadata["gap_intervals_s"]`` (:attr:`Recording.gap_intervals_s`).
     Pauses longer than ``max_gap_s`` are blanked so that the quality check treats them like
     missing samples (a dropout), not as a straight line.
     """
@@ -1447,7 +1447,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             f"recording of {rec.duration_s:.2f} s is too short to judge a clonus test "
             f"(need >= {cfg.min_duration_s:g} s: the stretch and the beats that follow)."
         )
-    raw = _blank_timestamp_gaps(rec.data[idx], rec.metadata.get("gap_intervals_s"), fs,
+    raw = _blank_timestamp_gaps(rec.data[idx], rec.gap_intervals_s, fs,
                                 cfg.max_gap_s)
     data, qrep = check_quality(
         raw,

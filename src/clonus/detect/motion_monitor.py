@@ -339,8 +339,8 @@ def _invalid_intervals(
     """NaN runs and timestamp pauses, as (start_s, end_s), widened by ``margin_s``."""
     fs = rec.fs
     iv = [(a / fs - margin_s, b / fs + margin_s) for a, b in nan_runs]
-    for a, length in rec.metadata.get("gap_intervals_s") or []:
-        iv.append((float(a) - margin_s, float(a) + float(length) + margin_s))
+    for a, length in rec.gap_intervals_s:
+        iv.append((a - margin_s, a + length + margin_s))
     return merge_intervals(iv)
 
 
@@ -568,7 +568,7 @@ def monitor_motion(
     invalid_s = float(sum(min(b, duration) - max(a, 0.0) for a, b in invalid))
     if invalid:
         n_nan = int(sum(b - a for a, b in nan_runs))
-        n_gap = len(rec.metadata.get("gap_intervals_s") or [])
+        n_gap = len(rec.gap_intervals_s)
         warnings.append(
             f"dropouts: {n_nan} NaN samples and {n_gap} timestamp pause(s); {invalid_s:.1f} s "
             "(with margins) excluded from episode detection."

@@ -184,6 +184,26 @@ class Recording:
         return self.n_samples / self.fs
 
     @property
+    def gap_intervals_s(self) -> list[tuple[float, float]]:
+        """Pauses in the original timestamps as ``(start_s, length_s)``, from the first sample.
+
+        Readers of timestamped files list them in ``metadata["gap_intervals_s"]`` (the samples
+        they interpolated inside a pause are not data). Empty when there were none.
+        """
+        raw = self.metadata.get("gap_intervals_s") or []
+        try:
+            out = [(float(a), float(n)) for a, n in raw]
+        except (TypeError, ValueError):
+            out = None
+        if out is None or not all(math.isfinite(a) and math.isfinite(n) and n >= 0
+                                  for a, n in out):
+            raise InvalidParameterError(
+                "metadata['gap_intervals_s'] must be a list of [start_s, length_s] pairs "
+                f"(finite, length >= 0), got {raw!r}. Fix or remove it before analysing."
+            )
+        return out
+
+    @property
     def times_s(self) -> np.ndarray:
         """Sample times relative to the first sample, in seconds."""
         return np.arange(self.n_samples) / self.fs
@@ -284,7 +304,7 @@ class Recording:
         if md.get("gap_intervals_s"):
             # pauses in the original timestamps, in seconds from the first sample: shift them
             t0, t1 = i0 / self.fs, (i1 - 1) / self.fs
-            kept = [[a - t0, b] for a, b in md["gap_intervals_s"] if a + b > t0 and a < t1]
+            kept = [[a - t0, n] for a, n in self.gap_intervals_s if a + n > t0 and a < t1]
             md = {**md, "gap_intervals_s": kept}
         return replace(self, data=self.data[:, i0:i1], start_time=start, metadata=md)
 
