@@ -40,7 +40,7 @@ from ..signal.filters import bandpass, gaussian_lowpass, highpass, lowpass
 from ..signal.integrate import integrate, integrate_bandlimited, upsample
 from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
-from .acc_angle import fit_acc_angle
+from .acc_angle import DEFAULT_RADIUS_M, fit_acc_angle
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
 from .quality import _runs, check_quality
@@ -222,10 +222,14 @@ class MotionConfig:
     gait_min_cycles : int
         This many large (>= 2 x stretch excursion) cycles at 0.3-2.5 Hz mean gait or voluntary
         movement, not a clonus test.
-    acc_radius_m : float
-        Accelerometer-only input: distance from the ankle axis to the sensor, in metres
-        (reference 0.10 m, reflex-model section 6), used to convert tangential acceleration to
-        angle. Amplitudes from the accelerometer alone are estimates.
+    acc_radius_m : float or None
+        Accelerometer-only input: distance from the ankle axis to the sensor, in metres, which
+        converts tangential acceleration to angle. None (default): estimated from the
+        examiner's stretch (:func:`clonus.detect.acc_angle.estimate_radius`), 0.10 m when the
+        data do not show it (reflex-model section 6 reference; phones on the dorsum of the
+        foot sit 0.08-0.15 m from the axis). With the radius fixed at 0.10 m, sensors at 0.06
+        and 0.15 m lost 10-13 points of beat-count accuracy. Amplitudes from the
+        accelerometer alone are estimates; the radius used is in ``metrics``.
     gravity_fusion : bool
         Phone/IMU with gyroscope and accelerometer: take the angle's slow part (below
         ``fusion_crossover_hz``) from the direction of gravity and the rest from the integrated
@@ -286,7 +290,7 @@ class MotionConfig:
     max_angular_velocity_deg_s: float = 1500.0
     max_acc_g: float = 8.0
     gait_min_cycles: int = 4
-    acc_radius_m: float = 0.10
+    acc_radius_m: float | None = None
     gravity_fusion: bool = True
     fusion_crossover_hz: float = 0.25
     dorsiflexion_sign: str = "auto"
@@ -317,7 +321,6 @@ class MotionConfig:
             "clip_run_s",
             "max_angular_velocity_deg_s",
             "max_acc_g",
-            "acc_radius_m",
             "stretch_min_rise_s",
             "stretch_max_excursion_deg",
             "min_pre_stretch_s",
@@ -337,6 +340,8 @@ class MotionConfig:
                     f"MotionConfig.{name} must be (low, high) with 0 < low < high, "
                     f"got {getattr(self, name)!r}."
                 )
+        if self.acc_radius_m is not None:
+            check_positive("acc_radius_m", self.acc_radius_m)
         if not 0 < self.hold_fraction < 1:
             raise InvalidParameterError(
                 f"MotionConfig.hold_fraction must be in (0, 1), got {self.hold_fraction!r}."
@@ -593,15 +598,22 @@ def motion_angle(
         # the fitted angle is anchored to gravity (no integration drift), like the fused one
         drift_free = acc_fit is not None
         if acc_fit is not None:
+            r = acc_fit["radius_m"]
+            how = (
+                "estimated from the stretch"
+                if acc_fit["radius_estimated"]
+                else "given" if cfg.acc_radius_m is not None
+                else "the reference radius: the movement did not show a clearly different one"
+            )
             notes.append(
                 "accelerometer only: angle fitted to gravity's turn and the tangential and "
-                f"centripetal acceleration of a sensor at an assumed {cfg.acc_radius_m:g} m from "
-                "the ankle axis; amplitudes in degrees are approximate."
+                f"centripetal acceleration of a sensor at {r:.3g} m from the ankle axis ({how}); "
+                "amplitudes in degrees are approximate."
             )
         else:
             notes.append(
                 "accelerometer only: angle from the tilt of gravity (below 1 Hz) and from "
-                f"tangential acceleration with an assumed sensor radius of {cfg.acc_radius_m:g} m "
+                f"tangential acceleration with an assumed sensor radius of {_acc_radius(cfg):g} m "
                 "(above 1 Hz); amplitudes in degrees are approximate."
             )
     # sign: dorsiflexion positive
@@ -691,6 +703,11 @@ def _gravity_fusion(
     return fused - fused[0], None
 
 
+def _acc_radius(cfg: MotionConfig) -> float:
+    """The sensor radius (m) of the filter fallback, which cannot estimate it."""
+    return DEFAULT_RADIUS_M if cfg.acc_radius_m is None else cfg.acc_radius_m
+
+
 def _acc_angle(
     data: np.ndarray, fs: float, cfg: MotionConfig, x: np.ndarray
 ) -> tuple[np.ndarray, dict | None]:
@@ -699,7 +716,8 @@ def _acc_angle(
     Fallback: gravity tilt below 1 Hz + tangential part above 1 Hz.
 
     Above 1 Hz the tangential acceleration r * d2(theta)/dt2 dominates (at 5 Hz, r w^2 is ten
-    times g for r = 0.1 m) and is integrated twice and divided by ``acc_radius_m``. Below 1 Hz
+    times g for r = 0.1 m) and is integrated twice and divided by ``acc_radius_m`` (0.10 m
+    if not given). Below 1 Hz
     the foot's tilt is read from the direction of gravity: it rotates about the ankle axis,
     which is perpendicular to the arc the gravity direction sweeps. The two parts are joined
     with complementary zero-phase Butterworth filters (|LP|^2 + |HP|^2 = 1).
@@ -713,7 +731,7 @@ def _acc_angle(
             return fit
     xh = highpass(x, fs=fs, cutoff_hz=1.0)
     v = highpass(integrate(xh, fs=fs, remove_bias=True), fs=fs, cutoff_hz=1.0)
-    th_hf = np.rad2deg(integrate(v / cfg.acc_radius_m, fs=fs, remove_bias=True))
+    th_hf = np.rad2deg(integrate(v / _acc_radius(cfg), fs=fs, remove_bias=True))
     th_hf = highpass(th_hf, fs=fs, cutoff_hz=0.5)
     if data.shape[0] != 3:
         return th_hf, None
@@ -1519,6 +1537,9 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
             "range_deg": float(np.ptp(ang.theta_deg)),
         }
     )
+    if ang.acc_fit is not None:
+        metrics["acc_radius_m"] = ang.acc_fit["radius_m"]
+        metrics["acc_radius_estimated"] = ang.acc_fit["radius_estimated"]
 
     gait = _gait(ang, fs, cfg)
     if gait:
