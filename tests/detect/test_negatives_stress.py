@@ -96,9 +96,9 @@ CASES = [
     pytest.param(
         "examiner_tremor_push",
         3784364097,
-        # 8.3 Hz tremor riding on the push: once the stretch's top was read past the tremor's
-        # ripples (a push that stalls), 3 irregular peaks (0.12 s, then 0.48 s apart) were
-        # left; the broadband-irregularity rule now judges 3 beats as well as 4 or more
+        # 8.3 Hz tremor riding on the push: read past the tremor's ripples (a trial rule for
+        # pushes that stall), the stretch's top left 3 irregular peaks (0.12 s, then 0.48 s
+        # apart); the broadband-irregularity rule judges 3 beats as well as 4 or more
         id="examiner_tremor_irregular_3_beats",
     ),
     pytest.param(

@@ -65,7 +65,6 @@ _STRIKE_G = 0.5
 _CLEAN_FAST_RATIO = 0.05
 _CLEAN_FAST_SKIP_S = 0.3  # s after the stretch peak left out of the clean-gyroscope fast check
 _RELEASE_RECOVERY_S = 1.0  # s: a fall recovered within this time was not a release
-_STRETCH_PAUSE_S = 0.2  # s: a push that stalls and rises further within this is one stretch
 _MAX_DROPOUT_FRACTION = 0.25  # of the recording lost in dropouts: indeterminate at once
 #: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
 _LATE_FIRST_RUN_S = 1.5
@@ -861,11 +860,6 @@ def _find_stretch(
             # the foot moved more than the "stretch" just before it: not a push from rest
             continue
         if exc >= cfg.stretch_min_excursion_deg:
-            # (after the knock test, which judges the first rise)
-            peak = _stretch_top(ang.theta_deg, peak, fs, cfg)
-            exc = float(th[peak] - th[onset])
-            if exc > cfg.stretch_max_excursion_deg:
-                continue
             return {
                 "onset_idx": int(onset),
                 "peak_idx": int(peak),
@@ -873,33 +867,6 @@ def _find_stretch(
                 "peak_velocity_deg_s": vpk,
             }
     return None
-
-
-def _stretch_top(theta_deg: np.ndarray, peak: int, fs: float, cfg: MotionConfig) -> int:
-    """Top of a stretch whose rise pauses: the first maximum the angle then falls from.
-
-    A push can stall for a moment (the hand regrips, a servo overshoots its ramp) and the foot
-    then rises further within ``_STRETCH_PAUSE_S``. The first local maximum is not the
-    stretch's peak when the angle goes higher before it has fallen by a beat's prominence
-    (``min_prominence_deg``, or the noise threshold if larger): under the beat definition
-    (reflex-model section 8) it is no peak at all, and taking it as the stretch peak counted
-    the real top as a first beat (simulated benchmark: servo pushes that overshoot their ramp).
-    The fall is judged on a 12 Hz Gaussian low-pass, as smooth as the beats' own signal.
-    """
-    n = len(theta_deg)
-    w0 = max(0, peak - int(0.3 * fs))
-    w1 = min(n, peak + int((_STRETCH_PAUSE_S + 0.3) * fs) + 1)
-    g = gaussian_lowpass(theta_deg[w0:w1], fs=fs, cutoff_hz=12.0)
-    fall = max(cfg.min_prominence_deg, cfg.noise_factor * _noise_in_band(theta_deg, fs, 12.0))
-    # the same maximum on the smoother angle (within 30 ms of the first one)
-    a, b = max(0, peak - w0 - int(0.03 * fs)), min(len(g), peak - w0 + int(0.03 * fs) + 1)
-    top = first = a + int(np.argmax(g[a:b]))
-    for m in range(first + 1, min(len(g), first + int(_STRETCH_PAUSE_S * fs) + 1)):
-        if g[m] > g[top]:
-            top = m
-        elif g[m] < g[top] - fall:
-            break
-    return peak if top == first else w0 + top
 
 
 def _blank_timestamp_gaps(
@@ -1947,8 +1914,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     elif (
         fast is not None
         and fast["power_ratio"] > _BROADBAND_FAST_RATIO
-        # (from 3 beats on: examiner tremor on a noisy goniometer left 3 peaks 0.12 s and then
-        # 0.48 s apart; no simulated clonus trial changed)
+        # (from 3 beats on: examiner tremor on a noisy goniometer can leave 3 peaks 0.12 s and
+        # then 0.48 s apart; no simulated clonus trial changed)
         and len(iv) >= 2
         and float(np.std(iv) / np.mean(iv)) > 0.15
         and (metrics.get("spectral_concentration") or 0.0) < 0.5
