@@ -106,7 +106,10 @@ def test_login_upload_review_trend_report(page, server, capture_csv):
         page.locator("[data-testid=upload-patient] option", has_text="P-014").get_attribute(
             "value"))
 
-    # the patient page has finished loading (its last step lists the recordings)
+    # the patient page has finished loading: the newest route() is done (a "No recordings"
+    # left from the home page matched early under load, and the context form loading after
+    # the fill below cleared the field)
+    sync_api.expect(page.locator("body")).to_have_attribute("aria-busy", "false")
     sync_api.expect(page.locator("[data-testid=recordings]")).to_contain_text("No recordings")
     # clinical context for the patient (an impossible age is refused by the form itself; the
     # server validates it again, see test_api.py)
