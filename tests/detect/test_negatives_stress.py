@@ -95,14 +95,6 @@ CASES = [
     ),
     pytest.param(
         "examiner_tremor_push",
-        3784364097,
-        # 8.3 Hz tremor riding on the push: read past the tremor's ripples (a trial rule for
-        # pushes that stall), the stretch's top left 3 irregular peaks (0.12 s, then 0.48 s
-        # apart); the broadband-irregularity rule judges 3 beats as well as 4 or more
-        id="examiner_tremor_irregular_3_beats",
-    ),
-    pytest.param(
-        "examiner_tremor_push",
         229721532,
         marks=_xfail(
             "Not fixed: 8.3 Hz hand tremor starting 0.44 s before the "

@@ -76,8 +76,10 @@ _MAX_HALVINGS = 8
 #: Radius (m) used when none is given and it cannot be estimated: a phone or IMU on the dorsum
 #: of the foot sits 0.08-0.15 m from the ankle axis (reflex-model.md section 6).
 DEFAULT_RADIUS_M = 0.10
-#: Radii tried by :func:`estimate_radius` (m): geometric steps of 1.3 from 0.035 to 0.29 m.
-RADIUS_GRID_M = tuple(0.035 * 1.3**k for k in range(9))
+#: Radii tried by :func:`estimate_radius` (m): geometric steps of ``_RADIUS_STEP`` from
+#: 0.035 to 0.29 m.
+_RADIUS_STEP = 1.3
+RADIUS_GRID_M = tuple(0.035 * _RADIUS_STEP**k for k in range(9))
 #: The estimate is used only when the misfit at the grid's ends is at least this multiple of
 #: the best one (a clear minimum); a foot that barely moved leaves the radius unobservable.
 RADIUS_MIN_CONTRAST = 1.3
@@ -197,24 +199,20 @@ def fit_acc_angle(
         return None
     if not np.all(np.isfinite(a)):
         return None
+    r = DEFAULT_RADIUS_M if radius_m is None else float(radius_m)
+    fit = _fit(a, fs, r)
+    if fit is None:
+        return None
+    fit[1].update(radius_m=r, radius_estimated=False)
     if radius_m is None:
-        first = _fit(a, fs, DEFAULT_RADIUS_M)
-        if first is None:
-            return None
-        r_est = estimate_radius(a, fs=fs, omega_rad_s=first[1]["omega_rad_s"],
-                                frame=first[1]["frame"])
-        if r_est is None:
-            first[1].update(radius_m=DEFAULT_RADIUS_M, radius_estimated=False)
-            return first
-        fit = _fit(a, fs, r_est, first[1]["frame"])  # (the sign does not change with r)
-        if fit is None:  # (the model applied at the default radius: keep that)
-            first[1].update(radius_m=DEFAULT_RADIUS_M, radius_estimated=False)
-            return first
-        fit[1].update(radius_m=r_est, radius_estimated=True)
-        return fit
-    fit = _fit(a, fs, float(radius_m))
-    if fit is not None:
-        fit[1].update(radius_m=float(radius_m), radius_estimated=False)
+        info = fit[1]
+        r_est = estimate_radius(a, fs=fs, omega_rad_s=info["omega_rad_s"], frame=info["frame"])
+        # (the tangential sign does not change with r; if the model no longer applies at the
+        # estimate, the fit at the reference radius stands)
+        refit = None if r_est is None else _fit(a, fs, r_est, info["frame"])
+        if refit is not None:
+            refit[1].update(radius_m=r_est, radius_estimated=True)
+            fit = refit
     return fit
 
 
@@ -283,7 +281,7 @@ def estimate_radius(
     # parabola through the minimum and its neighbours, in log(r) (the grid is geometric)
     den = c[k - 1] - 2.0 * c[k] + c[k + 1]
     shift = 0.5 * (c[k - 1] - c[k + 1]) / den if den > 0 else 0.0
-    return float(RADIUS_GRID_M[k] * 1.3 ** float(np.clip(shift, -0.5, 0.5)))
+    return float(RADIUS_GRID_M[k] * _RADIUS_STEP ** float(np.clip(shift, -0.5, 0.5)))
 
 
 def _fit(

@@ -1914,9 +1914,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     elif (
         fast is not None
         and fast["power_ratio"] > _BROADBAND_FAST_RATIO
-        # (from 3 beats on: examiner tremor on a noisy goniometer can leave 3 peaks 0.12 s and
-        # then 0.48 s apart; no simulated clonus trial changed)
-        and len(iv) >= 2
+        and len(iv) >= 3
         and float(np.std(iv) / np.mean(iv)) > 0.15
         and (metrics.get("spectral_concentration") or 0.0) < 0.5
     ):
