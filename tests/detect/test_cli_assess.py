@@ -97,3 +97,42 @@ def test_report_and_context_options(tmp_path, rng, capsys):
         assert rc == 7
     else:
         assert rc in (0, 3, 4)  # an empty context may be rejected by the clinical module
+
+
+def _write_acc_csv(tmp_path, rng, radius_m=0.10):
+    t, th, tr = clean_angle(duration_s=5.0, freq_hz=6.0, n_beats=8, amp_deg=3.0)
+    rec = make_recording(t, th, fs=200.0, sensor="acc", rng=rng)
+    p = tmp_path / "acc.csv"
+    cols = ["time_s"] + [f"{n} (m/s^2)" for n in rec.ch_names]
+    np.savetxt(p, np.vstack([rec.times_s, rec.data]).T, delimiter=",", header=",".join(cols),
+               comments="", fmt="%.7g")
+    return p, tr
+
+
+def test_acc_radius_option(tmp_path, rng, capsys):
+    p, tr = _write_acc_csv(tmp_path, rng)
+    assert main(["assess", str(p), "--json", "--acc-radius-m", "0.10"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["metrics"]["acc_radius_m"] == 0.10
+    assert d["metrics"]["acc_radius_estimated"] is False
+    assert d["config"]["acc_radius_m"] == 0.10
+    assert abs(d["n_beats"] - tr.n_beats) <= 1
+    # without the option the radius is estimated or the 0.10 m reference is kept, and said so
+    assert main(["assess", str(p), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["config"]["acc_radius_m"] is None and "acc_radius_estimated" in d["metrics"]
+    # a radius that is not a distance is refused with a clear message, not a traceback
+    rc = main(["assess", str(p), "--acc-radius-m", "-0.1"])
+    err = capsys.readouterr().err
+    assert rc != 0 and "acc_radius_m" in err and "Traceback" not in err
+
+
+def test_acc_radius_option_refused_for_emg(tmp_path, capsys):
+    fs = 1000.0
+    x = np.random.default_rng(0).normal(0, 20e-6, int(5 * fs))
+    p = tmp_path / "emg.csv"
+    np.savetxt(p, np.vstack([np.arange(x.size) / fs, x * 1e6]).T, delimiter=",",
+               header="time_s,emg_soleus (uV)", comments="", fmt="%.7g")
+    rc = main(["assess", str(p), "--acc-radius-m", "0.1"])
+    err = capsys.readouterr().err
+    assert rc != 0 and "--acc-radius-m applies to motion recordings" in err

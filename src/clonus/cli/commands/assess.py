@@ -29,8 +29,11 @@ def _load(path: str, channel: str | None) -> tuple[Any, list[str]]:
     return rec, msgs + ([note] if note else [])
 
 
-def _config_for(rec: Any, channel: str | None, bedside_threshold: int | None) -> Any:
-    if bedside_threshold is None:
+def _config_for(
+    rec: Any, channel: str | None, bedside_threshold: int | None, acc_radius_m: float | None = None
+) -> Any:
+    """The analysis configuration for the CLI options, or None for the defaults."""
+    if bedside_threshold is None and acc_radius_m is None:
         return None
     import dataclasses
 
@@ -38,10 +41,19 @@ def _config_for(rec: Any, channel: str | None, bedside_threshold: int | None) ->
     from ...exceptions import InvalidParameterError
     from ...grade import GradingConfig
 
-    grading = GradingConfig(bedside_threshold_beats=bedside_threshold)
+    grading = (
+        GradingConfig()
+        if bedside_threshold is None
+        else GradingConfig(bedside_threshold_beats=bedside_threshold)
+    )
     kinds = {c.kind for c in (rec.pick(channel) if channel else rec).channels}
     if kinds & _MOTION_KINDS:
-        return MotionConfig(grading=grading)
+        return MotionConfig(grading=grading, acc_radius_m=acc_radius_m)
+    if acc_radius_m is not None:
+        raise InvalidParameterError(
+            "--acc-radius-m applies to motion recordings (accelerometer on the foot); this "
+            f"recording has only {', '.join(sorted(kinds))} channels. Run without it."
+        )
     try:
         from ...emg.clinical import EmgConfig  # type: ignore[attr-defined]
     except ImportError as exc:
@@ -138,6 +150,12 @@ def register(app: typer.Typer) -> None:
             min=1,
             help="Beats for 'pathological' (default 5; sources use 3, 5 or 10).",
         ),
+        acc_radius_m: float | None = typer.Option(
+            None,
+            "--acc-radius-m",
+            help="Accelerometer only: the sensor's distance from the ankle axis in metres "
+            "(default: estimated from the stretch, else 0.10 m).",
+        ),
         include_identifiers: bool = typer.Option(
             False,
             "--include-identifiers",
@@ -152,7 +170,7 @@ def register(app: typer.Typer) -> None:
         rec, msgs = _load(path, channel)
         for w in msgs:
             typer.echo(f"Warning: {w}", err=True)
-        cfg = _config_for(rec, channel, bedside_threshold)
+        cfg = _config_for(rec, channel, bedside_threshold, acc_radius_m)
         a = assess(rec, channel=channel, config=cfg)
         ctx = None
         interpretation = None
