@@ -938,15 +938,24 @@ def _hold(ang: MotionAngle, fs: float, st: dict, cfg: MotionConfig) -> tuple[flo
 
 # --------------------------------------------------------------------------- rhythm checks
 def _rhythm(
-    beat_deg: np.ndarray, fs: float, cfg: MotionConfig, lo_hz: float, hi_hz: float
+    beat_deg: np.ndarray,
+    fs: float,
+    cfg: MotionConfig,
+    lo_hz: float,
+    hi_hz: float,
+    min_prominence_deg: float | None = None,
 ) -> dict | None:
-    """Regular oscillation (>= 4 peaks, CV < 0.25) in [lo_hz, hi_hz] with prominence >= 0.5 deg."""
+    """Regular oscillation (>= 4 peaks, CV < 0.25) in [lo_hz, hi_hz].
+
+    Peaks need ``min_prominence_deg`` (default ``cfg.min_prominence_deg``, 0.5 deg).
+    """
     if len(beat_deg) < int(4 * fs / hi_hz) + 3:
         return None
     pk = find_dorsiflexion_peaks(
         beat_deg,
         fs=fs,
-        min_prominence_deg=cfg.min_prominence_deg,
+        min_prominence_deg=cfg.min_prominence_deg if min_prominence_deg is None
+        else min_prominence_deg,
         min_interval_s=1.0 / (hi_hz * 1.3),
     )
     best = None
@@ -1590,10 +1599,15 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     metrics["hold_duration_s"] = hold_s
     metrics["held_to_end_of_recording"] = held_to_end
 
-    # rhythm already present before the stretch: tremor
+    # rhythm already present before the stretch: tremor. Its peaks must clear the same noise
+    # threshold as the beats (below): a 0.3 deg goniometer at 50 Hz throws up 4 regular noise
+    # peaks of 0.7 deg now and then (stress trials with a quiet foot before the push)
     pre0 = max(0, on_i - int(cfg.pre_stretch_window_s * fs))
+    noise_prom = max(cfg.min_prominence_deg, cfg.noise_factor * ang.noise_deg)
     pre = (
-        _rhythm(ang.beat_deg[pre0:on_i], fs, cfg, cfg.band_hz[0], 14.0) if on_i - pre0 > 0 else None
+        _rhythm(ang.beat_deg[pre0:on_i], fs, cfg, cfg.band_hz[0], 14.0, noise_prom)
+        if on_i - pre0 > 0
+        else None
     )
     spec_all = _spectrum(ang.beat_deg, fs)
     if pre:
@@ -1877,7 +1891,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         metrics["pre_stretch_oscillation_pp_deg"] = pre_osc
     # an earlier spell of the same rhythm (before the pre-stretch window): ongoing tremor
     early = (
-        _rhythm(ang.beat_deg[:pre0], fs, cfg, cfg.band_hz[0], 14.0)
+        _rhythm(ang.beat_deg[:pre0], fs, cfg, cfg.band_hz[0], 14.0, noise_prom)
         if len(bt) >= 3 and f_check is not None and pre0 > 0
         else None
     )
