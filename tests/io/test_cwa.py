@@ -521,3 +521,33 @@ def test_simulated_clonus_survives_cwa(tmp_path) -> None:
     t_ref = np.array([b.time_s for b in a_ref.beats])
     t_cwa = np.array([b.time_s for b in a_cwa.beats])
     assert np.all(np.abs(t_cwa - t_ref) <= 0.02)  # two samples at 100 Hz
+
+
+def test_cli_info_summarises_a_long_file(tmp_path, capsys, monkeypatch) -> None:
+    """Above SUMMARY_MIN_BYTES ``clonus info`` reads the first minute and the last blocks'
+    times only; its answer agrees with decoding the whole file."""
+    import clonus.io._cwa as cwa
+    from clonus.cli.main import main
+
+    n = int(150 * FS)
+    _, gyro, acc = motion_signals(n, FS)
+    p = write_cwa(tmp_path / "long.cwa", CwaSpec(acc_g=acc, gyro_dps=gyro))
+    assert main(["info", str(p), "--json", "--full"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    assert full["summary"] is False
+    monkeypatch.setattr(cwa, "SUMMARY_MIN_BYTES", 0)
+    assert main(["info", str(p), "--json"]) == 0
+    summ = json.loads(capsys.readouterr().out)
+    assert summ["summary"] is True
+    assert full["duration_s"] == pytest.approx(n / FS, rel=1e-3)
+    # the end comes from the last block's stamp: within two samples of the decoded duration
+    assert summ["duration_s"] == pytest.approx(full["duration_s"], abs=2.0 / FS)
+    assert abs(summ["groups"][0]["n_samples"] - full["groups"][0]["n_samples"]) <= 2
+    assert [c["name"] for c in summ["channels"]] == [c["name"] for c in full["channels"]]
+    assert [c["unit"] for c in summ["channels"]] == [c["unit"] for c in full["channels"]]
+    g_s, g_f = summ["groups"][0], full["groups"][0]
+    assert g_s["start_time"] == g_f["start_time"] and g_s["fs_hz"] == pytest.approx(g_f["fs_hz"])
+    assert g_s["metadata"]["n_blocks"] == g_f["metadata"]["n_blocks"]
+    assert "window_s" not in g_s["metadata"] and "cwa_identity" not in g_s["metadata"]
+    assert main(["info", str(p)]) == 0
+    assert "Summary of a long CWA file" in capsys.readouterr().out

@@ -30,23 +30,49 @@ def _parse_units(items: list[str] | None) -> dict[str, str] | str | None:
     return out
 
 
-def describe(path: str, *, units: Any = None) -> tuple[dict[str, Any], list[str]]:
-    """Read ``path`` and return the ``clonus info --json`` object and the warnings issued."""
+def describe(
+    path: str, *, units: Any = None, full: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """Read ``path`` and return the ``clonus info --json`` object and the warnings issued.
+
+    Axivity CWA files above ``SUMMARY_MIN_BYTES`` (64 MB, ~2 days of AX6) are summarised from
+    their first minute and the last blocks' timestamps unless ``full``; the object then has
+    ``"summary": true`` and approximate sample counts.
+    """
+    from pathlib import Path
+
     from ...io import detect_format, read_all
 
     fmt = detect_format(path)
+    summary = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         opts = {"units": units} if units is not None else {}
-        groups = read_all(path, format=fmt, **opts)
+        if fmt == "cwa" and not full and Path(path).is_file():
+            from ...io._cwa import SUMMARY_MIN_BYTES, summarize_cwa
+
+            if Path(path).stat().st_size > SUMMARY_MIN_BYTES:
+                head, summary = summarize_cwa(path, **opts)
+                groups = [head]
+        if summary is None:
+            groups = read_all(path, format=fmt, **opts)
     channels = []
     out_groups = []
     for g in groups:
         md = {k: v for k, v in g.metadata.items() if k not in _PRIVATE_KEYS}
+        n_samples = g.n_samples if summary is None else summary["n_samples"]
+        duration_s = g.duration_s if summary is None else summary["duration_s"]
+        if summary is not None:
+            for k in ("window_s", "window_blocks"):  # of the first minute only: not the file's
+                md.pop(k, None)
+            md["n_blocks"] = summary["n_blocks"]
+            md["end_time"] = summary["end_time"]
         for info in g.channel_info():
-            channels.append({k: info[k] for k in ("name", "kind", "unit", "orig_unit", "fs_hz",
-                                                  "n_samples")})
-        out_groups.append({"fs_hz": g.fs, "n_samples": g.n_samples, "duration_s": g.duration_s,
+            row = {k: info[k] for k in ("name", "kind", "unit", "orig_unit", "fs_hz",
+                                        "n_samples")}
+            row["n_samples"] = n_samples
+            channels.append(row)
+        out_groups.append({"fs_hz": g.fs, "n_samples": n_samples, "duration_s": duration_s,
                            "channels": g.ch_names,
                            "start_time": None if g.start_time is None else
                            g.start_time.isoformat(),
@@ -54,9 +80,10 @@ def describe(path: str, *, units: Any = None) -> tuple[dict[str, Any], list[str]
     obj = {
         "path": str(path),
         "format": fmt,
-        "duration_s": max(g.duration_s for g in groups),
+        "duration_s": max(g["duration_s"] for g in out_groups),
         "channels": channels,
         "groups": out_groups,
+        "summary": summary is not None,
     }
     return obj, [str(w.message) for w in caught]
 
@@ -68,9 +95,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         units: Annotated[list[str] | None, typer.Option(
             "--units", help="Unit override NAME=UNIT (repeatable) or one unit for all.")] = None,
+        full: bool = typer.Option(
+            False, "--full", help="Decode every sample of a large Axivity CWA file (default: "
+            "summarise files over 64 MB from their first minute and last block times)."),
     ) -> None:
         """Show the format, channels, units and sampling rates of a recording."""
-        obj, warns = describe(path, units=_parse_units(units))
+        obj, warns = describe(path, units=_parse_units(units), full=full)
         for w in warns:
             typer.echo(f"Warning: {w}", err=True)
         if as_json:
@@ -89,6 +119,10 @@ def register(app: typer.Typer) -> None:
             table.add_row(ch["name"], ch["kind"], ch["unit"], ch["orig_unit"],
                           f"{ch['fs_hz']:g}", str(ch["n_samples"]))
         console.print(table)
+        if obj["summary"]:
+            console.print("Summary of a long CWA file: layout and clock from its first minute, "
+                          "duration from the last blocks' times (sample counts approximate; "
+                          "damage after the first minute not checked). --full decodes it all.")
         for g in obj["groups"]:
             md = g["metadata"]
             if md.get("resampled"):
