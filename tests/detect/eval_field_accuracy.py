@@ -4,7 +4,9 @@ Run:  PYTHONPATH=src python tests/detect/eval_field_accuracy.py [N_REPEATS] [SEE
 
 Each repeat draws one trial per sampling rate (50, 100, 200, 500 Hz) and sensor (gyroscope,
 goniometer, accelerometer alone) from ``motion_field_synth`` (70 % held, 30 % released). Count
-ok: within 1 of the truth (within 5 % above 20 beats). Truth never comes from the detector.
+ok: within 1 of the truth (within 5 % above 20 beats). Frequency: within 0.15 Hz of the
+oscillation's own cycles, of 1 / median interval of the true peaks, and of either. Truth never
+comes from the detector.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ def main(n_rep: int = 80, seed: int = 0) -> dict:
                     res[(sensor, "freq")].append(
                         a.frequency_hz is not None and abs(a.frequency_hz - tr.frequency_hz) <= 0.15
                     )
+                    # the other definition: 1 / median interval of the true peaks (tremor on
+                    # a flat-topped beat shifts them, and some sensors' detected peaks with them)
+                    f_pk = 1.0 / float(np.median(np.diff(tr.beat_times_s)))
+                    res[(sensor, "freq_peaks")].append(
+                        a.frequency_hz is not None and abs(a.frequency_hz - f_pk) <= 0.15
+                    )
+                    res[(sensor, "freq_either")].append(
+                        res[(sensor, "freq")][-1] or res[(sensor, "freq_peaks")][-1]
+                    )
                 if not ok:
                     misses.append((i, fs, sensor, tr.mode, tr.kind, tr.n_beats, a.n_beats,
                                    a.classification, a.reason[:90]))
@@ -56,8 +67,10 @@ def main(n_rep: int = 80, seed: int = 0) -> dict:
         for k in ("sustained", "fatigable", "few"):
             v = res[(s, k)]
             line += f"; {k} {sum(v)}/{len(v)}"
-        fq = res[(s, "freq")]
-        line += f"; freq <= 0.15 Hz {sum(fq)}/{len(fq)}"
+        for key, label in (("freq", "cycles"), ("freq_peaks", "true peaks"),
+                           ("freq_either", "either")):
+            fq = res[(s, key)]
+            line += f"; freq <= 0.15 Hz of {label} {sum(fq)}/{len(fq)}"
         print(line)
     for m in misses:
         print("  miss", m)

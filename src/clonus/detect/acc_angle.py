@@ -71,6 +71,9 @@ TANGENTIAL_WEIGHT = 0.1
 MAX_MISFIT_M_S2 = 1.0
 
 _MAX_ITER = 8
+
+#: Seconds of mirrored data added before the recording's start before fitting (see ``_fit``).
+EDGE_PAD_S = 0.5
 _MAX_HALVINGS = 8
 
 #: Radius (m) used when none is given and it cannot be estimated: a phone or IMU on the dorsum
@@ -267,7 +270,7 @@ def estimate_radius(
         seg, fs_s = resample_poly(seg, up, down, axis=1), fs * up / down
     costs = []
     for r in RADIUS_GRID_M:
-        fit = _fit(seg, fs_s, r, frame)
+        fit = _fit(seg, fs_s, r, frame, pad_start=False)
         if fit is None:
             return None
         costs.append(fit[1]["rms_residual_m_s2"])
@@ -285,7 +288,8 @@ def estimate_radius(
 
 
 def _fit(
-    a: np.ndarray, fs: float, radius_m: float, frame: tuple | None = None
+    a: np.ndarray, fs: float, radius_m: float, frame: tuple | None = None,
+    pad_start: bool = True,
 ) -> tuple[np.ndarray, dict] | None:
     """:func:`fit_acc_angle` at a given radius.
 
@@ -311,14 +315,25 @@ def _fit(
         betas: tuple[float, ...] = (beta0, beta0 + np.pi)
     else:
         betas = (float(frame[3]),)
-    slow = lowpass(np.vstack([m.real, m.imag]), fs=fs, cutoff_hz=min(1.0, 0.2 * fs))
+    # The recording's start is padded by its mirror image (the model is symmetric in time:
+    # psi'' and psi'^2 keep their signs when time runs backwards), so the first samples are
+    # fitted with data on both sides. Unpadded, the weakly observed pendulum mode could start
+    # a fit 20-30 deg off, relaxing over 0.2 s, which then looked like the foot moving more
+    # than the stretch before it (field-like trials with a push after 1 s). Not the end (a
+    # recording often stops mid-clonus: the mirror would reverse a moving foot's velocity,
+    # which the data do not show) and not the radius search's windows (same reason).
+    pad = min(int(round(EDGE_PAD_S * fs)), len(m) - 1) if pad_start else 0
+    mp = np.pad(m, (pad, 0), mode="reflect")
+    slow = lowpass(np.vstack([mp.real, mp.imag]), fs=fs, cutoff_hz=min(1.0, 0.2 * fs))
     phi = np.unwrap(np.arctan2(slow[1], slow[0]))
     best = None
     for beta in betas:
-        psi, beta_fit, cost = _gauss_newton(m, fs, radius_m, beta, g, beta + np.pi / 2 - phi)
+        psi, beta_fit, cost = _gauss_newton(mp, fs, radius_m, beta, g, beta + np.pi / 2 - phi)
         if best is None or cost < best[2]:
             best = (psi, beta_fit, cost, beta)
     psi, beta, cost, beta_start = best
+    psi = psi[pad:]
+    cost *= len(m) / len(mp)  # per-sample misfit as before (the pad repeats the data)
     if not np.all(np.isfinite(psi)):
         return None
     # what the rotation cannot produce: acceleration along the axis, and radial acceleration
