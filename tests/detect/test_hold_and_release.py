@@ -54,3 +54,38 @@ def test_a_fall_the_foot_stays_down_from_is_a_release(rng):
     # which a beating foot moves by up to one beat period (0.2 s at 5 Hz)
     assert a.metrics["release_s"] == pytest.approx(6.0, abs=0.25)
     assert not a.sustained
+
+
+def _benchmark_trial(seed: int, index: int):
+    """Trial ``index`` of the accuracy benchmark's design (benchmarks/accuracy/design.py)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    sim = pytest.importorskip("clonus.simulate")
+    path = Path(__file__).parents[2] / "benchmarks" / "accuracy" / "design.py"
+    if not path.is_file():
+        pytest.skip("benchmarks/accuracy/design.py not found")
+    if "_accuracy_design" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("_accuracy_design", path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["_accuracy_design"] = mod
+        spec.loader.exec_module(mod)
+    sp = sys.modules["_accuracy_design"].draw_specs(index + 1, seed)[index]
+    return sim.simulate_trial(
+        mode=sp.mode, gain_ratio=sp.gain_ratio, delay_s=None, duration_s=12.0, seed=sp.seed,
+        sensors=sp.sensors, fs_imu_hz=sp.fs_imu_hz, orientation="random", noise=True,
+        jitter_s=sp.jitter_s, params=sp.params, central=sp.central, manoeuvre=sp.manoeuvre,
+    )
+
+
+@pytest.mark.parametrize(("seed", "index"), [(3, 126), (2, 131), (5, 195)])
+def test_rebounds_after_a_release_are_not_compared_with_the_stretch(seed, index):
+    """Released simulated trials whose 1-2 rebounds after the release (15-16 deg: they carry the
+    release's own fall) exceeded the 9-14 deg stretch: they were called an ongoing rhythm
+    (rhythmic_not_clonus, 0 beats)."""
+    tr = _benchmark_trial(seed, index)
+    a = assess_motion(tr.recording)
+    assert tr.truth.mode == "released" and a.metrics["held_to_end_of_recording"] is False
+    assert a.classification != "rhythmic_not_clonus", a.reason
+    assert abs(a.n_beats - tr.truth.n_beats) <= 1, (a.n_beats, tr.truth.n_beats)
