@@ -1385,6 +1385,92 @@ def _companion_acc(rec: Recording, names: list[str], *, gravity: bool) -> np.nda
     return np.asarray(rec.data[pick], dtype=float)
 
 
+
+# --------------------------------------------------------------------------- unitless channels
+#: A gyroscope channel without a unit whose largest values (99.5th percentile of |w|, over
+#: the axes) exceed this is read as deg/s, else as rad/s: 30 rad/s is 1700 deg/s, beyond any
+#: ankle (an examiner's stretch is 60-600 deg/s, so in deg/s the same test reads >= 60).
+_AU_GYRO_DEG_S_ABOVE = 30.0
+#: An accelerometer without a unit: the median norm of its three axes (gravity) near 1 is g,
+#: near 9.8 m/s^2 is m/s^2.
+_AU_ACC_G_RANGE = (0.5, 1.6)
+_AU_ACC_SI_RANGE = (5.0, 15.0)
+#: An angle without a unit whose range (1st-99th percentile) exceeds this is in degrees: 3 rad
+#: is 170 deg, more than the ankle's whole range.
+_AU_ANGLE_DEG_ABOVE = 3.0
+
+
+def _assume_motion_units(rec: Recording) -> tuple[Recording, list[str], dict[str, str]]:
+    """Give unitless ("AU") motion channels a unit judged from their size, on a copy.
+
+    Returns the recording to analyse (the input itself when nothing was unitless), one warning
+    per kind converted, and ``{channel: unit assumed}``. The caller's recording is unchanged.
+    """
+    au = [i for i, c in enumerate(rec.channels) if c.unit == "AU" and c.kind in _MOTION_KIND_SI]
+    if not au:
+        return rec, [], {}
+    data = rec.data
+    scale = np.ones(rec.n_channels)
+    assumed: dict[str, str] = {}
+    warns: list[str] = []
+    for kind in ("gyro", "acc", "angle"):
+        ii = [i for i in au if rec.channels[i].kind == kind]
+        if not ii:
+            continue
+        x = data[ii]
+        finite = np.isfinite(x).all(axis=0)
+        if not finite.any():
+            continue
+        x = x[:, finite]
+        names = ", ".join(rec.channels[i].name for i in ii)
+        if kind == "gyro":
+            size = float(np.percentile(np.linalg.norm(x, axis=0), 99.5))
+            unit = "deg/s" if size > _AU_GYRO_DEG_S_ABOVE else "rad/s"
+            why = (f"its largest values ({size:.3g}) would be "
+                   + (f"{np.degrees(size):.0f} deg/s in rad/s, faster than an ankle can turn"
+                      if unit == "deg/s" else f"{size:.3g} deg/s in deg/s, too slow for a "
+                      "clonus test"))
+        elif kind == "acc":
+            if len(ii) != 3:
+                continue
+            g = float(np.median(np.linalg.norm(x, axis=0)))
+            if _AU_ACC_G_RANGE[0] <= g <= _AU_ACC_G_RANGE[1]:
+                unit = "g"
+            elif _AU_ACC_SI_RANGE[0] <= g <= _AU_ACC_SI_RANGE[1]:
+                unit = "m/s^2"
+            else:
+                continue
+            why = f"the median size of the acceleration (gravity) is {g:.3g}"
+        else:
+            lo, hi = np.percentile(x, [1, 99], axis=1)
+            rng = float(np.max(hi - lo))
+            unit = "deg" if rng > _AU_ANGLE_DEG_ABOVE else "rad"
+            why = f"it spans {rng:.3g}" + (", more than an ankle's range in rad"
+                                           if unit == "deg" else "")
+        factor = {"deg/s": np.pi / 180.0, "g": 9.80665, "deg": np.pi / 180.0}.get(unit, 1.0)
+        for i in ii:
+            scale[i] = factor
+            assumed[rec.channels[i].name] = unit
+        warns.append(
+            f"The {kind} channel(s) {names} have no unit; analysed as {unit} because {why}. "
+            f"If that is wrong, read the file with units={{'{rec.channels[ii[0]].name}': ...}} "
+            "(CLI: clonus info --units NAME=UNIT shows the effect)."
+        )
+    if not assumed:
+        return rec, [], {}
+    chans = tuple(
+        replace(c, unit=_MOTION_KIND_SI[c.kind], orig_unit=assumed[c.name]) if c.name in assumed
+        else c
+        for c in rec.channels
+    )
+    out = Recording(data * scale[:, None], rec.fs, chans, start_time=rec.start_time,
+                    tz_is_local=rec.tz_is_local, source=rec.source, metadata=rec.metadata)
+    return out, warns, assumed
+
+
+_MOTION_KIND_SI = {"gyro": "rad/s", "acc": "m/s^2", "angle": "rad"}
+
+
 def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -> Assessment:
     """Analyse an ankle clonus test recorded with a phone/IMU or a goniometer.
 
@@ -1431,7 +1517,7 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         cfg = replace(DEFAULT_MOTION, grading=cfg)
     if not isinstance(cfg, MotionConfig):
         raise InvalidParameterError(f"config must be a MotionConfig, got {type(cfg).__name__}.")
-    rec = recording
+    rec, unit_warns, assumed_units = _assume_motion_units(recording)
     fs = float(rec.fs)
     kind, idx = _pick_source(rec, cfg)
     gon_noise = None
@@ -1444,7 +1530,9 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     metrics: dict[str, Any] = {"source_kind": kind, "channels_used": names}
     if gon_noise is not None:
         metrics["goniometer_noise_deg"] = gon_noise
-    warns: list[str] = []
+    warns: list[str] = list(unit_warns)
+    if assumed_units:
+        metrics["assumed_units"] = assumed_units
 
     def indeterminate(reason: str, trace: Trace | None = None) -> Assessment:
         logger.info("indeterminate: %s", reason)

@@ -214,6 +214,9 @@ def check_options(path: Path, fmt: str, options: Mapping[str, Any],
 _NAME_KINDS = (
     (re.compile(r"emg", re.I), "emg"),
     (re.compile(r"ecg|ekg", re.I), "ecg"),
+    # short IMU log names (Arduino/MPU-6050 sketches, many loggers): gx gy gz, ax ay az
+    (re.compile(r"^g[_ .-]?[xyz]$", re.I), "gyro"),
+    (re.compile(r"^a[_ .-]?[xyz]$", re.I), "acc"),
     (re.compile(r"gyr|rotation.?rate|angular.?vel", re.I), "gyro"),
     (re.compile(r"acc|grav", re.I), "acc"),
     (re.compile(r"angle|gonio", re.I), "angle"),
