@@ -162,8 +162,9 @@ def to_si(unit: str | None, *, channel: str = "", source: str = "") -> tuple[str
         what = "No unit" if unit is None or not str(unit).strip() else f"Unknown unit {unit!r}"
         warnings.warn(
             f"{what} for channel {channel!r}{where}; the channel is kept in "
-            "arbitrary units ('AU'). Pass units={channel: 'uV'} (or the right unit) to read() "
-            "to convert it to SI.",
+            f"arbitrary units ('AU'). Pass units={{{channel!r}: UNIT}} to read() (e.g. 'uV', "
+            "'deg/s', 'g'; CLI: --units NAME=UNIT) to convert it to SI. The motion analysis "
+            "judges a unitless motion channel's unit from its size and says so.",
             UnitWarning,
             stacklevel=3,
         )
