@@ -215,3 +215,66 @@ def test_episode_clock_time(long_rec):
     first = [e for e in truth if e.kind == "clonus"][0]
     clock = datetime.fromisoformat(d["episodes"][0]["start_clock"])
     assert abs((clock - t0).total_seconds() - first.clonus_start_s) <= 0.5
+
+
+@pytest.mark.parametrize("window_s", [34.0, 60.0])  # borders at 34 and 120 s cut episodes
+def test_windows_give_the_whole_recordings_episodes(long_rec, window_s):
+    """Window by window (for files too long to hold in memory) with overlaps: the same episodes
+    as the whole recording, each once, also where a window border cuts through one."""
+    from clonus.detect.motion_monitor import monitor_motion_windows
+
+    rec, truth = long_rec
+    whole = monitor_motion(rec)
+    reads = []
+
+    def read(a, d):
+        reads.append((a, d))
+        return rec.crop(a, a + d)
+
+    res = monitor_motion_windows(read, rec.duration_s, window_s=window_s, overlap_s=20.0)
+    assert len(reads) == int(np.ceil(rec.duration_s / window_s)) >= 3
+    assert max(d for _, d in reads) <= window_s + 40.0 + 1e-9
+    _check_episodes(res, truth, start_tol_s=0.5, beat_tol=2)
+    for x, y in zip(res.episodes, whole.episodes, strict=True):
+        assert abs(x.start_s - y.start_s) < 0.1 and abs(x.n_beats - y.n_beats) <= 1
+    assert res.duration_s == rec.duration_s
+    assert res.to_dict()["n_episodes"] == len(whole.episodes)
+
+
+def test_cli_reads_a_long_cwa_file_window_by_window(tmp_path, capsys, long_rec, monkeypatch):
+    """``clonus monitor`` on an Axivity file above 64 MB (here: the limit lowered) reads it
+    window by window with start_s/duration_s and finds what the whole read finds."""
+    import sys
+    from pathlib import Path
+
+    import clonus.cli.commands.monitor as mon
+    import clonus.io
+    import clonus.io._cwa as cwa
+    from clonus.cli.main import main
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "io"))
+    from cwa_builder import CwaSpec, write_cwa
+
+    rec, _ = long_rec
+    p = write_cwa(tmp_path / "long.cwa", CwaSpec(acc_g=rec.pick(kind="acc").data / 9.80665,
+                                                 gyro_dps=np.degrees(rec.pick(kind="gyro").data)))
+    assert main(["monitor", str(p), "--json"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert whole["n_episodes"] == 3
+    windows = []
+    real_read = clonus.io.read
+
+    def spy(path, **kw):
+        windows.append((kw.get("start_s"), kw.get("duration_s")))
+        return real_read(path, **kw)
+
+    monkeypatch.setattr(clonus.io, "read", spy)
+    monkeypatch.setattr(cwa, "SUMMARY_MIN_BYTES", 0)
+    monkeypatch.setattr(mon, "CWA_WINDOW_S", 34.0)
+    assert main(["monitor", str(p), "--json"]) == 0
+    win = json.loads(capsys.readouterr().out)
+    assert len(windows) == 6 and all(a is not None and d <= 34.0 + 2 * 300.0 for a, d in windows)
+    assert win["n_episodes"] == 3 and win["duration_s"] == pytest.approx(whole["duration_s"],
+                                                                         abs=0.05)
+    for x, y in zip(win["episodes"], whole["episodes"], strict=True):
+        assert abs(x["start_s"] - y["start_s"]) < 0.1 and abs(x["n_beats"] - y["n_beats"]) <= 1

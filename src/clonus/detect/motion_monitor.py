@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -698,3 +699,72 @@ def monitor_motion(
         invalid_s=invalid_s,
     )
 
+
+
+def monitor_motion_windows(
+    read_window: Callable[[float, float], Recording],
+    total_s: float,
+    *,
+    window_s: float = 6 * 3600.0,
+    overlap_s: float = 300.0,
+    config: MotionMonitorConfig | None = None,
+    chunk_s: float = 600.0,
+) -> MotionMonitorResult:
+    """:func:`monitor_motion` over a recording too long to hold in memory, window by window.
+
+    Parameters
+    ----------
+    read_window : callable
+        ``read_window(start_s, duration_s)`` returns that part of the recording (seconds from
+        its first sample), e.g. ``lambda a, d: clonus.read(path, start_s=a, duration_s=d)`` for
+        an Axivity CWA file.
+    total_s : float
+        Length of the whole recording, in s.
+    window_s : float
+        Length of each window's own part, in s.
+    overlap_s : float
+        Seconds read before and after each window's own part, so that an episode crossing a
+        border is seen whole (up to this long) and its stretch-like trigger is seen; each
+        episode is kept by the window its first beat falls in.
+
+    Returns
+    -------
+    MotionMonitorResult
+        As :func:`monitor_motion` for the whole recording; ``n_rejected`` and ``invalid_s`` add
+        the windows' own counts, so runs and dropouts in an overlap can count twice.
+    """
+    check_positive("total_s", total_s)
+    check_positive("window_s", window_s)
+    if not (math.isfinite(overlap_s) and overlap_s >= 0):
+        raise InvalidParameterError(f"overlap_s must be >= 0 seconds, got {overlap_s!r}.")
+    t_start = time.perf_counter()
+    first: MotionMonitorResult | None = None
+    episodes: list[MotionEpisode] = []
+    rejected: dict[str, int] = {}
+    warns: list[str] = []
+    invalid_s = 0.0
+    n_win = max(1, int(math.ceil(total_s / window_s - 1e-9)))
+    for k in range(n_win):
+        core0, core1 = k * window_s, min((k + 1) * window_s, total_s)
+        a = max(0.0, core0 - overlap_s)
+        b = min(total_s, core1 + overlap_s)
+        res = monitor_motion(read_window(a, b - a), config=config, chunk_s=chunk_s)
+        first = first or res
+        for e in res.episodes:
+            st = e.start_s + a
+            if core0 <= st < core1 or (k == n_win - 1 and st >= core0):
+                episodes.append(replace(e, start_s=st, end_s=e.end_s + a))
+        for key, v in res.n_rejected.items():
+            rejected[key] = rejected.get(key, 0) + v
+        warns += [w for w in res.warnings if w not in warns]
+        invalid_s += res.invalid_s
+    assert first is not None
+    return replace(
+        first,
+        duration_s=float(total_s),
+        episodes=episodes,
+        n_rejected=rejected,
+        warnings=warns,
+        elapsed_s=time.perf_counter() - t_start,
+        invalid_s=invalid_s,
+    )

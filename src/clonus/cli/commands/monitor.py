@@ -47,6 +47,10 @@ def register(app: typer.Typer) -> None:
         check_option("--kind", kind, ("auto", "emg", "motion"))
         source = path  # EDF/BDF are streamed by the EMG monitor; other files are read once
         if kind != "emg":
+            total_s = _long_cwa_s(path)
+            if total_s is not None:  # days of Axivity data: read and analysed 6 h at a time
+                _motion_windows(path, total_s, as_json=as_json, chunk_s=chunk_s)
+                return
             rec = _read_unless_streamed(path, kind)
             if rec is not None and (kind == "motion" or _is_motion(rec)):
                 _motion(rec, as_json=as_json, chunk_s=chunk_s)
@@ -125,10 +129,45 @@ def _is_motion(rec) -> bool:
     return "emg" not in kinds and bool(kinds & {"gyro", "acc"})
 
 
+#: Window of ``clonus monitor`` over a long CWA file, in s (6 h of AX6 at 100 Hz: ~0.1 GB).
+CWA_WINDOW_S = 6 * 3600.0
+
+
+def _long_cwa_s(path: str) -> float | None:
+    """Duration (s) of an Axivity CWA file too large to read whole (> 64 MB), else None."""
+    from pathlib import Path
+
+    from ...io import detect_format
+
+    p = Path(path)
+    if not p.is_file() or p.suffix.lower() in (".edf", ".bdf", ".rec"):
+        return None
+    from ...io._cwa import SUMMARY_MIN_BYTES, summarize_cwa
+
+    if p.stat().st_size <= SUMMARY_MIN_BYTES or detect_format(p) != "cwa":
+        return None
+    return summarize_cwa(p)[1]["duration_s"]
+
+
+def _motion_windows(path: str, total_s: float, *, as_json: bool, chunk_s: float) -> None:
+    """The motion monitor over a long CWA file, 6 h at a time (memory bounded by a window)."""
+    from ...detect.motion_monitor import monitor_motion_windows
+    from ...io import read
+
+    res = monitor_motion_windows(
+        lambda a, d: read(path, start_s=a, duration_s=d), total_s, window_s=CWA_WINDOW_S,
+        chunk_s=chunk_s,
+    )
+    _print_motion(res, as_json=as_json)
+
+
 def _motion(rec, *, as_json: bool, chunk_s: float) -> None:
     from ...detect.motion_monitor import monitor_motion
 
-    res = monitor_motion(rec, chunk_s=chunk_s)
+    _print_motion(monitor_motion(rec, chunk_s=chunk_s), as_json=as_json)
+
+
+def _print_motion(res, *, as_json: bool) -> None:
     d = res.to_dict()
     if as_json:
         typer.echo(json.dumps(d))
