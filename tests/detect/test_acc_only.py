@@ -196,8 +196,9 @@ def test_fit_does_not_start_off_at_the_recording_start(seed, monkeypatch):
     """Unpadded, the weakly observed pendulum mode started these fits 30 deg off, relaxing over
     0.2 s; the stretch finder then saw the foot move more than the stretch before it and took
     a later beat for the stretch (both trials: 0 beats, rhythmic_not_clonus)."""
-    import clonus.detect.acc_angle as acc_angle
     from motion_field_synth import field_trial
+
+    import clonus.detect.acc_angle as acc_angle
 
     rec, tr = field_trial(np.random.default_rng(seed), fs=100.0, sensor="acc", mode="held")
     theta, _ = fit_acc_angle(rec.data, fs=100.0, radius_m=None)

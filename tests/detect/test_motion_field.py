@@ -47,7 +47,7 @@ def test_beat_count_on_field_like_trials(results, sensor):
     ok = [count_ok(a.n_beats, tr.n_beats) for tr, a in rows]
     # 24 trials per sensor: at most 2 misses (>= 90 %; measured 98-100 % on 320 per sensor)
     assert sum(ok) >= len(ok) - 2, [(tr.n_beats, a.n_beats, a.reason) for (tr, a), k
-                                     in zip(rows, ok) if not k]
+                                     in zip(rows, ok, strict=True) if not k]
 
 
 def test_field_like_trials_pooled(results):

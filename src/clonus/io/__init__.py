@@ -15,6 +15,9 @@ Privacy
     ``read(path, anonymize=True)`` leaves them out of ``metadata``
 Labels
     :func:`read_stride_labels` (gaitmap stride tables)
+Long files
+    :func:`summarize_cwa` (what a days-long Axivity .cwa file holds, from its first minute and
+    its last blocks' times, without decoding it all); ``read(path, start_s=, duration_s=)``
 
 Common reader options: ``units={"EMG1": "uV"}`` (or one unit for every channel) overrides a
 missing or wrong unit; ``nan_policy="omit"`` drops/interpolates NaN or infinite samples instead
@@ -35,7 +38,7 @@ from ._registry import (
 _load()
 
 from ._c3d import write_c3d  # noqa: E402
-from ._cwa import anonymize_cwa  # noqa: E402
+from ._cwa import anonymize_cwa, summarize_cwa  # noqa: E402
 from ._edf import anonymize_edf, write_edf  # noqa: E402
 from ._gaitmap import read_stride_labels  # noqa: E402
 from ._phyphox import write_phyphox_zip  # noqa: E402
@@ -68,6 +71,7 @@ __all__ = [
     "formats_table",
     "list_channels",
     "read",
+    "summarize_cwa",
     "read_all",
     "read_stride_labels",
     "register",
