@@ -136,3 +136,22 @@ def test_acc_radius_option_refused_for_emg(tmp_path, capsys):
     rc = main(["assess", str(p), "--acc-radius-m", "0.1"])
     err = capsys.readouterr().err
     assert rc != 0 and "--acc-radius-m applies to motion recordings" in err
+
+
+def test_units_option_for_a_file_without_units(tmp_path, rng, capsys):
+    t, th, tr = clean_angle(duration_s=5.0, freq_hz=6.0, n_beats=8, amp_deg=3.0)
+    rec = make_recording(t, th, fs=200.0, sensor="gyro", rng=rng)
+    p = tmp_path / "nounits.csv"
+    np.savetxt(p, np.vstack([rec.times_s, np.degrees(rec.data)]).T, delimiter=",",
+               header="time_s,gx,gy,gz", comments="", fmt="%.7g")
+    # no unit anywhere: judged from the size (deg/s) and said so
+    assert main(["assess", str(p), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d["metrics"]["assumed_units"].values()) == {"deg/s"}
+    assert abs(d["n_beats"] - tr.n_beats) <= 1
+    # given on the command line: used, nothing assumed, same count
+    assert main(["assess", str(p), "--json", "--units", "deg/s"]) == 0
+    g = json.loads(capsys.readouterr().out)
+    assert "assumed_units" not in g["metrics"] and g["n_beats"] == d["n_beats"]
+    assert main(["assess", str(p), "--units", "gx=parsecs"]) != 0
+    assert "Unknown unit" in capsys.readouterr().err

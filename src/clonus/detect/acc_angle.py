@@ -71,10 +71,10 @@ TANGENTIAL_WEIGHT = 0.1
 MAX_MISFIT_M_S2 = 1.0
 
 _MAX_ITER = 8
+_MAX_HALVINGS = 8
 
 #: Seconds of mirrored data added before the recording's start before fitting (see ``_fit``).
 EDGE_PAD_S = 0.5
-_MAX_HALVINGS = 8
 
 #: Radius (m) used when none is given and it cannot be estimated: a phone or IMU on the dorsum
 #: of the foot sits 0.08-0.15 m from the ankle axis (reflex-model.md section 6).

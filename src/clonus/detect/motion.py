@@ -40,6 +40,7 @@ from ..signal.filters import bandpass, gaussian_lowpass, highpass, lowpass
 from ..signal.integrate import integrate, integrate_bandlimited, upsample
 from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
+from ..units import require_unit
 from .acc_angle import DEFAULT_RADIUS_M, fit_acc_angle
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
@@ -1385,8 +1386,8 @@ def _companion_acc(rec: Recording, names: list[str], *, gravity: bool) -> np.nda
     return np.asarray(rec.data[pick], dtype=float)
 
 
-
 # --------------------------------------------------------------------------- unitless channels
+_MOTION_KIND_SI = {"gyro": "rad/s", "acc": "m/s^2", "angle": "rad"}
 #: A gyroscope channel without a unit whose largest values (99.5th percentile of |w|, over
 #: the axes) exceed this is read as deg/s, else as rad/s: 30 rad/s is 1700 deg/s, beyond any
 #: ankle (an examiner's stretch is 60-600 deg/s, so in deg/s the same test reads >= 60).
@@ -1447,14 +1448,13 @@ def _assume_motion_units(rec: Recording) -> tuple[Recording, list[str], dict[str
             unit = "deg" if rng > _AU_ANGLE_DEG_ABOVE else "rad"
             why = f"it spans {rng:.3g}" + (", more than an ankle's range in rad"
                                            if unit == "deg" else "")
-        factor = {"deg/s": np.pi / 180.0, "g": 9.80665, "deg": np.pi / 180.0}.get(unit, 1.0)
         for i in ii:
-            scale[i] = factor
+            scale[i] = require_unit(unit).scale
             assumed[rec.channels[i].name] = unit
         warns.append(
             f"The {kind} channel(s) {names} have no unit; analysed as {unit} because {why}. "
-            f"If that is wrong, read the file with units={{'{rec.channels[ii[0]].name}': ...}} "
-            "(CLI: clonus info --units NAME=UNIT shows the effect)."
+            f"If that is wrong, give the unit: read(path, units={{'{rec.channels[ii[0]].name}': "
+            "...}) or clonus assess --units NAME=UNIT."
         )
     if not assumed:
         return rec, [], {}
@@ -1466,9 +1466,6 @@ def _assume_motion_units(rec: Recording) -> tuple[Recording, list[str], dict[str
     out = Recording(data * scale[:, None], rec.fs, chans, start_time=rec.start_time,
                     tz_is_local=rec.tz_is_local, source=rec.source, metadata=rec.metadata)
     return out, warns, assumed
-
-
-_MOTION_KIND_SI = {"gyro": "rad/s", "acc": "m/s^2", "angle": "rad"}
 
 
 def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -> Assessment:
@@ -1944,8 +1941,6 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
     ratio_ok = (not len(ba_r)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(
         np.median(ba_r)
     )
-    if not len(ba_r):
-        ba_r = ba
     if not ratio_ok and st["excursion_deg"] >= float(np.median(ba_r)):
         # at high reflex gain the beats can be nearly as large as the stretch. The oscillation
         # is still stretch-triggered if the foot was quiet before the stretch (>= 0.3 s seen,

@@ -752,7 +752,7 @@ def monitor_motion_windows(
         first = first or res
         for e in res.episodes:
             st = e.start_s + a
-            if core0 <= st < core1 or (k == n_win - 1 and st >= core0):
+            if core0 <= st < core1:
                 episodes.append(replace(e, start_s=st, end_s=e.end_s + a))
         for key, v in res.n_rejected.items():
             rejected[key] = rejected.get(key, 0) + v

@@ -639,10 +639,17 @@ register(Reader(
 ))
 
 
-#: ``clonus info`` summarises CWA files larger than this (bytes) from the block headers and
-#: the first minute instead of decoding every sample (about 100 h of AX6 at 100 Hz: a week
-#: took ~12 s and ~3 GB to decode in full).
+#: CWA files larger than this (bytes) are "long": ``clonus info`` summarises them from the
+#: first minute and the last blocks' times, ``clonus monitor`` reads them a window at a time.
+#: About 14 h of AX6 (6 axes, 4.6 MB/h) or 40 h of AX3 (packed, 1.5 MB/h) at 100 Hz; decoded
+#: whole, an hour of AX6 takes ~17 MB of float64 (a week: ~3 GB).
 SUMMARY_MIN_BYTES = 64 * 1024 * 1024
+
+
+def is_long_cwa(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is an Axivity CWA file above ``SUMMARY_MIN_BYTES``."""
+    p = Path(path)
+    return p.is_file() and p.stat().st_size > SUMMARY_MIN_BYTES and sniff(p)
 
 
 def summarize_cwa(

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import json
 import warnings
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 _MOTION_KINDS = {"gyro", "acc", "angle"}
 
 
-def _load(path: str, channel: str | None) -> tuple[Any, list[str]]:
+def _load(path: str, channel: str | None, units: Any = None) -> tuple[Any, list[str]]:
     """Read ``path`` and return the recording group to assess and the read warnings."""
     from ...io import read_all
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        groups = read_all(path)
+        groups = read_all(path, **({"units": units} if units is not None else {}))
     msgs = [str(w.message) for w in caught]
     from ...pipeline import select_group
 
@@ -156,6 +156,11 @@ def register(app: typer.Typer) -> None:
             help="Accelerometer only: the sensor's distance from the ankle axis in metres "
             "(default: estimated from the stretch, else 0.10 m).",
         ),
+        units: Annotated[list[str] | None, typer.Option(
+            "--units",
+            help="Unit override NAME=UNIT (repeatable) or one unit for all, for files without "
+            "units (e.g. --units gx=deg/s; without it a unitless motion channel's unit is "
+            "judged from its size, with a warning).")] = None,
         include_identifiers: bool = typer.Option(
             False,
             "--include-identifiers",
@@ -166,8 +171,9 @@ def register(app: typer.Typer) -> None:
         """Count clonus beats, measure frequency and duration, classify and grade a clonus test."""
         from ...exceptions import MissingDependencyError
         from ...pipeline import assess
+        from .info import _parse_units
 
-        rec, msgs = _load(path, channel)
+        rec, msgs = _load(path, channel, _parse_units(units))
         for w in msgs:
             typer.echo(f"Warning: {w}", err=True)
         cfg = _config_for(rec, channel, bedside_threshold, acc_radius_m)

@@ -35,25 +35,21 @@ def describe(
 ) -> tuple[dict[str, Any], list[str]]:
     """Read ``path`` and return the ``clonus info --json`` object and the warnings issued.
 
-    Axivity CWA files above ``SUMMARY_MIN_BYTES`` (64 MB, ~2 days of AX6) are summarised from
-    their first minute and the last blocks' timestamps unless ``full``; the object then has
-    ``"summary": true`` and approximate sample counts.
+    Axivity CWA files above 64 MB (``clonus.io._cwa.SUMMARY_MIN_BYTES``: ~14 h of AX6 at
+    100 Hz) are summarised from their first minute and the last blocks' timestamps unless
+    ``full``; the object then has ``"summary": true`` and approximate sample counts.
     """
-    from pathlib import Path
-
-    from ...io import detect_format, read_all
+    from ...io import detect_format, read_all, summarize_cwa
+    from ...io._cwa import is_long_cwa
 
     fmt = detect_format(path)
     summary = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         opts = {"units": units} if units is not None else {}
-        if fmt == "cwa" and not full and Path(path).is_file():
-            from ...io._cwa import SUMMARY_MIN_BYTES, summarize_cwa
-
-            if Path(path).stat().st_size > SUMMARY_MIN_BYTES:
-                head, summary = summarize_cwa(path, **opts)
-                groups = [head]
+        if fmt == "cwa" and not full and is_long_cwa(path):
+            head, summary = summarize_cwa(path, **opts)
+            groups = [head]
         if summary is None:
             groups = read_all(path, format=fmt, **opts)
     channels = []

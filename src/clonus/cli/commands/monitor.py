@@ -135,18 +135,10 @@ CWA_WINDOW_S = 6 * 3600.0
 
 def _long_cwa_s(path: str) -> float | None:
     """Duration (s) of an Axivity CWA file too large to read whole (> 64 MB), else None."""
-    from pathlib import Path
+    from ...io import summarize_cwa
+    from ...io._cwa import is_long_cwa
 
-    from ...io import detect_format
-
-    p = Path(path)
-    if not p.is_file() or p.suffix.lower() in (".edf", ".bdf", ".rec"):
-        return None
-    from ...io._cwa import SUMMARY_MIN_BYTES, summarize_cwa
-
-    if p.stat().st_size <= SUMMARY_MIN_BYTES or detect_format(p) != "cwa":
-        return None
-    return summarize_cwa(p)[1]["duration_s"]
+    return summarize_cwa(path)[1]["duration_s"] if is_long_cwa(path) else None
 
 
 def _motion_windows(path: str, total_s: float, *, as_json: bool, chunk_s: float) -> None:
