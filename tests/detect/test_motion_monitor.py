@@ -278,3 +278,36 @@ def test_cli_reads_a_long_cwa_file_window_by_window(tmp_path, capsys, long_rec, 
                                                                          abs=0.05)
     for x, y in zip(win["episodes"], whole["episodes"], strict=True):
         assert abs(x["start_s"] - y["start_s"]) < 0.1 and abs(x["n_beats"] - y["n_beats"]) <= 1
+
+
+def test_windows_count_rejections_and_dropouts_once(long_rec):
+    """Rejected runs and dropouts in the overlaps belong to one window: the windowed dropout
+    time matches the whole read's, and each rejected run is counted once, by the window its
+    start falls in. Summing every window's own totals counted the overlaps twice (a dropout
+    cut by a border, the walking runs read by two windows). Candidate runs chain (merge) with
+    their neighbours, so a window can see fewer, longer runs than the whole read: the counts
+    are compared as "none invented, none twice", not as equal."""
+    from clonus.detect.motion_monitor import monitor_motion_windows
+
+    rec, _ = long_rec
+    data = np.array(rec.data, dtype=float)
+    i = np.searchsorted(rec.times_s, [33.0, 36.0, 100.0, 101.0])
+    data[:, i[0] : i[1]] = np.nan  # cut by the border at 34 s
+    data[:, i[2] : i[3]] = np.nan
+    rec = replace(rec, data=data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = monitor_motion(rec)
+        res = monitor_motion_windows(lambda a, d: rec.crop(a, a + d), rec.duration_s,
+                                     window_s=34.0, overlap_s=20.0)
+    assert whole.invalid_s > 4.0  # 4 s of NaN plus margins
+    assert res.invalid_s == pytest.approx(whole.invalid_s, abs=0.05)
+    assert len(res.invalid_intervals_s) == len(whole.invalid_intervals_s) == 2
+    n_whole = sum(whole.n_rejected.values())
+    assert n_whole >= 3  # the walking part
+    assert 1 <= sum(res.n_rejected.values()) <= n_whole
+    assert len(res.rejected_runs) == sum(res.n_rejected.values())
+    starts = [s for s, _ in res.rejected_runs]
+    assert len(set(np.round(starts, 1))) == len(starts)  # none twice
+    for s, _ in res.rejected_runs:  # none invented
+        assert min(abs(s - w) for w, _ in whole.rejected_runs) < 1.0, (s, whole.rejected_runs)

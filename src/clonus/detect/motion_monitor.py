@@ -215,11 +215,20 @@ class MotionMonitorResult:
         Length analysed, in s.
     episodes : list of MotionEpisode
     n_rejected : dict
-        Candidate runs rejected, by reason (``slow_movement``, ``irregular``, ``too_short``).
+        Candidate runs rejected, by reason (``slow_movement``, ``large_movement``,
+        ``irregular``, ``too_short``).
     warnings : list of str
     config : MotionMonitorConfig
     elapsed_s : float
         Wall time, in s.
+    start_time : str or None
+        Wall-clock start of the recording (ISO 8601), when known.
+    invalid_s : float
+        Time excluded from detection for dropouts (with margins), in s.
+    rejected_runs : tuple of (float, str)
+        Each rejected candidate run: its start (s from the recording start) and reason.
+    invalid_intervals_s : tuple of (float, float)
+        The excluded intervals (s from the recording start), clipped to the recording.
     """
 
     source: str
@@ -234,6 +243,8 @@ class MotionMonitorResult:
     elapsed_s: float = 0.0
     start_time: str | None = None
     invalid_s: float = 0.0
+    rejected_runs: tuple[tuple[float, str], ...] = ()
+    invalid_intervals_s: tuple[tuple[float, float], ...] = ()
 
     @property
     def amplitude_unit(self) -> str:
@@ -566,7 +577,10 @@ def monitor_motion(
         scan.feed(x, a0, (a, b))
 
     invalid = _invalid_intervals(rec, nan_runs, cfg.gap_margin_s)
-    invalid_s = float(sum(min(b, duration) - max(a, 0.0) for a, b in invalid))
+    invalid_clipped = tuple(
+        (max(a, 0.0), min(b, duration)) for a, b in invalid if min(b, duration) > max(a, 0.0)
+    )
+    invalid_s = float(sum(b - a for a, b in invalid_clipped))
     if invalid:
         n_nan = int(sum(b - a for a, b in nan_runs))
         n_gap = len(rec.gap_intervals_s)
@@ -590,6 +604,11 @@ def monitor_motion(
 
     runs = _runs(t, cfg, invalid)
     rejected = {"slow_movement": 0, "large_movement": 0, "irregular": 0, "too_short": 0}
+    rejected_runs: list[tuple[float, str]] = []
+
+    def reject(start_s: float, reason: str) -> None:
+        rejected[reason] += 1
+        rejected_runs.append((start_s, reason))
     # merge runs closer than merge_gap_s (not across a dropout)
     merged: list[list[tuple[int, int]]] = []
     for r in runs:
@@ -631,7 +650,7 @@ def monitor_motion(
                     else:
                         group.pop(0)
                     if not group:
-                        rejected["too_short"] += 1
+                        reject(st, "too_short")
                         continue
         ivs = np.concatenate([np.diff(t[i : j + 1]) for i, j in group])
         n_beats = int(sum(j - i + 1 for i, j in group))
@@ -643,13 +662,13 @@ def monitor_motion(
         sb, ss = float(np.sum(e_band[b0:b1])), float(np.sum(e_slow[b0:b1]))
         slow_ratio = math.sqrt(ss / sb) if sb > 0 else math.inf
         if en - st < cfg.min_duration_s:
-            rejected["too_short"] += 1
+            reject(st, "too_short")
             continue
         if cv > cfg.max_cv:
-            rejected["irregular"] += 1
+            reject(st, "irregular")
             continue
         if slow_ratio > cfg.max_slow_ratio:
-            rejected["slow_movement"] += 1
+            reject(st, "slow_movement")
             continue
         if sensor == "gyro":
             too_big = float(np.median(amps)) > cfg.max_amplitude_deg
@@ -663,7 +682,7 @@ def monitor_motion(
             too_big = (float(np.median(amps)) > cfg.max_amplitude_acc
                        or ang_deg > cfg.max_amplitude_deg)
         if too_big:
-            rejected["large_movement"] += 1
+            reject(st, "large_movement")
             continue
         episodes.append(
             MotionEpisode(
@@ -697,6 +716,8 @@ def monitor_motion(
         elapsed_s=elapsed,
         start_time=rec.start_time.isoformat() if rec.start_time else None,
         invalid_s=invalid_s,
+        rejected_runs=tuple(rejected_runs),
+        invalid_intervals_s=invalid_clipped,
     )
 
 
@@ -730,8 +751,9 @@ def monitor_motion_windows(
     Returns
     -------
     MotionMonitorResult
-        As :func:`monitor_motion` for the whole recording; ``n_rejected`` and ``invalid_s`` add
-        the windows' own counts, so runs and dropouts in an overlap can count twice.
+        As :func:`monitor_motion` for the whole recording. Each episode and each rejected
+        run is kept by the window its start falls in, and each excluded interval is clipped
+        to the windows' own parts, so nothing in an overlap counts twice.
     """
     check_positive("total_s", total_s)
     check_positive("window_s", window_s)
@@ -741,8 +763,9 @@ def monitor_motion_windows(
     first: MotionMonitorResult | None = None
     episodes: list[MotionEpisode] = []
     rejected: dict[str, int] = {}
+    rejected_runs: list[tuple[float, str]] = []
     warns: list[str] = []
-    invalid_s = 0.0
+    invalid: list[tuple[float, float]] = []
     n_win = max(1, int(math.ceil(total_s / window_s - 1e-9)))
     for k in range(n_win):
         core0, core1 = k * window_s, min((k + 1) * window_s, total_s)
@@ -754,10 +777,20 @@ def monitor_motion_windows(
             st = e.start_s + a
             if core0 <= st < core1:
                 episodes.append(replace(e, start_s=st, end_s=e.end_s + a))
-        for key, v in res.n_rejected.items():
-            rejected[key] = rejected.get(key, 0) + v
+        for key in res.n_rejected:
+            rejected.setdefault(key, 0)
+        for st, reason in res.rejected_runs:
+            if core0 <= st + a < core1:
+                rejected[reason] = rejected.get(reason, 0) + 1
+                rejected_runs.append((st + a, reason))
+        for i0, i1 in res.invalid_intervals_s:
+            lo, hi = max(i0 + a, core0), min(i1 + a, core1)
+            if hi > lo:
+                if invalid and lo <= invalid[-1][1]:  # one dropout cut by a window border
+                    invalid[-1] = (invalid[-1][0], max(hi, invalid[-1][1]))
+                else:
+                    invalid.append((lo, hi))
         warns += [w for w in res.warnings if w not in warns]
-        invalid_s += res.invalid_s
     assert first is not None
     return replace(
         first,
@@ -766,5 +799,7 @@ def monitor_motion_windows(
         n_rejected=rejected,
         warnings=warns,
         elapsed_s=time.perf_counter() - t_start,
-        invalid_s=invalid_s,
+        invalid_s=float(sum(b - a for a, b in invalid)),
+        rejected_runs=tuple(rejected_runs),
+        invalid_intervals_s=tuple(invalid),
     )
