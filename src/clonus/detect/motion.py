@@ -25,6 +25,7 @@ Pipeline (details, departures and limits in ``docs/motion.md``):
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -75,6 +76,14 @@ _MAX_RADIUS_M = 0.3
 _REST_WINDOW_S = 0.3
 #: internal rate (Hz) for integrating the gyroscope and locating beat extremes
 _INTERNAL_FS_HZ = 400.0
+# repeated tests in one recording (repetitions.py): a later push needs 0.5 s of quiet foot
+# before it; its part starts 0.5 s (the longest beat interval) after the previous test's last
+# beat, and at least 0.6 s before its onset (rest for the stretch finder); the previous part
+# ends 0.1 s before it
+_QUIET_BEFORE_TEST_S = 0.5
+_TEST_PRE_S = 0.6
+_TEST_GAP_S = 0.1
+_TEST_SETTLE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -248,6 +257,18 @@ class MotionConfig:
         examiner's stretch).
     source : {"auto", "angle", "gyro", "acc"}
         Which sensor kind to analyse (auto: angle, else gyro, else acc).
+    split_tests : bool
+        Find repeated tests in one recording (push, hold, release, push again) and analyse each
+        on its own part (:mod:`clonus.detect.repetitions`). A later test needs the foot back
+        down (to within ``1 - hold_fraction`` x the previous excursion of where the previous
+        push started), quiet for 0.5 s before its push, and ``min_test_spacing_s`` since the
+        previous push.
+    min_test_spacing_s : float
+        Shortest time between the pushes of two tests, in s: an examiner lets go, waits and
+        takes the foot again, which takes seconds; faster repeated dorsiflexion is voluntary
+        movement (foot tapping), not repeated tests.
+    test_number : int or None
+        With several tests: report this one (1 = first). None: the strongest response.
     grading : GradingConfig
         Grading choices (bedside threshold etc.).
     """
@@ -296,6 +317,9 @@ class MotionConfig:
     fusion_crossover_hz: float = 0.25
     dorsiflexion_sign: str = "auto"
     source: str = "auto"
+    split_tests: bool = True
+    min_test_spacing_s: float = 2.0
+    test_number: int | None = None
     grading: GradingConfig = field(default_factory=GradingConfig)
 
     def __post_init__(self) -> None:
@@ -332,8 +356,16 @@ class MotionConfig:
             "clonus_run_min_pp_deg",
             "resumed_run_gap_s",
             "resumed_run_prominence_factor",
+            "min_test_spacing_s",
         ):
             check_positive(name, getattr(self, name))
+        if self.test_number is not None and (
+            not isinstance(self.test_number, int) or self.test_number < 1
+        ):
+            raise InvalidParameterError(
+                f"MotionConfig.test_number must be a positive integer or None, "
+                f"got {self.test_number!r}."
+            )
         for name in ("band_hz", "clonus_frequency_hz"):
             lo, hi = getattr(self, name)
             if not 0 < lo < hi:
@@ -817,7 +849,7 @@ def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
 
 # --------------------------------------------------------------------------- stretch
 def _find_stretch(
-    ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float]
+    ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float], start_idx: int = 0
 ) -> dict | None:
     om = lowpass(ang.omega_deg_s, fs=fs, cutoff_hz=15.0)
     th = lowpass(ang.theta_deg, fs=fs, cutoff_hz=15.0)
@@ -835,6 +867,7 @@ def _find_stretch(
     ups = np.flatnonzero(above[1:] & ~above[:-1]) + 1
     if above[0]:
         ups = np.concatenate([[0], ups])
+    ups = ups[ups >= start_idx]
     n = len(om)
     for i in ups:
         # peak of the stretch: first zero down-crossing of the velocity after i
@@ -869,6 +902,71 @@ def _find_stretch(
                 "peak_velocity_deg_s": vpk,
             }
     return None
+
+
+def _later_stretches(ang: MotionAngle, fs: float, cfg: MotionConfig, st: dict) -> list[dict]:
+    """Later tests in the same recording: the stretches of the pushes after the first.
+
+    A later stretch passes :func:`_find_stretch` and also: it starts ``min_test_spacing_s``
+    after the previous push; the foot is back down (slow angle at its onset within
+    ``1 - hold_fraction`` x the previous excursion of where the previous push started), so the
+    examiner let go or eased off in between; and the foot is quiet before it (the angle moved
+    less than half its excursion in the 0.5 s before: not a rebound, not a beat of the previous
+    test). A release need not have been detected: a hold that sagged back towards rest and a
+    release whose fall the foot recovered from look alike.
+    """
+    slow = lowpass(ang.theta_deg, fs=fs, cutoff_hz=2.0)
+    n = len(slow)
+    out: list[dict] = []
+    cur = st
+    q = int(round(_QUIET_BEFORE_TEST_S * fs))
+    start = cur["onset_idx"] + int(round(cfg.min_test_spacing_s * fs))
+    while start < n - int(cfg.min_duration_s * fs):
+        cand = _find_stretch(ang, fs, cfg, [], start_idx=start)
+        if cand is None:
+            break
+        on = cand["onset_idx"]
+        down = slow[on] <= slow[cur["onset_idx"]] + (1 - cfg.hold_fraction) * cur["excursion_deg"]
+        quiet = on - q > cur["peak_idx"] and float(np.ptp(ang.theta_deg[on - q : on + 1])) <= (
+            0.5 * cand["excursion_deg"]
+        )
+        if down and quiet:
+            out.append(cand)
+            cur = cand
+            start = on + int(round(cfg.min_test_spacing_s * fs))
+        else:
+            start = cand["peak_idx"] + 1
+    return out
+
+
+def _assess_each_test(
+    rec: Recording, cfg: MotionConfig, onsets_i: list[int], fs: float, warns: list[str]
+) -> Assessment:
+    """Analyse each test on its own part of the recording and report one (repetitions.py)."""
+    from .repetitions import combine_tests, shift_assessment
+
+    sub_cfg = replace(cfg, split_tests=False, test_number=None)
+    n = rec.n_samples
+    tests, parts = [], []
+    for k, on in enumerate(onsets_i):
+        a = 0
+        if k:
+            # from the end of the previous test's response (its last beat, else its stretch
+            # peak, + _TEST_SETTLE_S), so that a tremor between the tests is seen by the
+            # pre-stretch checks, but at least _TEST_PRE_S before the push
+            prev = tests[-1]
+            st_prev = prev.metrics.get("stretch")
+            t_end = (prev.beats[-1].time_s if prev.beats
+                     else st_prev["peak_s"] if isinstance(st_prev, dict) else on / fs)
+            a_s = min(on / fs - _TEST_PRE_S, max(t_end + _TEST_SETTLE_S, parts[-1][0]))
+            a = int(math.ceil(a_s * fs - 1e-9))
+        b = n - 1 if k == len(onsets_i) - 1 else onsets_i[k + 1] - int(round(_TEST_GAP_S * fs))
+        part = rec.crop(a / fs, b / fs)
+        after_s = max(0.0, (on - a) / fs - _TEST_PRE_S / 2)
+        res = assess_motion(part, config=sub_cfg, _stretch_after_s=after_s)
+        tests.append(shift_assessment(res, a / fs))
+        parts.append((a / fs, b / fs))
+    return combine_tests(tests, parts, test_number=cfg.test_number, warnings=warns)
 
 
 def _blank_timestamp_gaps(
@@ -1468,7 +1566,9 @@ def _assume_motion_units(rec: Recording) -> tuple[Recording, list[str], dict[str
     return out, warns, assumed
 
 
-def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -> Assessment:
+def assess_motion(
+    recording: Recording, *, config: MotionConfig | None = None, _stretch_after_s: float = 0.0
+) -> Assessment:
     """Analyse an ankle clonus test recorded with a phone/IMU or a goniometer.
 
     Parameters
@@ -1627,7 +1727,8 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         return indeterminate("artefact: " + " ".join(imp), trace)
 
     knocks: list[float] = []
-    st = _find_stretch(ang, fs, cfg, knocks)
+    # (_stretch_after_s: one of several tests, whose part starts before its push)
+    st = _find_stretch(ang, fs, cfg, knocks, start_idx=int(_stretch_after_s * fs))
     if knocks:
         metrics["impulses_s"] = knocks
         warns.append(
@@ -1682,6 +1783,18 @@ def assess_motion(recording: Recording, *, config: MotionConfig | None = None) -
         "peak_velocity_deg_s": st["peak_velocity_deg_s"],
     }
     hold_s, held_to_end = _hold(ang, fs, st, cfg)
+    if cfg.split_tests:
+        later = _later_stretches(ang, fs, cfg, st)
+        if later:
+            logger.info("%d clonus tests in one recording", len(later) + 1)
+            return _assess_each_test(
+                rec, cfg, [on_i] + [s["onset_idx"] for s in later], fs, list(unit_warns)
+            )
+    if cfg.test_number not in (None, 1):
+        raise InvalidParameterError(
+            f"test_number {cfg.test_number} asked for, but the recording holds one clonus test "
+            f"(stretch at {t_on:.2f} s)."
+        )
     metrics["hold_duration_s"] = hold_s
     metrics["held_to_end_of_recording"] = held_to_end
 

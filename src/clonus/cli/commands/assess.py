@@ -30,10 +30,11 @@ def _load(path: str, channel: str | None, units: Any = None) -> tuple[Any, list[
 
 
 def _config_for(
-    rec: Any, channel: str | None, bedside_threshold: int | None, acc_radius_m: float | None = None
+    rec: Any, channel: str | None, bedside_threshold: int | None, acc_radius_m: float | None = None,
+    test_number: int | None = None,
 ) -> Any:
     """The analysis configuration for the CLI options, or None for the defaults."""
-    if bedside_threshold is None and acc_radius_m is None:
+    if bedside_threshold is None and acc_radius_m is None and test_number is None:
         return None
     import dataclasses
 
@@ -48,12 +49,13 @@ def _config_for(
     )
     kinds = {c.kind for c in (rec.pick(channel) if channel else rec).channels}
     if kinds & _MOTION_KINDS:
-        return MotionConfig(grading=grading, acc_radius_m=acc_radius_m)
-    if acc_radius_m is not None:
-        raise InvalidParameterError(
-            "--acc-radius-m applies to motion recordings (accelerometer on the foot); this "
-            f"recording has only {', '.join(sorted(kinds))} channels. Run without it."
-        )
+        return MotionConfig(grading=grading, acc_radius_m=acc_radius_m, test_number=test_number)
+    for opt, val in (("--acc-radius-m", acc_radius_m), ("--test", test_number)):
+        if val is not None:
+            raise InvalidParameterError(
+                f"{opt} applies to motion recordings (phone/IMU/goniometer on the foot); this "
+                f"recording has only {', '.join(sorted(kinds))} channels. Run without it."
+            )
     try:
         from ...emg.clinical import EmgConfig  # type: ignore[attr-defined]
     except ImportError as exc:
@@ -88,6 +90,18 @@ def _print_table(a: Any, interpretation: dict | None) -> None:
         ("Channel", f"{a.channel} ({a.signal_kind}, {a.fs_hz:g} Hz)"),
     ]
     m = a.metrics
+    if m.get("n_tests"):
+        rows.append(
+            (
+                "Tests in recording",
+                f"{m['n_tests']}; this is test {m['test_number']} ("
+                + "; ".join(
+                    f"{x['number']}: {x['n_beats']} beats, {x['classification']}"
+                    for x in m["tests"]
+                )
+                + "; --test K for another)",
+            )
+        )
     if m.get("hold_duration_s") is not None:
         rows.append(
             (
@@ -156,6 +170,13 @@ def register(app: typer.Typer) -> None:
             help="Accelerometer only: the sensor's distance from the ankle axis in metres "
             "(default: estimated from the stretch, else 0.10 m).",
         ),
+        test_number: int | None = typer.Option(
+            None,
+            "--test",
+            min=1,
+            help="Recordings with several clonus tests (push, release, push again): report "
+            "test K (1 = first). Default: the strongest response; every test is listed.",
+        ),
         units: Annotated[list[str] | None, typer.Option(
             "--units",
             help="Unit override NAME=UNIT (repeatable) or one unit for all, for files without "
@@ -176,7 +197,7 @@ def register(app: typer.Typer) -> None:
         rec, msgs = _load(path, channel, _parse_units(units))
         for w in msgs:
             typer.echo(f"Warning: {w}", err=True)
-        cfg = _config_for(rec, channel, bedside_threshold, acc_radius_m)
+        cfg = _config_for(rec, channel, bedside_threshold, acc_radius_m, test_number)
         a = assess(rec, channel=channel, config=cfg)
         ctx = None
         interpretation = None
