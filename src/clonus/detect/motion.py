@@ -34,7 +34,7 @@ import numpy as np
 
 from .._validation import check_option, check_positive
 from .._version import __version__
-from ..exceptions import InvalidParameterError
+from ..exceptions import ClonusError, InvalidParameterError
 from ..grade.grading import GradingConfig, grade_all
 from ..model import Assessment, Beat, Recording, Run, Trace
 from ..signal.filters import bandpass, gaussian_lowpass, highpass, lowpass
@@ -84,6 +84,12 @@ _QUIET_BEFORE_TEST_S = 0.5
 _TEST_PRE_S = 0.6
 _TEST_GAP_S = 0.1
 _TEST_SETTLE_S = 0.5
+# a clonus test before or after walking or a knock (_assess_outside): the part holding it must
+# last this long, its response must end this long before a left-out span, and a knock's span
+# is widened by this margin (ringing, the foot settling), in s
+_MIN_PART_OUTSIDE_S = 3.0
+_RESPONSE_CLEAR_S = 1.0
+_ARTEFACT_MARGIN_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -1117,19 +1123,88 @@ def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
     except Exception:  # too short for the band
         return None
     if cyc.n_cycles >= cfg.gait_min_cycles and cyc.frequency_hz is not None:
-        return {"n_cycles": cyc.n_cycles, "frequency_hz": cyc.frequency_hz, "cv": cyc.regularity_cv}
+        return {"n_cycles": cyc.n_cycles, "frequency_hz": cyc.frequency_hz,
+                "cv": cyc.regularity_cv, "times_s": [float(t) for t in cyc.times_s]}
     return None
 
 
+def _merge_spans(
+    events: list[tuple[float, float]], margin_s: float, join_s: float, duration_s: float
+) -> list[tuple[float, float]]:
+    """Event spans (s) joined when closer than ``join_s`` and widened by ``margin_s``."""
+    out: list[list[float]] = []
+    for a, b in sorted(events):
+        if out and a - out[-1][1] <= join_s:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(max(0.0, a - margin_s), min(duration_s, b + margin_s)) for a, b in out]
+
+
+def _assess_outside(
+    rec: Recording, cfg: MotionConfig, spans: list[tuple[float, float]], fs: float,
+    fallback: Assessment, what: str,
+) -> Assessment:
+    """A clonus test recorded before or after something that makes the whole recording
+    unjudgeable (walking, a knock or drop while the phone was strapped on): analysed on the
+    part holding it, with ``spans`` (s) left out.
+
+    Each part between the spans lasting >= ``_MIN_PART_OUTSIDE_S`` is analysed alone; the
+    parts with an examiner's stretch compete as repeated tests do (repetitions.strength). A
+    part that ends at a span must show the response over ``_RESPONSE_CLEAR_S`` before it
+    (else the span may have cut the test short, and ``fallback`` is returned, as it is when no
+    part holds a stretch).
+    """
+    from .repetitions import shift_assessment, strength
+
+    dur = rec.n_samples / fs
+    edges = [0.0] + [x for ab in spans for x in ab] + [dur]
+    parts = [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)
+             if edges[i + 1] - edges[i] >= _MIN_PART_OUTSIDE_S]
+    found = []
+    for a_s, b_s in parts:
+        try:
+            res = assess_motion(rec.crop(a_s, b_s), config=cfg, _whole=False)
+        except ClonusError:
+            continue
+        if res.stretch_onset_s is None or res.classification == "indeterminate":
+            continue
+        res = shift_assessment(res, a_s)
+        st = res.metrics.get("stretch") or {}
+        t_last = res.beats[-1].time_s if res.beats else st.get("peak_s", res.stretch_onset_s)
+        if b_s < dur - 1e-9 and t_last + _RESPONSE_CLEAR_S > b_s:
+            continue  # the span may have cut this test short
+        found.append((res, (a_s, b_s)))
+    if not found:
+        return fallback
+    best, (a_s, b_s) = max(found, key=lambda r: strength(r[0]))
+    where = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans)
+    note = (f"Left out {where}: {what.rstrip('.')}. The clonus test was analysed on "
+            f"{a_s:.1f}-{b_s:.1f} s.")
+    return replace(
+        best,
+        warnings=(note, *best.warnings),
+        metrics={**best.metrics, "part_s": [a_s, b_s], "left_out_s": [list(x) for x in spans],
+                 "left_out_reason": what},
+    )
+
+
 def _impacts(
-    rec: Recording, ang: MotionAngle, fs: float, cfg: MotionConfig, kind: str
+    rec: Recording, ang: MotionAngle, fs: float, cfg: MotionConfig, kind: str,
+    spans: list[tuple[float, float]] | None = None,
 ) -> list[str]:
+    """Impacts, drops and impossible rotation speeds: one message each (the first of a kind).
+
+    ``spans`` (if given) receives the time span of every such event, in s.
+    """
     out = []
+    ev: list[tuple[float, float]] = []
     fast = (
         np.flatnonzero(np.abs(ang.omega_deg_s) > cfg.max_angular_velocity_deg_s)
         if kind == "gyro"
         else []
     )
+    ev += [(i / fs, i / fs) for i in fast]
     if len(fast):
         out.append(
             f"angular velocity {np.abs(ang.omega_deg_s).max():.0f} deg/s at {fast[0] / fs:.2f} s "
@@ -1171,6 +1246,7 @@ def _impacts(
                     "the foot's rotation fitted to the accelerometer (a brisk push), not an impact."
                 )
                 hit = hit[:0]
+            ev += [(i / fs, i / fs) for i in hit]
             if len(hit):
                 out.append(
                     f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s "
@@ -1187,11 +1263,14 @@ def _impacts(
                 d = np.diff(np.concatenate([[0], ff.astype(np.int8), [0]]))
                 starts, stops = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
                 long = [(s, e) for s, e in zip(starts, stops, strict=True) if e - s >= need]
+                ev += [(s / fs, e / fs) for s, e in long]
                 if long:
                     out.append(
                         f"free fall (|a| < 0.3 g for {(long[0][1] - long[0][0]) / fs:.2f} s at "
                         f"{long[0][0] / fs:.2f} s): device dropped."
                     )
+    if spans is not None:
+        spans.extend(ev)
     return out
 
 
@@ -1567,7 +1646,8 @@ def _assume_motion_units(rec: Recording) -> tuple[Recording, list[str], dict[str
 
 
 def assess_motion(
-    recording: Recording, *, config: MotionConfig | None = None, _stretch_after_s: float = 0.0
+    recording: Recording, *, config: MotionConfig | None = None, _stretch_after_s: float = 0.0,
+    _whole: bool = True,
 ) -> Assessment:
     """Analyse an ankle clonus test recorded with a phone/IMU or a goniometer.
 
@@ -1705,8 +1785,8 @@ def assess_motion(
 
     gait = _gait(ang, fs, cfg)
     if gait:
-        metrics["repetitive_movement"] = gait
-        return _result(
+        metrics["repetitive_movement"] = {k: v for k, v in gait.items() if k != "times_s"}
+        gait_result = _result(
             rec=rec,
             cfg=cfg,
             channel=channel,
@@ -1720,11 +1800,28 @@ def assess_motion(
             trace=trace,
             spectrum=_spectrum(ang.beat_deg, fs),
         )
-    imp = _impacts(rec, ang, fs, cfg, kind)
+        if not _whole:
+            return gait_result
+        per = 1.0 / gait["frequency_hz"]
+        spans = _merge_spans([(t, t) for t in gait["times_s"]], per + 1.0, max(3.0, 3 * per),
+                             rec.duration_s)
+        metrics["repetitive_movement"]["spans_s"] = [list(x) for x in spans]
+        return _assess_outside(
+            rec, cfg, spans, fs, gait_result,
+            f"{gait['n_cycles']} large repetitive movements at {gait['frequency_hz']:.2f} Hz "
+            "(gait or voluntary movement)",
+        )
+    imp_spans: list[tuple[float, float]] = []
+    imp = _impacts(rec, ang, fs, cfg, kind, imp_spans)
     warns.extend(n for n in ang.notes if n not in warns)
     if imp:
         metrics["artefacts"] = imp
-        return indeterminate("artefact: " + " ".join(imp), trace)
+        bad = indeterminate("artefact: " + " ".join(imp), trace)
+        if not _whole:
+            return bad
+        spans = _merge_spans(imp_spans, _ARTEFACT_MARGIN_S, 2 * _ARTEFACT_MARGIN_S,
+                             rec.duration_s)
+        return _assess_outside(rec, cfg, spans, fs, bad, " ".join(imp))
 
     knocks: list[float] = []
     # (_stretch_after_s: one of several tests, whose part starts before its push)

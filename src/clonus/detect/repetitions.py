@@ -26,7 +26,7 @@ from typing import Any
 from ..exceptions import InvalidParameterError
 from ..model import Assessment, Trace
 
-__all__ = ["shift_assessment", "combine_tests", "summarize_test"]
+__all__ = ["shift_assessment", "combine_tests", "summarize_test", "strength"]
 
 #: Keys of ``Assessment.metrics`` (top level) holding a time from the recording start, in s.
 _TIME_KEYS = ("first_beat_reference_s", "release_s", "apparent_release_s")
@@ -118,7 +118,8 @@ def summarize_test(a: Assessment, number: int, part_s: tuple[float, float]) -> d
     }
 
 
-def _strength(a: Assessment) -> tuple:
+def strength(a: Assessment) -> tuple:
+    """Sort key of a test's response: clonus first, then pathological, most beats, longest."""
     return (a.classification == "clonus", a.pathological, a.n_beats, a.clonus_duration_s)
 
 
@@ -153,7 +154,7 @@ def combine_tests(
     if n == 0 or len(parts_s) != n:
         raise InvalidParameterError("combine_tests needs one part per test, and >= 1 test.")
     if test_number is None:
-        best = max(range(n), key=lambda k: (_strength(tests[k]), -k))
+        best = max(range(n), key=lambda k: (strength(tests[k]), -k))
         why = "the strongest response (clonus first, then the most beats, then the longest)"
     else:
         if not 1 <= test_number <= n:
