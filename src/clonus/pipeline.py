@@ -26,6 +26,23 @@ _MOTION_KINDS = {"gyro", "acc", "angle"}
 KIND_PREFERENCE = ("angle", "gyro", "acc", "emg")
 
 
+def resolve_channels(names: Sequence[str], channel: str) -> list[str]:
+    """The channels a ``channel=`` / ``--channel`` selection means.
+
+    An exact channel name; a comma-separated list of names; or a sensor's prefix, which takes
+    every channel whose name starts with it (``right`` or ``right_`` takes ``right_acc_x`` ...
+    ``right_gyr_z`` of a two-foot recording). Case is ignored for prefixes. Returns [] when
+    nothing matches.
+    """
+    if channel in names:
+        return [channel]
+    if "," in channel:
+        want = [c.strip() for c in channel.split(",") if c.strip()]
+        return want if want and all(c in names for c in want) else []
+    low = channel.lower()
+    return [n for n in names if n.lower().startswith(low)]
+
+
 def select_group(groups: Sequence[Recording], *, channel: str | None = None,
                  source: str = "") -> tuple[Recording, str | None]:
     """Choose the recording to assess from a file's rate groups (:func:`clonus.read_all`).
@@ -38,7 +55,8 @@ def select_group(groups: Sequence[Recording], *, channel: str | None = None,
     groups : sequence of Recording
         One recording per sampling rate.
     channel : str, optional
-        Take the group holding this channel.
+        Take the group holding this channel (a name, comma-separated names, or a sensor's
+        prefix: :func:`resolve_channels`).
     source : str
         File name, for messages.
 
@@ -54,11 +72,12 @@ def select_group(groups: Sequence[Recording], *, channel: str | None = None,
         raise InvalidParameterError(f"{source or 'recording'}: no channels to assess.")
     if channel is not None:
         for g in groups:
-            if channel in g.ch_names:
+            if resolve_channels(g.ch_names, channel):
                 return g, None
         names = sorted(n for g in groups for n in g.ch_names)
         raise InvalidParameterError(
-            f"{source or 'recording'}: no channel named {channel!r}. Available channels: {names}."
+            f"{source or 'recording'}: no channel named {channel!r} (nor channels starting with "
+            f"it). Available channels: {names}."
         )
     if len(groups) == 1:
         return groups[0], None
@@ -118,7 +137,9 @@ def assess(recording: Recording, *, channel: str | None = None, config: Any = No
     recording : Recording
         Motion (phone/IMU gyroscope and accelerometer, goniometer angle) and/or surface EMG.
     channel : str, optional
-        Analyse this channel only (motion: a gyro/acc/angle channel; EMG: an EMG channel).
+        Analyse this channel only (motion: a gyro/acc/angle channel; EMG: an EMG channel), or
+        these channels: comma-separated names, or a sensor's prefix such as ``right`` for the
+        right foot's IMU of a two-foot recording (:func:`resolve_channels`).
         By default the motion channels are combined, or the EMG channel with the clearest
         bursts is used.
     config : object, optional
@@ -139,7 +160,16 @@ def assess(recording: Recording, *, channel: str | None = None, config: Any = No
             f"assess() needs a clonus.Recording, got {type(recording).__name__}. "
             "Read a file with clonus.read(path) or build one with Recording.from_array(x, fs=...)."
         )
-    rec = recording if channel is None else recording.pick(channel)
+    if channel is None:
+        rec = recording
+    else:
+        picked = resolve_channels(recording.ch_names, channel)
+        if not picked:
+            raise InvalidParameterError(
+                f"{recording.source or 'recording'}: no channel named {channel!r} (nor channels "
+                f"starting with it). Available channels: {list(recording.ch_names)}."
+            )
+        rec = recording.pick(picked)
     kinds = {c.kind for c in rec.channels}
     if mode is None:
         if kinds & _MOTION_KINDS:

@@ -407,11 +407,26 @@ DEFAULT_MOTION = MotionConfig()
 _AXIS_RE = re.compile(r"[\s_\-.:]*(x|y|z|[123])$", re.IGNORECASE)
 
 
+_SENSOR_WORD_RE = re.compile(
+    r"[\s_\-.:]*(gyroscope|gyro|gyr|angvel|angular[\s_]*velocity|rotation[\s_]*rate|rotrate|"
+    r"accelerometer|acceleration|accel|acc|linacc)$",
+    re.IGNORECASE,
+)
+
+
 def _stem(name: str) -> str:
     return _AXIS_RE.sub("", name) or name
 
 
-def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
+def _device(name: str) -> str:
+    """The device part of a channel name, without the axis and the sensor word
+    (``right_gyr_x`` and ``right_acc_x`` -> ``right``; ``gyro_x`` and ``acc_x`` -> ``""``)."""
+    return _SENSOR_WORD_RE.sub("", _stem(name)).strip(" _-.:").lower()
+
+
+def _pick_source(
+    rec: Recording, cfg: MotionConfig, notes: list[str] | None = None
+) -> tuple[str, list[int]]:
     kinds = [c.kind for c in rec.channels]
     order = ("angle", "gyro", "acc") if cfg.source == "auto" else (cfg.source,)
     for kind in order:
@@ -438,6 +453,16 @@ def _pick_source(rec: Recording, cfg: MotionConfig) -> tuple[str, list[int]]:
             )
 
         best = max(groups.values(), key=spread)
+        if notes is not None:
+            names = {k: _device(rec.channels[ii[0]].name) or k for k, ii in groups.items()}
+            chosen = names[_stem(rec.channels[best[0]].name) if kind != "angle"
+                           else rec.channels[best[0]].name]
+            others = [v for v in names.values() if v != chosen]
+            notes.append(
+                f"{len(groups)} {kind} sensors ({', '.join(names.values())}): analysed "
+                f"{chosen!r}, the one that moved most. To analyse another, pick its channels "
+                f"(clonus assess --channel {others[0]}; channel={others[0]!r})."
+            )
         return kind, best
     raise InvalidParameterError(
         f"{rec.source or 'recording'}: no motion channel of kind {order} to assess; channel "
@@ -1559,7 +1584,15 @@ def _companion_acc(rec: Recording, names: list[str], *, gravity: bool) -> np.nda
     if not three:
         return None
     same = [ii for _, ii in three if _stem(rec.channels[ii[0]].name) in stems]
-    pick = same[0] if same else min(three, key=lambda x: x[0])[1]
+    if not same:  # the same device: right_gyr_x with right_acc_x, gyro_x with acc_x
+        devices = {_device(n) for n in names}
+        same = [ii for _, ii in three if _device(rec.channels[ii[0]].name) in devices]
+    if same:
+        pick = same[0]
+    elif len({_device(rec.channels[ii[0]].name) for ii in groups.values()}) == 1:
+        pick = min(three, key=lambda x: x[0])[1]  # one device: its accelerometer
+    else:
+        return None  # several devices, none matching: another foot's accelerometer is no use
     return np.asarray(rec.data[pick], dtype=float)
 
 
@@ -1696,18 +1729,20 @@ def assess_motion(
         raise InvalidParameterError(f"config must be a MotionConfig, got {type(cfg).__name__}.")
     rec, unit_warns, assumed_units = _assume_motion_units(recording)
     fs = float(rec.fs)
-    kind, idx = _pick_source(rec, cfg)
+    src_notes: list[str] = []
+    kind, idx = _pick_source(rec, cfg, src_notes)
     gon_noise = None
     if cfg.source == "auto" and kind == "angle" and fs >= cfg.validated_fs_hz:
         gon_noise = _gyro_is_cleaner(rec, idx, fs, cfg)
         if gon_noise is not None:
-            kind, idx = _pick_source(rec, replace(cfg, source="gyro"))
+            src_notes = []
+            kind, idx = _pick_source(rec, replace(cfg, source="gyro"), src_notes)
     names = [rec.channels[i].name for i in idx]
     channel = ",".join(names)
     metrics: dict[str, Any] = {"source_kind": kind, "channels_used": names}
     if gon_noise is not None:
         metrics["goniometer_noise_deg"] = gon_noise
-    warns: list[str] = list(unit_warns)
+    warns: list[str] = list(unit_warns) + src_notes
     if assumed_units:
         metrics["assumed_units"] = assumed_units
 

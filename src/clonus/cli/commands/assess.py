@@ -47,7 +47,10 @@ def _config_for(
         if bedside_threshold is None
         else GradingConfig(bedside_threshold_beats=bedside_threshold)
     )
-    kinds = {c.kind for c in (rec.pick(channel) if channel else rec).channels}
+    from ...pipeline import resolve_channels
+
+    picked = resolve_channels(rec.ch_names, channel) if channel else rec.ch_names
+    kinds = {c.kind for c in (rec.pick(picked) if picked else rec).channels}
     if kinds & _MOTION_KINDS:
         return MotionConfig(grading=grading, acc_radius_m=acc_radius_m, test_number=test_number)
     for opt, val in (("--acc-radius-m", acc_radius_m), ("--test", test_number)):
@@ -150,7 +153,10 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess_cmd(
         path: str = typer.Argument(..., help="Recording file (phone/IMU/goniometer/EMG)."),
-        channel: str | None = typer.Option(None, "--channel", help="Analyse this channel only."),
+        channel: str | None = typer.Option(
+            None, "--channel",
+            help="Analyse this channel only, comma-separated channels, or one sensor's channels "
+            "by prefix (e.g. --channel right for right_acc_*, right_gyr_* of a two-foot file)."),
         as_json: bool = typer.Option(False, "--json", help="Print the JSON contract (one object)."),
         report: str | None = typer.Option(
             None, "--report", help="Also write a report (.html, .pdf, .csv, .fhir.json)."
