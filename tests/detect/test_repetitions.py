@@ -140,3 +140,13 @@ def test_cli_lists_the_tests_and_takes_test(tmp_path, capsys):
     assert main(["assess", str(p)]) == 0
     out = capsys.readouterr().out
     assert "Tests in recording" in out and "this is test 2" in out
+
+
+def test_report_lists_the_tests():
+    from clonus.report.tables import measure_rows
+
+    rec, truths = _build(THREE, ("goniometer",))
+    rows = {r[0]: r for r in measure_rows(_assess(rec))}
+    name, value, how = rows["Tests in the recording"]
+    assert value == "3 (reported: test 2)"
+    assert how.count("test ") == 3 and f"{truths[0][0]} beats" in how

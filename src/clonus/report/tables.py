@@ -162,6 +162,26 @@ def measure_rows(a: Assessment) -> list[tuple[str, str, str]]:
             "; ".join(f"{r.start_s:.2f}–{r.end_s:.2f} s, {r.n_beats} beats" for r in a.runs),
         ),
     ]
+    tests = m.get("tests")
+    if tests:
+        rows.append((
+            "Tests in the recording",
+            f"{len(tests)} (reported: test {m.get('test_number')})",
+            "; ".join(
+                f"test {t['number']}"
+                + (f" at {t['stretch_onset_s']:.2f} s" if t.get("stretch_onset_s") is not None
+                   else "")
+                + f": {str(t['classification']).replace('_', ' ')}, {t['n_beats']} beats"
+                for t in tests
+            ),
+        ))
+    part = m.get("part_s")
+    if part:
+        rows.append((
+            "Part analysed",
+            f"{part[0]:.1f}–{part[1]:.1f} s",
+            f"left out: {m.get('left_out_reason', '')}",
+        ))
     for k, v in m.items():
         if isinstance(v, (int, float, str, bool)) or v is None:
             rows.append((f"metric: {k}", _fmt(v, digits=3), ""))
