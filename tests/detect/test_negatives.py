@@ -203,3 +203,16 @@ def test_rhythm_without_stretch_is_not_graded(rng):
     a = assess_motion(make_recording(t, th, fs=200.0, sensor="gyro", rng=rng))
     assert a.classification == "rhythmic_not_clonus" and a.stretch_onset_s is None
     assert all(g.value is None and "no examiner stretch" in g.rule for g in a.grades.values())
+
+
+def test_rhythm_from_the_first_second_says_to_record_from_before_the_stretch(rng):
+    """Recording started during clonus (stretch not recorded): not called clonus, and the
+    warning says how to record it."""
+    fs = 200.0
+    t = np.arange(0, 6, 1 / fs)
+    th = np.deg2rad(10.0 + 2.0 * np.sin(2 * np.pi * 6.0 * t))
+    rec = Recording.from_array(th[None, :] + rng.normal(0, 1e-4, (1, t.size)), fs=fs,
+                               names=["ankle"], kinds="angle", units="rad")
+    a = assess_motion(rec)
+    assert a.classification == "rhythmic_not_clonus" and a.n_beats == 0
+    assert any("record the test again, starting before the stretch" in w for w in a.warnings)

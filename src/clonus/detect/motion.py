@@ -88,6 +88,9 @@ _TEST_SETTLE_S = 0.5
 # last this long, its response must end this long before a left-out span, and a knock's span
 # is widened by this margin (ringing, the foot settling), in s
 _MIN_PART_OUTSIDE_S = 3.0
+# a rhythm without a stretch whose first cycle is this close to the recording start may be a
+# clonus whose stretch was not recorded: say so, in s
+_RHYTHM_AT_START_S = 1.0
 _RESPONSE_CLEAR_S = 1.0
 _ARTEFACT_MARGIN_S = 1.0
 
@@ -1532,6 +1535,12 @@ def _result(
             for k, g in grades.items()
         }
     pathological = bool(grades["bedside"].value == 1) if classification == "clonus" else False
+    t0 = (metrics or {}).get("rhythm_at_start_s")
+    if classification == "rhythmic_not_clonus" and t0 is not None:
+        warnings = [*(warnings or ()),
+                    f"the rhythm was already there when the recording started (first cycle at "
+                    f"{t0:.2f} s): if it followed a stretch made before recording began, record "
+                    "the test again, starting before the stretch."]
     return Assessment(
         n_beats=len(beats),
         beats=beats,
@@ -1818,6 +1827,12 @@ def assess_motion(
         metrics["acc_radius_m"] = ang.acc_fit["radius_m"]
         metrics["acc_radius_estimated"] = ang.acc_fit["radius_estimated"]
 
+    # a rhythm from the recording's first second may be clonus whose stretch was made before
+    # recording began: whatever the verdict on it, _result then says how to record the test
+    rh0 = _rhythm(ang.beat_deg[: int((_RHYTHM_AT_START_S + 1.0) * fs)], fs, cfg, cfg.band_hz[0],
+                  14.0, max(cfg.min_prominence_deg, cfg.noise_factor * ang.noise_deg))
+    if rh0 is not None and rh0["start_s"] <= _RHYTHM_AT_START_S:
+        metrics["rhythm_at_start_s"] = rh0["start_s"]
     gait = _gait(ang, fs, cfg)
     if gait:
         metrics["repetitive_movement"] = {k: v for k, v in gait.items() if k != "times_s"}
