@@ -59,6 +59,9 @@ def test_run_matches_single_file_assessment_and_records_errors(study, tmp_path):
         assert (pd.isna(row["frequency_hz"]) and d["frequency_hz"] is None) or \
             row["frequency_hz"] == pytest.approx(d["frequency_hz"], rel=1e-12)
         assert row["grade_bedside"] == d["grades"]["bedside"]["value"]
+        # one clonus test per file here (repeated tests: tests/detect/test_repetitions.py)
+        if d["stretch_onset_s"] is not None:
+            assert row["n_tests"] == 1 and pd.isna(row["test_number"])
         assert row["software_version"] == clonus.__version__
         # the per-recording JSON is the assessment contract, identical to assess().to_dict()
         saved = json.loads((out / row["json"]).read_text())

@@ -150,3 +150,16 @@ def test_report_lists_the_tests():
     name, value, how = rows["Tests in the recording"]
     assert value == "3 (reported: test 2)"
     assert how.count("test ") == 3 and f"{truths[0][0]} beats" in how
+
+
+def test_batch_row_says_how_many_tests(tmp_path):
+    from clonus.batch import run_batch
+
+    rec, truths = _build(THREE, ("goniometer",))
+    p = tmp_path / "three.csv"
+    np.savetxt(p, np.column_stack([rec.times_s, np.degrees(rec.data[0])]), delimiter=",",
+               header="time_s,angle_deg", comments="")
+    df = run_batch([p], out_dir=tmp_path / "out")
+    row = df.iloc[0]
+    assert row["n_tests"] == 3 and row["test_number"] == 2
+    assert abs(row["n_beats"] - truths[1][0]) <= 1

@@ -50,7 +50,7 @@ GRADE_SCALES = ("bedside", "scats_clonus", "csi_clonus", "tardieu_quality", "nin
 RESULT_COLUMNS = (
     "id", "subject", "session", "side", "label", "path", "format", "channel", "fs_hz",
     "duration_s", "n_beats", "frequency_hz", "clonus_duration_s", "sustained",
-    "classification", "pathological", "<grades>", "reason", "n_warnings", "warnings", "error",
+    "classification", "pathological", "n_tests", "test_number", "<grades>", "reason", "n_warnings", "warnings", "error",
     "error_type", "json", "sha256", "size_bytes", "software_version",
 )
 
@@ -431,6 +431,10 @@ def _row(item: BatchItem, res: Mapping[str, Any], json_rel: str) -> dict[str, An
         "frequency_hz": a.get("frequency_hz"), "clonus_duration_s": a.get("clonus_duration_s"),
         "sustained": a.get("sustained"), "classification": a.get("classification"),
         "pathological": a.get("pathological"),
+        # several clonus tests in one recording: how many, and which one the row reports
+        "n_tests": (a.get("metrics") or {}).get("n_tests", 1 if a.get("stretch_onset_s") is not None
+                                                 else None) if a else None,
+        "test_number": (a.get("metrics") or {}).get("test_number") if a else None,
     }
     for scale, g in grades.items():
         row[f"grade_{scale}"] = g.get("value")
@@ -458,7 +462,7 @@ def _frame(rows: list[dict[str, Any]], extra_cols: list[str]) -> Any:
         else:
             cols.append(c)
     df = pd.DataFrame(rows, columns=cols)
-    for c in ("n_beats", "n_warnings", "size_bytes"):
+    for c in ("n_beats", "n_tests", "test_number", "n_warnings", "size_bytes"):
         df[c] = df[c].astype("Int64")
     for c in ("fs_hz", "duration_s", "frequency_hz", "clonus_duration_s"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
