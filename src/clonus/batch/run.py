@@ -50,8 +50,8 @@ GRADE_SCALES = ("bedside", "scats_clonus", "csi_clonus", "tardieu_quality", "nin
 RESULT_COLUMNS = (
     "id", "subject", "session", "side", "label", "path", "format", "channel", "fs_hz",
     "duration_s", "n_beats", "frequency_hz", "clonus_duration_s", "sustained",
-    "classification", "pathological", "n_tests", "test_number", "<grades>", "reason", "n_warnings", "warnings", "error",
-    "error_type", "json", "sha256", "size_bytes", "software_version",
+    "classification", "pathological", "n_tests", "test_number", "<grades>", "reason",
+    "n_warnings", "warnings", "error", "error_type", "json", "sha256", "size_bytes", "software_version",
 )
 
 #: One thread per worker process for BLAS and OpenCV: parallelism comes from the processes,
