@@ -51,7 +51,8 @@ RESULT_COLUMNS = (
     "id", "subject", "session", "side", "label", "path", "format", "channel", "fs_hz",
     "duration_s", "n_beats", "frequency_hz", "clonus_duration_s", "sustained",
     "classification", "pathological", "n_tests", "test_number", "<grades>", "reason",
-    "n_warnings", "warnings", "error", "error_type", "json", "sha256", "size_bytes", "software_version",
+    "n_warnings", "warnings", "error", "error_type", "json", "sha256", "size_bytes",
+    "software_version",
 )
 
 #: One thread per worker process for BLAS and OpenCV: parallelism comes from the processes,
@@ -420,6 +421,14 @@ def _rebuild_error(res: Mapping[str, Any]) -> BaseException:
 
 
 # ---------------------------------------------------------------------------- rows
+def _n_tests(a: Mapping[str, Any]) -> int | None:
+    """Clonus tests found in the recording (None without an examiner's stretch)."""
+    if not a:
+        return None
+    m = a.get("metrics") or {}
+    return m.get("n_tests", 1 if a.get("stretch_onset_s") is not None else None)
+
+
 def _row(item: BatchItem, res: Mapping[str, Any], json_rel: str) -> dict[str, Any]:
     a = res.get("assessment") or {}
     grades = a.get("grades", {}) if a else {}
@@ -432,8 +441,7 @@ def _row(item: BatchItem, res: Mapping[str, Any], json_rel: str) -> dict[str, An
         "sustained": a.get("sustained"), "classification": a.get("classification"),
         "pathological": a.get("pathological"),
         # several clonus tests in one recording: how many, and which one the row reports
-        "n_tests": (a.get("metrics") or {}).get("n_tests", 1 if a.get("stretch_onset_s") is not None
-                                                 else None) if a else None,
+        "n_tests": _n_tests(a),
         "test_number": (a.get("metrics") or {}).get("test_number") if a else None,
     }
     for scale, g in grades.items():
