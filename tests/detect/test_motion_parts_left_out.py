@@ -98,3 +98,26 @@ def test_a_knock_during_the_test_stays_indeterminate():
     a = _assess(rec)
     assert a.classification == "indeterminate" and a.n_beats == 0
     assert "impact" in a.reason
+
+
+def test_long_accelerometer_only_recording_is_analysed_where_it_moves(real_data):
+    """An accelerometer alone (AX3-like) worn for minutes of rest and walking around one test:
+    the long still stretches are left out and the rotating-sensor fit runs on the movement
+    (over the whole 7 min the fit drifted with the posture changes of the rest)."""
+    plan = [("quiet", 200), ("clonus", 1, 6.0, 10.0), ("quiet", 100), ("gait",), ("quiet", 60)]
+    rec, truth = build(plan, rng=np.random.default_rng(1), real_data=real_data)
+    cl = next(e for e in truth if e.kind == "clonus")
+    a = _assess(rec.pick(kind="acc"))
+    assert a.classification == "clonus", a.reason
+    assert abs(a.n_beats - cl.n_beats) <= max(1, 0.05 * cl.n_beats)
+    assert cl.start_s < a.stretch_onset_s < cl.clonus_start_s
+    p0, p1 = a.metrics["part_s"]
+    assert p0 < cl.start_s and cl.end_s < p1 and p1 - p0 < 60.0
+    assert "at rest" in a.metrics["left_out_reason"]
+
+
+def test_long_accelerometer_only_rest_and_walking_is_not_clonus(real_data):
+    rec, _ = build([("quiet", 100), ("gait",), ("quiet", 60)], rng=np.random.default_rng(3),
+                   real_data=real_data)
+    a = _assess(rec.pick(kind="acc"))
+    assert a.classification != "clonus" and a.n_beats == 0

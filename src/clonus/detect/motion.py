@@ -91,6 +91,13 @@ _MIN_PART_OUTSIDE_S = 3.0
 # a rhythm without a stretch whose first cycle is this close to the recording start may be a
 # clonus whose stretch was not recorded: say so, in s
 _RHYTHM_AT_START_S = 1.0
+# an accelerometer-only recording longer than this (s) is analysed on its parts with movement:
+# the rotating-sensor fit over a long record with posture changes drifted (one simulated test
+# in 26 min of rest and walking: right on a 25 s crop, wrong on the whole); still stretches of
+# >= _MIN_QUIET_S are left out, keeping _QUIET_PAD_S of rest beside the movement
+_LONG_ACC_S = 60.0
+_MIN_QUIET_S = 10.0
+_QUIET_PAD_S = 3.0
 _RESPONSE_CLEAR_S = 1.0
 _ARTEFACT_MARGIN_S = 1.0
 
@@ -1156,6 +1163,33 @@ def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
     return None
 
 
+def _quiet_spans(acc: np.ndarray, fs: float) -> list[tuple[float, float]]:
+    """Long still stretches of an accelerometer recording, in s, shrunk by
+    ``_QUIET_PAD_S`` at either end (that much rest stays with the movement beside it).
+
+    Still: the RMS of the acceleration magnitude high-passed at 0.3 Hz, over 1 s bins, below
+    max(0.05 m/s^2, 4 x its median) for >= ``_MIN_QUIET_S``. A clonus test is far above it:
+    the push is 1-4 g, and even 0.5 deg beats at 6 Hz and 0.1 m from the ankle make about
+    1 m/s^2 of tangential acceleration.
+    """
+    mag = np.linalg.norm(np.nan_to_num(acc), axis=0)
+    hp = highpass(mag, fs=fs, cutoff_hz=0.3)
+    nb = max(1, int(round(fs)))
+    k = len(hp) // nb
+    if k < 2:
+        return []
+    rms = np.sqrt(np.mean(hp[: k * nb].reshape(k, nb) ** 2, axis=1))
+    still = rms < max(0.05, 4.0 * float(np.median(rms)))
+    out = []
+    d = np.diff(np.concatenate([[0], still.astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+        a_s, b_s = a * nb / fs, b * nb / fs
+        if b_s - a_s >= _MIN_QUIET_S:
+            out.append((a_s + (_QUIET_PAD_S if a > 0 else 0.0),
+                        b_s - (_QUIET_PAD_S if b < k else 0.0)))
+    return out
+
+
 def _merge_spans(
     events: list[tuple[float, float]], margin_s: float, join_s: float, duration_s: float
 ) -> list[tuple[float, float]]:
@@ -1171,8 +1205,8 @@ def _merge_spans(
 
 def _assess_outside(
     rec: Recording, cfg: MotionConfig, spans: list[tuple[float, float]], fs: float,
-    fallback: Assessment, what: str,
-) -> Assessment:
+    fallback: Assessment | None, what: str,
+) -> Assessment | None:
     """A clonus test recorded before or after something that makes the whole recording
     unjudgeable (walking, a knock or drop while the phone was strapped on): analysed on the
     part holding it, with ``spans`` (s) left out.
@@ -1184,6 +1218,9 @@ def _assess_outside(
     part holds a stretch).
     """
     from .repetitions import shift_assessment, strength
+
+    if not spans:
+        return fallback
 
     dur = rec.n_samples / fs
     edges = [0.0] + [x for ab in spans for x in ab] + [dur]
@@ -1809,6 +1846,11 @@ def assess_motion(
                 f"{lost:.2f} s of {rec.duration_s:.1f} s; record again without interruptions."
             )
 
+    if kind == "acc" and _whole and rec.duration_s > _LONG_ACC_S:
+        quiet = _quiet_spans(data, fs)
+        res = _assess_outside(rec, cfg, quiet, fs, None, "no movement (the sensor at rest)")
+        if res is not None:
+            return res
     ang = motion_angle(
         data, fs=fs, kind=kind, config=cfg, acc=_companion_acc(rec, names, gravity=True)
     )
