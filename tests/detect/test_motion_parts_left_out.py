@@ -121,3 +121,28 @@ def test_long_accelerometer_only_rest_and_walking_is_not_clonus(real_data):
                    real_data=real_data)
     a = _assess(rec.pick(kind="acc"))
     assert a.classification != "clonus" and a.n_beats == 0
+
+
+def test_tests_in_separate_parts_are_all_listed(real_data):
+    """Two tests minutes apart, accelerometer only: each is found in its part and both are
+    listed, the stronger reported (or the one asked for)."""
+    plan = [("quiet", 60), ("clonus", 1, 6.0, 10.0), ("quiet", 90), ("clonus", 2, 4.0, 6.0),
+            ("quiet", 30)]
+    rec, truth = build(plan, rng=np.random.default_rng(4), real_data=real_data)
+    cl = [e for e in truth if e.kind == "clonus"]
+    acc = rec.pick(kind="acc")
+    a = _assess(acc)
+    tests = a.metrics["tests"]
+    assert a.metrics["n_tests"] == 2 and len(tests) == 2
+    for t, e in zip(tests, cl, strict=True):
+        assert e.start_s < t["stretch_onset_s"] < e.clonus_start_s
+        assert abs(t["n_beats"] - e.n_beats) <= max(1, 0.05 * e.n_beats)
+    strongest = 1 + int(np.argmax([e.n_beats for e in cl]))
+    assert a.metrics["test_number"] == strongest
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        other = clonus.assess(acc, config=clonus.detect.motion.MotionConfig(
+            test_number=3 - strongest))
+    assert other.metrics["test_number"] == 3 - strongest
+    n_other = cl[2 - strongest].n_beats
+    assert abs(other.n_beats - n_other) <= max(1, 0.05 * n_other)

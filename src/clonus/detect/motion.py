@@ -1229,7 +1229,8 @@ def _assess_outside(
     found = []
     for a_s, b_s in parts:
         try:
-            res = assess_motion(rec.crop(a_s, b_s), config=cfg, _whole=False)
+            res = assess_motion(rec.crop(a_s, b_s), config=replace(cfg, test_number=None),
+                                _whole=False)
         except ClonusError:
             continue
         if res.stretch_onset_s is None or res.classification == "indeterminate":
@@ -1242,7 +1243,20 @@ def _assess_outside(
         found.append((res, (a_s, b_s)))
     if not found:
         return fallback
-    best, (a_s, b_s) = max(found, key=lambda r: strength(r[0]))
+    if len(found) > 1 and not any("n_tests" in r.metrics for r, _ in found):
+        # a test in each of several parts: repeated tests (repetitions.py lists them all)
+        from .repetitions import combine_tests
+
+        best = combine_tests([r for r, _ in found], [p for _, p in found],
+                             test_number=cfg.test_number)
+        a_s, b_s = found[best.metrics["test_number"] - 1][1]
+    else:
+        best, (a_s, b_s) = max(found, key=lambda r: strength(r[0]))
+        if cfg.test_number not in (None, 1) and "n_tests" not in best.metrics:
+            raise InvalidParameterError(
+                f"test_number {cfg.test_number} asked for, but the recording holds one clonus "
+                f"test (stretch at {best.stretch_onset_s:.2f} s)."
+            )
     where = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans)
     note = (f"Left out {where}: {what.rstrip('.')}. The clonus test was analysed on "
             f"{a_s:.1f}-{b_s:.1f} s.")
