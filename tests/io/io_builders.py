@@ -208,6 +208,15 @@ def xsens_mt_txt(d: Path, mutate: Mutate = None) -> Path:
     return p
 
 
+def opensim_mot(d: Path, mutate: Mutate = None) -> Path:
+    lines = ["IKresults", "version=1", f"nRows={N}", "nColumns=4", "inDegrees=yes", "endheader",
+             "time\tankle_angle_r\tknee_angle_r\tpelvis_tx"]
+    lines += [f"{t:.4f}\t{x:.6f}\t{y:.6f}\t{z:.6f}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "ik.mot"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
 @dataclass(frozen=True)
 class TextFormat:
     """A text format's builder and where its data live, for the corruption suite."""
@@ -260,6 +269,7 @@ TEXT_FORMATS = [
                _replace_line(1, "axis,acc_x,gyr_x,gyr_y")),
     TextFormat("xsens", xsens_dot_csv, ",", 12, 5, 1, None, _drop_last_header_field(11, ",")),
     TextFormat("xsens", xsens_mt_txt, "\t", 6, 7, 1, None, _drop_last_header_field(5, "\t")),
+    TextFormat("opensim", opensim_mot, "\t", 7, 1, 0, None, _drop_last_header_field(6, "\t")),
 ]
 
 
