@@ -91,6 +91,11 @@ _MIN_PART_OUTSIDE_S = 3.0
 # a rhythm without a stretch whose first cycle is this close to the recording start may be a
 # clonus whose stretch was not recorded: say so, in s
 _RHYTHM_AT_START_S = 1.0
+# a stretch starting before min_pre_stretch_s (no rest seen before it) is taken only when the
+# beats' median is under 1/_EARLY_STRETCH_RATIO of it (assess_motion)
+_EARLY_STRETCH_RATIO = 2.5
+# ... and only when it starts from rest within the recording: onset >= this, in s
+_EARLY_MIN_ONSET_S = 0.03
 # an accelerometer-only recording longer than this (s) is analysed on its parts with movement:
 # the rotating-sensor fit over a long record with posture changes drifted (one simulated test
 # in 26 min of rest and walking: right on a 25 s crop, wrong on the whole); still stretches of
@@ -890,7 +895,8 @@ def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
 
 # --------------------------------------------------------------------------- stretch
 def _find_stretch(
-    ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float], start_idx: int = 0
+    ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float], start_idx: int = 0,
+    early: bool = False,
 ) -> dict | None:
     om = lowpass(ang.omega_deg_s, fs=fs, cutoff_hz=15.0)
     th = lowpass(ang.theta_deg, fs=fs, cutoff_hz=15.0)
@@ -903,7 +909,7 @@ def _find_stretch(
         else None
     )
     # acc-derived angles are smoothed by zero-phase filters: their onsets show up early
-    min_pre_s = cfg.min_pre_stretch_s * (0.5 if ang.kind == "acc" else 1.0)
+    min_pre_s = 0.0 if early else cfg.min_pre_stretch_s * (0.5 if ang.kind == "acc" else 1.0)
     above = om >= vth
     ups = np.flatnonzero(above[1:] & ~above[:-1]) + 1
     if above[0]:
@@ -1766,6 +1772,12 @@ def assess_motion(
     gives ``classification="indeterminate"`` with the reason and no beat count; parameter
     errors raise :class:`~clonus.exceptions.InvalidParameterError`.
 
+    A stretch needs rest seen before it (``min_pre_stretch_s``). When the analysis finds no
+    clonus, a stretch that starts earlier (a recording or simulation that starts with the push)
+    is tried too, and taken only if it gives clonus with beats at most
+    1 / ``_EARLY_STRETCH_RATIO`` of the stretch (no tremor check before it is possible), with a
+    warning (``metrics.stretch_without_rest_before``).
+
     Examples
     --------
     >>> import numpy as np, clonus
@@ -1778,6 +1790,22 @@ def assess_motion(
     >>> a.classification, round(a.frequency_hz, 1)
     ('clonus', 6.0)
     """
+    a = _assess_motion(recording, config=config, _stretch_after_s=_stretch_after_s,
+                       _whole=_whole)
+    if a.classification == "clonus" or _stretch_after_s > 0:
+        return a
+    b = _assess_motion(recording, config=config, _whole=_whole, _early=True)
+    if b.classification == "clonus" and b.metrics.get("stretch_without_rest_before"):
+        return b
+    return a
+
+
+def _assess_motion(
+    recording: Recording, *, config: MotionConfig | None = None, _stretch_after_s: float = 0.0,
+    _whole: bool = True, _early: bool = False,
+) -> Assessment:
+    """The analysis behind :func:`assess_motion` (``_early``: allow a stretch without rest seen
+    before it)."""
     if not isinstance(recording, Recording):
         raise InvalidParameterError(
             f"assess_motion needs a clonus.Recording, got {type(recording).__name__}."
@@ -1931,7 +1959,25 @@ def assess_motion(
 
     knocks: list[float] = []
     # (_stretch_after_s: one of several tests, whose part starts before its push)
-    st = _find_stretch(ang, fs, cfg, knocks, start_idx=int(_stretch_after_s * fs))
+    st = _find_stretch(ang, fs, cfg, knocks, start_idx=int(_stretch_after_s * fs),
+                       early=_early)
+    early_stretch = False
+    if st is not None and _early:
+        min_pre_s = cfg.min_pre_stretch_s * (0.5 if ang.kind == "acc" else 1.0)
+        early_stretch = st["onset_idx"] / fs < min_pre_s
+        if early_stretch and st["onset_idx"] < max(2, int(round(_EARLY_MIN_ONSET_S * fs))):
+            # moving from the first sample on: the movement began before the recording (or
+            # is the filters' edge transient), not a push from rest
+            st = None
+            early_stretch = False
+        if early_stretch:
+            metrics["stretch_without_rest_before"] = True
+            warns.append(
+                f"the stretch starts {st['onset_idx'] / fs:.2f} s into the recording, with no "
+                "rest recorded before it, so a tremor already present before it cannot be ruled "
+                f"out; it is taken because the beats are under 1/{_EARLY_STRETCH_RATIO:g} of "
+                "it. Start recording before the stretch."
+            )
     if knocks:
         metrics["impulses_s"] = knocks
         warns.append(
@@ -2257,7 +2303,12 @@ def assess_motion(
     ratio_ok = (not len(ba_r)) or st["excursion_deg"] >= cfg.stretch_to_beat_ratio * float(
         np.median(ba_r)
     )
-    if not ratio_ok and st["excursion_deg"] >= float(np.median(ba_r)):
+    if early_stretch:
+        # no rest seen before the stretch: neither the quiet-foot exception below nor the
+        # pre-stretch tremor checks can run, so the stretch must clearly dwarf the beats
+        ratio_ok = (not len(ba_r)) or st["excursion_deg"] >= _EARLY_STRETCH_RATIO * float(
+            np.median(ba_r))
+    elif not ratio_ok and st["excursion_deg"] >= float(np.median(ba_r)):
         # at high reflex gain the beats can be nearly as large as the stretch. The oscillation
         # is still stretch-triggered if the foot was quiet before the stretch (>= 0.3 s seen,
         # peak-to-peak < 1/4 of the beats): an ongoing tremor would already be there. Beats
