@@ -146,3 +146,34 @@ def test_tests_in_separate_parts_are_all_listed(real_data):
     assert other.metrics["test_number"] == 3 - strongest
     n_other = cl[2 - strongest].n_beats
     assert abs(other.n_beats - n_other) <= max(1, 0.05 * n_other)
+
+
+def test_hours_of_data_are_sent_to_the_monitor():
+    """A day of wear given to the test analysis: a clear message, not minutes of fitting."""
+    from clonus.model import Recording
+
+    fs = 25.0
+    n = int(3 * 3600 * fs)
+    acc = np.zeros((3, n))
+    acc[2] = 9.81
+    rec = Recording.from_array(acc, fs=fs, names=["ax", "ay", "az"], kinds="acc",
+                               units="m/s^2")
+    a = _assess(rec)
+    assert a.classification == "indeterminate" and "clonus monitor" in a.reason
+
+
+def test_many_movement_periods_are_not_a_test_session(rng):
+    from clonus.model import Recording
+
+    fs = 50.0
+    n = int(70 * 16 * fs)
+    acc = np.tile(np.array([[0.0], [0.0], [9.81]]), (1, n)) + rng.normal(0, 0.01, (3, n))
+    t = np.arange(int(fs)) / fs
+    for k in range(70):  # 70 one-second movements, 15 s apart
+        i = int((k * 16 + 8) * fs)
+        acc[0, i : i + t.size] += 3.0 * np.sin(2 * np.pi * 2 * t)
+    rec = Recording.from_array(acc, fs=fs, names=["ax", "ay", "az"], kinds="acc",
+                               units="m/s^2")
+    a = _assess(rec)
+    assert a.classification == "indeterminate"
+    assert "separate periods of movement" in a.reason

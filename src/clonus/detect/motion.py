@@ -103,6 +103,7 @@ _EARLY_MIN_ONSET_S = 0.03
 _LONG_ACC_S = 60.0
 _MIN_QUIET_S = 10.0
 _QUIET_PAD_S = 3.0
+_MAX_MOVEMENT_PARTS = 60  # more: a day of wear, not a test session (each part is fitted)
 _RESPONSE_CLEAR_S = 1.0
 _ARTEFACT_MARGIN_S = 1.0
 
@@ -234,6 +235,11 @@ class MotionConfig:
         Peak-to-peak amplitude in that window that counts as ongoing clonus, in degrees.
     min_duration_s : float
         Shorter recordings are indeterminate, in seconds.
+    max_duration_s : float
+        Longer recordings are indeterminate, in seconds (default 2 h): a clonus test lasts
+        seconds to minutes, and hours of data belong to ``clonus monitor`` (clonus episodes
+        over the day), which streams them; the test analysis holds the whole recording and
+        several derived signals in memory.
     min_fs_hz : float
         Lower sampling rates are indeterminate, in Hz. Default 25 Hz: the Nyquist frequency
         (12.5 Hz) stays above the 10 Hz top of the analysis band, so 30 fps phone video can be
@@ -325,6 +331,7 @@ class MotionConfig:
     sustained_window_s: float = 1.0
     sustained_min_pp_deg: float = 1.0
     min_duration_s: float = 1.0
+    max_duration_s: float = 7200.0
     min_fs_hz: float = 25.0
     validated_fs_hz: float = 50.0
     max_gap_s: float = 0.05
@@ -360,6 +367,7 @@ class MotionConfig:
             "sustained_window_s",
             "sustained_min_pp_deg",
             "min_duration_s",
+            "max_duration_s",
             "min_fs_hz",
             "validated_fs_hz",
             "max_gap_s",
@@ -1863,6 +1871,12 @@ def _assess_motion(
             f"recording of {rec.duration_s:.2f} s is too short to judge a clonus test "
             f"(need >= {cfg.min_duration_s:g} s: the stretch and the beats that follow)."
         )
+    if rec.duration_s > cfg.max_duration_s:
+        return indeterminate(
+            f"recording of {rec.duration_s / 3600:.1f} h is longer than a clonus test "
+            f"(max_duration_s = {cfg.max_duration_s / 3600:g} h). For clonus over hours use "
+            "'clonus monitor' (episodes per hour), or cut out the part with the test."
+        )
     raw = _blank_timestamp_gaps(rec.data[idx], rec.gap_intervals_s, fs,
                                 cfg.max_gap_s)
     data, qrep = check_quality(
@@ -1890,6 +1904,12 @@ def _assess_motion(
 
     if kind == "acc" and _whole and rec.duration_s > _LONG_ACC_S:
         quiet = _quiet_spans(data, fs)
+        if len(quiet) > _MAX_MOVEMENT_PARTS:
+            return indeterminate(
+                f"{len(quiet) + 1} separate periods of movement in {rec.duration_s / 60:.0f} min: "
+                "not a clonus test recording. For clonus over hours use 'clonus monitor', or "
+                "cut out the part with the test."
+            )
         res = _assess_outside(rec, cfg, quiet, fs, None, "no movement (the sensor at rest)")
         if res is not None:
             return res
