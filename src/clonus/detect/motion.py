@@ -481,10 +481,11 @@ def _pick_source(
             chosen = names[_stem(rec.channels[best[0]].name) if kind != "angle"
                            else rec.channels[best[0]].name]
             others = [v for v in names.values() if v != chosen]
+            hint = (f" To analyse another, pick its channels (clonus assess --channel "
+                    f"{others[0]}; channel={others[0]!r})." if others else "")
             notes.append(
                 f"{len(groups)} {kind} sensors ({', '.join(names.values())}): analysed "
-                f"{chosen!r}, the one that moved most. To analyse another, pick its channels "
-                f"(clonus assess --channel {others[0]}; channel={others[0]!r})."
+                f"{chosen!r}, the one that moved most.{hint}"
             )
         return kind, best
     raise InvalidParameterError(
