@@ -94,6 +94,16 @@ CASES = [
         id="foot_tapping_3.4Hz",
     ),
     pytest.param(
+        "foot_tapping",
+        3150110430,
+        id="foot_tapping_50Hz_toe_strikes",  # held-out seed 2: strikes above fs/4 at 50 Hz
+    ),
+    pytest.param(
+        "foot_tapping",
+        2061857804,
+        id="foot_tapping_50Hz_toe_strikes_b",  # held-out seed 3
+    ),
+    pytest.param(
         "examiner_tremor_push",
         229721532,
         marks=_xfail(
