@@ -311,3 +311,34 @@ def test_windows_count_rejections_and_dropouts_once(long_rec):
     assert len(set(np.round(starts, 1))) == len(starts)  # none twice
     for s, _ in res.rejected_runs:  # none invented
         assert min(abs(s - w) for w, _ in whole.rejected_runs) < 1.0, (s, whole.rejected_runs)
+
+
+def test_two_feet_warns_and_the_other_foot_by_prefix(long_rec, tmp_path, capsys):
+    """A two-foot IMU file: the first sensor is monitored and the warning names the other;
+    ``clonus monitor --channel right`` monitors the foot with the clonus."""
+    from clonus.cli.main import main
+
+    rec, truth = long_rec
+    n = rec.n_samples
+    rng = np.random.default_rng(3)
+    still = np.vstack([rng.normal(0, 0.005, (3, n)),
+                       np.array([[0.0], [0.0], [9.81]]) + rng.normal(0, 0.02, (3, n))])
+    names = [f"{side}_{k}_{ax}" for side in ("left", "right") for k in ("gyr", "acc")
+             for ax in "xyz"]
+    data = np.vstack([still, rec.pick(kind="gyro").data, rec.pick(kind="acc").data])
+    both = Recording.from_array(data, fs=rec.fs, names=names,
+                                kinds=(["gyro"] * 3 + ["acc"] * 3) * 2,
+                                units=(["rad/s"] * 3 + ["m/s^2"] * 3) * 2)
+    res = monitor_motion(both)
+    assert res.episodes == []  # the still left foot
+    assert any("2 gyro sensors (left, right)" in w and "--channel right" in w
+               for w in res.warnings)
+    p = tmp_path / "both.csv"
+    head = "time_s," + ",".join(
+        f"{nm} ({'rad/s' if '_gyr_' in nm else 'm/s^2'})" for nm in names)
+    np.savetxt(p, np.column_stack([both.times_s, both.data.T]), delimiter=",", header=head,
+               comments="", fmt="%.6g")
+    assert main(["monitor", str(p), "--channel", "right", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["channels"][0].startswith("right_")
+    assert d["n_episodes"] == len([e for e in truth if e.kind == "clonus"])

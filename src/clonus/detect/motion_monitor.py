@@ -322,16 +322,20 @@ def _stem(name: str) -> str:
     return n
 
 
+def _sensor_prefix(name: str) -> str:
+    """The sensor part of a channel name, as :func:`_pick_triad` groups them
+    (``right_gyr_x`` -> ``right``)."""
+    return _stem(name).rstrip("_").rsplit("_", 1)[0]
+
+
 def _pick_triad(rec: Recording) -> tuple[str, list[int]]:
     kinds = [c.kind for c in rec.channels]
     for kind in ("gyro", "acc"):
         idx = [i for i, k in enumerate(kinds) if k == kind]
         if idx:
             # several sensors (left/right foot): the first sensor's channels only
-            s0 = _stem(rec.channels[idx[0]].name).rstrip("_").rsplit("_", 1)[0]
-            same = [
-                i for i in idx if _stem(rec.channels[i].name).rstrip("_").rsplit("_", 1)[0] == s0
-            ]
+            s0 = _sensor_prefix(rec.channels[idx[0]].name)
+            same = [i for i in idx if _sensor_prefix(rec.channels[i].name) == s0]
             return kind, (same if 1 <= len(same) <= 3 else idx[:3])
     raise InvalidParameterError(
         f"{rec.source or 'recording'}: no gyroscope or accelerometer channel (kinds: "
@@ -548,6 +552,15 @@ def monitor_motion(
             "`clonus assess`."
         )
     warnings: list[str] = []
+    sensors = sorted({_sensor_prefix(c.name) for c in rec.channels if c.kind == sensor})
+    if len(sensors) > 1:
+        mine = _sensor_prefix(rec.ch_names[idx[0]])
+        other = next(x for x in sensors if x != mine)
+        warnings.append(
+            f"{len(sensors)} {sensor} sensors ({', '.join(sensors)}): monitored {mine!r} only. "
+            f"Monitor another with clonus monitor --channel {other} "
+            f"(or monitor_motion(rec.pick(...)))."
+        )
     if len(idx) < 3:
         warnings.append(
             f"only {len(idx)} {sensor} axis/axes ({[rec.ch_names[i] for i in idx]}): the "

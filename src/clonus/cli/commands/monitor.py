@@ -25,7 +25,9 @@ def register(app: typer.Typer) -> None:
             "recording (gyroscope/accelerometer, e.g. Axivity .cwa) for --kind motion/auto."
         ),
         channel: str = typer.Option(
-            None, "--channel", help="EMG channel name (default: first EMG channel); EMG only."
+            None, "--channel", help="EMG: the channel name (default: the first EMG channel). "
+            "Motion: one sensor's channels by prefix (e.g. --channel right for right_acc_*, "
+            "right_gyr_* of a two-foot file; default: the first sensor)."
         ),
         as_json: bool = typer.Option(
             False, "--json", help="Print the full result as one JSON object."
@@ -53,6 +55,8 @@ def register(app: typer.Typer) -> None:
                 return
             rec = _read_unless_streamed(path, kind)
             if rec is not None and (kind == "motion" or _is_motion(rec)):
+                if channel is not None:
+                    rec = _pick_sensor(rec, channel)
                 _motion(rec, as_json=as_json, chunk_s=chunk_s)
                 return
             if rec is not None:
@@ -121,6 +125,20 @@ def _read_unless_streamed(path: str, kind: str):  # -> Recording | None
     if not p.exists():
         raise InvalidParameterError(f"{path}: file not found.")
     return read(p)
+
+
+def _pick_sensor(rec, channel: str):
+    """The channels ``--channel`` names for the motion monitor (a name, names, or a prefix)."""
+    from ...exceptions import InvalidParameterError
+    from ...pipeline import resolve_channels
+
+    picked = resolve_channels(rec.ch_names, channel)
+    if not picked:
+        raise InvalidParameterError(
+            f"{rec.source or 'recording'}: no channel named {channel!r} (nor channels starting "
+            f"with it). Available channels: {list(rec.ch_names)}."
+        )
+    return rec.pick(picked)
 
 
 def _is_motion(rec) -> bool:
