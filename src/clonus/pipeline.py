@@ -43,6 +43,23 @@ def resolve_channels(names: Sequence[str], channel: str) -> list[str]:
     return [n for n in names if n.lower().startswith(low)]
 
 
+def pick_channels(recording: Recording, channel: str) -> Recording:
+    """The recording's channels that ``channel`` selects (:func:`resolve_channels`).
+
+    Raises
+    ------
+    InvalidParameterError
+        When nothing matches; the message lists the available channels.
+    """
+    picked = resolve_channels(recording.ch_names, channel)
+    if not picked:
+        raise InvalidParameterError(
+            f"{recording.source or 'recording'}: no channel named {channel!r} (nor channels "
+            f"starting with it). Available channels: {list(recording.ch_names)}."
+        )
+    return recording.pick(picked)
+
+
 def select_group(groups: Sequence[Recording], *, channel: str | None = None,
                  source: str = "") -> tuple[Recording, str | None]:
     """Choose the recording to assess from a file's rate groups (:func:`clonus.read_all`).
@@ -160,16 +177,7 @@ def assess(recording: Recording, *, channel: str | None = None, config: Any = No
             f"assess() needs a clonus.Recording, got {type(recording).__name__}. "
             "Read a file with clonus.read(path) or build one with Recording.from_array(x, fs=...)."
         )
-    if channel is None:
-        rec = recording
-    else:
-        picked = resolve_channels(recording.ch_names, channel)
-        if not picked:
-            raise InvalidParameterError(
-                f"{recording.source or 'recording'}: no channel named {channel!r} (nor channels "
-                f"starting with it). Available channels: {list(recording.ch_names)}."
-            )
-        rec = recording.pick(picked)
+    rec = recording if channel is None else pick_channels(recording, channel)
     kinds = {c.kind for c in rec.channels}
     if mode is None:
         if kinds & _MOTION_KINDS:

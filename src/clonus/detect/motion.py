@@ -1786,8 +1786,9 @@ def assess_motion(
     errors raise :class:`~clonus.exceptions.InvalidParameterError`.
 
     A stretch needs rest seen before it (``min_pre_stretch_s``). When the analysis finds no
-    clonus, a stretch that starts earlier (a recording or simulation that starts with the push)
-    is tried too, and taken only if it gives clonus with beats at most
+    clonus and the angle moves at the stretch velocity within the first
+    ``min_pre_stretch_s`` + 0.2 s, a stretch that starts earlier (a recording or simulation that
+    starts with the push) is tried too, and taken only if it gives clonus with beats at most
     1 / ``_EARLY_STRETCH_RATIO`` of the stretch (no tremor check before it is possible), with a
     warning (``metrics.stretch_without_rest_before``).
 
@@ -1805,12 +1806,25 @@ def assess_motion(
     """
     a = _assess_motion(recording, config=config, _stretch_after_s=_stretch_after_s,
                        _whole=_whole)
-    if a.classification == "clonus" or _stretch_after_s > 0:
+    if a.classification == "clonus" or _stretch_after_s > 0 or not _fast_at_start(a, config):
         return a
     b = _assess_motion(recording, config=config, _whole=_whole, _early=True)
     if b.classification == "clonus" and b.metrics.get("stretch_without_rest_before"):
         return b
     return a
+
+
+def _fast_at_start(a: Assessment, config: MotionConfig | None) -> bool:
+    """Could an early stretch exist? The analysed angle (``a.trace``) moves at the stretch
+    velocity within ``min_pre_stretch_s`` + 0.2 s (a push reaches it within its rise) of the
+    start. Without it the early-stretch pass (a second full analysis) is skipped."""
+    if a.trace is None or len(a.trace.times_s) < 3:
+        return False
+    cfg = config if isinstance(config, MotionConfig) else DEFAULT_MOTION
+    t, th = a.trace.times_s, a.trace.values
+    n = int(np.searchsorted(t, cfg.min_pre_stretch_s + 0.2)) + 1  # from the recording start
+    v = np.diff(th[:n]) / np.diff(t[:n])
+    return bool(v.size) and float(np.max(np.abs(v))) >= cfg.stretch_min_velocity_deg_s
 
 
 def _assess_motion(

@@ -734,7 +734,6 @@ def monitor_motion(
     )
 
 
-
 def monitor_motion_windows(
     read_window: Callable[[float, float], Recording],
     total_s: float,

@@ -33,8 +33,8 @@ from ._common import (
     head_text,
     make_recording,
     parse_table,
-    resolve_unit,
     uniform_from_timestamps,
+    unit_channel,
 )
 from ._registry import Reader, register
 
@@ -76,7 +76,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         end = next(i for i, ln in enumerate(lines) if ln.strip().lower() == "endheader")
     except StopIteration:
         raise FileFormatError(f"{path}: no 'endheader' line; not an OpenSim .mot/.sto file, or "
-                              "its header is cut off.") from None
+                              "its header is cut off. Export the file again.") from None
     header: dict[str, str] = {}
     for ln in lines[:end]:
         if "=" in ln:
@@ -86,7 +86,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     body = [ln for ln in lines[end + 1 :] if ln.strip()]
     if len(body) < 3:
         raise FileFormatError(f"{path}: fewer than 2 rows of data after the header; the file "
-                              "is truncated.")
+                              "is truncated. Export it again.")
     labels = [c.strip() for c in (body[0].split("\t") if "\t" in body[0] else body[0].split())]
     if not labels or labels[0].lower() != "time":
         raise FileFormatError(f"{path}: the column labels after 'endheader' must start with "
@@ -104,8 +104,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                               "again.")
     check_unit_overrides(opts["units"], names, path)
     t, data = mat[0], mat[1:]
-    data, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
-                                    first_row=end + 3)[0::2]
+    data, _, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
+                                       first_row=end + 3)
     t, data, md_t = clean_timestamps(t, data, path=path, first_row=end + 3)
     data, fs, md_u = uniform_from_timestamps(t, data, path=path)
     chans, out = [], []
@@ -116,14 +116,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             chans.append(Channel(name, "misc", "AU", ""))
             out.append(data[j])
             continue
-        si, scale, orig = resolve_unit(name, unit, units=opts["units"], source=str(path))
-        if orig != (unit or "") and kind != "misc":  # a unit given by the user decides the kind
-            kind = {"rad": "angle", "rad/s": "gyro"}.get(si, kind)
-        chans.append(Channel(name, kind, si, orig))
+        ch, scale = unit_channel(name, unit, units=opts["units"], source=str(path), kind=kind)
+        chans.append(ch)
         out.append(data[j] * scale)
-    md = {**md_nan, **md_t, **md_u, "opensim_header": {k: v for k, v in header.items()
-                                                      if k != "name"},
-          "in_degrees": in_degrees}
+    md = {**md_nan, **md_t, **md_u, "opensim_header": header, "in_degrees": in_degrees}
     return [make_recording(np.vstack(out), fs, chans, path=path, fmt=FMT, metadata=md)]
 
 

@@ -47,10 +47,9 @@ def _config_for(
         if bedside_threshold is None
         else GradingConfig(bedside_threshold_beats=bedside_threshold)
     )
-    from ...pipeline import resolve_channels
+    from ...pipeline import pick_channels
 
-    picked = resolve_channels(rec.ch_names, channel) if channel else rec.ch_names
-    kinds = {c.kind for c in (rec.pick(picked) if picked else rec).channels}
+    kinds = {c.kind for c in (pick_channels(rec, channel) if channel else rec).channels}
     if kinds & _MOTION_KINDS:
         return MotionConfig(grading=grading, acc_radius_m=acc_radius_m, test_number=test_number)
     for opt, val in (("--acc-radius-m", acc_radius_m), ("--test", test_number)):

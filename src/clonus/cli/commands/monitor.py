@@ -56,7 +56,9 @@ def register(app: typer.Typer) -> None:
             rec = _read_unless_streamed(path, kind)
             if rec is not None and (kind == "motion" or _is_motion(rec)):
                 if channel is not None:
-                    rec = _pick_sensor(rec, channel)
+                    from ...pipeline import pick_channels
+
+                    rec = pick_channels(rec, channel)
                 _motion(rec, as_json=as_json, chunk_s=chunk_s)
                 return
             if rec is not None:
@@ -125,20 +127,6 @@ def _read_unless_streamed(path: str, kind: str):  # -> Recording | None
     if not p.exists():
         raise InvalidParameterError(f"{path}: file not found.")
     return read(p)
-
-
-def _pick_sensor(rec, channel: str):
-    """The channels ``--channel`` names for the motion monitor (a name, names, or a prefix)."""
-    from ...exceptions import InvalidParameterError
-    from ...pipeline import resolve_channels
-
-    picked = resolve_channels(rec.ch_names, channel)
-    if not picked:
-        raise InvalidParameterError(
-            f"{rec.source or 'recording'}: no channel named {channel!r} (nor channels starting "
-            f"with it). Available channels: {list(rec.ch_names)}."
-        )
-    return rec.pick(picked)
 
 
 def _is_motion(rec) -> bool:
