@@ -19,7 +19,7 @@ def _assess(rec):
         return clonus.assess(rec)
 
 
-@pytest.mark.parametrize("push_s", [0.0, 0.1, 0.25])
+@pytest.mark.parametrize("push_s", [0.05, 0.1, 0.25])
 @pytest.mark.parametrize(("mode", "sensors"), [("held", ("imu",)), ("released", ("goniometer",))])
 def test_push_at_the_start_is_counted(push_s, mode, sensors):
     tr = simulate_trial(mode=mode, gain_ratio=5.0, duration_s=8.0, seed=2, sensors=sensors,
@@ -30,6 +30,20 @@ def test_push_at_the_start_is_counted(push_s, mode, sensors):
     assert abs(a.stretch_onset_s - tr.truth.stretch_onset_s) <= 0.1
     assert a.metrics["stretch_without_rest_before"] is True
     assert any("Start recording before the stretch" in w for w in a.warnings)
+
+
+@pytest.mark.parametrize(("mode", "sensors"), [("held", ("imu",)), ("released", ("goniometer",))])
+def test_push_on_the_first_sample_asks_for_a_new_recording(mode, sensors):
+    """A push from the very first sample leaves no sample of the foot before it: that cannot be
+    told from a recording started in the middle of a tremor, so no count is made up and the
+    user is told to record again from before the stretch. (Until the sign finder counted
+    changes from the first sample, such a push was read upside down: its reflex kick's return
+    was taken as the stretch, at 0.08 s.)"""
+    tr = simulate_trial(mode=mode, gain_ratio=5.0, duration_s=8.0, seed=2, sensors=sensors,
+                        fs_imu_hz=100.0, manoeuvre=Manoeuvre(mode=mode, push_start_s=0.0))
+    a = _assess(tr.recording)
+    assert a.classification != "clonus" and a.n_beats == 0
+    assert any("record the test again, starting before the stretch" in w for w in a.warnings)
 
 
 def test_push_after_rest_is_not_flagged():

@@ -122,6 +122,32 @@ def test_stress_false_positives(category, seed):
     assert a.classification != "clonus", (params, a.reason)
 
 
+# former false positives (negatives seeds 0-5) rejected by the rule named in the reason:
+# "upswing" - the foot moved down by >= 0.3 x the stretch within one beat period before it
+# (a tremor spell or shivering whose first large cycle was taken as the stretch);
+# "tapping the floor" - every beat comes back down to the rest level, bottoms steadier than
+# tops, beats as large as the first lift (no accelerometer to hear the toe strikes, or strikes
+# too soft). Each was called clonus before its rule.
+RULE_CASES = [
+    pytest.param("pd_rest_tremor", 3268337306, "upswing", id="pd_spell_goniometer_50Hz"),
+    pytest.param("pd_rest_tremor", 2874022628, "upswing", id="pd_tremor_from_start_imu"),
+    pytest.param("essential_tremor", 4211171800, "upswing", id="et_from_start_acc_50Hz"),
+    pytest.param("examiner_tremor_hold", 109480957, "upswing", id="examiner_tremor_8Hz"),
+    pytest.param("shivering", 2335661876, "upswing", id="shivering_burst"),
+    pytest.param("foot_tapping", 275538141, "tapping the floor", id="tapping_gyro_60Hz"),
+    pytest.param("foot_tapping", 2028023536, "tapping the floor", id="tapping_gonio_400Hz"),
+    pytest.param("foot_tapping", 3251475668, "tapping the floor", id="tapping_imu_60Hz"),
+]
+
+
+@pytest.mark.parametrize(("category", "seed", "rule"), RULE_CASES)
+def test_rule_rejects_former_false_positive(category, seed, rule):
+    rec, params = make_case(category, seed)
+    a = _assess(rec)
+    assert a.classification == "rhythmic_not_clonus", (params, a.reason)
+    assert rule in a.reason, a.reason
+
+
 @pytest.mark.requires_data
 def test_real_gait_window_is_not_clonus(real_data):
     """6 s window of real foot-IMU walking (person with MS, gaitmap sample, MIT): a 61 deg gait

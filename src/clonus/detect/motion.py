@@ -96,6 +96,24 @@ _RHYTHM_AT_START_S = 1.0
 _EARLY_STRETCH_RATIO = 2.5
 # ... and only when it starts from rest within the recording: onset >= this, in s
 _EARLY_MIN_ONSET_S = 0.03
+# the foot moving down by this fraction of the stretch excursion within one beat period before
+# the stretch onset makes the "stretch" the upswing of an ongoing oscillation (a tremor spell,
+# shivering), not a push from rest. Simulated pushes (1200 reflex trials, 445 called clonus)
+# reached at most 0.15; tremor and shivering taken for clonus on the negatives 0.36-0.99
+_PRE_STRETCH_DROP_FRACTION = 0.3
+# toes tapping the floor: every beat comes back down to the rest level seen before the
+# "stretch" (within this fraction of its excursion), the bottoms stay steadier than the tops
+# (std ratio below this: a floor stops the foot, while during a clonus test the examiner's
+# hand bounds the top), and the beats are as large as the first lift (median >= this fraction
+# of it). Simulated clonus with such large beats bottomed 0.35-2.1 excursions below the rest
+# level (one released 4-beat trial at 0.07, with bottoms 18 x as variable as its tops)
+_FLOOR_LEVEL_FRACTION = 0.2
+_FLOOR_STEADINESS = 0.65
+_FLOOR_BEAT_FRACTION = 0.6
+# ... and the tops vary by at least this fraction of the beats' median size (a voluntary lift
+# varies in height, 10-20 % in the negatives' tapping); beats of constant size bounded by a
+# steady hand say nothing about a floor
+_FLOOR_TOP_VARIATION = 0.08
 # an accelerometer-only recording longer than this (s) is analysed on its parts with movement:
 # the rotating-sensor fit over a long record with posture changes drifted (one simulated test
 # in 26 min of rest and walking: right on a 25 s crop, wrong on the whole); still stretches of
@@ -717,7 +735,11 @@ def motion_angle(
         # flipped the sign in 10 % of trials)
         sm = lowpass(theta, fs=fs, cutoff_hz=6.0)
         lag = max(1, int(round(0.25 * fs)))
-        d = sm[lag:] - sm[:-lag] if len(sm) > lag else sm - sm[0]
+        # changes from the first sample count too: a push within the first 0.25 s (a recording
+        # or another simulator's output that starts with the push) is otherwise only seen
+        # through the reflex kick that follows it, and the sign came out flipped
+        sm = np.concatenate([np.full(lag, sm[0]), sm])
+        d = sm[lag:] - sm[:-lag]
         big = (
             np.flatnonzero(np.abs(d) >= _SIGN_FRACTION * np.max(np.abs(d)))
             if len(d)
@@ -1157,6 +1179,48 @@ def _pre_oscillation(ang: MotionAngle, fs: float, on_i: int, f_hz: float) -> flo
         c, *_ = np.linalg.lstsq(X, y, rcond=None)
         best = max(best, 2.0 * float(np.hypot(c[3], c[4])))
     return best
+
+
+def _drop_before(ang: MotionAngle, fs: float, on_i: int, f_hz: float) -> float | None:
+    """Plantarflexion (deg) within one beat period before the stretch onset.
+
+    The largest fall of the angle from a maximum to a later minimum inside the period that
+    ends at the onset sample: the downswing of an oscillation that the "stretch" continues.
+    A foot at rest before the push gives only the noise. None when less than a quarter
+    period was recorded before the onset.
+    """
+    n = int(round(fs / f_hz)) if f_hz > 0 else 0
+    i0 = max(0, on_i - n)
+    if n <= 0 or on_i - i0 < max(3, n // 4):
+        return None
+    w = ang.theta_deg[i0 : on_i + 1]
+    i_max = int(np.argmax(w))
+    return float(w[i_max] - np.min(w[i_max:]))
+
+
+def _floor_bottoms(
+    ang: MotionAngle, fs: float, on_i: int, beat_times_s: np.ndarray
+) -> dict | None:
+    """Where the beats bottom out, relative to the rest level before the stretch.
+
+    Returns the rest level (median angle in the second before the onset, deg), the median
+    bottom between consecutive beats minus that level (deg), and the standard deviations of
+    the bottoms and of the tops (deg). None with fewer than 3 bottoms.
+    """
+    th = ang.theta_deg
+    ib = np.clip(np.round(np.asarray(beat_times_s) * fs).astype(int), 0, len(th) - 1)
+    if len(ib) < 4:
+        return None
+    bottoms = np.array([th[a : b + 1].min() for a, b in zip(ib[:-1], ib[1:], strict=True)])
+    tops = th[ib[:-1]]
+    w0, w1 = max(0, on_i - int(round(fs))), on_i - int(round(0.05 * fs))
+    rest = float(np.median(th[w0:w1])) if w1 - w0 >= 3 else float(th[on_i])
+    return {
+        "rest_deg": rest,
+        "bottom_above_rest_deg": float(np.median(bottoms)) - rest,
+        "bottom_sd_deg": float(np.std(bottoms)),
+        "top_sd_deg": float(np.std(tops)),
+    }
 
 
 def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
@@ -2395,6 +2459,22 @@ def _assess_motion(
     )
     if early is not None and abs(early["frequency_hz"] - f_check) > 1.0:
         early = None
+    drop = _drop_before(ang, fs, on_i, f_check) if len(bt) >= 3 and f_check else None
+    if drop is not None:
+        metrics["drop_before_stretch_deg"] = drop
+    upswing = drop is not None and drop >= max(
+        cfg.min_prominence_deg, _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"]
+    )
+    floor = None
+    if len(bt) >= 4 and float(np.median(ba)) >= _FLOOR_BEAT_FRACTION * st["excursion_deg"]:
+        floor = _floor_bottoms(ang, fs, on_i, bt)
+        if floor is not None:
+            metrics["beat_bottoms"] = floor
+    tapping = floor is not None and (
+        abs(floor["bottom_above_rest_deg"]) <= _FLOOR_LEVEL_FRACTION * st["excursion_deg"]
+        and floor["bottom_sd_deg"] <= _FLOOR_STEADINESS * floor["top_sd_deg"]
+        and floor["top_sd_deg"] >= _FLOOR_TOP_VARIATION * float(np.median(ba))
+    )
     # impacts show on any accelerometer, with or without gravity
     strikes = _strikes_per_cycle(_companion_acc(rec, names, gravity=False), bt, fs)
     if strikes is not None:
@@ -2415,6 +2495,24 @@ def _assess_motion(
             f"the same rhythm ({early['frequency_hz']:.1f} Hz, {early['n']} cycles) was already "
             f"present at {early['start_s']:.1f} s, before the stretch at {t_on:.2f} s: an "
             "intermittent tremor, not stretch-triggered clonus"
+        )
+    elif upswing:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"the 'stretch' at {t_on:.2f} s ({st['excursion_deg']:.1f} deg) is the upswing of an "
+            f"oscillation already under way: the foot had moved down by {drop:.1f} deg in the "
+            f"beat period before it, like the {f_check:.1f} Hz beats that follow, instead of "
+            "being pushed from rest: tremor or shivering, not stretch-triggered clonus"
+        )
+    elif tapping:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"every beat comes back down to the rest level seen before the 'stretch' (bottoms "
+            f"{floor['bottom_above_rest_deg']:+.1f} deg from it, varying "
+            f"{floor['bottom_sd_deg']:.1f} deg against {floor['top_sd_deg']:.1f} deg for the "
+            "tops) and the beats are as large "
+            f"as the first lift ({float(np.median(ba)):.1f} of {st['excursion_deg']:.1f} deg): "
+            "toes tapping the floor, not clonus (during the test the examiner holds the foot up)"
         )
     elif strikes is not None and strikes["fraction"] >= _STRIKE_FRACTION:
         cls, sustained = "rhythmic_not_clonus", False
