@@ -2257,11 +2257,13 @@ def _assess_motion(
     for r_i, r in enumerate(runs_idx):
         delay_r = pk.times_s[r[0]] - t_ref
         first = r_i == 0 and delay_r <= cfg.max_first_beat_delay_s
-        if r_i == 0 and not first and delay_r <= _LATE_FIRST_RUN_S and len(r) >= max(
-            cfg.min_later_run_beats, 6
-        ):
+        late_ok = t_ref > t_pk and delay_r <= _LATE_FIRST_RUN_S
+        if r_i == 0 and not first and late_ok and len(r) >= max(cfg.min_later_run_beats, 6):
             # a slow recovery from the kick can put the first beat ~1 s after it; accept such a
-            # run only when it is unmistakably clonus: >= 6 beats, regular, in the clonus range
+            # run only when it is unmistakably clonus: >= 6 beats, regular, in the clonus range.
+            # Without a kick there is nothing to recover from: a rhythm that starts > 0.6 s
+            # after the stretch was not set off by it (examiner hand tremor whose narrow-band
+            # fluctuation was small just before the push, negatives seeds 4 and 6)
             iv_r = np.diff(pk.times_s[r])
             f_r = 1.0 / float(np.median(iv_r))
             first = lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15
