@@ -399,16 +399,26 @@ class Recording:
         source: str = "array",
         **kwargs: Any,
     ) -> Recording:
-        """Build a recording from an array already in SI units.
+        """Build a recording from an array.
 
         Parameters
         ----------
         data : array_like, shape (n_channels, n_samples) or (n_samples,)
-            Samples in SI units.
+            Samples, in ``units``.
         fs : float
             Sampling rate, in Hz (required: never defaulted).
         names, kinds, units : sequence of str or str, optional
-            Per-channel names (default ``ch0, ch1, ...``), kinds and SI units.
+            Per-channel names (default ``ch0, ch1, ...``), kinds and units. A known non-SI
+            unit (``deg``, ``deg/s``, ``g``, ``uV``, ``mV``...) is converted to SI on a
+            copy (``Channel.orig_unit`` keeps the one given): recordings are held in SI
+            units, and the analyses read them as such. Unknown units are kept as labels.
+
+        Examples
+        --------
+        >>> rec = Recording.from_array([[0.0, 90.0]], fs=100.0, names=["ankle_angle"],
+        ...                            kinds="angle", units="deg")
+        >>> rec.channels[0].unit, round(float(rec.get("ankle_angle")[1]), 4)
+        ('rad', 1.5708)
         """
         arr = np.asarray(data, dtype=float)
         if arr.ndim == 1:
@@ -421,7 +431,16 @@ class Recording:
             raise InvalidParameterError(
                 f"names, kinds and units must each have {n} entries (one per channel)."
             )
+        from ..units import parse_unit
+
+        infos = [parse_unit(u) for u in units_l]
+        si_units = [u if info is None else info.si_unit for u, info in zip(units_l, infos,
+                                                                          strict=True)]
+        scales = np.array([1.0 if info is None else info.scale for info in infos])
+        if np.any(scales != 1.0):
+            arr = arr * scales[:, np.newaxis]  # a new array: the caller's data is not changed
         chans = tuple(
-            Channel(nm, k, u, u) for nm, k, u in zip(names, kinds_l, units_l, strict=True)
+            Channel(nm, k, si, u)
+            for nm, k, si, u in zip(names, kinds_l, si_units, units_l, strict=True)
         )
         return cls(arr, fs, chans, source=source, **kwargs)
