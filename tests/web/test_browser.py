@@ -258,7 +258,7 @@ def auto_trace_span(server, token, rid) -> tuple[float, float]:
 # Synthetic motion: the phone on the foot sees the stretch (a smooth 15 deg dorsiflexion in
 # 0.15 s) and then nBeats cycles of 6 Hz clonus, as rotation about its x axis
 # (rotationRate.beta, deg/s), with gravity in accelerationIncludingGravity, plus sensor noise
-# (0.5 deg/s, 0.05 m/s^2; a noiseless signal is rightly flagged as a frozen sensor).
+# (0.5 deg/s, 0.05 m/s^2), as a real phone has.
 # Dispatched at 100 Hz by setInterval. The capture tests install Playwright's fake clock
 # (page.clock) and advance it with clock.run_for, so every event arrives exactly 10 ms after
 # the previous one and the page's performance.now() time stamps are exact, however loaded the

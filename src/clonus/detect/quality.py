@@ -72,6 +72,30 @@ def fill_short_gaps(
     return x, long_gaps
 
 
+#: a frozen run is a dropout when the signal jumps into or out of it by more than this many
+#: large sample-to-sample steps (90th percentile of the non-zero steps): resuming after >= 0.1 s
+#: of a moving signal jumps by the change over that time, a smooth start from rest does not
+_FROZEN_JUMP = 2.0
+
+
+def _frozen_lost(xf: np.ndarray, a: int, b: int, lim: float, need: int) -> bool:
+    """Whether identical samples ``xf[a:b]`` lost data (True) or are a still, noiseless signal.
+
+    ``lim`` is the largest step the signal may take into or out of the run (deg/s or m/s^2),
+    ``need`` the samples of the shortest frozen run.
+    """
+    if a == 0:
+        return False  # rest before anything happened (a push may then start abruptly)
+    if abs(xf[a] - xf[a - 1]) > lim:
+        return True  # jumped in: zero-filled
+    if a >= 2 and abs(xf[a - 1] - xf[a - 2]) > 0.25 * lim:
+        return True  # moving when it froze (a whole number of cycles later the joins match)
+    if b < len(xf):
+        return bool(abs(xf[b] - xf[b - 1]) > lim)  # jumped out: the stream repeated values
+    # frozen to the end: harmless only if the signal had already come to rest
+    return bool(np.ptp(xf[max(0, a - need) : a + 1]) > lim)
+
+
 def check_quality(
     data: np.ndarray,
     *,
@@ -114,6 +138,7 @@ def check_quality(
     rep = QualityReport()
     out = np.empty_like(data, dtype=float)
     n = data.shape[1]
+    flat: list[tuple[str, float]] = []
     for i, (x, nm) in enumerate(zip(data, names, strict=True)):
         if not np.isfinite(x).any():
             rep.problems.append(f"channel {nm!r} has no finite sample (all NaN): sensor dropout.")
@@ -131,18 +156,34 @@ def check_quality(
         out[i] = xf
         span = float(np.ptp(xf))
         if span == 0.0:
-            rep.problems.append(f"channel {nm!r} is flat (constant {xf[0]:g}); check the sensor.")
+            flat.append((nm, float(xf[0])))
             continue
         eq = np.concatenate([[False], np.diff(xf) == 0.0])
         if kind in ("gyro", "acc") and np.isfinite(x).all():
             need = max(5, int(np.ceil(frozen_s * fs)))
             frozen = [(a - 1, b) for a, b in _runs(eq) if b - a + 1 >= need]
-            if frozen:
-                a, b = frozen[0]
+            # A stream that stops and repeats its last value (or is zero-filled) jumps where it
+            # stops or resumes, unless the foot was still. Identical samples that the signal
+            # enters and leaves smoothly are a noiseless signal at rest (a simulator's ideal
+            # sensor; the reflex simulator with noise=False gave 0.5 s of exact zeros before
+            # the push): nothing was lost, so they are only noted.
+            steps = np.abs(np.diff(xf))
+            step = float(np.percentile(steps[steps > 0], 90)) if np.any(steps > 0) else 0.0
+            lim = _FROZEN_JUMP * step
+            lost = [(a, b) for a, b in frozen if _frozen_lost(xf, a, b, lim, need)]
+            if lost:
+                a, b = lost[0]
                 rep.problems.append(
                     f"channel {nm!r}: signal frozen (identical samples) for "
                     f"{(b - a) / fs:.2f} s at "
                     f"{a / fs:.2f} s: sensor dropout."
+                )
+            elif frozen:
+                a, b = frozen[0]
+                rep.notes.append(
+                    f"channel {nm!r}: identical samples for {(b - a) / fs:.2f} s at {a / fs:.2f} s"
+                    f"{f' (and {len(frozen) - 1} more)' if len(frozen) > 1 else ''}, entered and "
+                    "left smoothly: a noiseless signal at rest, not a dropout."
                 )
         if kind not in ("gyro", "acc"):
             continue  # a noiseless goniometer can rest at its extreme; clipping is judged on IMUs
@@ -158,6 +199,20 @@ def check_quality(
                     "cannot be trusted; reduce the range or use a sensor with a larger range."
                 )
                 break
+    if flat and (len(flat) == len(names) or kind not in ("gyro", "acc")):
+        rep.problems.extend(
+            f"channel {nm!r} is flat (constant {v:g}); check the sensor." for nm, v in flat
+        )
+    elif flat:
+        # some axes of a 3-axis sensor constant, the others moving: an ideal simulated sensor
+        # aligned with the ankle (exact zeros off-axis) or a dead axis; the motion is on the
+        # others
+        rep.notes.append(
+            "constant channel(s) "
+            + ", ".join(f"{nm!r} ({v:g})" for nm, v in flat)
+            + ": analysed on the other axes (a dead axis, or an ideal simulated sensor "
+            "aligned with the ankle)."
+        )
     if n < 2:
         rep.problems.append("fewer than 2 samples.")
     rep.dropouts = [(a, b - a) for a, b in merge_intervals((a, a + n) for a, n in rep.dropouts)]
