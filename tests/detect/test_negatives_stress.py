@@ -131,7 +131,6 @@ def test_stress_false_positives(category, seed):
 RULE_CASES = [
     pytest.param("pd_rest_tremor", 3268337306, "upswing", id="pd_spell_goniometer_50Hz"),
     pytest.param("pd_rest_tremor", 2874022628, "upswing", id="pd_tremor_from_start_imu"),
-    pytest.param("essential_tremor", 4211171800, "upswing", id="et_from_start_acc_50Hz"),
     pytest.param("examiner_tremor_hold", 109480957, "upswing", id="examiner_tremor_8Hz"),
     pytest.param("shivering", 2335661876, "upswing", id="shivering_burst"),
     pytest.param("foot_tapping", 275538141, "tapping the floor", id="tapping_gyro_60Hz"),

@@ -2467,6 +2467,11 @@ def _assess_motion(
     upswing = drop is not None and drop >= max(
         cfg.min_prominence_deg, _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"]
     )
+    if ang.kind == "acc":
+        # an angle fitted to the accelerometer alone can dip just before a brisk push (two
+        # released simulated tests: 13 and 27 deg before 16 and 34 deg stretches), so the
+        # downswing is not judged on it
+        upswing = False
     floor = None
     if len(bt) >= 4 and float(np.median(ba)) >= _FLOOR_BEAT_FRACTION * st["excursion_deg"]:
         floor = _floor_bottoms(ang, fs, on_i, bt)
