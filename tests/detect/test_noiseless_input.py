@@ -81,3 +81,30 @@ def test_from_array_converts_degrees_to_si():
     assert a.classification == "clonus", a.reason
     assert abs(a.n_beats - 10) <= 1
     assert abs(a.metrics["stretch"]["excursion_deg"] - 8.0) < 1.5
+
+
+def _ramp_push_gyro(rise_s, fs, *, exc_deg=8.0, f_hz=5.5, amp_deg=3.0, n_beats=12):
+    """Ideal gyroscope of a position-servo ramp-and-hold push (constant velocity for
+    ``rise_s``), then ``n_beats`` of clonus from the held position."""
+    t = np.arange(0, 8, 1 / fs)
+    th = exc_deg * np.clip((t - 1.0) / rise_s, 0, 1)
+    tp = 1.0 + rise_s + 0.05
+    ph = 2 * np.pi * f_hz * (t - tp)
+    th = th + np.where((t > tp) & (ph <= 2 * np.pi * n_beats), -(amp_deg / 2) * (1 - np.cos(ph)), 0)
+    om = np.gradient(np.deg2rad(th)) * fs
+    return Recording.from_array(np.vstack([om, 0 * om, 0 * om]), fs=fs,
+                                names=["gyro_x", "gyro_y", "gyro_z"], kinds="gyro", units="rad/s")
+
+
+@pytest.mark.parametrize("fs", [100.0, 1000.0])
+@pytest.mark.parametrize("rise_s", [0.02, 0.03])
+def test_servo_ramp_faster_than_40ms_is_a_push(fs, rise_s):
+    """reflex-model section 7 allows a position servo at 100-300 deg/s: 8 deg at 400 deg/s
+    rises in 20 ms. Such a rise used to be taken for a knock (< 40 ms, or power above 20 Hz
+    from the velocity's edges) and the clonus after it for tremor; the foot staying up and
+    the absence of ringing make it a push. A tap's ringing is still a knock
+    (test_negatives.test_knock_is_not_a_stretch)."""
+    a = _assess(_ramp_push_gyro(rise_s, fs))
+    assert a.classification == "clonus", a.reason
+    assert abs(a.n_beats - 12) <= 1
+    assert abs(a.stretch_onset_s - 1.0) <= 0.05

@@ -101,6 +101,11 @@ _EARLY_MIN_ONSET_S = 0.03
 # shivering), not a push from rest. Simulated pushes (1200 reflex trials, 445 called clonus)
 # reached at most 0.15; tremor and shivering taken for clonus on the negatives 0.36-0.99
 _PRE_STRETCH_DROP_FRACTION = 0.3
+# a rise faster than stretch_min_rise_s or with power above 20 Hz is still a push (a position
+# servo's ramp) when the foot stays up after it and the >20 Hz velocity stays under this
+# multiple of its peak: ramps of 10-30 ms gave 0.5-0.9 (2.0 for an implausible 800 deg/s
+# ramp), a 30 Hz tap's ringing 2.8-4.3
+_PUSH_MAX_HF_RATIO = 1.5
 # toes tapping the floor: every beat comes back down to the rest level seen before the
 # "stretch" (within this fraction of its excursion), the bottoms stay steadier than the tops
 # (std ratio below this: a floor stops the foot, while during a clonus test the examiner's
@@ -925,6 +930,20 @@ def _noise_in_band(theta: np.ndarray, fs: float, cutoff_hz: float) -> float:
 
 
 # --------------------------------------------------------------------------- stretch
+def _stays_up(th: np.ndarray, fs: float, onset: int, peak: int, exc: float) -> bool:
+    """Whether the foot stays dorsiflexed after a fast rise: the median angle 0.1-0.3 s after
+    the peak is >= 0.7 x the excursion above the onset.
+
+    A knock or tap on the sensor rings and leaves the angle where it was; a ramp-and-hold
+    push faster than ``stretch_min_rise_s`` (a position servo at 300 deg/s over 10 deg rises
+    in 33 ms; reflex-model section 7 allows 100-300 deg/s ramps) keeps the foot up.
+    """
+    a, b = peak + int(round(0.1 * fs)), peak + int(round(0.3 * fs))
+    if b > len(th):
+        return False
+    return float(np.median(th[a:b])) - float(th[onset]) >= 0.7 * exc
+
+
 def _find_stretch(
     ang: MotionAngle, fs: float, cfg: MotionConfig, knocks: list[float], start_idx: int = 0,
     early: bool = False,
@@ -959,10 +978,15 @@ def _find_stretch(
         onset, peak = k, int(i + np.argmax(th[i : j + 1])) if j > i else i
         exc = float(th[peak] - th[onset])
         w0, w1 = max(0, onset - int(0.05 * fs)), min(n, peak + int(0.05 * fs) + 1)
-        impulsive = om_hf is not None and float(np.max(np.abs(om_hf[w0:w1]))) > 0.5 * vpk
+        hf_ratio = float(np.max(np.abs(om_hf[w0:w1]))) / vpk if om_hf is not None else 0.0
+        impulsive = hf_ratio > 0.5
+        # ... unless the foot stays up after it and the rotation does not ring (a ramp-and-
+        # hold push's velocity edges reach up to ~0.9 x its peak above 20 Hz, a tap's ringing
+        # 2.8-4.3 x)
+        fast_push = hf_ratio <= _PUSH_MAX_HF_RATIO and _stays_up(th, fs, onset, peak, exc)
         if exc >= cfg.stretch_min_excursion_deg and (
             (peak - onset) / fs < cfg.stretch_min_rise_s or impulsive
-        ):
+        ) and not fast_push:
             knocks.append(onset / fs)
             continue
         if onset / fs < min_pre_s or exc > cfg.stretch_max_excursion_deg:

@@ -78,22 +78,25 @@ def fill_short_gaps(
 _FROZEN_JUMP = 2.0
 
 
-def _frozen_lost(xf: np.ndarray, a: int, b: int, lim: float, need: int) -> bool:
-    """Whether identical samples ``xf[a:b]`` lost data (True) or are a still, noiseless signal.
+def _frozen_lost(xf: np.ndarray, a: int, b: int, lim: float) -> bool:
+    """Whether identical samples ``xf[a:b]`` of a noiseless channel lost data.
 
-    ``lim`` is the largest step the signal may take into or out of the run (deg/s or m/s^2),
-    ``need`` the samples of the shortest frozen run.
+    ``lim`` is the largest step (in the signal's unit) the signal may take into or out of the
+    run. A noiseless channel (one that starts with identical samples: an ideal sensor at rest)
+    repeats values wherever it is still; a stream that stopped jumps where it stops (zero-
+    filled) or resumes (its last value repeated), was moving as it froze, or stays frozen to
+    the end away from the rest value it started with.
     """
     if a == 0:
         return False  # rest before anything happened (a push may then start abruptly)
     if abs(xf[a] - xf[a - 1]) > lim:
         return True  # jumped in: zero-filled
-    if a >= 2 and abs(xf[a - 1] - xf[a - 2]) > 0.25 * lim:
-        return True  # moving when it froze (a whole number of cycles later the joins match)
     if b < len(xf):
+        if a >= 2 and abs(xf[a - 1] - xf[a - 2]) > 0.25 * lim:
+            return True  # moving as it froze (a whole number of cycles later the joins match)
         return bool(abs(xf[b] - xf[b - 1]) > lim)  # jumped out: the stream repeated values
-    # frozen to the end: harmless only if the signal had already come to rest
-    return bool(np.ptp(xf[max(0, a - need) : a + 1]) > lim)
+    # frozen to the end: a still ideal sensor is back at the rest value it started with
+    return bool(abs(xf[a] - xf[0]) > 1e-3 * float(np.ptp(xf)))
 
 
 def check_quality(
@@ -159,6 +162,7 @@ def check_quality(
             flat.append((nm, float(xf[0])))
             continue
         eq = np.concatenate([[False], np.diff(xf) == 0.0])
+        noiseless = False
         if kind in ("gyro", "acc") and np.isfinite(x).all():
             need = max(5, int(np.ceil(frozen_s * fs)))
             frozen = [(a - 1, b) for a, b in _runs(eq) if b - a + 1 >= need]
@@ -170,7 +174,10 @@ def check_quality(
             steps = np.abs(np.diff(xf))
             step = float(np.percentile(steps[steps > 0], 90)) if np.any(steps > 0) else 0.0
             lim = _FROZEN_JUMP * step
-            lost = [(a, b) for a, b in frozen if _frozen_lost(xf, a, b, lim, need)]
+            # real sensors' noise never repeats a value for 0.1 s: only a channel that starts
+            # with identical samples (an ideal, noiseless sensor at rest) is given the benefit
+            ideal = bool(frozen) and frozen[0][0] == 0
+            lost = [(a, b) for a, b in frozen if not ideal or _frozen_lost(xf, a, b, lim)]
             if lost:
                 a, b = lost[0]
                 rep.problems.append(
@@ -179,14 +186,18 @@ def check_quality(
                     f"{a / fs:.2f} s: sensor dropout."
                 )
             elif frozen:
+                noiseless = True
                 a, b = frozen[0]
                 rep.notes.append(
                     f"channel {nm!r}: identical samples for {(b - a) / fs:.2f} s at {a / fs:.2f} s"
                     f"{f' (and {len(frozen) - 1} more)' if len(frozen) > 1 else ''}, entered and "
                     "left smoothly: a noiseless signal at rest, not a dropout."
                 )
-        if kind not in ("gyro", "acc"):
-            continue  # a noiseless goniometer can rest at its extreme; clipping is judged on IMUs
+        if kind not in ("gyro", "acc") or noiseless:
+            # a noiseless goniometer can rest at its extreme, and an ideal (noiseless) IMU
+            # signal can hold its extreme (a servo ramp's constant velocity): clipping is judged
+            # on real IMU signals, whose noise never repeats a value for long
+            continue
         need = max(3, int(np.ceil(clip_run_s * fs)))
         for ext, word in ((np.max(xf), "maximum"), (np.min(xf), "minimum")):
             at = np.isclose(xf, ext, rtol=0, atol=1e-9 * max(1.0, abs(ext)))
