@@ -127,12 +127,18 @@ def test_stress_false_positives(category, seed):
 # (a tremor spell or shivering whose first large cycle was taken as the stretch);
 # "tapping the floor" - every beat comes back down to the rest level, bottoms steadier than
 # tops, beats as large as the first lift (no accelerometer to hear the toe strikes, or strikes
-# too soft). Each was called clonus before its rule.
+# too soft); "already present before the stretch" - examiner hand tremor whose fitted 0.4 deg
+# before the push fell under the former 0.5 deg floor of the pre-oscillation rule (a quiet
+# sensor now gets half of it). Each was called clonus before its rule.
 RULE_CASES = [
     pytest.param("pd_rest_tremor", 3268337306, "upswing", id="pd_spell_goniometer_50Hz"),
     pytest.param("pd_rest_tremor", 2874022628, "upswing", id="pd_tremor_from_start_imu"),
     pytest.param("examiner_tremor_hold", 109480957, "upswing", id="examiner_tremor_8Hz"),
     pytest.param("shivering", 2335661876, "upswing", id="shivering_burst"),
+    pytest.param("examiner_tremor_push", 2246528944, "already present before the stretch",
+                 id="hand_tremor_0.4deg_clean_gyro"),  # pre-oscillation floor 0.5 -> 0.25 deg
+    pytest.param("examiner_tremor_push", 3441867537, "already present before the stretch",
+                 id="hand_tremor_8.4Hz_60Hz"),
     pytest.param("foot_tapping", 275538141, "tapping the floor", id="tapping_gyro_60Hz"),
     pytest.param("foot_tapping", 2028023536, "tapping the floor", id="tapping_gonio_400Hz"),
     pytest.param("foot_tapping", 3251475668, "tapping the floor", id="tapping_imu_60Hz"),

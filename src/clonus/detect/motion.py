@@ -2511,7 +2511,12 @@ def _assess_motion(
     if strikes is not None:
         metrics["impacts_per_cycle"] = strikes
     if pre_osc is not None and pre_osc >= max(
-        cfg.pre_oscillation_fraction * float(np.median(ba)), cfg.min_prominence_deg
+        cfg.pre_oscillation_fraction * float(np.median(ba)),
+        # the floor: the beat threshold, lowered to half of it on a quiet sensor (a clean
+        # gyroscope shows a fitted 0.44 deg hand tremor far above its noise; examiner tremor at
+        # 8.2-8.5 Hz with 0.5-0.6 deg beats slipped under the 0.5 deg floor)
+        min(cfg.min_prominence_deg,
+            max(0.5 * cfg.min_prominence_deg, cfg.noise_factor * ang.noise_deg)),
     ):
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
