@@ -129,16 +129,25 @@ def test_stress_false_positives(category, seed):
 # tops, beats as large as the first lift (no accelerometer to hear the toe strikes, or strikes
 # too soft); "already present before the stretch" - examiner hand tremor whose fitted 0.4 deg
 # before the push fell under the former 0.5 deg floor of the pre-oscillation rule (a quiet
-# sensor now gets half of it). Each was called clonus before its rule.
+# sensor now gets half of it), or that started only 0.3-0.4 s before the push and was diluted
+# by the 0.5 s fit window (above 6 Hz the last 3 periods are fitted too). Each was called
+# clonus before its rule.
 RULE_CASES = [
     pytest.param("pd_rest_tremor", 3268337306, "upswing", id="pd_spell_goniometer_50Hz"),
     pytest.param("pd_rest_tremor", 2874022628, "upswing", id="pd_tremor_from_start_imu"),
-    pytest.param("examiner_tremor_hold", 109480957, "upswing", id="examiner_tremor_8Hz"),
+    # removed by the upswing rule first; the 3-period pre-oscillation fit, earlier in the
+    # chain, now sees its tremor before the push
+    pytest.param("examiner_tremor_hold", 109480957, "already present before the stretch",
+                 id="examiner_tremor_8Hz"),
     pytest.param("shivering", 2335661876, "upswing", id="shivering_burst"),
     pytest.param("examiner_tremor_push", 2246528944, "already present before the stretch",
                  id="hand_tremor_0.4deg_clean_gyro"),  # pre-oscillation floor 0.5 -> 0.25 deg
     pytest.param("examiner_tremor_push", 3441867537, "already present before the stretch",
                  id="hand_tremor_8.4Hz_60Hz"),
+    pytest.param("examiner_tremor_push", 2682946679, "already present before the stretch",
+                 id="hand_tremor_from_0.33s_before"),  # 3-period fit window above 6 Hz
+    pytest.param("examiner_tremor_push", 1477843375, "already present before the stretch",
+                 id="hand_tremor_from_0.41s_before"),
     pytest.param("foot_tapping", 275538141, "tapping the floor", id="tapping_gyro_60Hz"),
     pytest.param("foot_tapping", 2028023536, "tapping the floor", id="tapping_gonio_400Hz"),
     pytest.param("foot_tapping", 3251475668, "tapping the floor", id="tapping_imu_60Hz"),
