@@ -2497,14 +2497,13 @@ def _assess_motion(
     drop = _drop_before(ang, fs, on_i, f_check) if len(bt) >= 3 and f_check else None
     if drop is not None:
         metrics["drop_before_stretch_deg"] = drop
-    upswing = drop is not None and drop >= max(
-        cfg.min_prominence_deg, _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"]
+    # (not judged on an angle fitted to the accelerometer alone: it can dip just before a
+    # brisk push - two released simulated tests, 13 and 27 deg before 16 and 34 deg stretches)
+    upswing = (
+        ang.kind != "acc"
+        and drop is not None
+        and drop >= max(cfg.min_prominence_deg, _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"])
     )
-    if ang.kind == "acc":
-        # an angle fitted to the accelerometer alone can dip just before a brisk push (two
-        # released simulated tests: 13 and 27 deg before 16 and 34 deg stretches), so the
-        # downswing is not judged on it
-        upswing = False
     floor = None
     if len(bt) >= 4 and float(np.median(ba)) >= _FLOOR_BEAT_FRACTION * st["excursion_deg"]:
         floor = _floor_bottoms(ang, fs, on_i, bt)

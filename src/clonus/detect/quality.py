@@ -127,7 +127,10 @@ def check_quality(
         and listed in ``report.dropouts``.
     frozen_s : float
         Identical consecutive samples for at least this long on a gyro/acc channel are a
-        dropout (a sensor stream that repeats its last value).
+        dropout (a sensor stream that repeats its last value) - except on a channel that
+        starts with them (an ideal, noiseless sensor at rest), where only runs the signal
+        jumps into or out of, was moving as it froze, or ends in away from its starting rest
+        value are; the others are noted.
     clip_run_s : float
         Gyro/acc only: at least ``max(3 samples, clip_run_s)`` consecutive samples equal to the
         channel's extreme value are taken as clipping/saturation.
@@ -171,13 +174,13 @@ def check_quality(
             # enters and leaves smoothly are a noiseless signal at rest (a simulator's ideal
             # sensor; the reflex simulator with noise=False gave 0.5 s of exact zeros before
             # the push): nothing was lost, so they are only noted.
-            steps = np.abs(np.diff(xf))
-            step = float(np.percentile(steps[steps > 0], 90)) if np.any(steps > 0) else 0.0
-            lim = _FROZEN_JUMP * step
             # real sensors' noise never repeats a value for 0.1 s: only a channel that starts
             # with identical samples (an ideal, noiseless sensor at rest) is given the benefit
-            ideal = bool(frozen) and frozen[0][0] == 0
-            lost = [(a, b) for a, b in frozen if not ideal or _frozen_lost(xf, a, b, lim)]
+            lost = frozen
+            if frozen and frozen[0][0] == 0:
+                steps = np.abs(np.diff(xf))
+                lim = _FROZEN_JUMP * float(np.percentile(steps[steps > 0], 90))
+                lost = [(a, b) for a, b in frozen if _frozen_lost(xf, a, b, lim)]
             if lost:
                 a, b = lost[0]
                 rep.problems.append(

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validation import check_fs, check_option
 from ..exceptions import InvalidParameterError, SamplingRateError, SignalQualityError
+from ..units import parse_unit
 
 __all__ = ["CHANNEL_KINDS", "Channel", "Recording"]
 
@@ -431,8 +432,6 @@ class Recording:
             raise InvalidParameterError(
                 f"names, kinds and units must each have {n} entries (one per channel)."
             )
-        from ..units import parse_unit
-
         infos = [parse_unit(u) for u in units_l]
         si_units = [u if info is None else info.si_unit for u, info in zip(units_l, infos,
                                                                           strict=True)]
