@@ -217,9 +217,10 @@ _NAME_KINDS = (
     # short IMU log names (Arduino/MPU-6050 sketches, many loggers): gx gy gz, ax ay az
     (re.compile(r"^g[_ .-]?[xyz]$", re.I), "gyro"),
     (re.compile(r"^a[_ .-]?[xyz]$", re.I), "acc"),
-    (re.compile(r"gyr|rotation.?rate|angular.?vel", re.I), "gyro"),
+    (re.compile(r"gyr|rotation.?rate|angular.?vel|omega", re.I), "gyro"),
     (re.compile(r"acc|grav", re.I), "acc"),
-    (re.compile(r"angle|gonio", re.I), "angle"),
+    # simulators name the joint angle theta (e.g. the reflex-model.md state equations)
+    (re.compile(r"angle|gonio|theta|flexion", re.I), "angle"),
     (re.compile(r"force", re.I), "force"),
     (re.compile(r"torque", re.I), "torque"),
 )
@@ -654,6 +655,53 @@ def split_name_unit(header: str) -> tuple[str, str | None]:
     if m and m.group("name"):
         return m.group("name").strip(), m.group("unit").strip()
     return h, None
+
+
+# Units written as the last part of a column name (``theta_rad``, ``ankle_angle_deg``,
+# ``gyro_x_dps``, ``omega_rad_s``, ``emg_uV``), as simulators and lab scripts often name them.
+# Only unambiguous spellings; ``g``/``mg``, ``V`` and ``N``/``Nm`` only after a name that says
+# what was measured, since a bare letter at the end of a name is usually not a unit.
+_SUFFIX_UNITS: dict[str, tuple[str, re.Pattern[str] | None]] = {
+    **{k: ("deg", None) for k in ("deg", "degree", "degrees")},
+    **{k: ("rad", None) for k in ("rad", "radian", "radians")},
+    **{k: ("deg/s", None) for k in ("deg_s", "deg_per_s", "deg_sec", "deg_per_sec", "degps",
+                                    "dps", "degrees_per_second", "degrees_s")},
+    **{k: ("rad/s", None) for k in ("rad_s", "rad_per_s", "rad_sec", "rad_per_sec", "radps",
+                                    "rps", "radians_per_second", "radians_s")},
+    **{k: ("m/s^2", None) for k in ("m_s2", "m_s_2", "mps2", "m_per_s2", "m_s^2", "ms2")},
+    **{k: (k, re.compile(r"acc|^a[_ .-]?[xyz]?$", re.I)) for k in ("g", "mg")},
+    "uv": ("uV", None),
+    "mv": ("mV", None),
+    "nv": ("nV", None),
+    "v": ("V", re.compile(r"emg|ecg|ekg", re.I)),
+    "nm": ("N m", re.compile(r"torque|moment", re.I)),
+    "n_m": ("N m", re.compile(r"torque|moment", re.I)),
+    "n": ("N", re.compile(r"force", re.I)),
+}
+_SUFFIX_SPLIT = re.compile(r"[_.\- ]")
+
+
+def split_suffix_unit(name: str) -> str | None:
+    """The unit written at the end of a column name, or None.
+
+    ``"theta_rad"`` -> ``"rad"``, ``"ankle_angle_deg"`` -> ``"deg"``, ``"omega_rad_s"`` ->
+    ``"rad/s"``, ``"acc_x_g"`` -> ``"g"``, ``"emg_uV"`` -> ``"µV"``; ``"angle"`` -> None.
+    The name itself is kept as it is (it is what the user sees and selects by).
+    """
+    parts = [p for p in _SUFFIX_SPLIT.split(name.strip()) if p]
+    for n_unit in (4, 3, 2, 1):
+        if len(parts) <= n_unit:
+            continue
+        key = "_".join(parts[-n_unit:]).lower()
+        hit = _SUFFIX_UNITS.get(key)
+        if hit is None:
+            continue
+        unit, needs = hit
+        base = "_".join(parts[:-n_unit])
+        if needs is not None and not needs.search(base):
+            return None
+        return unit
+    return None
 
 
 def sniff_sep(line: str) -> str:

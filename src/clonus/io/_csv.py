@@ -32,6 +32,7 @@ from ._common import (
     parse_table,
     sniff_sep,
     split_name_unit,
+    split_suffix_unit,
     uniform_from_timestamps,
     unit_channel,
 )
@@ -121,6 +122,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     check_unit_overrides(opts["units"], names, path)
     for i, name in zip(cols, names, strict=True):
         _, unit = split_name_unit(headers[i])
+        if unit is None:
+            # "theta_rad", "gyro_x_dps", "emg_uV": a unit at the end of the name
+            unit = split_suffix_unit(name)
         ch, sc = unit_channel(name, unit, units=opts["units"], source=str(path))
         chans.append(ch)
         scales.append(sc)
