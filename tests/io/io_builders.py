@@ -217,6 +217,16 @@ def opensim_mot(d: Path, mutate: Mutate = None) -> Path:
     return p
 
 
+def cloudupdrs_csv(d: Path, mutate: Mutate = None) -> Path:
+    """Headerless CloudUPDRS rows: ns since boot, acceleration (m/s^2, z with gravity), flag."""
+    t0 = 21_521_946_631_000
+    lines = [f"{t0 + int(round(t * 1e9))},{x:.6f},{y:.6f},{9.80665 * z:.6f},3"
+             for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "cloudupdrs.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
 @dataclass(frozen=True)
 class TextFormat:
     """A text format's builder and where its data live, for the corruption suite."""
@@ -270,6 +280,9 @@ TEXT_FORMATS = [
     TextFormat("xsens", xsens_dot_csv, ",", 12, 5, 1, None, _drop_last_header_field(11, ",")),
     TextFormat("xsens", xsens_mt_txt, "\t", 6, 7, 1, None, _drop_last_header_field(5, "\t")),
     TextFormat("opensim", opensim_mot, "\t", 7, 1, 0, None, _drop_last_header_field(6, "\t")),
+    # no header: the "header" damage is a first row that is not a sample
+    TextFormat("cloudupdrs", cloudupdrs_csv, ",", 0, 1, 0, None,
+               _replace_line(0, "21521946631000,0.6946377,1.5390993")),
 ]
 
 
