@@ -174,3 +174,45 @@ def test_motion_plus_emg_recording_uses_both():
     # Each motion beat follows a plantarflexor burst (simulator: drive -> contraction -> beat).
     assert emg["confirmed_beats"] >= a.n_beats - 1
     assert emg["median_lag_s"] is not None and 0 < emg["median_lag_s"] < 0.25
+
+
+def _tremor_emg(freq_hz: float, *, fs: float = 2000.0, duration_s: float = 20.0, seed: int = 1):
+    """Tremor-like EMG: bursts at freq_hz (5 % period jitter) from a random phase at the start
+    of the recording to its end, as a recording started during a rest tremor shows."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, duration_s, 1.0 / fs)
+    x = rng.normal(0.0, 3e-6, t.size)
+    tc = rng.uniform(0.0, 1.0 / freq_hz)
+    while tc < duration_s - 0.1:
+        i0, n = int(tc * fs), int(0.06 * fs)
+        x[i0 : i0 + n] += rng.normal(0.0, 1.0, n) * np.hanning(n) * rng.uniform(60e-6, 120e-6)
+        tc += (1.0 / freq_hz) * (1.0 + rng.normal(0.0, 0.05))
+    return Recording.from_array(x, fs=fs, names=["EMG soleus"], kinds="emg", units="V")
+
+
+@pytest.mark.parametrize(("freq", "seed"), [(4.5, 1), (5.0, 2), (6.5, 3), (8.0, 4)])
+def test_rhythm_from_the_first_moment_is_not_called_clonus(freq, seed):
+    """EMG cannot see the stretch, only the rest before the response: bursts already under way
+    when the recording starts (a rest tremor) are indeterminate, not 'clonus', and nothing is
+    counted. Before this rule, a 5 Hz tremor gave 96 'beats' of sustained clonus."""
+    a = assess_emg(_tremor_emg(freq, seed=seed))
+    assert a.classification == "indeterminate", a.reason
+    assert a.n_beats == 0 and not a.pathological and a.stretch_onset_s is None
+    assert "rest" in a.reason and "tremor" in a.reason
+    assert any("no rest before" in w for w in a.warnings)
+
+
+@pytest.mark.parametrize(("start_s", "freq"), [(0.05, 6.0), (0.12, 4.0)])
+def test_clonus_run_at_the_very_start_is_declined(start_s, freq):
+    s = simulate_clonus_emg(fs=2000.0, n_beats=30, frequency_hz=freq, start_s=start_s, seed=5)
+    assert assess_emg(s.recording).classification == "indeterminate"
+
+
+@pytest.mark.parametrize(("start_s", "freq"), [(0.4, 3.5), (0.35, 6.0), (0.5, 7.5)])
+def test_clonus_after_a_short_rest_is_still_counted(start_s, freq):
+    """The rest needed is 0.35 s, or 1.5 periods if shorter: simulated tests whose reflex
+    response starts 0.35-0.5 s into the recording are counted as before."""
+    s = simulate_clonus_emg(fs=2000.0, n_beats=12, frequency_hz=freq, start_s=start_s, seed=6)
+    a = assess_emg(s.recording)
+    assert a.classification == "clonus", a.reason
+    assert abs(a.n_beats - 12) <= 1

@@ -72,6 +72,12 @@ class EmgConfig:
         beat (reflex-model.md section 8: the imposed stretch's own peak is not a beat; each later
         contraction ends one beat) when every earlier burst of its episode is smaller than half
         of it.
+    min_rest_before_s : float
+        Rest (no burst) needed before the first burst of the clonic episode, in seconds, or
+        1.5 run periods if that is shorter (0.35 s, assumed: the simulated tests' reflex
+        responses start >= 0.4 s into the recording). Rhythmic bursts with less rest before
+        them, i.e. already under way when the recording started, give ``indeterminate``:
+        EMG cannot tell such a rhythm from tremor.
     min_relative_peak : float
         Bursts whose envelope peak is below this fraction of the recording's largest burst are
         ignored (10 %, assumed: artefacts and noise bursts in a quiet test).
@@ -152,6 +158,7 @@ class EmgConfig:
     sustained_min_hold_s: float = 10.0
     match_tolerance_s: float = 0.25
     first_burst_is_stretch: bool = True
+    min_rest_before_s: float = 0.35
     min_relative_peak: float = 0.1
     clinical_method: str = "modulation"
     modulation_band_hz: tuple[float, float] = (2.0, 10.0)
@@ -767,6 +774,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             i_stretch = i0 - 1
         run_sel = np.arange(i0, i0 + n)
         sel = run_sel
+        i_resp = min(i_stretch, i0)
         # Only a run that follows the stretch response (the first burst reaching half of the
         # largest peak) and stands out from the activity at rest (twice the median peak of the
         # bursts ending over 0.25 s before the stretch response - closer ones may be its own
@@ -870,6 +878,31 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 f"{len(beats)} EMG bursts after the stretch response, {run_sel.size} of them "
                 f"rhythmic at {1.0 / _median_period(b.centre_s[run_sel]):.2f} Hz ({main.rule})"
             )
+    if classification == "clonus" and main is not None:
+        # The response must start from rest. Rhythmic bursts from the first moments of the
+        # recording, with no quiet before them, cannot be told from tremor (PD rest tremor
+        # bursts at 4-6 Hz, essential tremor at 4-12 Hz: clinical-reference.md) or other
+        # ongoing activity: EMG does not see the examiner's stretch, only the rest before the
+        # response. (The motion analysis likewise declines a stretch with no rest before it.)
+        # The response is the stretch-response burst, or the run's first burst; small bursts
+        # before it (under half the run's median RMS: motor-unit noise at rest, which the
+        # widened 1 Hz band can chain to the run) do not count.
+        big = b.rms[i_resp:] >= 0.5 * float(np.median(b.rms[run_sel]))
+        t_resp = float(b.onset_s[i_resp + int(np.argmax(big))])
+        need_s = min(cfg.min_rest_before_s, 1.5 * _median_period(b.centre_s[run_sel]))
+        if t_resp < need_s:
+            classification = "indeterminate"
+            reason = (
+                f"rhythmic EMG bursts already {t_resp:.2f} s into the recording (at least "
+                f"{need_s:.2f} s of rest before them is needed): a stretch-triggered clonus "
+                "cannot be told from tremor or ongoing activity. Record from rest, before the "
+                "stretch."
+            )
+            warnings.append(
+                "no rest before the rhythmic EMG bursts: not counted as clonus (tremor or "
+                "activity already under way when the recording started?)"
+            )
+            beats, freq, duration, stretch = (), None, 0.0, None
     if main is None:
         # A regular run outside the clonus band (e.g. tremor at 9-12 Hz)?
         first, n_r = clonic_run(b.centre_s, b.duration_s, band_hz=(1.0, 20.0))
