@@ -88,3 +88,42 @@ def test_suffix_unit_is_not_overridden_by_size(tmp_path):
     rec, _ = _assess(_write(tmp_path / "small.csv", "time,ankle_angle_deg", [t, y]))
     assert rec.channels[0].unit == "rad" and rec.channels[0].orig_unit == "deg"
     np.testing.assert_allclose(rec.data[0], np.radians(y), atol=1e-9)
+
+
+def test_phone_app_csv_with_text_counter_and_second_time_columns(tmp_path, rng):
+    """An iOS-logger-style export: a text date column, a sample counter marked (N), one
+    timestamp column per sensor with "(s)", accelerations in G and rotation rates in rad/s.
+    The text, counter and second time columns are skipped (and listed); the rest is a normal
+    IMU recording, counted against the generator's truth."""
+    from motion_synth import make_recording
+
+    t_f, th_f, truth = clean_angle(duration_s=8.0, freq_hz=6.0, n_beats=15, amp_deg=3.0)
+    # one phone: gyroscope and accelerometer in the same (foot-aligned) orientation
+    gyro = make_recording(t_f, th_f, fs=100.0, sensor="gyro", rng=rng, orientation="foot")
+    accr = make_recording(t_f, th_f, fs=100.0, sensor="acc", rng=rng, orientation="foot")
+    n = min(gyro.n_samples, accr.n_samples)
+    t = np.arange(n) / 100.0 + 5210.25  # seconds since reboot
+    header = ("loggingTime(txt),loggingSample(N),accelerometerTimestamp_sinceReboot(s),"
+              "accelerometerAccelerationX(G),accelerometerAccelerationY(G),"
+              "accelerometerAccelerationZ(G),motionTimestamp_sinceReboot(s),"
+              "motionRotationRateX(rad/s),motionRotationRateY(rad/s),motionRotationRateZ(rad/s)")
+    lines = [header]
+    for k in range(n):
+        a = [accr.data[j, k] / 9.80665 for j in range(3)]
+        w = [gyro.data[j, k] for j in range(3)]
+        lines.append(f"2026-11-22T10:00:{k / 100:06.3f}+01:00,{k},{t[k]:.4f},"
+                     + ",".join(f"{v:.6f}" for v in a) + f",{t[k]:.4f},"
+                     + ",".join(f"{v:.6f}" for v in w))
+    p = tmp_path / "iphone.csv"
+    p.write_text("\n".join(lines) + "\n")
+    rec, a = _assess(p)
+    assert rec.metadata["format"] == "csv"
+    assert rec.metadata["skipped_columns"] == [
+        "loggingTime(txt)", "loggingSample(N)", "motionTimestamp_sinceReboot(s)"]
+    assert sorted(c.kind for c in rec.channels) == ["acc"] * 3 + ["gyro"] * 3
+    np.testing.assert_allclose(rec.get("accelerometerAccelerationX"), accr.data[0, :n],
+                               atol=1e-5 * 9.81)
+    np.testing.assert_allclose(rec.get("motionRotationRateZ"), gyro.data[2, :n], atol=1e-6)
+    assert a.classification == "clonus", a.reason
+    assert abs(a.n_beats - truth.n_beats) <= 1
+    assert abs(a.frequency_hz - 6.0) <= 0.15

@@ -32,6 +32,7 @@ from ._common import (
     parse_table,
     sniff_sep,
     split_name_unit,
+    split_rows,
     split_suffix_unit,
     uniform_from_timestamps,
     unit_channel,
@@ -42,6 +43,15 @@ _TIME_NAME = re.compile(
     r"^(time|t|timestamp|times|seconds|elapsed|seconds_elapsed)(_(?P<suf>s|sec|ms|us|ns))?$", re.I
 )
 _TIME_SCALE = {"s": 1.0, "sec": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+
+
+# A looser time column, taken only when no column has one of the names above: a name that
+# says time and a unit of time in brackets, as phone apps write them
+# ("accelerometerTimestamp_sinceReboot(s)", "Elapsed time [ms]").
+_TIME_WORD = re.compile(r"time|stamp", re.I)
+# Counters and text columns carry no signal: sample numbers ("loggingSample(N)" - N is a count
+# there, not newtons), packet indices, and columns marked as text ("loggingTime(txt)").
+_COUNTER_NAME = re.compile(r"sample|counter|index|packet|^id$|^n$", re.I)
 
 
 def time_column(headers: list[str]) -> tuple[int, float] | None:
@@ -57,7 +67,29 @@ def time_column(headers: list[str]) -> tuple[int, float] | None:
                 continue
             return i, info.scale
         return i, _TIME_SCALE[(m.group("suf") or "s").lower()]
+    for i, h in enumerate(headers):
+        name, unit = split_name_unit(h)
+        if unit is None or not _TIME_WORD.search(name):
+            continue
+        info = parse_unit(unit)
+        if info is not None and info.si_unit == "s":
+            return i, info.scale
     return None
+
+
+def _skipped_column(header: str, first_value: str) -> bool:
+    """A text column (not a number in the first row, or marked ``(txt)``), a counter, or a
+    second time column."""
+    name, unit = split_name_unit(header)
+    if unit is not None and unit.strip().lower() in ("txt", "text", "string"):
+        return True
+    if not _is_number(first_value) and first_value.strip():
+        return True
+    if unit is not None and _TIME_WORD.search(name):
+        info = parse_unit(unit)
+        if info is not None and info.si_unit == "s":
+            return True  # another sensor's timestamps: the rows share the first time column
+    return bool(_COUNTER_NAME.search(name)) and (unit is None or unit.strip() in ("N", "#"))
 
 
 def _is_number(s: str) -> bool:
@@ -82,8 +114,12 @@ def sniff(p: Path) -> bool:
     if len(headers) < 2 or time_column(headers) is None:
         return False
     first = lines[1].split(sep)
-    # the field count is checked by the reader, which can then say which row disagrees
-    return len(first) >= 2 and all(_is_number(c) for c in first if c.strip())
+    # the field count is checked by the reader, which can then say which row disagrees; text
+    # columns (a date written out, a device name) are allowed beside a numeric time and signal
+    ti = time_column(headers)[0]  # type: ignore[index]
+    if len(first) < 2 or ti >= len(first) or not _is_number(first[ti]):
+        return False
+    return sum(_is_number(c) for k, c in enumerate(first) if k != ti) >= 1
 
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:
@@ -107,9 +143,28 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "'time (ms)', and put units in the other headers, e.g. 'gyro_x (rad/s)'."
         )
     ti, tscale = tc
-    mat = parse_table(lines[1:], sep, path=path, first_row=2, n_fields=len(headers))
+    first = [c.strip().strip('"') for c in lines[1].split(sep)]
+    skipped = [i for i in range(min(len(headers), len(first)))
+               if i != ti and _skipped_column(headers[i], first[i])]
+    body = lines[1:]
+    if skipped:
+        rows = split_rows(body, sep, path=path, first_row=2, n_fields=len(headers))
+        keep_idx = [i for i in range(len(headers)) if i not in skipped]
+        body = [sep.join(r[i] for i in keep_idx) for r in rows]
+        ti = keep_idx.index(ti)
+        headers_kept = [headers[i] for i in keep_idx]
+    else:
+        headers_kept = headers
+    mat = parse_table(body, sep, path=path, first_row=2, n_fields=len(headers_kept))
     t = mat[:, ti] * tscale
+    skipped_names = [headers[i] for i in skipped]
+    headers = headers_kept
     cols = [i for i in range(len(headers)) if i != ti]
+    if not cols:
+        raise FileFormatError(
+            f"{path}: no numeric signal column besides the time column (text or counter "
+            f"columns skipped: {skipped_names}). Export the sensor values as numbers."
+        )
     names, chans, scales = [], [], []
     for i in cols:
         name, unit = split_name_unit(headers[i])
@@ -135,6 +190,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     t2, data, md_ts = clean_timestamps(t2, data, path=path, first_row=2)
     data, fs, md_u = uniform_from_timestamps(t2, data, path=path)
     md = {**md_nan, **md_ts, **md_u, "time_offset_s": float(t2[0])}
+    if skipped_names:
+        md["skipped_columns"] = skipped_names
     return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
 
 
