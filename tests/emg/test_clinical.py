@@ -216,3 +216,31 @@ def test_clonus_after_a_short_rest_is_still_counted(start_s, freq):
     a = assess_emg(s.recording)
     assert a.classification == "clonus", a.reason
     assert abs(a.n_beats - 12) <= 1
+
+
+def test_repeated_tests_are_listed():
+    """Three simulated tests in one EMG recording: the strongest is reported, and every clonic
+    response is listed with its start, so that none goes unseen."""
+    from clonus.simulate import simulate_trial
+    from clonus.simulate.params import Manoeuvre
+
+    parts, onsets, t0 = [], [], 0.0
+    for k, (g, rel) in enumerate([(2.0, 1.0), (4.0, 2.0), (2.0, 1.0)]):
+        tr = simulate_trial(mode="released", gain_ratio=g, duration_s=6.0, seed=11 + k,
+                            sensors=("emg",),
+                            manoeuvre=Manoeuvre(mode="released", release_s=rel))
+        parts.append(np.asarray(tr.recording.data))
+        onsets.append(tr.truth.stretch_onset_s + t0)
+        t0 += tr.recording.duration_s
+    r = tr.recording
+    rec = Recording.from_array(np.hstack(parts), fs=r.fs, names=r.ch_names, kinds="emg",
+                               units="V")
+    a = assess_emg(rec)
+    resp = a.metrics["responses"]
+    assert [x["number"] for x in resp] == [1, 2, 3]
+    # each response starts with the reflex answer to its own stretch (reflex delay < 0.15 s)
+    for x, on in zip(resp, onsets, strict=True):
+        assert 0.0 <= x["start_s"] - on <= 0.15, (x, on)
+    assert [x["reported"] for x in resp] == [False, True, False]  # the 8-beat test
+    assert onsets[1] < a.stretch_onset_s < onsets[2]
+    assert any("3 separate clonic responses" in w for w in a.warnings)

@@ -751,6 +751,18 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         spectrum = Trace(f[keep], p[keep], "uV^2/Hz", "EMG envelope power spectrum")
     clonic = [e for e in eps if e.n_clonic_bursts > 0]
     main = max(clonic, key=lambda e: _run_energy(b, e)) if clonic else None
+    # Several separate clonic episodes (the examiner repeated the test, or spasms came and
+    # went): the strongest is analysed; the others are listed so that none goes unseen.
+    responses = [e for e in clonic if e.n_clonic_bursts >= cfg.episodes.clonus_min_bursts]
+    if main is not None and len(responses) > 1 and main in responses:
+        k_main = responses.index(main) + 1
+        warnings.append(
+            f"{len(responses)} separate clonic responses in the recording (at "
+            + ", ".join(f"{e.start_s:.2f}" for e in responses)
+            + f" s): the strongest, number {k_main} at {main.start_s:.2f} s, is reported; "
+            "the others are listed in metrics['responses']. A repeated test? Analyse each "
+            "one on its own (crop the recording) to grade it."
+        )
     beats: tuple[Beat, ...] = ()
     freq = None
     duration = 0.0
@@ -950,6 +962,13 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         else None,
         "hold_duration_s": hold,
     }
+    if main is not None and len(responses) > 1 and main in responses:
+        metrics["responses"] = [
+            {"number": k + 1, "start_s": e.start_s, "end_s": e.end_s, "n_bursts": e.n_bursts,
+             "n_clonic_bursts": e.n_clonic_bursts, "frequency_hz": e.frequency_hz,
+             "kind": e.kind, "reported": e is main}
+            for k, e in enumerate(responses)
+        ]
     return Assessment(
         n_beats=n_beats,
         beats=beats,
