@@ -2623,7 +2623,9 @@ def _assess_motion(
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
             f"oscillation after the stretch at {f_check:.1f} Hz is outside the clonus range "
-            f"{lo:g}-{hi:g} Hz (examiner hand tremor or mechanical ringing?)"
+            f"{lo:g}-{hi:g} Hz ("
+            + ("examiner hand tremor or mechanical ringing?)" if f_check > hi
+               else "voluntary movement, such as tapping the heel or foot?)")
         )
     elif len(bt) >= 2 and not ratio_ok:
         cls, sustained = "rhythmic_not_clonus", False

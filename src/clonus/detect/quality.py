@@ -78,6 +78,29 @@ def fill_short_gaps(
 _FROZEN_JUMP = 2.0
 
 
+#: identical samples of a real (noisy) sensor whose surroundings (0.25 s either side) stay
+#: within this span (SI units) and within _QUIET_RUN_FRACTION of the channel's own range are a
+#: still sensor read at coarse resolution (a 2011 phone's accelerometer: 0.04 m/s^2 steps, one
+#: axis repeating for 0.15 s while standing), not a dropout: the smallest beat moves more.
+#: A 0.5 deg beat at 5 Hz with the sensor 0.1 m from the ankle swings the tangential
+#: acceleration by +-0.86 m/s^2 and the angular velocity by +-0.14 rad/s (assumed spans: a
+#: quarter and a third of that).
+_QUIET_RUN_SPAN = {"acc": 0.2, "gyro": 0.05}
+_QUIET_RUN_FRACTION = 0.03
+
+
+def _quiet_run(xf: np.ndarray, a: int, b: int, fs: float, kind: str, lim: float) -> bool:
+    """Whether a run of identical samples ``xf[a:b]`` sits in a still stretch of the signal."""
+    w = max(2, int(round(0.25 * fs)))
+    around = xf[max(0, a - w): min(len(xf), b + w)]
+    lo, hi = np.percentile(xf, [1, 99])
+    span = float(np.ptp(around))
+    smooth = (a == 0 or abs(xf[a] - xf[a - 1]) <= lim) and (
+        b >= len(xf) or abs(xf[b] - xf[b - 1]) <= lim)
+    return bool(smooth and span <= _QUIET_RUN_SPAN.get(kind, 0.0)
+                and span <= _QUIET_RUN_FRACTION * float(hi - lo))
+
+
 def _frozen_lost(xf: np.ndarray, a: int, b: int, lim: float) -> bool:
     """Whether identical samples ``xf[a:b]`` of a noiseless channel lost data.
 
@@ -130,7 +153,10 @@ def check_quality(
         dropout (a sensor stream that repeats its last value) - except on a channel that
         starts with them (an ideal, noiseless sensor at rest), where only runs the signal
         jumps into or out of, was moving as it froze, or ends in away from its starting rest
-        value are; the others are noted.
+        value are; the others are noted. On other channels, runs entered and left smoothly
+        whose surroundings (0.25 s either side) span at most 0.2 m/s^2 (acc) or 0.05 rad/s
+        (gyro) and 3 % of the channel's range are a still sensor at coarse resolution and are
+        noted, not a dropout.
     clip_run_s : float
         Gyro/acc only: at least ``max(3 samples, clip_run_s)`` consecutive samples equal to the
         channel's extreme value are taken as clipping/saturation.
@@ -177,16 +203,31 @@ def check_quality(
             # real sensors' noise never repeats a value for 0.1 s: only a channel that starts
             # with identical samples (an ideal, noiseless sensor at rest) is given the benefit
             lost = frozen
+            quiet: list[tuple[int, int]] = []
             if frozen and frozen[0][0] == 0:
                 steps = np.abs(np.diff(xf))
                 lim = _FROZEN_JUMP * float(np.percentile(steps[steps > 0], 90))
                 lost = [(a, b) for a, b in frozen if _frozen_lost(xf, a, b, lim)]
+            elif frozen:
+                # a real sensor at coarse resolution can repeat a value where nothing moves
+                steps = np.abs(np.diff(xf))
+                lim = _FROZEN_JUMP * float(np.percentile(steps[steps > 0], 90))
+                quiet = [r for r in frozen if _quiet_run(xf, r[0], r[1], fs, kind, lim)]
+                lost = [r for r in frozen if r not in quiet]
             if lost:
                 a, b = lost[0]
                 rep.problems.append(
                     f"channel {nm!r}: signal frozen (identical samples) for "
                     f"{(b - a) / fs:.2f} s at "
                     f"{a / fs:.2f} s: sensor dropout."
+                )
+            elif quiet:
+                a, b = quiet[0]
+                rep.notes.append(
+                    f"channel {nm!r}: identical samples for {(b - a) / fs:.2f} s at {a / fs:.2f} s"
+                    f"{f' (and {len(quiet) - 1} more)' if len(quiet) > 1 else ''} where the "
+                    "signal around them barely moves: a still sensor at coarse resolution, not a "
+                    "dropout (no beat can hide there)."
                 )
             elif frozen:
                 noiseless = True

@@ -5,16 +5,18 @@ header; one row per sample::
 
     21521946631000,0.6946377,1.5390993,8.771504,3
 
-``timestamp_ns, acc_x, acc_y, acc_z, accuracy_flag``: the timestamp in nanoseconds (Android
+``timestamp_ns, acc_x, acc_y, acc_z, accuracy_flag``, or in the 2011 gait files
+``timestamp_ns, acc_x, acc_y, acc_z, azimuth, pitch, roll,`` (the orientation sensor's angles in
+whole degrees, skipped; each row ends with a comma): the timestamp in nanoseconds (Android
 ``SensorEvent.timestamp``, time since boot, so it carries no date), the acceleration in m/s^2
 including gravity, and the sensor's accuracy status (0 unreliable ... 3 high). Sampling is
 irregular: about 100 Hz in the 2016-17 files, 47-53 Hz with 18-40 ms jitter in the 2011 files,
 with occasional gaps. The samples are put on a uniform grid like every irregular export.
 
-Detection: the first rows split on ``,`` into exactly 5 numbers, the first an integer of at least
-10 digits, the last an integer flag 0-3, and the three in between with a magnitude of 0.3-4 g (a
-phone at rest reads 1 g). Rows whose accuracy flag is 0 ("unreliable") are counted in
-``metadata["unreliable_rows"]`` and kept.
+Detection: the first rows split on ``,`` into exactly 5 numbers (the last an integer flag 0-3) or
+7 (the last three angles in degrees), the first an integer of at least 10 digits and the next
+three with a magnitude of 0.3-4 g (a phone at rest reads 1 g). Rows whose accuracy flag is 0
+("unreliable") are counted in ``metadata["unreliable_rows"]`` and kept.
 """
 
 from __future__ import annotations
@@ -45,15 +47,28 @@ FMT = "cloudupdrs"
 _NAMES = ("acc_x", "acc_y", "acc_z")
 
 
+def _cells(line: str) -> list[str]:
+    cells = [c.strip() for c in line.split(",")]
+    if cells and cells[-1] == "":
+        cells = cells[:-1]  # the 2011 gait files end each row with a comma
+    return cells
+
+
 def _row_ok(cells: list[str]) -> bool:
-    if len(cells) != 5:
+    if len(cells) not in (5, 7):
         return False
-    ts, flag = cells[0].strip(), cells[4].strip()
-    if not (ts.isdigit() and len(ts) >= 10 and flag in ("0", "1", "2", "3")):
+    ts = cells[0]
+    if not (ts.isdigit() and len(ts) >= 10):
         return False
     try:
         acc = [float(c) for c in cells[1:4]]
+        rest = [float(c) for c in cells[4:]]
     except ValueError:
+        return False
+    if len(cells) == 5 and cells[4] not in ("0", "1", "2", "3"):
+        return False
+    if len(cells) == 7 and not (abs(rest[0]) <= 360 and abs(rest[1]) <= 180
+                                and abs(rest[2]) <= 180):
         return False
     mag = float(np.sqrt(np.sum(np.square(acc))))
     return 0.3 * G0 <= mag <= 4.0 * G0
@@ -70,7 +85,7 @@ def sniff(p: Path) -> bool:
         return False
     # the last line of the head may be cut off; one damaged row among the first ones is left
     # for the reader to name
-    ok = [_row_ok(ln.split(",")) for ln in lines[:-1]]
+    ok = [_row_ok(_cells(ln)) for ln in lines[:-1]]
     return sum(ok) >= max(2, len(ok) - 1)
 
 
@@ -83,13 +98,16 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     lines = data_lines(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))
     if len(lines) < 2:
         raise FileFormatError(f"{path}: at least 2 samples are needed, found {len(lines)}.")
-    first = lines[0].split(",")
+    first = _cells(lines[0])
     if not _row_ok(first):
         raise FileFormatError(
             f"{path}: the first row {lines[0][:60]!r} is not a CloudUPDRS sample (this format "
             "has no header: 5 numbers per row, timestamp_ns, acc_x, acc_y, acc_z in m/s^2, "
             "accuracy flag 0-3). The file looks damaged: export it again, or delete that row.")
-    mat = parse_table(lines, ",", path=path, first_row=1, n_fields=5)
+    n_fields = len(first)
+    trailing = lines[0].rstrip().endswith(",")
+    mat = parse_table(lines, ",", path=path, first_row=1, n_fields=n_fields,
+                      strip_trailing_sep=trailing)
     # nanosecond timestamps since boot reach 1e15-1e16: subtract the first one exactly (as
     # integers) before going to seconds, so that float rounding does not add jitter
     try:
@@ -105,7 +123,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         chans.append(ch)
         scales.append(sc)
     data = mat[:, 1:4].T * np.asarray(scales)[:, None]
-    flags = mat[:, 4]
+    # 5 fields: an accuracy flag; 7 (2011 gait files): the orientation sensor's azimuth,
+    # pitch and roll in whole degrees, skipped (the accelerometer carries the motion)
+    flags = mat[:, 4] if n_fields == 5 else np.full(mat.shape[0], 3.0)
     data, t2, md_nan = handle_nonfinite(data, list(_NAMES), path=path,
                                         nan_policy=opts["nan_policy"], timestamps=t,
                                         first_row=1)
@@ -115,6 +135,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     md: dict[str, Any] = {**md_nan, **md_ts, **md_u,
                           "time_since_boot_s": float(ns[0]) * 1e-9,
                           "unreliable_rows": int(np.sum(flags == 0))}
+    if n_fields == 7:
+        md["skipped_columns"] = ["azimuth (deg)", "pitch (deg)", "roll (deg)"]
     return [make_recording(data, fs, chans, path=path, fmt=FMT, metadata=md)]
 
 
