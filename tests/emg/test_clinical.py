@@ -244,3 +244,28 @@ def test_repeated_tests_are_listed():
     assert [x["reported"] for x in resp] == [False, True, False]  # the 8-beat test
     assert onsets[1] < a.stretch_onset_s < onsets[2]
     assert any("3 separate clonic responses" in w for w in a.warnings)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3])
+def test_stretch_onset_is_the_reflex_response_not_rest_activity(seed):
+    """Bursts of rest activity before the push (half the clonic bursts' envelope, as motor-unit
+    EMG shows) are chained to the clonic episode by the widened band: the reported
+    stretch onset is still the reflex response, 40-150 ms after the simulator's push, not the
+    first of those bursts (which gave onsets up to 0.6 s early)."""
+    from clonus.simulate import simulate_trial
+
+    tr = simulate_trial(mode="held", gain_ratio=3.0, duration_s=8.0, seed=seed,
+                        sensors=("emg",), fs_emg_hz=1000.0)
+    x = np.array(tr.recording.data[0], dtype=float)
+    fs = tr.recording.fs
+    rng = np.random.default_rng(seed)
+    on = tr.truth.stretch_onset_s
+    ref = np.sqrt(np.mean(x[int((on + 0.1) * fs): int((on + 2.0) * fs)] ** 2))
+    for t0 in np.arange(on - 0.45, on - 0.05, 0.2):  # rest activity at ~5 Hz before the push
+        i0, n = int(t0 * fs), int(0.05 * fs)
+        x[i0:i0 + n] += rng.normal(0.0, 1.0, n) * np.hanning(n) * 0.5 * ref
+    rec = Recording.from_array(x, fs=fs, names=["EMG soleus"], kinds="emg", units="V")
+    a = assess_emg(rec)
+    assert a.classification == "clonus", a.reason
+    lag = a.stretch_onset_s - on
+    assert 0.0 <= lag <= 0.15, lag
