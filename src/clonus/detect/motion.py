@@ -1256,6 +1256,48 @@ def _floor_bottoms(
     }
 
 
+#: beats larger than the stretch are accepted as a held clonus only with this many beats, a
+#: stretch of at least this fraction of the median beat, tops within _HAND_BOUND_TOP_FRACTION of
+#: the beat size from the held level (median) and steady (s.d.), bottoms below the rest level by
+#: _HAND_BOUND_BELOW_REST of the excursion, and a quiet foot before (_HAND_BOUND_PRE_QUIET of the
+#: beat size, peak-to-peak). Simulated held tests at 10 x G_c: tops 0.02-0.3 of the beat size
+#: from the held level, bottoms 0.8-1.0 excursions below rest.
+_HAND_BOUND_MIN_BEATS = 8
+_HAND_BOUND_MIN_RATIO = 0.5
+_HAND_BOUND_TOP_FRACTION = 0.35
+_HAND_BOUND_TOP_SD = 0.15
+_HAND_BOUND_BELOW_REST = 0.25
+_HAND_BOUND_PRE_QUIET = 0.25
+
+
+def _hand_bound(ang: MotionAngle, fs: float, on_i: int, pk_i: int, beat_times_s: np.ndarray,
+                beat_deg: float, excursion_deg: float) -> dict | None:
+    """Whether beats larger than the stretch hang from the examiner's hand (see the caller)."""
+    th = ang.amp_deg if ang.amp_deg is not None else ang.theta_deg
+    ib = np.clip(np.round(np.asarray(beat_times_s) * fs).astype(int), 0, len(th) - 1)
+    w0, w1 = max(0, on_i - int(round(fs))), on_i - int(round(0.05 * fs))
+    if len(ib) < 4 or w1 - w0 < int(0.3 * fs):
+        return None
+    pre = th[w0:w1]
+    tt = np.arange(len(pre)) / fs
+    pre_pp = float(np.ptp(pre - np.polyval(np.polyfit(tt, pre, 1), tt)))
+    rest = float(np.median(pre))
+    held = float(th[pk_i])
+    tops = th[ib]
+    bottoms = np.array([th[a: b + 1].min() for a, b in zip(ib[:-1], ib[1:], strict=True)])
+    top_off = float(np.median(tops)) - held
+    top_sd = float(np.std(tops))
+    below = rest - float(np.median(bottoms))
+    ok = (
+        pre_pp < _HAND_BOUND_PRE_QUIET * beat_deg
+        and abs(top_off) <= _HAND_BOUND_TOP_FRACTION * beat_deg
+        and top_sd <= _HAND_BOUND_TOP_SD * beat_deg
+        and below >= _HAND_BOUND_BELOW_REST * excursion_deg
+    )
+    return {"accepted": bool(ok), "pre_stretch_pp_deg": pre_pp, "top_offset_deg": top_off,
+            "top_sd_deg": top_sd, "bottom_below_rest_deg": below}
+
+
 def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
     if len(ang.theta_deg) < int(4 * fs):
         return None
@@ -2446,12 +2488,28 @@ def _assess_motion(
         # pre-stretch tremor checks can run, so the stretch must clearly dwarf the beats
         ratio_ok = (not len(ba_r)) or st["excursion_deg"] >= _EARLY_STRETCH_RATIO * float(
             np.median(ba_r))
+    elif (
+        not ratio_ok
+        and held_to_end
+        and len(ba_r) >= _HAND_BOUND_MIN_BEATS
+        and _HAND_BOUND_MIN_RATIO * float(np.median(ba_r)) <= st["excursion_deg"]
+        < float(np.median(ba_r))
+    ):
+        # Beats larger than the stretch (extreme reflex gain): the foot is still held if the
+        # beats hang from the examiner's hand - their tops at the held level, steady - and
+        # reach below the rest level the foot started from (toes tapping stop at it), after
+        # a quiet foot (an ongoing tremor would already be there).
+        hb = _hand_bound(ang, fs, on_i, pk_i, bt, float(np.median(ba_r)),
+                         st["excursion_deg"])
+        if hb is not None:
+            metrics["hand_bound"] = hb
+            ratio_ok = bool(hb["accepted"])
     elif not ratio_ok and st["excursion_deg"] >= float(np.median(ba_r)):
         # at high reflex gain the beats can be nearly as large as the stretch. The oscillation
         # is still stretch-triggered if the foot was quiet before the stretch (>= 0.3 s seen,
         # peak-to-peak < 1/4 of the beats): an ongoing tremor would already be there. Beats
-        # larger than the stretch are not accepted: voluntary foot tapping from rest looks
-        # like that (negatives benchmark), and only extreme simulated gains (10 x G_c) do.
+        # larger than the stretch (only extreme simulated gains, 10 x G_c) need more: the
+        # hand-bound check above, since voluntary foot tapping from rest looks like that.
         w1 = on_i - int(0.05 * fs)
         w0 = max(0, on_i - int(1.0 * fs))
         if w1 - w0 >= int(0.3 * fs):
