@@ -127,3 +127,15 @@ def test_phone_app_csv_with_text_counter_and_second_time_columns(tmp_path, rng):
     assert a.classification == "clonus", a.reason
     assert abs(a.n_beats - truth.n_beats) <= 1
     assert abs(a.frequency_hz - 6.0) <= 0.15
+
+
+def test_one_bad_cell_in_the_first_row_is_an_error_not_a_dropped_column(tmp_path):
+    """Text columns are skipped, but a signal column with one damaged cell in its first row is
+    not text: the reader names the cell instead of silently dropping the column."""
+    lines = ["time_s,gyro_x (rad/s),gyro_y (rad/s)"]
+    lines += [f"{k / 100:.2f},{0.01 * k:.3f},0.2" for k in range(50)]
+    lines[1] = "0.00,abc,0.2"
+    p = tmp_path / "bad.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(clonus.FileFormatError, match=r"row 2, column 2 holds 'abc'"):
+        clonus.read(p)

@@ -77,13 +77,15 @@ def time_column(headers: list[str]) -> tuple[int, float] | None:
     return None
 
 
-def _skipped_column(header: str, first_value: str) -> bool:
-    """A text column (not a number in the first row, or marked ``(txt)``), a counter, or a
-    second time column."""
+def _skipped_column(header: str, values: list[str]) -> bool:
+    """A text column (marked ``(txt)``, or no number in its first rows ``values``), a counter,
+    or a second time column. A column with one bad cell among numbers is not text: the reader
+    then names that cell instead of dropping the column."""
     name, unit = split_name_unit(header)
     if unit is not None and unit.strip().lower() in ("txt", "text", "string"):
         return True
-    if not _is_number(first_value) and first_value.strip():
+    cells = [v for v in values if v.strip()]
+    if cells and not any(_is_number(v) for v in cells):
         return True
     if unit is not None and _TIME_WORD.search(name):
         info = parse_unit(unit)
@@ -143,9 +145,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "'time (ms)', and put units in the other headers, e.g. 'gyro_x (rad/s)'."
         )
     ti, tscale = tc
-    first = [c.strip().strip('"') for c in lines[1].split(sep)]
-    skipped = [i for i in range(min(len(headers), len(first)))
-               if i != ti and _skipped_column(headers[i], first[i])]
+    head_rows = [[c.strip().strip('"') for c in ln.split(sep)] for ln in lines[1:6] if ln.strip()]
+    skipped = [i for i in range(len(headers))
+               if i != ti and _skipped_column(headers[i], [r[i] for r in head_rows if i < len(r)])]
     body = lines[1:]
     if skipped:
         rows = split_rows(body, sep, path=path, first_row=2, n_fields=len(headers))
