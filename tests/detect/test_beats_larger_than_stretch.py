@@ -42,7 +42,7 @@ def test_sustained_clonus_larger_than_the_stretch(design_seed, index):
     assert count_ok(a.n_beats, tr.truth.n_beats), (a.n_beats, tr.truth.n_beats)
     assert a.sustained == tr.truth.sustained
     hb = a.metrics["hand_bound"]
-    assert hb["accepted"] and hb["bottom_below_rest_deg"] > 0
+    assert hb["accepted"] and hb["bottom_below_rest_deg"] > 0 and hb["dwell_periods"] >= 0.35
 
 
 @pytest.mark.parametrize(("category", "seed"), [

@@ -1268,6 +1268,10 @@ _HAND_BOUND_TOP_FRACTION = 0.35
 _HAND_BOUND_TOP_SD = 0.15
 _HAND_BOUND_BELOW_REST = 0.25
 _HAND_BOUND_PRE_QUIET = 0.25
+#: ... and the foot dwelling at the held level after the stretch peak, before its first fall by a
+#: quarter of the beat size, for >= this many beat periods (simulated: 0.55-0.6; a sinusoid
+#: turning over at its peak: 1/6)
+_HAND_BOUND_DWELL_PERIODS = 0.35
 
 
 def _hand_bound(ang: MotionAngle, fs: float, on_i: int, pk_i: int, beat_times_s: np.ndarray,
@@ -1288,14 +1292,21 @@ def _hand_bound(ang: MotionAngle, fs: float, on_i: int, pk_i: int, beat_times_s:
     top_off = float(np.median(tops)) - held
     top_sd = float(np.std(tops))
     below = rest - float(np.median(bottoms))
+    # the held foot stays at the hand until the reflex contraction has built up; a voluntary
+    # or tremor oscillation turns over smoothly at its peak (a sinusoid falls by a quarter of
+    # its size within 1/6 period)
+    period = float(np.median(np.diff(beat_times_s)))
+    down = np.flatnonzero(th[pk_i:] < held - 0.25 * beat_deg)
+    dwell = float(down[0]) / fs / period if down.size else 0.0
     ok = (
         pre_pp < _HAND_BOUND_PRE_QUIET * beat_deg
         and abs(top_off) <= _HAND_BOUND_TOP_FRACTION * beat_deg
         and top_sd <= _HAND_BOUND_TOP_SD * beat_deg
         and below >= _HAND_BOUND_BELOW_REST * excursion_deg
+        and dwell >= _HAND_BOUND_DWELL_PERIODS
     )
     return {"accepted": bool(ok), "pre_stretch_pp_deg": pre_pp, "top_offset_deg": top_off,
-            "top_sd_deg": top_sd, "bottom_below_rest_deg": below}
+            "top_sd_deg": top_sd, "bottom_below_rest_deg": below, "dwell_periods": dwell}
 
 
 def _gait(ang: MotionAngle, fs: float, cfg: MotionConfig) -> dict | None:
