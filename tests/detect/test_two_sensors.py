@@ -61,3 +61,21 @@ def test_the_other_foot_by_prefix(rng):
     assert b.channel == "left_gyr_x,left_gyr_y,left_gyr_z" and b.classification == "clonus"
     with pytest.raises(InvalidParameterError, match="nor channels starting with it"):
         _assess(rec, channel="middle")
+
+
+@pytest.mark.parametrize("seed", [4, 7])
+def test_noisy_goniometer_sampled_at_1khz_gives_way_to_the_gyroscope(seed):
+    """A lab recording at 1 kHz (goniometer, phone IMU and EMG on one clock): the simulated
+    goniometer's 0.3 deg noise is only 0.035 deg below 12 Hz at that rate, under the former
+    0.05 deg floor, so it was kept and lost 1-6 of 36 beats of 0.7 deg; the gyroscope, more
+    than 5 x cleaner, counts them against the simulator's truth."""
+    tr = simulate_trial(mode="held", gain_ratio=3.0, duration_s=8.0, seed=seed,
+                        sensors=("imu", "goniometer", "emg"), fs_imu_hz=200.0,
+                        fs_emg_hz=1000.0)
+    assert tr.recording.fs == 1000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = clonus.assess(tr.recording)
+    assert a.metrics["source_kind"] == "gyro"
+    assert 0.02 < a.metrics["goniometer_noise_deg"] < 0.05
+    assert abs(a.n_beats - tr.truth.n_beats) <= max(1, int(0.05 * tr.truth.n_beats))

@@ -518,13 +518,20 @@ def _pick_source(
     )
 
 
+#: in-band goniometer noise (deg) below which the goniometer is kept whatever the gyroscope
+_GONIO_NOISE_FLOOR_DEG = 0.02
+
+
 def _gyro_is_cleaner(rec: Recording, angle_idx: list[int], fs: float, cfg: MotionConfig):
     """Goniometer noise (deg) if a gyroscope in the same recording is much cleaner, else None.
 
     A goniometer is preferred (no drift), but a noisy one (e.g. 0.1 deg RMS at 60 Hz) blurs
     0.5-1 deg beats that the phone's gyroscope resolves. The gyroscope is used instead when the
-    goniometer's in-band noise is > 0.05 deg (a tenth of the 0.5 deg beat threshold) and more
-    than 5 x that of the integrated gyroscope.
+    goniometer's in-band noise is > 0.02 deg and more than 5 x that of the integrated
+    gyroscope. (The floor was 0.05 deg, a tenth of the beat threshold; but in-band noise falls
+    with the sampling rate: the simulated 0.3 deg goniometer sampled at 1 kHz beside EMG has
+    0.035 deg below 12 Hz, was kept, and lost 1-6 of 36 beats of 0.7 deg that its gyroscope
+    counted exactly.)
     """
     gyr = [i for i, c in enumerate(rec.channels) if c.kind == "gyro"]
     if not gyr:
@@ -533,7 +540,7 @@ def _gyro_is_cleaner(rec: Recording, angle_idx: list[int], fs: float, cfg: Motio
     if not np.isfinite(x).all():
         return None
     n_ang = _noise_in_band(np.rad2deg(x), fs, cfg.beat_lowpass_hz)
-    if n_ang <= 0.05:
+    if n_ang <= _GONIO_NOISE_FLOOR_DEG:
         return None
     _, gidx = _pick_source(rec, replace(cfg, source="gyro"))
     g = rec.data[gidx]
