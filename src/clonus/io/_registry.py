@@ -68,6 +68,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._researchkit",
     "clonus.io._xsens",
     "clonus.io._opensim",
+    "clonus.io._matlab",
     "clonus.io._cloudupdrs",
     "clonus.io._csv",
     "clonus.io._video",
