@@ -69,20 +69,20 @@ def main() -> None:
             continue
         g = np.array([r["gated"] for r in sub])
         print(f"{label} at the release: {len(sub)}, {100 * g.mean():.0f} % gated")
-        rise = np.array([r["rise_deg"] for r in sub])
-        for thr in (0.3, 1.0, 2.0):
-            lo_m = rise < thr
-            print(f"  rise in the 50 ms before < {thr} deg: {int(lo_m.sum())} "
-                  f"({100 * g[lo_m].mean():.0f} % gated); >=: {int((~lo_m).sum())} "
-                  f"({100 * g[~lo_m].mean():.0f} % gated)")
+        _split(g, np.array([r["rise_deg"] for r in sub]), (0.3, 1.0, 2.0),
+               "rise in the 50 ms before", "deg")
         if k == 1:
-            ivl = np.array([r["ivl_s"] for r in sub])
-            for thr in (0.2, 0.3, 0.4):
-                lo_m = ivl < thr
-                print(f"  interval from the first peak < {thr} s: {int(lo_m.sum())} "
-                      f"({100 * g[lo_m].mean():.0f} % gated); >=: {int((~lo_m).sum())} "
-                      f"({100 * g[~lo_m].mean():.0f} % gated)")
+            _split(g, np.array([r["ivl_s"] for r in sub]), (0.2, 0.3, 0.4),
+                   "interval from the first peak", "s")
 
+
+def _split(gated: np.ndarray, values: np.ndarray, thresholds: tuple[float, ...], what: str,
+           unit: str) -> None:
+    """Print the gated share below and at or above each threshold of ``values``."""
+    for thr in thresholds:
+        lo = values < thr
+        print(f"  {what} < {thr} {unit}: {int(lo.sum())} ({100 * gated[lo].mean():.0f} % "
+              f"gated); >=: {int((~lo).sum())} ({100 * gated[~lo].mean():.0f} % gated)")
 
 if __name__ == "__main__":
     main()

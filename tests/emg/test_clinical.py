@@ -198,6 +198,7 @@ def test_rhythm_from_the_first_moment_is_not_called_clonus(freq, seed):
     a = assess_emg(_tremor_emg(freq, seed=seed))
     assert a.classification == "indeterminate", a.reason
     assert a.n_beats == 0 and not a.pathological and a.stretch_onset_s is None
+    assert a.runs == () and a.grades == {}
     assert "rest" in a.reason and "tremor" in a.reason
     assert any("no rest before" in w for w in a.warnings)
 

@@ -30,11 +30,11 @@ def _assess(rec):
 def _angle_deg(tr):
     rec = tr.recording
     name = next(c.name for c in rec.channels if c.kind == "angle")
-    return np.degrees(rec.get(name)), rec.fs, None
+    return np.degrees(rec.get(name)), rec.fs
 
 
 def test_variables_with_a_time_vector(tmp_path, trial):
-    th, fs, _ = _angle_deg(trial)
+    th, fs = _angle_deg(trial)
     t = np.arange(th.size) / fs
     p = tmp_path / "sim.mat"
     savemat(p, {"t": t, "theta_deg": th, "note": "model run 3"})
@@ -63,7 +63,7 @@ def test_rate_instead_of_time_and_a_3_axis_matrix(tmp_path, trial):
 
 def test_simulink_structure_with_time_and_variable_steps(tmp_path, trial):
     """A variable-step solver's output: irregular times, put on a uniform grid."""
-    th, fs, _ = _angle_deg(trial)
+    th, fs = _angle_deg(trial)
     t = np.arange(th.size) / fs
     rng = np.random.default_rng(0)
     keep = np.sort(rng.choice(th.size, size=int(0.8 * th.size), replace=False))

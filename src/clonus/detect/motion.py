@@ -1281,18 +1281,29 @@ _HAND_BOUND_PRE_QUIET = 0.25
 _HAND_BOUND_DWELL_PERIODS = 0.35
 
 
+def _pre_stretch_quiet(ang: MotionAngle, fs: float, on_i: int) -> tuple[float, float] | None:
+    """Detrended peak-to-peak and median level (deg) of the second before the stretch onset
+    (up to 50 ms before it), or None with less than 0.3 s seen. Read on the angle without the
+    drift high-pass, whose zero-phase filtering smears the level of a large oscillation back
+    into the quiet part before it."""
+    w1 = on_i - int(0.05 * fs)
+    w0 = max(0, on_i - int(1.0 * fs))
+    if w1 - w0 < int(0.3 * fs):
+        return None
+    pre = ang.amp_deg[w0:w1] if ang.amp_deg is not None else ang.beat_deg[w0:w1]
+    tt = np.arange(len(pre)) / fs
+    return float(np.ptp(pre - np.polyval(np.polyfit(tt, pre, 1), tt))), float(np.median(pre))
+
+
 def _hand_bound(ang: MotionAngle, fs: float, on_i: int, pk_i: int, beat_times_s: np.ndarray,
                 beat_deg: float, excursion_deg: float) -> dict | None:
     """Whether beats larger than the stretch hang from the examiner's hand (see the caller)."""
     th = ang.amp_deg if ang.amp_deg is not None else ang.theta_deg
     ib = np.clip(np.round(np.asarray(beat_times_s) * fs).astype(int), 0, len(th) - 1)
-    w0, w1 = max(0, on_i - int(round(fs))), on_i - int(round(0.05 * fs))
-    if len(ib) < 4 or w1 - w0 < int(0.3 * fs):
+    quiet = _pre_stretch_quiet(ang, fs, on_i)
+    if len(ib) < 4 or quiet is None:
         return None
-    pre = th[w0:w1]
-    tt = np.arange(len(pre)) / fs
-    pre_pp = float(np.ptp(pre - np.polyval(np.polyfit(tt, pre, 1), tt)))
-    rest = float(np.median(pre))
+    pre_pp, rest = quiet
     held = float(th[pk_i])
     tops = th[ib]
     bottoms = np.array([th[a: b + 1].min() for a, b in zip(ib[:-1], ib[1:], strict=True)])
@@ -2528,16 +2539,10 @@ def _assess_motion(
         # peak-to-peak < 1/4 of the beats): an ongoing tremor would already be there. Beats
         # larger than the stretch (only extreme simulated gains, 10 x G_c) need more: the
         # hand-bound check above, since voluntary foot tapping from rest looks like that.
-        w1 = on_i - int(0.05 * fs)
-        w0 = max(0, on_i - int(1.0 * fs))
-        if w1 - w0 >= int(0.3 * fs):
-            # on the angle without the drift high-pass, whose zero-phase filtering smears the
-            # level of a large oscillation back into the quiet part before it
-            pre = ang.amp_deg[w0:w1] if ang.amp_deg is not None else ang.beat_deg[w0:w1]
-            tt = np.arange(len(pre)) / fs
-            pre_pp = float(np.ptp(pre - np.polyval(np.polyfit(tt, pre, 1), tt)))
-            metrics["pre_stretch_pp_deg"] = pre_pp
-            ratio_ok = pre_pp < 0.25 * float(np.median(ba_r))
+        quiet = _pre_stretch_quiet(ang, fs, on_i)
+        if quiet is not None:
+            metrics["pre_stretch_pp_deg"] = quiet[0]
+            ratio_ok = quiet[0] < 0.25 * float(np.median(ba_r))
     # the clonus range is judged on runs of >= range_check_min_beats beats: the median of 2-4
     # intervals of a released test is set by the free foot's faster rebounds (the examiner's
     # hand no longer loads it), while examiner tremor lasts through the hold

@@ -204,16 +204,15 @@ def check_quality(
             # with identical samples (an ideal, noiseless sensor at rest) is given the benefit
             lost = frozen
             quiet: list[tuple[int, int]] = []
-            if frozen and frozen[0][0] == 0:
+            if frozen:
                 steps = np.abs(np.diff(xf))
                 lim = _FROZEN_JUMP * float(np.percentile(steps[steps > 0], 90))
-                lost = [(a, b) for a, b in frozen if _frozen_lost(xf, a, b, lim)]
-            elif frozen:
-                # a real sensor at coarse resolution can repeat a value where nothing moves
-                steps = np.abs(np.diff(xf))
-                lim = _FROZEN_JUMP * float(np.percentile(steps[steps > 0], 90))
-                quiet = [r for r in frozen if _quiet_run(xf, r[0], r[1], fs, kind, lim)]
-                lost = [r for r in frozen if r not in quiet]
+                if frozen[0][0] == 0:
+                    lost = [(a, b) for a, b in frozen if _frozen_lost(xf, a, b, lim)]
+                else:
+                    # a real sensor at coarse resolution can repeat a value where nothing moves
+                    quiet = [r for r in frozen if _quiet_run(xf, r[0], r[1], fs, kind, lim)]
+                    lost = [r for r in frozen if r not in quiet]
             if lost:
                 a, b = lost[0]
                 rep.problems.append(

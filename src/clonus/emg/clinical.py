@@ -73,11 +73,12 @@ class EmgConfig:
         contraction ends one beat) when every earlier burst of its episode is smaller than half
         of it.
     min_rest_before_s : float
-        Rest (no burst) needed before the first burst of the clonic episode, in seconds, or
-        1.5 run periods if that is shorter (0.35 s, assumed: the simulated tests' reflex
-        responses start >= 0.4 s into the recording). Rhythmic bursts with less rest before
-        them, i.e. already under way when the recording started, give ``indeterminate``:
-        EMG cannot tell such a rhythm from tremor.
+        Time from the start of the recording to the clonic run's response (its stretch-response
+        or first burst; smaller rest-activity bursts before it do not count) needed to see the
+        rest before it, in seconds, or 1.5 run periods if that is shorter (0.35 s, assumed: the
+        simulated tests' reflex responses start >= 0.4 s into the recording). A rhythm already
+        under way when the recording started gives ``indeterminate``, with no beats or runs:
+        EMG cannot tell it from tremor.
     min_relative_peak : float
         Bursts whose envelope peak is below this fraction of the recording's largest burst are
         ignored (10 %, assumed: artefacts and noise bursts in a quiet test).
@@ -756,7 +757,9 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     # Several separate clonic episodes (the examiner repeated the test, or spasms came and
     # went): the strongest is analysed; the others are listed so that none goes unseen.
     responses = [e for e in clonic if e.n_clonic_bursts >= cfg.episodes.clonus_min_bursts]
-    if main is not None and len(responses) > 1 and main in responses:
+    if not (main is not None and len(responses) > 1 and main in responses):
+        responses = []
+    if responses:
         k_main = responses.index(main) + 1
         warnings.append(
             f"{len(responses)} separate clonic responses in the recording (at "
@@ -898,6 +901,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 f"{len(beats)} EMG bursts after the stretch response, {run_sel.size} of them "
                 f"rhythmic at {1.0 / _median_period(b.centre_s[run_sel]):.2f} Hz ({main.rule})"
             )
+    declined = False  # a rhythm with no rest before it: no beats, runs or grades
     if classification == "clonus" and main is not None:
         # The response must start from rest. Rhythmic bursts from the first moments of the
         # recording, with no quiet before them, cannot be told from tremor (PD rest tremor
@@ -918,7 +922,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 "no rest before the rhythmic EMG bursts: not counted as clonus (tremor or "
                 "activity already under way when the recording started?)"
             )
-            beats, freq, duration, stretch = (), None, 0.0, None
+            beats, freq, duration, stretch, declined = (), None, 0.0, None, True
     if main is None:
         # A regular run outside the clonus band (e.g. tremor at 9-12 Hz)?
         first, n_r = clonic_run(b.centre_s, b.duration_s, band_hz=(1.0, 20.0))
@@ -945,7 +949,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         if classification != "indeterminate"
         else {}
     )
-    runs = tuple(
+    runs = () if declined else tuple(
         Run(e.start_s, e.end_s, e.n_clonic_bursts, e.frequency_hz)
         for e in eps
         if e.kind in ("clonus", "mixed")
@@ -966,7 +970,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         else None,
         "hold_duration_s": hold,
     }
-    if main is not None and len(responses) > 1 and main in responses:
+    if responses:
         metrics["responses"] = [
             {"number": k + 1, "start_s": e.start_s, "end_s": e.end_s, "n_bursts": e.n_bursts,
              "n_clonic_bursts": e.n_clonic_bursts, "frequency_hz": e.frequency_hz,

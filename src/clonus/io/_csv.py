@@ -113,12 +113,13 @@ def sniff(p: Path) -> bool:
         return False
     sep = sniff_sep(lines[0])
     headers = [h.strip().strip('"') for h in lines[0].split(sep)]
-    if len(headers) < 2 or time_column(headers) is None:
+    tc = time_column(headers)
+    if len(headers) < 2 or tc is None:
         return False
     first = lines[1].split(sep)
     # the field count is checked by the reader, which can then say which row disagrees; text
     # columns (a date written out, a device name) are allowed beside a numeric time and signal
-    ti = time_column(headers)[0]  # type: ignore[index]
+    ti = tc[0]
     if len(first) < 2 or ti >= len(first) or not _is_number(first[ti]):
         return False
     return sum(_is_number(c) for k, c in enumerate(first) if k != ti) >= 1
