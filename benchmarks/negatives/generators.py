@@ -705,6 +705,12 @@ CATEGORIES: dict[str, Callable[[np.random.Generator], tuple[Recording, dict[str,
     "shivering": shivering,
 }
 
+# EMG-only recordings (calf EMG of tremor, shivering, voluntary tapping): generators_emg.py,
+# which reuses the tremor timing helpers above.
+from generators_emg import EMG_CATEGORIES  # noqa: E402
+
+CATEGORIES.update(EMG_CATEGORIES)
+
 
 def case_seed(base_seed: int, category: str, index: int) -> int:
     """Seed of one case: stable under adding categories or changing ``--n``."""
