@@ -991,13 +991,14 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 "activity already under way when the recording started?)"
             )
             beats, freq, duration, stretch, declined = (), None, 0.0, None, True
-    if classification == "clonus" and main is not None and cfg.max_build_up > 0:
-        waxing = _waxes_in(b, i_on, sel, _median_period(b.centre_s[run_sel]), cfg)
+    period_run = _median_period(b.centre_s[run_sel]) if run_sel.size >= 2 else None
+    if classification == "clonus" and period_run and cfg.max_build_up > 0:
+        waxing = _waxes_in(b, i_on, sel, period_run, cfg)
         if waxing is not None:
             n_open, t_full, ratio = waxing
             classification = "rhythmic_not_clonus"
             reason = (
-                f"rhythmic EMG bursts at {1.0 / _median_period(b.centre_s[run_sel]):.2f} Hz "
+                f"rhythmic EMG bursts at {1.0 / period_run:.2f} Hz "
                 f"that wax in from rest (the first {n_open} average {ratio:.2f} x the median "
                 f"burst; full size after {t_full:.2f} s) instead of opening with a reflex "
                 "response to a stretch: tremor-like, not counted as clonus"
@@ -1007,8 +1008,8 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 "(tremor?); if a slow, gentle stretch was used, a motion channel decides"
             )
             beats, freq, duration, stretch, declined = (), None, 0.0, None, True
-    if classification == "clonus" and main is not None and cfg.recurring_rhythm:
-        f_run = 1.0 / _median_period(b.centre_s[run_sel])
+    if classification == "clonus" and period_run and cfg.recurring_rhythm:
+        f_run = 1.0 / period_run
         t_on, t_end = float(b.onset_s[i_on]), float(b.offset_s[sel[-1]])
         spells = [
             e
@@ -1024,7 +1025,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         # A repeated clinical test opens each response with a strong stretch-response burst
         # (on the reflex simulator the opening's larger of its first two bursts is >= the
         # median beat in ~90 % of tests); a tremor spell waxes in.
-        _, op = _opening(b, i_on, sel, 1.0 / f_run)
+        _, op = _opening(b, i_on, sel, period_run)
         if spells and float(np.max(op[:2])) < 1.0:
             classification = "rhythmic_not_clonus"
             where = ", ".join(f"{e.start_s:.1f}-{e.end_s:.1f} s" for e in spells[:4])
