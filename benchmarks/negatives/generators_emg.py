@@ -30,23 +30,13 @@ from generators import (
     _ramp,
     _smooth_noise,
 )
-from scipy.signal import butter, sosfilt
 
 from clonus import Recording
 
+# the EMG carrier and burst shape of the spasm simulator (reflex-model.md section 5)
+from clonus.simulate.spasms import _carrier, _hann_burst
+
 EMG_FS_CHOICES_HZ = (500.0, 1000.0, 1024.0, 2000.0, 2048.0)
-
-
-def _carrier(rng, n: int, fs: float) -> np.ndarray:
-    hi = min(450.0, 0.45 * fs)
-    sos = butter(4, [20.0, hi], btype="bandpass", fs=fs, output="sos")
-    pad = int(0.2 * fs)
-    w = sosfilt(sos, rng.standard_normal(n + pad))[pad:]
-    return w / (np.std(w) or 1.0)
-
-
-def _burst_env(n: int) -> np.ndarray:
-    return np.sin(np.pi * (np.arange(n) + 0.5) / n) ** 2 if n > 1 else np.ones(max(n, 0))
 
 
 class _Emg:
@@ -61,7 +51,7 @@ class _Emg:
         i0, n = int(round(onset_s * self.fs)), max(2, int(round(dur_s * self.fs)))
         i1 = min(self.n, i0 + n)
         if i1 > i0 >= 0:
-            self.env[i0:i1] += amp_v * _burst_env(n)[: i1 - i0]
+            self.env[i0:i1] += amp_v * _hann_burst(n)[: i1 - i0]
 
     def tonic(self, level_v: np.ndarray) -> None:
         self.env += level_v
@@ -72,7 +62,7 @@ class _Emg:
         noise = float(rng.uniform(2e-6, 5e-6))
         mains_hz = float(rng.choice([50.0, 60.0]))
         mains = float(rng.uniform(0.0, 10e-6))
-        x = self.env * _carrier(rng, n, fs)
+        x = self.env * _carrier(n, fs, rng)
         x += rng.normal(0.0, noise, n)
         x += mains * np.sin(2 * np.pi * mains_hz * t + rng.uniform(0, 2 * np.pi))
         x += 15e-6 * np.sin(2 * np.pi * float(rng.uniform(0.1, 0.4)) * t + rng.uniform(0, 6.3))

@@ -969,46 +969,42 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 f"{len(beats)} EMG bursts after the stretch response, {run_sel.size} of them "
                 f"rhythmic at {1.0 / _median_period(b.centre_s[run_sel]):.2f} Hz ({main.rule})"
             )
-    declined = False  # a rhythm with no rest before it: no beats, runs or grades
-    if classification == "clonus" and main is not None:
+    # A clonic run declined as not a response to one stretch: (class, reason, warning); it
+    # then reports no beats, runs or grades.
+    decline: tuple[str, str, str] | None = None
+    period_run = _median_period(b.centre_s[run_sel]) if run_sel.size >= 2 else None
+    if classification == "clonus" and period_run:
         # The response must start from rest. Rhythmic bursts from the first moments of the
         # recording, with no quiet before them, cannot be told from tremor (PD rest tremor
         # bursts at 4-6 Hz, essential tremor at 4-12 Hz: clinical-reference.md) or other
         # ongoing activity: EMG does not see the examiner's stretch, only the rest before the
         # response. (The motion analysis likewise declines a stretch with no rest before it.)
         t_resp = float(b.onset_s[i_on])
-        need_s = min(cfg.min_rest_before_s, 1.5 * _median_period(b.centre_s[run_sel]))
+        need_s = min(cfg.min_rest_before_s, 1.5 * period_run)
         if t_resp < need_s:
-            classification = "indeterminate"
-            reason = (
+            decline = (
+                "indeterminate",
                 f"rhythmic EMG bursts already {t_resp:.2f} s into the recording (at least "
                 f"{need_s:.2f} s of rest before them is needed): a stretch-triggered clonus "
                 "cannot be told from tremor or ongoing activity. Record from rest, before the "
-                "stretch."
-            )
-            warnings.append(
+                "stretch.",
                 "no rest before the rhythmic EMG bursts: not counted as clonus (tremor or "
-                "activity already under way when the recording started?)"
+                "activity already under way when the recording started?)",
             )
-            beats, freq, duration, stretch, declined = (), None, 0.0, None, True
-    period_run = _median_period(b.centre_s[run_sel]) if run_sel.size >= 2 else None
-    if classification == "clonus" and period_run and cfg.max_build_up > 0:
+    if classification == "clonus" and period_run and decline is None and cfg.max_build_up > 0:
         waxing = _waxes_in(b, i_on, sel, period_run, cfg)
         if waxing is not None:
             n_open, t_full, ratio = waxing
-            classification = "rhythmic_not_clonus"
-            reason = (
+            decline = (
+                "rhythmic_not_clonus",
                 f"rhythmic EMG bursts at {1.0 / period_run:.2f} Hz "
                 f"that wax in from rest (the first {n_open} average {ratio:.2f} x the median "
                 f"burst; full size after {t_full:.2f} s) instead of opening with a reflex "
-                "response to a stretch: tremor-like, not counted as clonus"
-            )
-            warnings.append(
+                "response to a stretch: tremor-like, not counted as clonus",
                 "the rhythm waxes in rather than opening with a stretch-response burst "
-                "(tremor?); if a slow, gentle stretch was used, a motion channel decides"
+                "(tremor?); if a slow, gentle stretch was used, a motion channel decides",
             )
-            beats, freq, duration, stretch, declined = (), None, 0.0, None, True
-    if classification == "clonus" and period_run and cfg.recurring_rhythm:
+    if classification == "clonus" and period_run and decline is None and cfg.recurring_rhythm:
         f_run = 1.0 / period_run
         t_on, t_end = float(b.onset_s[i_on]), float(b.offset_s[sel[-1]])
         spells = [
@@ -1024,22 +1020,23 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         ]
         # A repeated clinical test opens each response with a strong stretch-response burst
         # (on the reflex simulator the opening's larger of its first two bursts is >= the
-        # median beat in ~90 % of tests); a tremor spell waxes in.
-        _, op = _opening(b, i_on, sel, period_run)
-        if spells and float(np.max(op[:2])) < 1.0:
-            classification = "rhythmic_not_clonus"
+        # median beat in 91 % of tests); a tremor spell waxes in.
+        if spells and float(np.max(_opening(b, i_on, sel, period_run)[1][:2])) < 1.0:
             where = ", ".join(f"{e.start_s:.1f}-{e.end_s:.1f} s" for e in spells[:4])
-            reason = (
+            decline = (
+                "rhythmic_not_clonus",
                 f"rhythmic EMG bursts at {f_run:.2f} Hz that come and go: the same rhythm "
                 f"also runs at {where}, apart from the response at {t_on:.2f} s. A rhythm "
                 "in spells is tremor-like, not a response to one stretch: not counted as "
-                "clonus. If the recording holds several tests, crop it to one test each."
-            )
-            warnings.append(
+                "clonus. If the recording holds several tests, crop it to one test each.",
                 f"the rhythm recurs in {len(spells) + 1} spells (tremor?); a repeated test "
-                "must be cropped to one test per recording to be graded"
+                "must be cropped to one test per recording to be graded",
             )
-            beats, freq, duration, stretch, declined = (), None, 0.0, None, True
+    declined = decline is not None
+    if decline is not None:
+        classification, reason, note = decline
+        warnings.append(note)
+        beats, freq, duration, stretch = (), None, 0.0, None
     if main is None:
         # A regular run outside the clonus band (e.g. tremor at 9-12 Hz)?
         first, n_r = clonic_run(b.centre_s, b.duration_s, band_hz=(1.0, 20.0))
