@@ -26,6 +26,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "neg
 from generators import case_seed, make_case  # noqa: E402
 
 
+def _irregular_bursts(x, fs, t0_s, t1_s, amp_v, rate_hz, rng):
+    """Add shivering-like bursts (30-80 ms, intervals with CV 0.3) between t0_s and t1_s."""
+    tc = t0_s
+    while tc < t1_s:
+        m = int(rng.uniform(0.03, 0.08) * fs)
+        i0 = int(tc * fs)
+        x[i0 : i0 + m] += rng.normal(0, 1, m) * np.hanning(m) * amp_v * rng.uniform(0.6, 1.4)
+        tc += max(0.04, (1.0 / rate_hz) * (1.0 + 0.3 * rng.normal()))
+
+
 def _tremor(freq_hz, *, spells, fs=2000.0, duration_s=20.0, seed=0):
     """Tremor-like calf EMG: one 70 ms burst per cycle (7 % period jitter) inside each spell
     (start_s, end_s, ramp_s), the amplitude ramping linearly over ramp_s from the spell's
@@ -94,13 +104,14 @@ def test_single_abrupt_tremor_spell_is_a_known_limit():
 
 @pytest.mark.parametrize(
     ("category", "max_now", "min_before"),
-    [("emg_pd_rest_tremor", 1, 9), ("emg_pd_tremor_exam", 2, 6), ("emg_essential_tremor", 1, 5)],
+    [("emg_pd_rest_tremor", 1, 9), ("emg_pd_tremor_exam", 0, 6), ("emg_essential_tremor", 1, 5),
+     ("emg_shivering", 2, 9)],
 )
 def test_negatives_benchmark_tremor_emg(category, max_now, min_before):
-    """First 12 cases of the negatives benchmark's EMG tremor categories (seed 0; the tremor
-    timing is the motion generators', drawn before these rules): false positives now and
-    without the two checks (benchmarks/negatives, docs/benchmarks.md)."""
-    off = EmgConfig(max_build_up=0, recurring_rhythm=False)
+    """First 12 cases of the negatives benchmark's EMG tremor and shivering categories (seed 0;
+    the timing is the motion generators', drawn before these rules): false positives now and
+    without the three checks (benchmarks/negatives, docs/benchmarks.md)."""
+    off = EmgConfig(max_build_up=0, recurring_rhythm=False, max_active_before=0)
     now = before = 0
     for i in range(12):
         rec, _ = make_case(category, case_seed(0, category, i))
@@ -108,3 +119,40 @@ def test_negatives_benchmark_tremor_emg(category, max_now, min_before):
         before += _assess(rec, off).classification == "clonus"
     assert now <= max_now
     assert before >= min_before
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_clonus_after_irregular_activity_is_indeterminate(seed):
+    """A clonus response preceded by seconds of irregular bursts as large as its beats
+    (shivering, spasms): the muscle was not at rest before the stretch, so EMG alone cannot
+    tie the rhythm to a stretch; it is declined, with the bursts' span in the reason. The same
+    bursts at a fifth of the beats' size (rest activity) change nothing."""
+    s = simulate_clonus_emg(fs=2000.0, n_beats=8, frequency_hz=5.5, start_s=8.0,
+                            duration_s=14.0, seed=seed)
+    x = np.array(s.recording.data[0], dtype=float)
+    fs = s.recording.fs
+    clean = _assess(s.recording)
+    assert clean.classification == "clonus"
+    beat_v = float(np.median([b.amplitude for b in clean.beats])) * 1e-6
+    rng = np.random.default_rng(seed)
+    noisy = x.copy()
+    _irregular_bursts(noisy, fs, 1.0, 5.0, 2.0 * beat_v, 9.0, rng)
+    rec = Recording.from_array(noisy, fs=fs, names=["EMG soleus"], kinds="emg", units="V")
+    a = _assess(rec)
+    assert a.classification == "indeterminate", a.reason
+    assert "not at rest" in a.reason and a.n_beats == 0 and a.grades == {}
+    assert any("active before" in w for w in a.warnings)
+    off = _assess(rec, EmgConfig(max_active_before=0))
+    assert off.classification == "clonus" and abs(off.n_beats - 8) <= 1
+    quiet = x.copy()
+    _irregular_bursts(quiet, fs, 1.0, 5.0, 0.2 * beat_v, 9.0, np.random.default_rng(seed))
+    q = _assess(Recording.from_array(quiet, fs=fs, names=["EMG soleus"], kinds="emg", units="V"))
+    assert q.classification == "clonus" and abs(q.n_beats - 8) <= 1, q.reason
+
+
+def test_max_active_before_is_validated():
+    from clonus.exceptions import InvalidParameterError
+
+    for bad in (-1, 2.5, True):
+        with pytest.raises(InvalidParameterError, match="max_active_before"):
+            EmgConfig(max_active_before=bad)

@@ -79,6 +79,18 @@ class EmgConfig:
         simulated tests' reflex responses start >= 0.4 s into the recording). A rhythm already
         under way when the recording started gives ``indeterminate``, with no beats or runs:
         EMG cannot tell it from tremor.
+    max_active_before : int
+        A clonic run whose response follows this many or more bursts of comparable size (RMS
+        >= half the median beat) earlier in the recording gives ``indeterminate``, with no
+        beats or runs: the muscle was not at rest before the examiner's stretch (shivering,
+        tremor, voluntary or spasm activity), and EMG cannot tell a stretch-triggered clonus
+        from that ongoing activity. Bursts of an earlier response that looks like a test (a
+        clonic episode starting from rest, opening with a burst >= its median, as a stretch
+        response does) do not count, so a repeated test in one recording is still analysed.
+        8, assumed: on the reflex simulator's EMG (800 tests, both benchmark designs, seeds 1
+        and 2) the count is 0 in every test called clonus except 3 in which the run found
+        was late activity, not the response to the stretch (27-45 bursts before it); shivering
+        and examined Parkinsonian tremor called clonus had 9-71. 0 switches the check off.
     max_build_up : float
         A clonic run of >= ``build_up_min_beats`` beats that waxes in from rest instead of
         opening with a reflex response to a stretch is ``rhythmic_not_clonus`` (tremor-like
@@ -186,6 +198,7 @@ class EmgConfig:
     match_tolerance_s: float = 0.25
     first_burst_is_stretch: bool = True
     min_rest_before_s: float = 0.35
+    max_active_before: int = 8
     max_build_up: float = 0.6
     build_up_min_beats: int = 8
     recurring_rhythm: bool = True
@@ -225,6 +238,13 @@ class EmgConfig:
         if not 0 <= self.train_valley_ratio < 1:
             raise InvalidParameterError(
                 f"EmgConfig.train_valley_ratio must be in [0, 1), got {self.train_valley_ratio!r}."
+            )
+        if isinstance(self.max_active_before, bool) or not (
+            isinstance(self.max_active_before, int) and self.max_active_before >= 0
+        ):
+            raise InvalidParameterError(
+                "EmgConfig.max_active_before must be an integer >= 0 (0: off), "
+                f"got {self.max_active_before!r}."
             )
         if self.extend_min_run < 2:
             raise InvalidParameterError(
@@ -706,6 +726,27 @@ def _opening(
     return idx, b.rms[np.asarray(idx)] / (med if med > 0 else 1.0)
 
 
+def _active_before(
+    b: Bursts, eps: list[Episode], i_on: int, sel: np.ndarray, rest_s: float
+) -> np.ndarray:
+    """Indices of the bursts of comparable size before a clonic response.
+
+    Comparable: RMS >= half the median beat, ending over 50 ms before the response's onset.
+    Bursts of an earlier response that looks like a test do not count: a clonic episode that
+    starts >= ``rest_s`` into the recording and opens with a burst (the larger of its first
+    two) >= its median burst, as a stretch response does; a tremor spell waxes in.
+    """
+    ref = 0.5 * float(np.median(b.rms[sel]))
+    idx = np.flatnonzero((b.rms >= ref) & (b.offset_s < b.onset_s[i_on] - 0.05))
+    for e in eps:
+        if e.kind != "clonus" or e.start_s < rest_s or e.end_s >= b.onset_s[i_on]:
+            continue
+        r = b.rms[e.first_burst : e.first_burst + e.n_bursts]
+        if float(np.max(r[:2])) >= float(np.median(r)):
+            idx = idx[(idx < e.first_burst) | (idx >= e.first_burst + e.n_bursts)]
+    return idx
+
+
 def _waxes_in(
     b: Bursts, i_on: int, sel: np.ndarray, period_s: float, cfg: EmgConfig
 ) -> tuple[int, float, float] | None:
@@ -1031,6 +1072,21 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 "clonus. If the recording holds several tests, crop it to one test each.",
                 f"the rhythm recurs in {len(spells) + 1} spells (tremor?); a repeated test "
                 "must be cropped to one test per recording to be graded",
+            )
+    if classification == "clonus" and period_run and decline is None and cfg.max_active_before:
+        # Checked last: waxing in and recurring spells say more about what the rhythm is.
+        active = _active_before(b, eps, i_on, sel, cfg.min_rest_before_s)
+        if active.size >= cfg.max_active_before:
+            t0, t1 = float(b.onset_s[active[0]]), float(b.offset_s[active[-1]])
+            decline = (
+                "indeterminate",
+                f"{active.size} EMG bursts of comparable size (>= half the median beat) at "
+                f"{t0:.1f}-{t1:.1f} s, before the response at {float(b.onset_s[i_on]):.2f} s: "
+                "the muscle was not at rest before the stretch (shivering, tremor, voluntary "
+                "or spasm activity?), so a stretch-triggered clonus cannot be told from that "
+                "activity. Record the test from rest, crop the recording to the test, or add "
+                "a motion sensor.",
+                "the muscle was active before the rhythmic EMG bursts: not counted as clonus",
             )
     declined = decline is not None
     if decline is not None:
