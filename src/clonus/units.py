@@ -85,6 +85,10 @@ _TABLE: dict[str, UnitInfo] = {
     "mm": UnitInfo("m", 1e-3, "position"),
     "cm": UnitInfo("m", 1e-2, "position"),
     "px": UnitInfo("px", 1.0, "position"),
+    # linear velocity (e.g. OpenSim translation speeds; kind "misc")
+    "m/s": UnitInfo("m/s", 1.0, None),
+    "mm/s": UnitInfo("m/s", 1e-3, None),
+    "cm/s": UnitInfo("m/s", 1e-2, None),
     # time
     "s": UnitInfo("s", 1.0, "time"),
     "ms": UnitInfo("s", 1e-3, "time"),

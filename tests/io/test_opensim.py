@@ -109,3 +109,96 @@ def test_damaged_files_get_a_clear_error(tmp_path, trial, damage):
         match = "must start with 'time'"
     with pytest.raises(FileFormatError, match=match):
         clonus.read(p)
+
+
+def _write_simm(path, t, cols):
+    """The older SIMM layout of OpenSim's own example IK files (``subject01_walk1_ik.mot`` in
+    opensim-org/opensim-models): a title, nRows/nColumns, a '# SIMM Motion File Header' block
+    with 'datacolumns', 'range' and 'endheader', no inDegrees line (angles in degrees), marker
+    positions, and ground reaction force columns repeated for each foot. Values here are ours."""
+    labels = ["time", *cols]
+    head = ["first trial", f"nRows={len(t)}", f"nColumns={len(labels)}", "",
+            "# SIMM Motion File Header:", "name first trial", f"datacolumns {len(labels)}",
+            f"datarows {len(t)}", "otherdata 1", f"range {t[0]:.6f} {t[-1]:.6f}", "endheader"]
+    vals = np.column_stack([t, *cols.values()])
+    lines = [*head, "\t".join(lab.split("#")[0] for lab in labels)]
+    lines += ["\t".join(f"{v:24.20f}" for v in row) for row in vals]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_simm_layout_without_in_degrees_and_repeated_force_labels(tmp_path, trial):
+    """No inDegrees line: gait-range rotations (hip 20 deg) say degrees; the repeated
+    ground_force_* labels are kept under new names; forces and markers get no angle unit."""
+    r = trial.recording
+    t = r.times_s
+    ankle = np.degrees(r.data[0])
+    cols = {"pelvis_tx": 0.01 * t, "hip_flexion_r": 20 + 10 * np.sin(t), "ankle_angle_r": ankle,
+            "R.ASIS_tx": 0.6 + 0.001 * t, "ground_force_vx": 30 + 0 * t,
+            "ground_force_vy": 660 + 0 * t, "ground_force_vx#2": 10 + 0 * t,
+            "ground_force_vy#2": 5 + 0 * t, "ground_torque_x": 0 * t}
+    p = _write_simm(tmp_path / "walk_ik.mot", t, cols)
+    assert clonus.io.detect_format(p) == "opensim"
+    with pytest.warns(clonus.ClonusWarning) as rec_w:
+        rec = clonus.read(p)
+    msgs = " ".join(str(w.message) for w in rec_w)
+    assert "no 'inDegrees' line" in msgs and "read as degrees" in msgs
+    assert "repeated column labels" in msgs
+    kinds = {c.name: (c.kind, c.unit) for c in rec.channels}
+    assert kinds["ankle_angle_r"] == ("angle", "rad")
+    assert kinds["R.ASIS_tx"] == ("misc", "m")
+    assert kinds["ground_force_vx"] == ("misc", "AU") and kinds["ground_force_vx_2"] == (
+        "misc", "AU")
+    np.testing.assert_allclose(rec.pick("ground_force_vy_2").data[0], 5.0)
+    np.testing.assert_allclose(rec.pick("ankle_angle_r").data[0], r.data[0], atol=1e-6)
+    assert rec.metadata["in_degrees_judged"] is True
+    assert rec.metadata["renamed_columns"] == {"ground_force_vx_2": "ground_force_vx",
+                                               "ground_force_vy_2": "ground_force_vy"}
+    a = _assess(rec)
+    assert a.classification == "clonus"
+    assert abs(a.n_beats - trial.truth.n_beats) <= max(1, 0.05 * trial.truth.n_beats)
+
+
+def test_no_in_degrees_small_values_are_radians(tmp_path, trial):
+    """Without inDegrees, rotations within a joint's range in radians stay radians (OpenSim's
+    default), with the warning; a units override decides."""
+    r = trial.recording
+    t = r.times_s
+    cols = {"knee_angle_r": 0.3 + 0.05 * np.sin(t), "ankle_angle_r": r.data[0]}
+    p = _write_simm(tmp_path / "rad.mot", t, cols)
+    with pytest.warns(clonus.ClonusWarning, match="read as radians"):
+        rec = clonus.read(p)
+    np.testing.assert_allclose(rec.pick("ankle_angle_r").data[0], r.data[0], atol=1e-6)
+    assert rec.metadata["in_degrees"] is False
+
+
+def test_opensim3_states_speed_and_muscle_columns(tmp_path, trial):
+    """OpenSim 3 state files (e.g. the leg69 swing example): coordinate speeds named
+    '<coordinate>_u', muscle states 'soleus_r.activation' / '.fiber_length'. The ankle's speed
+    is its gyro channel, not a second angle; muscle states have no angle unit."""
+    r = trial.recording
+    t = r.times_s
+    ankle = np.degrees(r.data[0])
+    cols = {"pelvis_tx": 0.05 + 0 * t, "ankle_angle_r": ankle,
+            "pelvis_tx_u": 0 * t, "ankle_angle_r_u": np.gradient(ankle, t),
+            "soleus_r.activation": 0.1 + 0 * t, "soleus_r.fiber_length": 0.05 + 0 * t}
+    p = _write_mot(tmp_path / "states.mot", t, cols)
+    rec = clonus.read(p)
+    kinds = {c.name: (c.kind, c.unit) for c in rec.channels}
+    assert kinds == {"pelvis_tx": ("misc", "m"), "ankle_angle_r": ("angle", "rad"),
+                     "pelvis_tx_u": ("misc", "m/s"), "ankle_angle_r_u": ("gyro", "rad/s"),
+                     "soleus_r.activation": ("misc", "AU"),
+                     "soleus_r.fiber_length": ("misc", "AU")}
+    np.testing.assert_allclose(rec.pick("ankle_angle_r_u").data[0],
+                               np.gradient(r.data[0], t), rtol=1e-6, atol=1e-6)
+    a = _assess(rec)
+    assert a.classification == "clonus"
+    assert abs(a.n_beats - trial.truth.n_beats) <= max(1, 0.05 * trial.truth.n_beats)
+
+
+def test_inverse_dynamics_moment_is_not_an_angle(tmp_path, trial):
+    """An inverse-dynamics result names 'ankle_angle_r_moment': a torque, not the angle."""
+    t = trial.recording.times_s
+    p = _write_mot(tmp_path / "id.sto", t, {"ankle_angle_r_moment": 10 * np.sin(5 * t)})
+    rec = clonus.read(p)
+    assert [(c.kind, c.unit) for c in rec.channels] == [("misc", "AU")]
