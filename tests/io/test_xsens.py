@@ -163,3 +163,89 @@ def _detects(p) -> bool:
     except FileFormatError:
         return False
     return True
+
+
+# ---------------------------------------------------------------- exports without a gyroscope
+def _dot_orientation_export(tmp_path, payload: str, seed: int = 4):
+    """A simulated held clonus test as a DOT export with no Gyr columns: the orientation is the
+    simulator's gyroscope integrated from a tilted start (sensor to earth), written as the
+    quaternion, the Euler angles (Xsens ZYX), or the dq/dv increments, with free acceleration
+    (gravity removed), and packet 0 all zeros as DOT writes it."""
+    from scipy.spatial.transform import Rotation
+
+    from clonus.simulate import simulate_trial
+
+    tr = simulate_trial(mode="held", gain_ratio=4.0, duration_s=10.0, seed=seed,
+                        sensors=("imu",), fs_imu_hz=60.0)
+    rec = tr.recording
+    fs = rec.fs
+    gyro = np.vstack([rec.get(f"gyro_{a}") for a in "xyz"]).T   # rad/s, sensor frame
+    acc = np.vstack([rec.get(f"acc_{a}") for a in "xyz"]).T     # m/s^2, with gravity
+    r = [Rotation.from_euler("xyz", [20, -35, 60], degrees=True)]
+    for w in gyro[:-1]:
+        r.append(r[-1] * Rotation.from_rotvec(w / fs))
+    rot = Rotation.concatenate(r)
+    q = rot.as_quat()[:, [3, 0, 1, 2]]                           # w, x, y, z
+    free = rot.apply(acc) - np.array([0.0, 0.0, 9.81])
+    if payload == "quat":
+        head, cols = ["Quat_W", "Quat_X", "Quat_Y", "Quat_Z"], q
+    elif payload == "euler":
+        head, cols = ["Euler_X", "Euler_Y", "Euler_Z"], rot.as_euler("ZYX", degrees=True)[:, ::-1]
+    else:  # inertial increments: the rotation and velocity change over each output period
+        dq = Rotation.from_rotvec(gyro / fs).as_quat()[:, [3, 0, 1, 2]]
+        head, cols = ["dq_W", "dq_X", "dq_Y", "dq_Z", "dv[1]", "dv[2]", "dv[3]"], np.hstack(
+            [dq, acc / fs])
+    head = [*head, "FreeAcc_X", "FreeAcc_Y", "FreeAcc_Z"]
+    cols = np.hstack([cols, free])
+    lines = ["sep=,", "DeviceTag:,7", "FirmwareVersion:,2.0.0", "OutputRate:,60Hz",
+             ",".join(["PacketCounter", "SampleTimeFine", *head]),
+             ",".join(["0", "1000000", *["0"] * len(head)])]
+    for i, row in enumerate(cols):
+        stf = 1000000 + round((i + 1) * 1e6 / fs)
+        lines.append(",".join([str(i + 1), str(stf), *(f"{v:.8f}" for v in row)]))
+    p = tmp_path / f"dot_{payload}.csv"
+    p.write_text("\n".join(lines) + "\n")
+    return p, gyro, tr.truth
+
+
+@pytest.mark.parametrize("payload", ["quat", "euler", "dqdv"])
+def test_gyroscope_derived_from_orientation_or_increments(tmp_path, payload) -> None:
+    """DOT's sensor-fusion exports (orientation + free acceleration) and the inertial-data
+    export (dq, dv) have no Gyr columns: the angular velocity is derived (in the sensor frame,
+    as a gyroscope measures it) and the clonus test is counted as from the gyroscope."""
+    p, gyro, truth = _dot_orientation_export(tmp_path, payload)
+    rec = clonus.read(p)
+    assert "gyro" in rec.metadata["derived"]
+    assert [c.unit for c in rec.channels if c.kind == "gyro"] == ["rad/s"] * 3
+    got = np.vstack([rec.get(f"gyro_{a}") for a in "xyz"]).T
+    # orientation k is r[k-1] turned by gyro[k-1]: the central difference at k is the mean of
+    # gyro[k-1] and gyro[k] (one-sided at the first sample)
+    want = gyro if payload == "dqdv" else np.vstack([gyro[:1], 0.5 * (gyro[:-1] + gyro[1:])])
+    n = min(len(got), len(want))
+    err = np.abs(got[:n] - want[:n])
+    scale = float(np.percentile(np.abs(gyro), 99))
+    # central differences smooth the fastest beats a little: 95 % of samples within 5 % of
+    # the signal's 99th percentile, all within 25 %
+    assert np.percentile(err, 95) < 0.05 * scale and err.max() < 0.25 * scale, payload
+    if payload == "dqdv":
+        assert rec.metadata["derived"]["acc"].startswith("velocity increments")
+        assert np.median(np.linalg.norm(
+            np.vstack([rec.get(f"acc_{a}") for a in "xyz"]), axis=0)) == pytest.approx(9.81,
+                                                                                    rel=0.05)
+    a = clonus.assess(rec)
+    assert a.classification == "clonus"
+    assert abs(a.n_beats - truth.n_beats) <= max(1, 0.05 * truth.n_beats)
+    assert a.frequency_hz == pytest.approx(truth.frequency_hz, abs=0.15)
+
+
+def test_orientation_columns_alone_are_readable(tmp_path) -> None:
+    """An export with the quaternion only (no acceleration, no gyroscope) used to be refused
+    ('no acceleration, gyroscope ... columns'); it now gives the derived gyroscope."""
+    p, _, _ = _dot_orientation_export(tmp_path, "quat")
+    lines = p.read_text().splitlines()
+    keep = [ln if i < 4 else ",".join(ln.split(",")[:6]) for i, ln in enumerate(lines)]
+    p.write_text("\n".join(keep) + "\n")
+    rec = clonus.read(p)
+    assert rec.ch_names == ["gyro_x", "gyro_y", "gyro_z"]
+    assert rec.metadata["dropped_zero_rows"] == 1  # DOT's packet 0 (a zero quaternion)
+    assert np.isfinite(rec.data).all()

@@ -34,13 +34,19 @@ No licensed export was available; the layouts come from exports seen in public r
 
 Channels: ``Acc_*`` -> ``acc_*``, ``FreeAcc_*`` -> ``linacc_*`` (kind ``acc``), ``Gyr_*`` ->
 ``gyro_*``, ``Euler_*``/``Roll``/``Pitch``/``Yaw`` -> kind ``misc`` in rad (sensor orientation
-in the earth frame, not a joint angle), ``Mag_*`` -> ``misc`` in ``"AU"``. Quaternions,
-rotation matrices, ``dq``/``dv`` increments, status and UTC columns are listed in
-``metadata["skipped_columns"]``. Timestamps are handled like every timestamped format
-(unwrapped, checked, resampled only if irregular); lost packets (``PacketCounter`` jumps, common
-when streaming over Bluetooth) show as ``gaps`` and ``metadata["lost_packets"]``. DOT exports
-start with a row of zeros (packet 0) which is dropped (``metadata["dropped_zero_rows"]``).
-``fs=`` gives the rate when a file has neither ``SampleTimeFine`` values nor a rate line.
+in the earth frame, not a joint angle), ``Mag_*`` -> ``misc`` in ``"AU"``. An export without
+``Gyr_*`` (DOT's sensor-fusion payloads: orientation + free acceleration; the inertial-data
+payload: ``dq``/``dv``) gets ``gyro_x/y/z`` in rad/s derived in the sensor frame, from the
+orientation increments ``dq`` (rotvec(dq) / output period), else the quaternion ``Quat_*``,
+else the Euler angles (R = Rz(yaw) Ry(pitch) Rx(roll)), by central differences of the rotation
+between neighbouring samples; without ``Acc_*``, ``dv`` / output period gives ``acc_x/y/z``
+(with gravity). ``metadata["derived"]`` says which. Other quaternion, rotation-matrix, status
+and UTC columns are listed in ``metadata["skipped_columns"]``. Timestamps are handled like
+every timestamped format (unwrapped, checked, resampled only if irregular); lost packets
+(``PacketCounter`` jumps, common when streaming over Bluetooth) show as ``gaps`` and
+``metadata["lost_packets"]``. DOT exports start with a row of zeros (packet 0) which is dropped
+(``metadata["dropped_zero_rows"]``). ``fs=`` gives the rate when a file has neither
+``SampleTimeFine`` values nor a rate line.
 ``DeviceTag`` is a name chosen by the user (often the participant's initials): it is kept in
 ``metadata["xsens_identity"]`` only when ``anonymize=False`` and never shown by ``clonus info``.
 """
@@ -77,6 +83,104 @@ FMT = "xsens"
 _SIGNAL_PREFIXES = ("Acc_", "FreeAcc_", "Gyr_", "Euler_", "Mag_", "Quat_", "dq_", "dv_")
 _AXIS_RE = re.compile(r"^(Acc|FreeAcc|Gyr|Euler|Mag)_([XYZ])$", re.I)
 _RPY = {"roll": "roll", "pitch": "pitch", "yaw": "yaw"}
+_QUAT_SETS = (("quat_w", "quat_x", "quat_y", "quat_z"),
+              ("quat_q0", "quat_q1", "quat_q2", "quat_q3"))
+_DQ = ("dq_w", "dq_x", "dq_y", "dq_z")
+_DV_SETS = (("dv_x", "dv_y", "dv_z"), ("dv[1]", "dv[2]", "dv[3]"))
+_EULER_SETS = (("euler_x", "euler_y", "euler_z"), ("roll", "pitch", "yaw"))
+
+
+def _find(cols: list[str], names: tuple[str, ...]) -> list[int] | None:
+    low = {c.lower(): j for j, c in enumerate(cols)}
+    return [low[n] for n in names] if all(n in low for n in names) else None
+
+
+def _rotations(q_wxyz: np.ndarray) -> tuple[Any, np.ndarray]:
+    """scipy Rotations of the valid rows (finite, non-zero quaternions) and their mask."""
+    from scipy.spatial.transform import Rotation
+
+    norm = np.linalg.norm(q_wxyz, axis=1)
+    ok = np.isfinite(q_wxyz).all(axis=1) & (norm > 1e-6)
+    q = q_wxyz[ok] / norm[ok, None]
+    return Rotation.from_quat(q[:, [1, 2, 3, 0]]), ok
+
+
+def _rate_from_orientation(q_wxyz: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Angular velocity in the sensor frame (rad/s, shape (3, n)) from orientation samples
+    (sensor to earth): central differences of the rotation between neighbouring samples,
+    omega_i = rotvec(R_{i-1}^T R_{i+1}) / (t_{i+1} - t_{i-1}); one-sided at the ends. Rows
+    without a valid orientation are NaN."""
+    out = np.full((3, t.size), np.nan)
+    rot, ok = _rotations(q_wxyz)
+    idx = np.flatnonzero(ok)
+    if idx.size < 2:
+        return out
+    tt = t[idx]
+    lo = np.concatenate([[0], np.arange(idx.size - 2), [idx.size - 2]])
+    hi = np.concatenate([[1], np.arange(2, idx.size), [idx.size - 1]])
+    rel = rot[lo].inv() * rot[hi]
+    dt = tt[hi] - tt[lo]
+    out[:, idx] = (rel.as_rotvec() / dt[:, None]).T
+    return out
+
+
+def _derived_inertial(
+    cols: list[str], mat: np.ndarray, t: np.ndarray, period_s: float
+) -> tuple[list[tuple[str, str, str, np.ndarray]], dict[str, str]]:
+    """Gyroscope (and accelerometer) channels derived when the export has none.
+
+    Angular velocity from, in this order: the orientation increments ``dq`` (strapdown
+    integration output: rotvec(dq) / output period), the orientation quaternion ``Quat_*``,
+    or the Euler angles (Xsens convention: R = Rz(yaw) Ry(pitch) Rx(roll), degrees).
+    Acceleration from the velocity increments ``dv`` (dv / output period; like ``Acc``, it
+    includes gravity). Returns (name, kind, unit, values) rows and ``metadata["derived"]``.
+    """
+    low = {c.lower() for c in cols}
+    rows: list[tuple[str, str, str, np.ndarray]] = []
+    how: dict[str, str] = {}
+    if not any(c.startswith("gyr_") for c in low):
+        rate = None
+        dq = _find(cols, _DQ)
+        if dq is not None:
+            rot, ok = _rotations(mat[:, dq])
+            rate = np.full((3, t.size), np.nan)
+            rate[:, ok] = (rot.as_rotvec() / period_s).T
+            how["gyro"] = f"orientation increments dq / {period_s:.6g} s"
+        else:
+            for names in _QUAT_SETS:
+                ix = _find(cols, names)
+                if ix is not None:
+                    rate = _rate_from_orientation(mat[:, ix], t)
+                    how["gyro"] = f"orientation quaternion ({', '.join(cols[j] for j in ix)})"
+                    break
+        if rate is None:
+            for names in _EULER_SETS:
+                ix = _find(cols, names)
+                if ix is None:
+                    continue
+                from scipy.spatial.transform import Rotation
+
+                e = mat[:, ix]
+                ok = np.isfinite(e).all(axis=1)
+                q = np.full((t.size, 4), np.nan)
+                if ok.any():
+                    r = Rotation.from_euler("ZYX", e[ok][:, ::-1], degrees=True)
+                    q[ok] = r.as_quat()[:, [3, 0, 1, 2]]
+                rate = _rate_from_orientation(q, t)
+                how["gyro"] = f"Euler angles ({', '.join(cols[j] for j in ix)}; ZYX, deg)"
+                break
+        if rate is not None:
+            rows += [(f"gyro_{a}", "gyro", "rad/s", rate[k]) for k, a in enumerate("xyz")]
+    if not any(c.startswith("acc_") for c in low):
+        for names in _DV_SETS:
+            ix = _find(cols, names)
+            if ix is not None:
+                rows += [(f"acc_{a}", "acc", "m/s^2", mat[:, j] / period_s)
+                         for a, j in zip("xyz", ix, strict=True)]
+                how["acc"] = f"velocity increments ({', '.join(cols[j] for j in ix)}) / " \
+                             f"{period_s:.6g} s"
+                break
+    return rows, how
 
 
 def _split_preamble(lines: list[str]) -> tuple[list[str], int]:
@@ -214,9 +318,6 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                 skipped.append(col)
             continue
         signals.append((j, *spec))
-    if not signals:
-        raise FileFormatError(f"{path}: no acceleration, gyroscope, orientation or magnetometer "
-                              f"columns (found {cols}). Export Acc/Gyr data from the app.")
     md: dict[str, Any] = {"dialect": dialect}
     if skipped:
         md["skipped_columns"] = skipped
@@ -258,7 +359,31 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         if lost:
             md["lost_packets"] = lost
 
-    names = [s[1] for s in signals]
+    # DOT's packet 0: every inertial and orientation value exactly zero (a zero quaternion is
+    # no orientation; zero Euler angles would be read as one), dropped before deriving rates
+    inert = [j for j, _, kind, _ in signals if kind in ("acc", "gyro")] or [
+        j for j, c in enumerate(cols)
+        if c.lower().startswith(("quat_", "dq_", "dv", "euler_")) or c.lower() in _RPY]
+    zero = int(bool(inert) and mat.shape[0] > 2 and np.all(mat[0, inert] == 0.0))
+    t_all = t
+    if zero:
+        mat, t = mat[1:], t[1:]
+    period = 1.0 / nominal if nominal else (float(np.median(np.diff(t))) if t.size > 1 else 0.0)
+    derived, how = _derived_inertial(cols, mat, t, period) if period > 0 else ([], {})
+    if not signals and not derived:
+        raise FileFormatError(f"{path}: no acceleration, gyroscope, orientation or magnetometer "
+                              f"columns (found {cols}). Export Acc/Gyr data from the app.")
+    if how:
+        md["derived"] = how
+        used = {"gyro": ("dq_", "quat_", "euler_", "roll", "pitch", "yaw"), "acc": ("dv",)}
+        if "skipped_columns" in md:
+            md["skipped_columns"] = [c for c in md["skipped_columns"] if not any(
+                c.lower().startswith(u) for k in how for u in used[k])] or None
+            if md["skipped_columns"] is None:
+                del md["skipped_columns"]
+        logger.info("%s: no %s columns; derived from %s", path, " or ".join(sorted(how)),
+                    "; ".join(how.values()))
+    names = [s[1] for s in signals] + [d[0] for d in derived]
     check_unit_overrides(opts["units"], names, path)
     gyro_unit = {"dot": "deg/s", "mtmanager": "rad/s"}.get(dialect)
     chans, rows = [], []
@@ -268,19 +393,18 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         ch, sc = unit_channel(name, unit, units=opts["units"], source=str(path), kind=kind)
         chans.append(ch)
         rows.append(mat[:, j] * sc)
+    for name, kind, unit, values in derived:
+        ch, sc = unit_channel(name, unit, units=None, source=str(path), kind=kind)
+        chans.append(ch)
+        rows.append(values * sc)
     data = np.vstack(rows)
 
-    # DOT writes packet 0 with every inertial value exactly zero
-    inertial = [i for i, ch in enumerate(chans) if ch.kind in ("acc", "gyro")]
-    zero = 0
-    if inertial:
-        # only the first row: later exact zeros are data (e.g. a saturated or idle axis)
-        if data.shape[1] > 2 and np.all(data[inertial, 0] == 0.0):
-            zero = 1
-        if zero:
-            dropped_s = float(t[zero])
-            data, t = data[:, zero:], t[zero:] - t[zero]
-            md["dropped_zero_rows"] = zero
+    # DOT writes packet 0 with every inertial value exactly zero (only the first row: later
+    # exact zeros are data, e.g. a saturated or idle axis)
+    if zero:
+        dropped_s = float(t_all[1])
+        t = t - t[0]
+        md["dropped_zero_rows"] = zero
     data, t, md_nan = handle_nonfinite(data, [ch.name for ch in chans], path=path,
                                        nan_policy=opts["nan_policy"], timestamps=t,
                                        first_row=hi + 2 + zero)
