@@ -137,3 +137,23 @@ def test_privacy(tmp_path, capsys) -> None:
     assert main(["info", str(p), "--json"]) == 0
     out = capsys.readouterr().out
     assert json.loads(out)["format"] == "tsdf" and "POMU1234" not in out
+
+
+def test_time_encode_key_with_a_bare_unit(tmp_path) -> None:
+    """The tsdf package's PPP example metadata (biomarkersParkinson/tsdf,
+    data/ppp_format_meta.json) writes the time file as units ["ms"] plus
+    "time_encode": "difference", in a flat "datasets" list; this was refused ("not one TSDF
+    defines") before 2026-11-22. Values are ours."""
+    def bare_unit(b: bytes) -> bytes:
+        meta = json.loads(b)
+        leaf = meta["sensors"][0]["sensors"][0]
+        assert leaf["units"] == ["time_delta_ms"]
+        leaf["units"], leaf["time_encode"] = ["ms"], "difference"
+        return json.dumps(meta, indent=4).encode()
+
+    p = tsdf_verily(tmp_path / "w", mutate_meta=bare_unit)
+    assert b'"time_encode"' in p.read_bytes()
+    rec = clonus.read(p)
+    assert rec.fs == pytest.approx(100.0, rel=1e-6) and rec.n_samples == 200
+    assert rec.metadata["time_unit"] == "difference_ms"
+    np.testing.assert_allclose(rec.get("acc_z"), 9.81 * Z, atol=TSDF_ACC_SCALE / 2 + 1e-9)

@@ -9,7 +9,9 @@ with ``bits`` bits and ``endianness`` (``little``, ``big``, ``not applicable``),
 scaled by per-channel ``scale_factors`` (the watch stores int16 counts: 0.00469378 m/s^2 and
 0.06097561 deg/s per count). A leaf whose only channel is ``time`` gives the time base; its unit
 says how: ``time_delta_ms`` / ``difference_ms`` (per-sample intervals, summed), ``relative_s``
-/ ``relative_ms`` (from the start) or ``absolute_unix_ms`` / ``absolute_unix_s``.
+/ ``relative_ms`` (from the start) or ``absolute_unix_ms`` / ``absolute_unix_s``; or a bare
+``ms`` / ``s`` with a ``time_encode`` key (``difference``, ``relative``, ``absolute``), as in
+the ``ppp_format_meta.json`` example of the ``tsdf`` package.
 
 Pitfall (seen in a public example): a time file whose values are in seconds although its unit
 says ms. The declared unit is checked against the header's ``start_iso8601``/``end_iso8601``
@@ -263,7 +265,13 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     rows = tleaf["rows"]
     if rows < 2:
         raise FileFormatError(f"{label}: {rows} rows; at least 2 samples are needed.")
-    mode, tscale = _time_scale(str(tleaf["units"][0]), label)
+    tunit = str(tleaf["units"][0])
+    if isinstance(tleaf.get("time_encode"), str) and not re.search(
+            r"delta|diff|relative|absolute|unix", tunit, re.I):
+        # the PPP layout of the tsdf package's own example: units ["ms"] plus
+        # "time_encode": "difference" (or "relative" / "absolute")
+        tunit = f"{tleaf['time_encode']}_{tunit}"
+    mode, tscale = _time_scale(tunit, label)
     tv = _load(meta_path, tleaf)[0]
     if not np.isfinite(tv).all():
         i = int(np.flatnonzero(~np.isfinite(tv))[0])
@@ -272,8 +280,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     start, tz_local = _parse_iso(root.get("start_iso8601", tleaf.get("start_iso8601")))
     end, _ = _parse_iso(root.get("end_iso8601", tleaf.get("end_iso8601")))
     header_span = (end - start).total_seconds() if start and end else None
-    md: dict[str, Any] = {"time_unit": str(tleaf["units"][0])}
-    t = _plausible_time(t, str(tleaf["units"][0]), header_span, label, md)
+    md: dict[str, Any] = {"time_unit": tunit}
+    t = _plausible_time(t, tunit, header_span, label, md)
 
     names, chans_raw, rows_data, skipped = [], [], [], []
     for leaf in leaves:
