@@ -376,11 +376,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     if how:
         md["derived"] = how
         used = {"gyro": ("dq_", "quat_", "euler_", "roll", "pitch", "yaw"), "acc": ("dv",)}
-        if "skipped_columns" in md:
-            md["skipped_columns"] = [c for c in md["skipped_columns"] if not any(
-                c.lower().startswith(u) for k in how for u in used[k])] or None
-            if md["skipped_columns"] is None:
-                del md["skipped_columns"]
+        prefixes = tuple(u for k in how for u in used[k])
+        left = [c for c in md.pop("skipped_columns", []) if not c.lower().startswith(prefixes)]
+        if left:
+            md["skipped_columns"] = left
         logger.info("%s: no %s columns; derived from %s", path, " or ".join(sorted(how)),
                     "; ".join(how.values()))
     names = [s[1] for s in signals] + [d[0] for d in derived]
