@@ -704,6 +704,15 @@ def split_suffix_unit(name: str) -> str | None:
     return None
 
 
+def is_number(text: str) -> bool:
+    """Does a text cell (quotes and blanks allowed around it) hold a number?"""
+    try:
+        float(text.strip().strip('"'))
+    except ValueError:
+        return False
+    return True
+
+
 def sniff_sep(line: str) -> str:
     """The most frequent of ``,``, ``;`` and tab in a header line (comma on ties)."""
     counts = {s: line.count(s) for s in (",", ";", "\t")}

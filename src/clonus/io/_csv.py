@@ -28,6 +28,7 @@ from ._common import (
     data_lines,
     handle_nonfinite,
     head_text,
+    is_number,
     make_recording,
     parse_table,
     sniff_sep,
@@ -85,21 +86,13 @@ def _skipped_column(header: str, values: list[str]) -> bool:
     if unit is not None and unit.strip().lower() in ("txt", "text", "string"):
         return True
     cells = [v for v in values if v.strip()]
-    if cells and not any(_is_number(v) for v in cells):
+    if cells and not any(is_number(v) for v in cells):
         return True
     if unit is not None and _TIME_WORD.search(name):
         info = parse_unit(unit)
         if info is not None and info.si_unit == "s":
             return True  # another sensor's timestamps: the rows share the first time column
     return bool(_COUNTER_NAME.search(name)) and (unit is None or unit.strip() in ("N", "#"))
-
-
-def _is_number(s: str) -> bool:
-    try:
-        float(s.strip().strip('"'))
-    except ValueError:
-        return False
-    return True
 
 
 def sniff(p: Path) -> bool:
@@ -120,9 +113,9 @@ def sniff(p: Path) -> bool:
     # the field count is checked by the reader, which can then say which row disagrees; text
     # columns (a date written out, a device name) are allowed beside a numeric time and signal
     ti = tc[0]
-    if len(first) < 2 or ti >= len(first) or not _is_number(first[ti]):
+    if len(first) < 2 or ti >= len(first) or not is_number(first[ti]):
         return False
-    return sum(_is_number(c) for k, c in enumerate(first) if k != ti) >= 1
+    return sum(is_number(c) for k, c in enumerate(first) if k != ti) >= 1
 
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:

@@ -43,8 +43,10 @@ from ._common import (
     data_lines,
     handle_nonfinite,
     head_text,
+    is_number,
     make_recording,
     parse_table,
+    sniff_sep,
     uniform_from_timestamps,
     unit_channel,
 )
@@ -56,10 +58,6 @@ _PREFIX = re.compile(r"^Shimmer_[0-9A-Za-z]+_", re.I)
 
 _TS = re.compile(r"^(Shimmer_[0-9A-Za-z]+_)?Timestamp(_Unix)?_(CAL|RAW)$", re.I)
 _CALRAW = re.compile(r"_(CAL|RAW)$", re.I)
-
-
-def _guess_sep(line: str) -> str:
-    return max((";", ",", "\t"), key=line.count)
 
 
 def _tokens(line: str, sep: str) -> list[str]:
@@ -77,16 +75,8 @@ def sniff(p: Path) -> bool:
     first = body[0].strip().strip('"')
     if first.startswith("Shimmer_"):
         return True
-    toks = _tokens(body[0], _guess_sep(body[0]))
+    toks = _tokens(body[0], sniff_sep(body[0]))
     return any(_TS.match(t) for t in toks) and sum(bool(_CALRAW.search(t)) for t in toks) >= 2
-
-
-def _is_number(tok: str) -> bool:
-    try:
-        float(tok)
-    except ValueError:
-        return False
-    return True
 
 
 def _assumed_unit(name: str) -> str | None:
@@ -124,9 +114,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                               "rows. The file is truncated; export it again.")
     names_line = lines[k]
     if sep is None:
-        sep = _guess_sep(names_line)
+        sep = sniff_sep(names_line)
     raw_names = _tokens(names_line, sep)
-    has_units = not all(_is_number(c) for c in _tokens(lines[k + 1], sep) if c)
+    has_units = not all(is_number(c) for c in _tokens(lines[k + 1], sep) if c)
     if has_units and len(lines) < k + 4:
         raise FileFormatError(f"{path}: a Shimmer CSV needs a names row, a units row and at least "
                               "2 data rows. The file is truncated; export it again.")

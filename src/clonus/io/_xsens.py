@@ -105,13 +105,12 @@ def _rotations(q_wxyz: np.ndarray) -> tuple[Any, np.ndarray]:
     return Rotation.from_quat(q[:, [1, 2, 3, 0]]), ok
 
 
-def _rate_from_orientation(q_wxyz: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Angular velocity in the sensor frame (rad/s, shape (3, n)) from orientation samples
-    (sensor to earth): central differences of the rotation between neighbouring samples,
-    omega_i = rotvec(R_{i-1}^T R_{i+1}) / (t_{i+1} - t_{i-1}); one-sided at the ends. Rows
-    without a valid orientation are NaN."""
+def _rate_from_orientation(rot: Any, ok: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Angular velocity in the sensor frame (rad/s, shape (3, n)) from the orientations ``rot``
+    (sensor to earth) of the rows where ``ok``: central differences of the rotation between
+    neighbouring samples, omega_i = rotvec(R_{i-1}^T R_{i+1}) / (t_{i+1} - t_{i-1});
+    one-sided at the ends. Other rows are NaN."""
     out = np.full((3, t.size), np.nan)
-    rot, ok = _rotations(q_wxyz)
     idx = np.flatnonzero(ok)
     if idx.size < 2:
         return out
@@ -119,8 +118,7 @@ def _rate_from_orientation(q_wxyz: np.ndarray, t: np.ndarray) -> np.ndarray:
     lo = np.concatenate([[0], np.arange(idx.size - 2), [idx.size - 2]])
     hi = np.concatenate([[1], np.arange(2, idx.size), [idx.size - 1]])
     rel = rot[lo].inv() * rot[hi]
-    dt = tt[hi] - tt[lo]
-    out[:, idx] = (rel.as_rotvec() / dt[:, None]).T
+    out[:, idx] = (rel.as_rotvec() / (tt[hi] - tt[lo])[:, None]).T
     return out
 
 
@@ -150,7 +148,7 @@ def _derived_inertial(
             for names in _QUAT_SETS:
                 ix = _find(cols, names)
                 if ix is not None:
-                    rate = _rate_from_orientation(mat[:, ix], t)
+                    rate = _rate_from_orientation(*_rotations(mat[:, ix]), t)
                     how["gyro"] = f"orientation quaternion ({', '.join(cols[j] for j in ix)})"
                     break
         if rate is None:
@@ -162,12 +160,10 @@ def _derived_inertial(
 
                 e = mat[:, ix]
                 ok = np.isfinite(e).all(axis=1)
-                q = np.full((t.size, 4), np.nan)
-                if ok.any():
-                    r = Rotation.from_euler("ZYX", e[ok][:, ::-1], degrees=True)
-                    q[ok] = r.as_quat()[:, [3, 0, 1, 2]]
-                rate = _rate_from_orientation(q, t)
-                how["gyro"] = f"Euler angles ({', '.join(cols[j] for j in ix)}; ZYX, deg)"
+                if ok.any():  # Xsens: R = Rz(yaw) Ry(pitch) Rx(roll)
+                    rot = Rotation.from_euler("ZYX", e[ok][:, ::-1], degrees=True)
+                    rate = _rate_from_orientation(rot, ok, t)
+                    how["gyro"] = f"Euler angles ({', '.join(cols[j] for j in ix)}; ZYX, deg)"
                 break
         if rate is not None:
             rows += [(f"gyro_{a}", "gyro", "rad/s", rate[k]) for k, a in enumerate("xyz")]
