@@ -109,6 +109,9 @@ _TABLE: dict[str, UnitInfo] = {
     "bpm": UnitInfo("Hz", 1.0 / 60.0, None),
     "hz": UnitInfo("Hz", 1.0, None),
     "ut": UnitInfo("T", 1e-6, None),
+    "gauss": UnitInfo("T", 1e-4, None),
+    "lux": UnitInfo("lx", 1.0, None),
+    "lx": UnitInfo("lx", 1.0, None),
     "µt": UnitInfo("T", 1e-6, None),
     "μt": UnitInfo("T", 1e-6, None),
     # already dimensionless / arbitrary

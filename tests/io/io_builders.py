@@ -227,6 +227,37 @@ def cloudupdrs_csv(d: Path, mutate: Mutate = None) -> Path:
     return p
 
 
+def actigraph_csv(d: Path, mutate: Mutate = None) -> Path:
+    """ActiLife RAW CSV: 10 header lines (rate 100 Hz), a column row, timestamps, g."""
+    head = ["------------ Data File Created By ActiGraph GT3X+ ActiLife v6.13.4 Firmware v3.2.1 "
+            "date format M/d/yyyy at 100 Hz  Filter Normal -----------",
+            "Serial Number: NEO1F16120034", "Start Time 10:00:00", "Start Date 3/1/2024",
+            "Epoch Period (hh:mm:ss) 00:00:00", "Download Time 12:00:00",
+            "Download Date 3/1/2024", "Current Memory Address: 0",
+            "Current Battery Voltage: 4.12     Mode = 12",
+            "--------------------------------------------------",
+            "Timestamp,Accelerometer X,Accelerometer Y,Accelerometer Z"]
+    t0 = datetime(2024, 3, 1, 10)
+    rows = [f"{(t0 + timedelta(seconds=float(t))).strftime('%m/%d/%Y %H:%M:%S.%f')[:-3]},"
+            f"{x:.6f},{y:.6f},{z:.6f}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "actigraph.csv"
+    p.write_text(_apply("\n".join(head + rows) + "\n", mutate))
+    return p
+
+
+def geneactiv_csv(d: Path, mutate: Mutate = None) -> Path:
+    """GENEActiv raw CSV: 100 header lines (100 Hz), time, x, y, z (g), lux, button, degC."""
+    head = ["Device Type,GENEActiv", "Device Model,1.1", "Measurement Frequency,100 Hz",
+            "Start Time,2024-03-01 10:00:00:000", "Units,g"]
+    head += [""] * (100 - len(head))
+    t0 = datetime(2024, 3, 1, 10)
+    rows = [f"{(t0 + timedelta(seconds=float(t))).strftime('%Y-%m-%d %H:%M:%S:%f')[:-3]},"
+            f"{x:.6f},{y:.6f},{z:.6f},12.0,0,25.2" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "geneactiv.csv"
+    p.write_text(_apply("\n".join(head + rows) + "\n", mutate))
+    return p
+
+
 @dataclass(frozen=True)
 class TextFormat:
     """A text format's builder and where its data live, for the corruption suite."""
@@ -280,6 +311,10 @@ TEXT_FORMATS = [
     TextFormat("xsens", xsens_dot_csv, ",", 12, 5, 1, None, _drop_last_header_field(11, ",")),
     TextFormat("xsens", xsens_mt_txt, "\t", 6, 7, 1, None, _drop_last_header_field(5, "\t")),
     TextFormat("opensim", opensim_mot, "\t", 7, 1, 0, None, _drop_last_header_field(6, "\t")),
+    TextFormat("actigraph-csv", actigraph_csv, ",", 11, 1, None, None,
+               lambda s: s.replace("at 100 Hz", "at ??? Hz", 1)),
+    TextFormat("geneactiv-csv", geneactiv_csv, ",", 100, 1, None, None,
+               lambda s: s.replace("Measurement Frequency,100 Hz", "Measurement Frequency,x", 1)),
     # no header: the "header" damage is a first row that is not a sample
     TextFormat("cloudupdrs", cloudupdrs_csv, ",", 0, 1, 0, None,
                _replace_line(0, "21521946631000,0.6946377,1.5390993")),

@@ -450,7 +450,11 @@ DEFAULT_MOTION = MotionConfig()
 
 
 # --------------------------------------------------------------------------- source selection
-_AXIS_RE = re.compile(r"[\s_\-.:]*(x|y|z|[123])$", re.IGNORECASE)
+# the axis at the end of a channel name: x/y/z, 1/2/3, or the names some phone apps give
+# the gyroscope's axes (AndroSensor "GYROSCOPE Yaw/Pitch/Roll (rad/s)")
+# the axis at the end of a channel name: x/y/z, 1/2/3, "x-axis" (MbientLab MetaBase), or the
+# names some phone apps give the gyroscope's axes (AndroSensor "GYROSCOPE Yaw/Pitch/Roll")
+_AXIS_RE = re.compile(r"[\s_\-.:]*(x|y|z|[123]|yaw|pitch|roll)([\s_\-]*axis)?$", re.IGNORECASE)
 
 
 _SENSOR_WORD_RE = re.compile(
@@ -461,7 +465,9 @@ _SENSOR_WORD_RE = re.compile(
 
 
 def _stem(name: str) -> str:
-    return _AXIS_RE.sub("", name) or name
+    # a name that is only an axis ("X [dps]" of a Polar Sensor Logger file) has an empty stem:
+    # the file's X, Y and Z are one sensor
+    return _AXIS_RE.sub("", name)
 
 
 def _device(name: str) -> str:

@@ -13,14 +13,17 @@ including gravity, and the sensor's accuracy status (0 unreliable ... 3 high). S
 irregular: about 100 Hz in the 2016-17 files, 47-53 Hz with 18-40 ms jitter in the 2011 files,
 with occasional gaps. The samples are put on a uniform grid like every irregular export.
 
-Detection: the first rows split on ``,`` into exactly 5 numbers (the last an integer flag 0-3) or
-7 (the last three angles in degrees), the first an integer of at least 10 digits and the next
-three with a magnitude of 0.3-4 g (a phone at rest reads 1 g). Rows whose accuracy flag is 0
+Detection: no header; the first rows split on ``,`` into exactly 5 numbers (the last an integer
+flag 0-3) or 7 (the last three angles in whole degrees), the first an integer of at least 10
+digits, 2-200 ms apart in nanoseconds, and the next three with a magnitude of 0.3-4 g (a phone at
+rest reads 1 g). Other loggers' headerless rows (milliseconds since 1970, a gyroscope with
+fractions where the angles would be) are not taken for this format. Rows whose accuracy flag is 0
 ("unreliable") are counted in ``metadata["unreliable_rows"]`` and kept.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +70,10 @@ def _row_ok(cells: list[str]) -> bool:
         return False
     if len(cells) == 5 and cells[4] not in ("0", "1", "2", "3"):
         return False
-    if len(cells) == 7 and not (abs(rest[0]) <= 360 and abs(rest[1]) <= 180
+    # the 2011 orientation sensor wrote whole degrees; a gyroscope in those columns (another
+    # app's "timestamp, acc, gyro" rows) has fractions
+    if len(cells) == 7 and not (all(c.lstrip("-").isdigit() for c in cells[4:])
+                                and abs(rest[0]) <= 360 and abs(rest[1]) <= 180
                                 and abs(rest[2]) <= 180):
         return False
     mag = float(np.sqrt(np.sum(np.square(acc))))
@@ -83,10 +89,19 @@ def sniff(p: Path) -> bool:
     lines = [ln for ln in text.splitlines() if ln.strip()][:9]
     if len(lines) < 3:
         return False
+    if re.search(r"[A-DF-Za-df-z]", lines[0]):
+        return False  # a header row: this format has none (letters other than an exponent)
     # the last line of the head may be cut off; one damaged row among the first ones is left
     # for the reader to name
     ok = [_row_ok(_cells(ln)) for ln in lines[:-1]]
-    return sum(ok) >= max(2, len(ok) - 1)
+    if sum(ok) < max(2, len(ok) - 1):
+        return False
+    # Android SensorEvent timestamps in nanoseconds: 5-100 ms apart (10-200 Hz). Milliseconds
+    # since 1970 (13 digits, ~10 apart) or microseconds are another logger's.
+    ts = [int(_cells(ln)[0]) for ln, good in zip(lines[:-1], ok, strict=True) if good]
+    steps = np.diff(ts)
+    steps = steps[steps > 0]
+    return steps.size > 0 and 2e6 <= float(np.median(steps)) <= 2e8
 
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:

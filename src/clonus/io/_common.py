@@ -218,12 +218,21 @@ _NAME_KINDS = (
     (re.compile(r"^g[_ .-]?[xyz]$", re.I), "gyro"),
     (re.compile(r"^a[_ .-]?[xyz]$", re.I), "acc"),
     (re.compile(r"gyr|rotation.?rate|angular.?vel|omega", re.I), "gyro"),
-    (re.compile(r"acc|grav", re.I), "acc"),
+    # "acc" but not "accuracy" (SensorLog "motionMagneticFieldCalibrationAccuracy(Z)")
+    (re.compile(r"acc(?!ura)|grav", re.I), "acc"),
     # simulators name the joint angle theta (e.g. the reflex-model.md state equations)
     (re.compile(r"angle|gonio|theta|flexion", re.I), "angle"),
     (re.compile(r"force", re.I), "force"),
     (re.compile(r"torque", re.I), "torque"),
 )
+
+
+# The orientation of the sensor in the world (phone apps' attitude: SensorLog
+# "motionYaw/Roll/Pitch(rad)", "motionHeading(°)", AndroSensor "ORIENTATION (Pitch) (°)", the
+# 2011 Android orientation sensor's azimuth) is sensor fusion's estimate, filtered and lagging,
+# not a goniometer's joint angle: kind "misc", so that the gyroscope is analysed instead.
+_ATTITUDE = re.compile(r"yaw|roll|pitch|azimuth|heading|orientation|attitude|euler|quat|course",
+                       re.I)
 
 
 def guess_kind(name: str, si_unit: str, kind_hint: str | None = None) -> str:
@@ -234,6 +243,8 @@ def guess_kind(name: str, si_unit: str, kind_hint: str | None = None) -> str:
     """
     by_unit = {"rad/s": "gyro", "m/s^2": "acc", "rad": "angle", "N": "force", "N m": "torque",
                "m": "position", "px": "position"}
+    if si_unit == "rad" and _ATTITUDE.search(name):
+        return "misc"  # the phone's own orientation, not a joint angle
     if si_unit in by_unit:
         return by_unit[si_unit]
     for pat, kind in _NAME_KINDS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,8 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._shimmer",
     "clonus.io._empatica",
     "clonus.io._faros",
+    "clonus.io._actigraph",
+    "clonus.io._geneactiv",
     "clonus.io._tsdf",
     "clonus.io._gaitmap",
     "clonus.io._phonecsv",
@@ -112,6 +115,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     p = _check_path(path)
     matches = [r for r in FORMATS.values() if _safe_sniff(r, p)]
     if not matches:
+        known = _known_unsupported(p)
+        if known:
+            raise FileFormatError(f"{p}: {known}")
         names = ", ".join(FORMATS)
         raise FileFormatError(
             f"{p}: the file is not in a format clonus can read (tried: {names}). "
@@ -126,6 +132,43 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         if by_ext:
             return by_ext[0].name
     return matches[0].name
+
+
+def _known_unsupported(p: Path) -> str | None:
+    """What a file we cannot read is, and what to do, for formats users are known to bring."""
+    if not p.is_file():
+        return None
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    ext = p.suffix.lower()
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return ("an HDF5 file (e.g. APDM Opal / Mobility Lab .h5), which clonus does not read. "
+                "Export the sensor as CSV with a time column and units (APDM: 'Export to CSV'), "
+                "or load it with h5py and build a clonus.Recording.")
+    if head.startswith(b"Obj\x01"):
+        return ("an Apache Avro file (e.g. Empatica EmbracePlus raw data), which clonus does "
+                "not read. Convert it to CSV with a time column and units (fastavro), or use "
+                "an E4 export.")
+    if head.startswith(b"%OpenBCI"):
+        return ("an OpenBCI GUI recording, which clonus does not read. Convert it to EDF+ "
+                "with the OpenBCI GUI or MNE, or to a CSV with 'time_s' and 'EMG1 (uV)'.")
+    if head.startswith(b"Device Identity") or (ext == ".bin" and b"GENEActiv" in head):
+        return ("a GENEActiv binary (.bin) file. Convert it to the raw CSV with the GENEActiv PC "
+                "software (or GENEAread in R); clonus reads that CSV.")
+    if ext == ".gt3x":
+        return ("an ActiGraph .gt3x file. Export it as a RAW CSV from ActiLife (or convert it "
+                "with read.gt3x/pygt3x); clonus reads that CSV.")
+    text = head.decode("utf-8", errors="replace")
+    lines = [ln for ln in text.splitlines() if ln.strip()][:3]
+    if len(lines) >= 2 and all(re.fullmatch(r"[\s0-9eE.,;+\-\t]+", ln) for ln in lines):
+        return ("a table of numbers without a header row, so clonus cannot tell which column "
+                "is time and in what units. Add a header such as 'time_ms,acc_x (m/s^2),"
+                "acc_y (m/s^2),acc_z (m/s^2),gyro_x (rad/s),...' (time_s/time_ms/time_ns name "
+                "the time unit).")
+    return None
 
 
 def _safe_sniff(reader: Reader, p: Path) -> bool:

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 
 #: Metadata keys never shown by ``clonus info`` (identifying header fields).
-_PRIVATE_KEYS = ("edf_identity", "cwa_identity", "xsens_identity", "tsdf_identity")
+# identifying header fields: every reader keeps them under "<format>_identity"
+_PRIVATE_SUFFIX = "_identity"
 
 
 def _parse_units(items: list[str] | None) -> dict[str, str] | str | None:
@@ -55,7 +56,7 @@ def describe(
     channels = []
     out_groups = []
     for g in groups:
-        md = {k: v for k, v in g.metadata.items() if k not in _PRIVATE_KEYS}
+        md = {k: v for k, v in g.metadata.items() if not k.endswith(_PRIVATE_SUFFIX)}
         n_samples = g.n_samples if summary is None else summary["n_samples"]
         duration_s = g.duration_s if summary is None else summary["duration_s"]
         if summary is not None:
