@@ -331,3 +331,30 @@ def test_geneactiv_raw_csv(tmp_path) -> None:
 def test_geneactiv_epoch_summary_is_refused(tmp_path) -> None:
     with pytest.raises(FileFormatError, match="epoch summary"):
         clonus.read(_geneactiv(tmp_path / "g.csv", epoch_summary=True))
+
+
+# ------------------------------------------------------------ units at the end of axis names
+@pytest.mark.parametrize(("name", "stem"), [
+    ("gyro_x", "gyro"), ("gyro_x_dps", "gyro"), ("acc_z_g", "acc"), ("omega_y_rad_s", "omega"),
+    ("ax_m_s2", "a"), ("GYROSCOPE Pitch", "GYROSCOPE"), ("x-axis", ""), ("X", ""),
+    ("right_gyr_z", "right_gyr"), ("motionRotationRateX", "motionRotationRate")])
+def test_axis_stem(name, stem) -> None:
+    from clonus.detect._channels import axis_stem
+
+    assert axis_stem(name) == stem
+
+
+def test_unit_suffix_axes_are_one_sensor(tmp_path, held_test) -> None:
+    # gyro_x_dps/acc_x_g (documented CSV names, and what the MATLAB reader makes of an n x 3
+    # gyro_dps) were three one-axis sensors: one axis analysed, its beats shrunk, no acc paired
+    gyro, acc, fs, truth = held_test
+    lines = [",".join(["time_s", *(f"gyro_{a}_dps" for a in "xyz"),
+                       *(f"acc_{a}_g" for a in "xyz")])]
+    for i in range(gyro.shape[1]):
+        lines.append(",".join([f"{i / fs:.4f}", *(f"{np.degrees(v):.4f}" for v in gyro[:, i]),
+                               *(f"{v / G:.5f}" for v in acc[:, i])]))
+    p = tmp_path / "trial.csv"
+    p.write_text("\n".join(lines) + "\n")
+    a = clonus.assess(clonus.read(p))
+    assert a.metrics["channels_used"] == ["gyro_x_dps", "gyro_y_dps", "gyro_z_dps"]
+    _assert_counts(a, truth)

@@ -42,6 +42,7 @@ from ..signal.integrate import integrate, integrate_bandlimited, upsample
 from ..signal.orientation import principal_axis, project
 from ..signal.spectral import peak_frequency, power_spectrum
 from ..units import require_unit
+from ._channels import axis_stem
 from .acc_angle import DEFAULT_RADIUS_M, fit_acc_angle
 from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
@@ -452,11 +453,6 @@ DEFAULT_MOTION = MotionConfig()
 # --------------------------------------------------------------------------- source selection
 # the axis at the end of a channel name: x/y/z, 1/2/3, or the names some phone apps give
 # the gyroscope's axes (AndroSensor "GYROSCOPE Yaw/Pitch/Roll (rad/s)")
-# the axis at the end of a channel name: x/y/z, 1/2/3, "x-axis" (MbientLab MetaBase), or the
-# names some phone apps give the gyroscope's axes (AndroSensor "GYROSCOPE Yaw/Pitch/Roll")
-_AXIS_RE = re.compile(r"[\s_\-.:]*(x|y|z|[123]|yaw|pitch|roll)([\s_\-]*axis)?$", re.IGNORECASE)
-
-
 _SENSOR_WORD_RE = re.compile(
     r"[\s_\-.:]*(gyroscope|gyro|gyr|angvel|angular[\s_]*velocity|rotation[\s_]*rate|rotrate|"
     r"accelerometer|acceleration|accel|acc|linacc)$",
@@ -464,10 +460,7 @@ _SENSOR_WORD_RE = re.compile(
 )
 
 
-def _stem(name: str) -> str:
-    # a name that is only an axis ("X [dps]" of a Polar Sensor Logger file) has an empty stem:
-    # the file's X, Y and Z are one sensor
-    return _AXIS_RE.sub("", name)
+_stem = axis_stem
 
 
 def _device(name: str) -> str:

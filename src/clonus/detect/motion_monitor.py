@@ -49,6 +49,7 @@ from ..exceptions import InvalidParameterError, SamplingRateError, SignalQuality
 from ..model import Recording
 from ..signal.filters import bandpass, highpass
 from ..signal.orientation import principal_axis
+from ._channels import axis_stem
 from .quality import _runs as _mask_runs
 
 __all__ = ["MotionMonitorConfig", "MotionEpisode", "MotionMonitorResult", "monitor_motion"]
@@ -314,12 +315,7 @@ class MotionMonitorResult:
 
 
 # ------------------------------------------------------------------------------- helpers
-def _stem(name: str) -> str:
-    n = name.lower()
-    for suf in ("_x", "_y", "_z", "x", "y", "z"):
-        if n.endswith(suf):
-            return n[: -len(suf)]
-    return n
+_stem = axis_stem
 
 
 def _sensor_prefix(name: str) -> str:
