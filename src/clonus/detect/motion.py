@@ -460,13 +460,10 @@ _SENSOR_WORD_RE = re.compile(
 )
 
 
-_stem = axis_stem
-
-
 def _device(name: str) -> str:
     """The device part of a channel name, without the axis and the sensor word
     (``right_gyr_x`` and ``right_acc_x`` -> ``right``; ``gyro_x`` and ``acc_x`` -> ``""``)."""
-    return _SENSOR_WORD_RE.sub("", _stem(name)).strip(" _-.:").lower()
+    return _SENSOR_WORD_RE.sub("", axis_stem(name)).strip(" _-.:").lower()
 
 
 def _pick_source(
@@ -481,7 +478,7 @@ def _pick_source(
         groups: dict[str, list[int]] = {}
         for i in idx:
             groups.setdefault(
-                _stem(rec.channels[i].name) if kind != "angle" else rec.channels[i].name, []
+                axis_stem(rec.channels[i].name) if kind != "angle" else rec.channels[i].name, []
             ).append(i)
         if len(groups) == 1:
             return kind, next(iter(groups.values()))
@@ -500,7 +497,7 @@ def _pick_source(
         best = max(groups.values(), key=spread)
         if notes is not None:
             names = {k: _device(rec.channels[ii[0]].name) or k for k, ii in groups.items()}
-            chosen = names[_stem(rec.channels[best[0]].name) if kind != "angle"
+            chosen = names[axis_stem(rec.channels[best[0]].name) if kind != "angle"
                            else rec.channels[best[0]].name]
             others = [v for v in names.values() if v != chosen]
             hint = (f" To analyse another, pick its channels (clonus assess --channel "
@@ -1485,7 +1482,7 @@ def _impacts(
     if acc_idx:
         groups: dict[str, list[int]] = {}
         for i in acc_idx:
-            groups.setdefault(_stem(rec.channels[i].name), []).append(i)
+            groups.setdefault(axis_stem(rec.channels[i].name), []).append(i)
         for ii in groups.values():
             if len(ii) != 3:
                 continue
@@ -1813,8 +1810,8 @@ def _companion_acc(rec: Recording, names: list[str], *, gravity: bool) -> np.nda
         return None
     groups: dict[str, list[int]] = {}
     for i in acc:
-        groups.setdefault(_stem(rec.channels[i].name), []).append(i)
-    stems = {_stem(n) for n in names}
+        groups.setdefault(axis_stem(rec.channels[i].name), []).append(i)
+    stems = {axis_stem(n) for n in names}
     # only an accelerometer that measures gravity (median |a| within 0.7-1.3 g) can correct the
     # gyroscope; "linear acceleration" channels (gravity removed) cannot
     three = []
@@ -1829,7 +1826,7 @@ def _companion_acc(rec: Recording, names: list[str], *, gravity: bool) -> np.nda
             three.append((abs(g - 1.0), ii))
     if not three:
         return None
-    same = [ii for _, ii in three if _stem(rec.channels[ii[0]].name) in stems]
+    same = [ii for _, ii in three if axis_stem(rec.channels[ii[0]].name) in stems]
     if not same:  # the same device: right_gyr_x with right_acc_x, gyro_x with acc_x
         devices = {_device(n) for n in names}
         same = [ii for _, ii in three if _device(rec.channels[ii[0]].name) in devices]

@@ -315,13 +315,10 @@ class MotionMonitorResult:
 
 
 # ------------------------------------------------------------------------------- helpers
-_stem = axis_stem
-
-
 def _sensor_prefix(name: str) -> str:
     """The sensor part of a channel name, as :func:`_pick_triad` groups them
     (``right_gyr_x`` -> ``right``)."""
-    return _stem(name).rstrip("_").rsplit("_", 1)[0]
+    return axis_stem(name).rstrip("_").rsplit("_", 1)[0]
 
 
 def _pick_triad(rec: Recording) -> tuple[str, list[int]]:

@@ -42,6 +42,7 @@ import numpy as np
 from ..exceptions import FileFormatError
 from ..model import Recording
 from ._common import (
+    check_declared_rate,
     check_options,
     check_unit_overrides,
     data_lines,
@@ -49,6 +50,7 @@ from ._common import (
     head_text,
     make_recording,
     parse_table,
+    split_leading_time,
     unit_channel,
 )
 from ._registry import Reader, register
@@ -171,23 +173,18 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         raise FileFormatError(
             f"{path}: an ActiGraph activity-count file (columns {sig_names[:4]}), not raw "
             "acceleration. Export the RAW CSV from ActiLife instead.")
-    rows = [ln.split(sep, 1)[1] if ts_col is not None and sep in ln else "" for ln in body] \
-        if ts_col is not None else body
-    blank = next((i for i, r in enumerate(rows) if not r.strip()), None)
-    if blank is not None:
-        raise FileFormatError(f"{path}: row {first_row + blank} has a timestamp and no values; "
-                              "the file is truncated or damaged. Export it again.")
+    times, rows = (split_leading_time(path, body, sep, first_row=first_row)
+                   if ts_col is not None else ([], body))
     mat = parse_table(rows, sep, path=path, first_row=first_row, n_fields=len(sig_names),
                       decimal_comma=sep == ";")
-    chans, scales, names = [], [], []
+    named = []  # (channel name, unit or None)
     for nm in sig_names:
         key = re.sub(r"^imu\s+", "", nm.strip().lower())
-        name, unit = _COLUMNS.get(key, (re.sub(r"\W+", "_", key).strip("_") or "ch", None))
-        names.append(name)
+        named.append(_COLUMNS.get(key, (re.sub(r"\W+", "_", key).strip("_") or "ch", None)))
+    names = [name for name, _ in named]
     check_unit_overrides(opts["units"], names, path)
-    for nm, name in zip(sig_names, names, strict=True):
-        key = re.sub(r"^imu\s+", "", nm.strip().lower())
-        unit = _COLUMNS.get(key, (name, None))[1]
+    chans, scales = [], []
+    for name, unit in named:
         ch, sc = unit_channel(name, unit, units=opts["units"], source=str(path))
         chans.append(ch)
         scales.append(sc)
@@ -196,22 +193,15 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                                        first_row=first_row)
     fs = hd["fs"]
     md: dict[str, Any] = {**md_nan, "device": hd["device"]}
-    if ts_col is not None:
-        t0 = _timestamp(body[0].split(sep, 1)[0], hd["date_fmt"])
-        t1 = _timestamp(body[-1].split(sep, 1)[0], hd["date_fmt"])
-        if t0 is not None and t1 is not None:
-            span = (t1 - t0).total_seconds()
-            expect = (len(body) - 1) / fs
-            if abs(span - expect) > max(2.0 / fs, 0.01 * expect):
-                raise FileFormatError(
-                    f"{path}: {len(body)} samples at the header's {fs:g} Hz last {expect:.3f} s, "
-                    f"but the timestamps span {span:.3f} s: rows are missing or the rate is "
-                    "wrong. Export the file again.")
+    if times:
+        t0 = _timestamp(times[0], hd["date_fmt"])
+        check_declared_rate(path, t0, _timestamp(times[-1], hd["date_fmt"]), len(times), fs)
+        if t0 is not None:
             hd["start"] = t0
-    if not opts.get("anonymize", False) and hd["serial"]:
-        md["actigraph_identity"] = {"Serial Number": hd["serial"]}
     if opts.get("anonymize", False):
         md["anonymized"] = True
+    elif hd["serial"]:
+        md["actigraph_identity"] = {"Serial Number": hd["serial"]}
     return [make_recording(data, fs, chans, path=path, fmt=FMT, start_time=hd["start"],
                            tz_is_local=True, metadata=md)]
 

@@ -640,6 +640,36 @@ def group_by_rate(items: Sequence[tuple[str, float]], rtol: float = 0.005) -> li
     return [g[1] for g in groups]
 
 
+def split_leading_time(path: Path | str, body: Sequence[str], sep: str, *,
+                       first_row: int) -> tuple[list[str], list[str]]:
+    """Split rows that start with a written-out time (``3/1/2024 10:00:00.000,0.01,...``) into
+    the time texts and the rest of each row; a row with a time and no values is truncated."""
+    times, rows = [], []
+    for k, ln in enumerate(body):
+        t, _, rest = ln.partition(sep)
+        if not rest.strip():
+            raise FileFormatError(f"{path}: row {first_row + k} has a time and no values; the "
+                                  "file is truncated or damaged. Export it again.")
+        times.append(t)
+        rows.append(rest)
+    return times, rows
+
+
+def check_declared_rate(path: Path | str, t_first: Any, t_last: Any, n: int, fs: float) -> None:
+    """Refuse a file whose first and last sample times (datetimes, or None when unreadable)
+    disagree with ``n`` samples at the header's rate ``fs``: rows are missing or the rate is
+    wrong, and a uniform grid would put every later sample at the wrong time."""
+    if t_first is None or t_last is None:
+        return
+    span = (t_last - t_first).total_seconds()
+    expect = (n - 1) / fs
+    if abs(span - expect) > max(2.0 / fs, 0.01 * expect):
+        raise FileFormatError(
+            f"{path}: {n} samples at the header's {fs:g} Hz last {expect:.3f} s, but the sample "
+            f"times span {span:.3f} s: rows are missing or the rate is wrong. Export the file "
+            "again.")
+
+
 def make_recording(data: np.ndarray, fs: float, channels: Sequence[Channel], *, path: Path,
                    fmt: str, start_time: Any = None, tz_is_local: bool = True,
                    metadata: Mapping[str, Any] | None = None) -> Recording:

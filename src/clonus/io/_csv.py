@@ -165,19 +165,15 @@ def _usable_time(col: np.ndarray) -> bool:
 
 
 def _skipped_column(header: str, values: list[str]) -> bool:
-    """A text column (marked ``(txt)``, or no number in its first rows ``values``), a counter,
-    or a second time column. A column with one bad cell among numbers is not text: the reader
-    then names that cell instead of dropping the column."""
+    """A text column (marked ``(txt)``, or no number in its first rows ``values``) or a counter
+    (the other time columns are skipped by the caller). A column with one bad cell among
+    numbers is not text: the reader then names that cell instead of dropping the column."""
     name, unit = split_name_unit(header)
     if unit is not None and unit.strip().lower() in ("txt", "text", "string"):
         return True
     cells = [v for v in values if v.strip()]
     if cells and not any(is_number(v) for v in cells):
         return True
-    if unit is not None and _TIME_WORD.search(name):
-        info = parse_unit(unit)
-        if info is not None and info.si_unit == "s":
-            return True  # another sensor's timestamps: the rows share the first time column
     if unit is not None and unit.strip() in ("N", "Z", "#") and _COUNT_NAME.search(name):
         return True  # a count or a state written with the unit N or Z, not newtons
     return bool(_COUNTER_NAME.search(name)) and (unit is None or unit.strip() in ("N", "#"))
@@ -206,6 +202,10 @@ def sniff(p: Path) -> bool:
     return sum(is_number(c) for k, c in enumerate(first) if k != ti) >= 1
 
 
+#: data rows looked at to choose among candidate time columns (a GPS clock without a fix)
+_TIME_PROBE_ROWS = 2000
+
+
 def _column_values(lines: list[str], sep: str, i: int) -> np.ndarray:
     out = np.full(len(lines), np.nan)
     for k, ln in enumerate(lines):
@@ -219,32 +219,31 @@ def _column_values(lines: list[str], sep: str, i: int) -> np.ndarray:
 
 
 def _choose_time(path: Path, lines: list[str], sep: str,
-                 headers: list[str]) -> tuple[int, float, dict[str, Any]]:
-    """The first candidate time column that moves, its factor to seconds, and metadata."""
+                 headers: list[str]) -> tuple[int, float, bool]:
+    """The first candidate time column that advances in the first rows, its factor to seconds
+    and whether that factor is still to be judged from the column's steps."""
     cands = time_columns(headers)
-    chosen = None
+    probe = lines[1 : 1 + _TIME_PROBE_ROWS]
     for i, scale, judged in cands:
-        col = _column_values(lines[1:], sep, i)
-        if _usable_time(col):
-            chosen = (i, scale, judged, col)
-            break
-    if chosen is None:
-        raise FileFormatError(
-            f"{path}: no usable time column: {[headers[i] for i, _, _ in cands]} do not advance "
-            "(all empty, constant, or repeating - a GPS clock without a fix repeats). Export "
-            "the sensor timestamps, or a column named 'time_s' with the sample times.")
-    i, scale, judged, col = chosen
-    md: dict[str, Any] = {"time_column": headers[i]}
-    if judged:
-        scale, uname = judge_time_scale(col)
-        if uname != "s":
-            md["time_unit_judged"] = uname
-            warnings.warn(
-                f"{path}: the time column {headers[i]!r} has no unit; its steps (median "
-                f"{np.median(np.diff(col[np.isfinite(col)])):.6g}) say {uname}, so it is read "
-                f"as {uname}. If that is wrong, name the column 'time_s' or 'time_ms'.",
-                UnitWarning, stacklevel=3)
-    return i, scale, md
+        if _usable_time(_column_values(probe, sep, i)):
+            return i, scale, judged
+    raise FileFormatError(
+        f"{path}: no usable time column: {[headers[i] for i, _, _ in cands]} do not advance "
+        "(all empty, constant, or repeating - a GPS clock without a fix repeats). Export "
+        "the sensor timestamps, or a column named 'time_s' with the sample times.")
+
+
+def _judged_time_scale(path: Path, header: str, t_raw: np.ndarray) -> tuple[float, dict]:
+    """Factor to seconds of a time column without a unit, with a warning when it is not s."""
+    scale, uname = judge_time_scale(t_raw)
+    if uname == "s":
+        return scale, {}
+    warnings.warn(
+        f"{path}: the time column {header!r} has no unit; its steps (median "
+        f"{np.median(np.diff(t_raw[np.isfinite(t_raw)])):.6g}) say {uname}, so it is read as "
+        f"{uname}. If that is wrong, name the column 'time_s' or 'time_ms'.",
+        UnitWarning, stacklevel=3)
+    return scale, {"time_unit_judged": uname}
 
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:
@@ -267,7 +266,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             f"{path}: no time column in the header {headers[:6]}. Name one 'time_s' (seconds) or "
             "'time (ms)', and put units in the other headers, e.g. 'gyro_x (rad/s)'."
         )
-    ti, tscale, md_time = _choose_time(path, lines, sep, headers)
+    ti, tscale, judged = _choose_time(path, lines, sep, headers)
+    md_time: dict[str, Any] = {"time_column": headers[ti]}
     head_rows = [[c.strip().strip('"') for c in ln.split(sep)] for ln in lines[1:6] if ln.strip()]
     other_clocks = {i for i, _, _ in time_columns(headers)}
     skipped = [i for i in range(len(headers))
@@ -283,6 +283,9 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     else:
         headers_kept = headers
     mat = parse_table(body, sep, path=path, first_row=2, n_fields=len(headers_kept))
+    if judged:
+        tscale, md_judged = _judged_time_scale(path, md_time["time_column"], mat[:, ti])
+        md_time.update(md_judged)
     t = mat[:, ti] * tscale
     skipped_names = [headers[i] for i in skipped]
     headers = headers_kept

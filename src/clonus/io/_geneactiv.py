@@ -39,12 +39,14 @@ import numpy as np
 from ..exceptions import FileFormatError
 from ..model import Recording
 from ._common import (
+    check_declared_rate,
     check_options,
     check_unit_overrides,
     handle_nonfinite,
     head_text,
     make_recording,
     parse_table,
+    split_leading_time,
     unit_channel,
 )
 from ._registry import Reader, register
@@ -110,11 +112,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     if len(body) < 2:
         raise FileFormatError(f"{path}: fewer than 2 samples; the file is truncated.")
     first_row = first + 1
-    rows = [ln.split(",", 1)[1] if "," in ln else "" for ln in body]
-    blank = next((i for i, r in enumerate(rows) if not r.strip()), None)
-    if blank is not None:
-        raise FileFormatError(f"{path}: row {first_row + blank} has a time and no values; the "
-                              "file is truncated or damaged. Export it again.")
+    times, rows = split_leading_time(path, body, ",", first_row=first_row)
     mat = parse_table(rows, ",", path=path,
                       first_row=first_row, n_fields=6)
     check_unit_overrides(opts["units"], list(_NAMES), path)
@@ -127,16 +125,8 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     data = mat.T * np.asarray(scales)[:, None]
     data, _, md_nan = handle_nonfinite(data, list(_NAMES), path=path,
                                        nan_policy=opts["nan_policy"], first_row=first_row)
-    t0 = _time(body[0].split(",", 1)[0])
-    t1 = _time(body[-1].split(",", 1)[0])
-    if t0 is not None and t1 is not None:
-        span = (t1 - t0).total_seconds()
-        expect = (len(body) - 1) / fs
-        if abs(span - expect) > max(2.0 / fs, 0.01 * expect):
-            raise FileFormatError(
-                f"{path}: {len(body)} samples at the header's {fs:g} Hz last {expect:.3f} s, but "
-                f"the times span {span:.3f} s: rows are missing or the rate is wrong. Export "
-                "the file again.")
+    t0 = _time(times[0])
+    check_declared_rate(path, t0, _time(times[-1]), len(times), fs)
     md: dict[str, Any] = {**md_nan}
     loc = header.get("Device Location Code", "")
     if loc:

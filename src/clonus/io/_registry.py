@@ -189,7 +189,8 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
     format : str, optional
         Skip detection and use this reader (see ``clonus formats``).
     **options
-        Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF, CWA).
+        Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF, CWA, Xsens,
+        TSDF, ActiGraph, GENEActiv).
     """
     _load()
     p = _check_path(path)
@@ -239,9 +240,10 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
     **options
         Reader options: ``units={"EMG1": "uV"}`` (or one unit string for every channel) to
         override missing or wrong units; ``nan_policy="omit"`` to drop/interpolate NaN or
-        infinite samples instead of raising; ``anonymize=True`` (EDF, CWA: leave identifying header
-        fields out of ``metadata``); format-specific ones such as ``fs=`` (gaitmap) or
-        ``trial=`` (R data). Unknown options raise :class:`InvalidParameterError`.
+        infinite samples instead of raising; ``anonymize=True`` (EDF, CWA, Xsens, TSDF,
+        ActiGraph, GENEActiv: leave identifying header fields out of ``metadata``);
+        format-specific ones such as ``fs=`` (gaitmap) or ``trial=`` (R data). Unknown options
+        raise :class:`InvalidParameterError`.
 
     Returns
     -------
