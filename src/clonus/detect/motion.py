@@ -44,7 +44,7 @@ from ..signal.spectral import peak_frequency, power_spectrum
 from ..units import require_unit
 from ._channels import axis_stem
 from .acc_angle import DEFAULT_RADIUS_M, fit_acc_angle
-from .beats import find_dorsiflexion_peaks, fit_decay, group_runs
+from .beats import Peaks, find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
 from .quality import _runs, check_quality
 
@@ -62,8 +62,22 @@ _HOLD_EVIDENCE_S = 3.0
 #: not clonus; simulated clonus stayed below 0.24 (noisy goniometer), shivering was 0.44-0.76
 _BROADBAND_FAST_RATIO = 0.35
 #: share of beat cycles with an impact that marks tapping/stepping, and the impact level (g)
+_SINE_PP_PER_RMS = 2.0 * np.sqrt(2.0)  # peak-to-peak of a sinusoid per its RMS
 _STRIKE_FRACTION = 0.75
 _STRIKE_G = 0.5
+#: ... counted only when the cycles bottom out within this fraction of the stretch excursion
+#: above the rest level before the stretch: a toe strike is the floor the foot rested on, while
+#: during the test the examiner holds the foot up and the beats hang from the held level. A quick
+#: twitch (plantarflexion falling in 20-45 ms) gives 1-5 g above 20 Hz from its rotation alone.
+#: Simulated tapping (negatives, 300 cases) bottomed at most 0.42 excursions above rest; an
+#: independent generator's held sharp beats taken for strikes 0.5-0.97 (released ones,
+#: whose foot falls back to rest, stay vetoed: a documented limit)
+_STRIKE_LEVEL_FRACTION = 0.5
+#: ... or in this share of the cycles when the cycles bottom out at the rest level (within
+#: _FLOOR_LEVEL_FRACTION of the excursion) with bottoms at most this fraction as variable as the
+#: tops: a 60 Hz toe strike sampled at 100 Hz showed in 11 of 16 cycles
+_STRIKE_FRACTION_ON_FLOOR = 0.5
+_STRIKE_FLOOR_STEADINESS = 0.25
 #: power above the clonus range / inside it below which a gyroscope is free of examiner tremor
 _CLEAN_FAST_RATIO = 0.05
 _CLEAN_FAST_SKIP_S = 0.3  # s after the stretch peak left out of the clean-gyroscope fast check
@@ -1009,6 +1023,32 @@ def _find_stretch(
     return None
 
 
+def _slow_push_before(
+    ang: MotionAngle, fs: float, cfg: MotionConfig, rhythm: dict, start_idx: int
+) -> dict | None:
+    """A dorsiflexion from rest, too slow for the test's stretch (between half the stretch
+    velocity and it), that the rhythm ``rhythm`` (from :func:`_rhythm`) begins right after:
+    within the first-beat delay plus one period of its peak. None otherwise.
+
+    Such a rhythm may be clonus set off by a slow push (which the bedside test does not
+    standardise) or a tremor that began then: the answer is to repeat the test, not "tremor".
+    """
+    slow_cfg = replace(cfg, stretch_min_velocity_deg_s=0.5 * cfg.stretch_min_velocity_deg_s)
+    st = _find_stretch(ang, fs, slow_cfg, [], start_idx=start_idx)
+    if st is None:
+        return None
+    t_pk = st["peak_idx"] / fs
+    lag = rhythm["start_s"] - t_pk
+    if not 0.0 <= lag <= cfg.max_first_beat_delay_s + 1.0 / rhythm["frequency_hz"]:
+        return None
+    return {
+        "onset_s": st["onset_idx"] / fs,
+        "peak_s": t_pk,
+        "excursion_deg": st["excursion_deg"],
+        "peak_velocity_deg_s": st["peak_velocity_deg_s"],
+    }
+
+
 def _later_stretches(ang: MotionAngle, fs: float, cfg: MotionConfig, st: dict) -> list[dict]:
     """Later tests in the same recording: the stretches of the pushes after the first.
 
@@ -1635,6 +1675,95 @@ def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
     return type(pk)(pk.idx, times, pk.values, pk.amplitudes, pk.prominences)
 
 
+#: a dip's return to a steady hold ends a beat when the foot then stays within this fraction of
+#: the return's rise for one beat period (a centred oscillation falls again by more)
+_HOLD_STEADY_FRACTION = 0.25
+
+
+def _returns_to_hold(
+    x: np.ndarray, amp: np.ndarray, fs: float, pk: Peaks, runs: list[np.ndarray], prom: float,
+    cfg: MotionConfig,
+) -> list[tuple[int, float, float, float, float]]:
+    """The last beat of runs whose beats hang from the held position as dips.
+
+    A beat is one plantarflexor contraction: the foot dips and comes back up. When the beats
+    are dips from the held level rather than a centred oscillation, the last dip's return to
+    the hold is not a peak (nothing falls after it) and the peak rule misses that beat. Found
+    here after each run of >= 2 beats: within 1.5 median periods of its last peak the angle
+    dips by >= ``prom`` and comes back up by 0.75-1.33 times the dip; the run's tops are level
+    (spread within a quarter of its median beat) and the return reaches their level; the end of
+    that rise (its velocity down to a tenth of its peak) falls in step with the run's rhythm
+    (``max_interval_change``); and the foot then stays within :data:`_HOLD_STEADY_FRACTION` of
+    the rise for one period. The end of a centred oscillation (the reflex-model simulator's)
+    settles about halfway up, so the shared peak rule is unchanged there.
+
+    Returns (index, time s, value deg, amplitude deg, rise deg) per beat found, on the
+    (upsampled) signal ``x`` at ``fs``.
+    """
+    out = []
+    n = len(x)
+    for r in runs:
+        if len(r) < 2:
+            continue
+        per = float(np.median(np.diff(pk.times_s[r])))
+        i_last = int(pk.idx[r[-1]])
+        w1 = i_last + int(round(1.5 * per * fs))
+        if w1 + int(round(per * fs)) >= n:
+            continue
+        i_low = i_last + int(np.argmin(x[i_last:w1]))
+        drop = float(x[i_last] - x[i_low])
+        if drop < prom:
+            continue
+        # the top: where the rise's velocity has fallen to a tenth of its peak (a flat hold
+        # has no maximum of its own; its noise would put one anywhere)
+        v = np.diff(x[i_low : i_low + int(round(per * fs)) + 1])
+        if len(v) < 3:
+            continue
+        j_v = int(np.argmax(v))
+        slow = np.flatnonzero(v[j_v:] <= 0.1 * v[j_v])
+        if v[j_v] <= 0 or not len(slow):
+            continue
+        i_top = i_low + j_v + int(slow[0])
+        rise = float(x[i_top] - x[i_low])
+        t_top = i_top / fs
+        iv = t_top - pk.times_s[r[-1]]
+        if rise < prom or abs(iv - per) > cfg.max_interval_change * per:
+            continue
+        # dips from a level hold: the run's tops level (within a quarter of its median beat),
+        # the last dip coming back up by as much as it fell, to that level. The end of a
+        # centred oscillation settles halfway, or past the tops when the foot is released
+        tops = pk.values[r]
+        lvl = float(np.median(tops))
+        quarter = 0.25 * float(np.median(pk.amplitudes[r]))
+        if (
+            float(np.ptp(tops)) > quarter
+            or not 0.75 <= rise / drop <= 1.33
+            or abs(float(x[i_top]) - lvl) > max(quarter, 0.25 * rise)
+        ):
+            continue
+        after = x[i_top : i_top + int(round(per * fs)) + 1]
+        if float(np.max(np.abs(after - x[i_top]))) > _HOLD_STEADY_FRACTION * rise:
+            continue
+        if np.any(np.abs(pk.idx - i_top) < cfg.min_beat_interval_s * fs):
+            continue
+        out.append((i_top, t_top, float(x[i_top]), float(amp[i_top] - amp[i_low:i_top + 1].min()),
+                    rise))
+    return out
+
+
+def _with_peaks(pk: Peaks, extra: list[tuple[int, float, float, float, float]]):
+    """``pk`` with the extra beats of :func:`_returns_to_hold` inserted in time order."""
+    idx = np.concatenate([pk.idx, [e[0] for e in extra]]).astype(int)
+    o = np.argsort(idx, kind="stable")
+    return Peaks(
+        idx[o],
+        np.concatenate([pk.times_s, [e[1] for e in extra]])[o],
+        np.concatenate([pk.values, [e[2] for e in extra]])[o],
+        np.concatenate([pk.amplitudes, [e[3] for e in extra]])[o],
+        np.concatenate([pk.prominences, [e[4] for e in extra]])[o],
+    )
+
+
 def _strikes_per_cycle(acc: np.ndarray | None, bt: np.ndarray, fs: float) -> dict | None:
     """Impacts in each cycle between beats, from the accelerometer above min(20 Hz, fs/4).
 
@@ -2193,6 +2322,28 @@ def _assess_motion(
         spec = _spectrum(ang.beat_deg, fs)
         if rh:
             metrics["rhythm"] = rh
+            slow = _slow_push_before(ang, fs, cfg, rh, int(_stretch_after_s * fs))
+            if slow is not None:
+                metrics["slow_push"] = slow
+                return _result(
+                    rec=rec,
+                    cfg=cfg,
+                    channel=channel,
+                    classification="indeterminate",
+                    reason=(
+                        f"rhythmic movement at {rh['frequency_hz']:.1f} Hz ({rh['n']} cycles, "
+                        f"{rh['amplitude_deg']:.1f} deg) begins right after a dorsiflexion of "
+                        f"{slow['excursion_deg']:.0f} deg at {slow['onset_s']:.2f} s that was too "
+                        f"slow for the clonus test's stretch ({slow['peak_velocity_deg_s']:.0f} "
+                        f"deg/s, the test needs >= {cfg.stretch_min_velocity_deg_s:g} deg/s): "
+                        "clonus set off by it cannot be told from tremor. Repeat the test with "
+                        "a brisk push."
+                    ),
+                    metrics=metrics,
+                    warnings=warns,
+                    trace=trace,
+                    spectrum=spec,
+                )
             return _result(
                 rec=rec,
                 cfg=cfg,
@@ -2332,6 +2483,21 @@ def _assess_motion(
         amplitude_signal=amp_up,
     )
     pk = pk.select(pk.times_s > t_pk + 0.5 * cfg.min_beat_interval_s)
+    # the stretch's own plateau: a top the foot reached without first falling by a beat's size
+    # below the stretch peak (the examiner's hand creeping up as the beats start) is not a beat
+    n_plateau = 0
+    ref_i = pk_i * up
+    ref_v = float(amp_up[ref_i])
+    while n_plateau < len(pk):
+        i_k = int(pk.idx[n_plateau])
+        if i_k <= ref_i or ref_v - float(amp_up[ref_i:i_k + 1].min()) >= prom:
+            break
+        ref_v = max(ref_v, float(amp_up[i_k]))
+        ref_i = i_k
+        n_plateau += 1
+    if n_plateau:
+        metrics["stretch_plateau_tops_s"] = [float(x) for x in pk.times_s[:n_plateau]]
+        pk = pk.select(np.arange(len(pk)) >= n_plateau)
     if len(pk):
         pk = _refine_times(pk, ang, fs, up, cfg)
     runs_idx = group_runs(
@@ -2339,13 +2505,23 @@ def _assess_motion(
         max_interval_s=cfg.max_beat_interval_s,
         max_interval_change=cfg.max_interval_change,
     )
+    ends = _returns_to_hold(beat_up, amp_up, fs_up, pk, runs_idx, prom, cfg)
+    if ends:
+        metrics["returns_to_hold_s"] = [float(e[1]) for e in ends]
+        pk = _with_peaks(pk, ends)
+        runs_idx = group_runs(
+            pk.times_s,
+            max_interval_s=cfg.max_beat_interval_s,
+            max_interval_change=cfg.max_interval_change,
+        )
     lo_f, hi_f = cfg.clonus_frequency_hz
     counted = []
     # the first beat may come late after a big reflex kick: a brisk stretch can be answered by a
     # plantarflexion deeper than the stretch and the foot needs up to ~1 s to come back up. The
     # first-beat delay is then counted from the bottom of that kick (>= half the stretch
     # excursion below the stretch peak), which a quiet foot or unrelated later movement lacks.
-    t_ref = t_pk
+    # (from the top of the stretch's plateau when the foot crept up to it)
+    t_ref = max([t_pk, *metrics.get("stretch_plateau_tops_s", [])])
     if len(pk):
         i_first = int(round(pk.times_s[0] * fs))
         if i_first > pk_i + 1:
@@ -2595,6 +2771,23 @@ def _assess_motion(
     strikes = _strikes_per_cycle(_companion_acc(rec, names, gravity=False), bt, fs)
     if strikes is not None:
         metrics["impacts_per_cycle"] = strikes
+        fb = floor if floor is not None else _floor_bottoms(ang, fs, on_i, bt)
+        if fb is not None:
+            strikes["bottom_above_rest_deg"] = fb["bottom_above_rest_deg"]
+    # an impact can only be the floor where the foot comes down to the level it rested at
+    # (or in fewer cycles when the foot comes down right to that level, and stops there far more
+    # steadily than its tops vary: a floor)
+    fb_s = floor if floor is not None else (
+        _floor_bottoms(ang, fs, on_i, bt) if strikes is not None else None)
+    struck = strikes is not None and (
+        strikes["fraction"] >= _STRIKE_FRACTION
+        and strikes.get("bottom_above_rest_deg", 0.0)
+        <= _STRIKE_LEVEL_FRACTION * st["excursion_deg"]
+        or fb_s is not None
+        and strikes["fraction"] >= _STRIKE_FRACTION_ON_FLOOR
+        and abs(fb_s["bottom_above_rest_deg"]) <= _FLOOR_LEVEL_FRACTION * st["excursion_deg"]
+        and fb_s["bottom_sd_deg"] <= _STRIKE_FLOOR_STEADINESS * fb_s["top_sd_deg"]
+    )
     if pre_osc is not None and pre_osc >= max(
         cfg.pre_oscillation_fraction * float(np.median(ba)),
         # the floor: the beat threshold, lowered to half of it on a quiet sensor (a clean
@@ -2635,7 +2828,7 @@ def _assess_motion(
             f"as the first lift ({float(np.median(ba)):.1f} of {st['excursion_deg']:.1f} deg): "
             "toes tapping the floor, not clonus (during the test the examiner holds the foot up)"
         )
-    elif strikes is not None and strikes["fraction"] >= _STRIKE_FRACTION:
+    elif struck:
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
             f"the foot strikes something in {strikes['n_hit']} of {strikes['n_cycles']} cycles "
@@ -2657,7 +2850,12 @@ def _assess_motion(
             f"{fast['power_ratio']:.2f} x that inside the clonus range): shivering or "
             "restlessness, not the regular rhythm of clonus"
         )
-    elif fast is not None and fast["power_ratio"] > 2.0:
+    elif (
+        fast is not None
+        and fast["power_ratio"] > 2.0
+        # a tremor too small to make a beat does not matter (0.02-0.1 deg on a quiet hold)
+        and _SINE_PP_PER_RMS * fast["fast_rms_deg"] >= 0.5 * cfg.min_prominence_deg
+    ):
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
             f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above "
