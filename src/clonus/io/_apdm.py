@@ -61,7 +61,12 @@ from typing import Any
 import numpy as np
 
 from .._logging import logger
-from ..exceptions import FileFormatError, InvalidParameterError, MissingDependencyError
+from ..exceptions import (
+    ClonusError,
+    FileFormatError,
+    InvalidParameterError,
+    MissingDependencyError,
+)
 from ..model import Channel, Recording
 from ._common import (
     check_declared_rate,
@@ -500,19 +505,21 @@ def _pick(sensors: list[_Sensor], want: Any, path: Path) -> list[_Sensor]:
                 f"{path}: no sensor {w!r}. The file's sensors are {labels} (give a label, its "
                 "channel prefix such as 'right_foot', or the sensor's id).")
         out += [s for s in hit if s not in out]
-    return out
+    return [s for s in sensors if s in out]  # in the file's order
 
 
 def _annotations(h5py: Any, f: Any, t0_us: float, anonymize: bool) -> list[dict[str, Any]]:
-    ann = f.get("Annotations")
-    if ann is None or not isinstance(ann, h5py.Dataset) or ann.dtype.names is None:
-        return []
-    names = {n.lower(): n for n in ann.dtype.names}
-    if "time" not in names:
-        return []
+    """``/Annotations`` records (time in us, text) as times from the first sample; a damaged
+    or unexpected annotations table is left out (it is not needed to read the signals)."""
     try:
+        ann = f.get("Annotations")
+        if ann is None or not isinstance(ann, h5py.Dataset) or ann.dtype.names is None:
+            return []
+        names = {n.lower(): n for n in ann.dtype.names}
+        if "time" not in names:
+            return []
         rec = ann[()]
-    except (OSError, TypeError, ValueError):
+    except Exception:
         return []
     out = []
     for r in np.atleast_1d(rec)[:1000]:
@@ -536,47 +543,12 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         raise _corrupt(path, exc) from exc
     with f:
         try:
-            kind = layout(h5py, f)
-        except (OSError, RuntimeError, KeyError) as exc:
+            kind, version, blocks, no_data, skipped, annotations = _read_open(
+                h5py, f, path, opts)
+        except ClonusError:
+            raise
+        except (OSError, RuntimeError, KeyError, ValueError) as exc:  # h5py on damaged files
             raise _corrupt(path, exc) from exc
-        if kind is None:
-            raise FileFormatError(f"{path}: {not_apdm_message(_summary(h5py, f))}")
-        version = _number(f.attrs.get("FileFormatVersion", f.attrs.get("File_Format_Version")))
-        try:
-            sensors = _sensors_v5(h5py, f) if kind == "v5" else _sensors_legacy(h5py, f)
-        except (OSError, RuntimeError, KeyError) as exc:
-            raise _corrupt(path, exc) from exc
-        if not sensors:
-            raise FileFormatError(
-                f"{path}: an APDM file (format version {version:g}) with no sensor groups"
-                if version is not None else f"{path}: an APDM file with no sensor groups")
-        _assign_prefixes(sensors)
-        sensors = _pick(sensors, opts.get("sensor"), path)
-        skipped: set[str] = set()
-        processed = f.get("Processed") if kind == "v5" else None
-        if _is_group(h5py, processed) and any(
-                _is_group(h5py, g) and "Orientation" in g for g in processed.values()):
-            skipped.add("Processed/<sensor>/Orientation")
-        blocks = []
-        no_data = []
-        for s in sensors:
-            try:
-                b = _read_sensor(path, s, opts, skipped, several=len(sensors) > 1)
-            except (OSError, RuntimeError) as exc:
-                raise _corrupt(path, exc, f" (sensor {_label_of(s)!r})") from exc
-            if b is None:
-                no_data.append(_label_of(s))
-            else:
-                blocks.append(b)
-        if not blocks:
-            raise FileFormatError(
-                f"{path}: the APDM sensor groups ({no_data}) hold no Accelerometer, Gyroscope or "
-                "Magnetometer data. Export the trial again from Mobility Lab with the raw "
-                "sensor data.")
-        names = [c.name for b in blocks for c in b["chans"]]
-        check_unit_overrides(opts["units"], names, path)
-        t0 = min(float(b["t_us"][0]) for b in blocks)
-        annotations = _annotations(h5py, f, t0, anonymize)
     md: dict[str, Any] = {"apdm_layout": "version 5 (Sensors)" if kind == "v5" else
                           "legacy (CaseIdList, Calibrated)"}
     if version is not None:
@@ -593,6 +565,50 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     logger.info("%s: APDM %s, %d sensor(s) in %d group(s)", path, md["apdm_layout"],
                 len(blocks), len(out))
     return out
+
+
+def _read_open(h5py: Any, f: Any, path: Path, opts: Mapping[str, Any]) -> tuple[Any, ...]:
+    kind = layout(h5py, f)
+    if kind is None:
+        raise FileFormatError(f"{path}: {not_apdm_message(_summary(h5py, f))}")
+    version = _number(f.attrs.get("FileFormatVersion", f.attrs.get("File_Format_Version")))
+    sensors = _sensors_v5(h5py, f) if kind == "v5" else _sensors_legacy(h5py, f)
+    if not sensors:
+        where = "a 'Sensors' group" if kind == "v5" else "'CaseIdList'"
+        raise FileFormatError(
+            f"{path}: an APDM file ({where}) with no sensor group in it. The export holds no "
+            "recording: export the trial again from Mobility Lab.")
+    _assign_prefixes(sensors)
+    sensors = _pick(sensors, opts.get("sensor"), path)
+    skipped: set[str] = set()
+    if kind == "v5" and _has_orientation(h5py, f):
+        skipped.add("Processed/<sensor>/Orientation")
+    blocks, no_data = [], []
+    for s in sensors:
+        b = _read_sensor(path, s, opts, skipped, several=len(sensors) > 1)
+        if b is None:
+            no_data.append(_label_of(s))
+        else:
+            blocks.append(b)
+    if not blocks:
+        raise FileFormatError(
+            f"{path}: the APDM sensor groups ({no_data}) hold no Accelerometer, Gyroscope or "
+            "Magnetometer data. Export the trial again from Mobility Lab with the raw "
+            "sensor data.")
+    check_unit_overrides(opts["units"], [c.name for b in blocks for c in b["chans"]], path)
+    t0 = min(float(b["t_us"][0]) for b in blocks)
+    annotations = _annotations(h5py, f, t0, bool(opts.get("anonymize", False)))
+    return kind, version, blocks, no_data, skipped, annotations
+
+
+def _has_orientation(h5py: Any, f: Any) -> bool:
+    """Does ``/Processed`` hold orientations (only noted: a damaged one does not matter)?"""
+    try:
+        g = f.get("Processed")
+        return _is_group(h5py, g) and any(_is_group(h5py, x) and "Orientation" in x
+                                          for x in g.values())
+    except Exception:
+        return False
 
 
 def _assign_prefixes(sensors: list[_Sensor]) -> None:
