@@ -301,6 +301,22 @@ def test_gaps_are_bridged_only_when_asked(tmp_path) -> None:
     assert rec.gap_intervals_s  # read back validated by the model
 
 
+def test_a_gap_in_one_of_two_sensors_is_reported_on_the_recording_clock(tmp_path) -> None:
+    keep = np.r_[0:300, 320:N]
+    a = apdm_sensor("Right Foot", "1264", n=N, gyro_x=GYRO_X)
+    for k in ("acc", "gyro", "mag"):
+        setattr(a, k, getattr(a, k)[keep])
+    a.temperature, a.time = a.temperature[keep], a.time[keep]
+    b = apdm_sensor("Lumbar", "1784", n=N)
+    b.time = apdm_time(N + 40)[40:]  # the lumbar Opal started 40 samples later
+    rec = clonus.read(write_apdm_v5(tmp_path / "gap2.h5", [a, b]), nan_policy="omit")
+    assert rec.metadata["sensors"] == ["Right Foot", "Lumbar"]  # one recording
+    assert rec.n_samples == N - 40
+    (start, length), = rec.metadata["gap_intervals_s"]
+    assert start == pytest.approx((299 - 40) / APDM_FS, abs=1e-4)
+    assert length == pytest.approx(21 / APDM_FS, abs=1e-4)
+
+
 def test_truncated_and_corrupt_files(tmp_path, v5) -> None:
     raw = v5.read_bytes()
     cut = tmp_path / "cut.h5"

@@ -60,6 +60,7 @@ from typing import Any
 
 import numpy as np
 
+from .._intervals import merge_intervals
 from .._logging import logger
 from ..exceptions import (
     ClonusError,
@@ -88,7 +89,7 @@ GAP_PERIODS = 1.5
 #: Plausible range of Time (microseconds since 1970): 1995-2100.
 _EPOCH_US = (7.9e14, 4.2e15)
 
-# dataset -> (channel stem, axes, documented unit, required): version 5, then legacy
+# (dataset, channel stem, axes, unit APDM writes): version 5, then legacy
 _V5_DATASETS = (("Accelerometer", "acc", "xyz", "m/s^2"), ("Gyroscope", "gyro", "xyz", "rad/s"),
                 ("Magnetometer", "mag", "xyz", "uT"), ("Temperature", "temperature", "", "degC"))
 _LEGACY_DATASETS = (("Calibrated/Accelerometers", "acc", "xyz", "m/s^2"),
@@ -112,7 +113,10 @@ def _h5py() -> Any:
 def _h5py_or_none() -> Any:
     import importlib.util
 
-    if importlib.util.find_spec("h5py") is None:
+    try:
+        if importlib.util.find_spec("h5py") is None:
+            return None
+    except (ImportError, ValueError):  # a broken or blocked installation
         return None
     try:
         return _h5py()
@@ -287,7 +291,7 @@ def sniff(p: Path) -> bool:
 # ---------------------------------------------------------------------------- reading
 def _dataset(path: Path, g: Any, name: str, label: str) -> np.ndarray | None:
     obj = g.get(name)
-    if obj is None:
+    if obj is None or not hasattr(obj, "dtype"):  # absent, or a group
         return None
     try:
         arr = np.asarray(obj[()])
@@ -678,16 +682,21 @@ def _group_recording(path: Path, group: list[dict[str, Any]], base_md: Mapping[s
         md["trimmed_to_common_span"] = trimmed  # [samples cut at the start, at the end]
     for b in group:
         for k, v in b["md"].items():
-            if k in ("gaps", "max_gap_s", "gap_intervals_s", "nonfinite_samples", "resampled",
-                     "resample_method", "fs_source", "time_source"):
+            if k in ("nonfinite_samples", "fs_source", "time_source"):
                 md.setdefault("per_sensor", {}).setdefault(_label_of(b["sensor"]), {})[k] = v
-    gaps = [iv for b in group for iv in b["md"].get("gap_intervals_s", [])]
+    t0 = float(group[0]["t_us"][spans[0][0]])
+    # each sensor's gaps (from its own first sample) on the group's clock, merged
+    gaps = merge_intervals(
+        (max(a, 0.0), a + length) for b in group
+        for a, length in ((a0 + (float(b["t_us"][0]) - t0) / 1e6, length)
+                          for a0, length in b["md"].get("gap_intervals_s", []))
+        if a + length > 0)
     if gaps:
         md["gaps"] = len(gaps)
-        md["gap_intervals_s"] = sorted(gaps)
-        md["max_gap_s"] = max(g[1] for g in gaps)
+        md["gap_intervals_s"] = [[a, e - a] for a, e in gaps]
+        md["max_gap_s"] = max(e - a for a, e in gaps)
         md["resampled"] = True
-    t0 = float(group[0]["t_us"][spans[0][0]])
+        md["resample_method"] = "linear"
     start = _utc(t0) if _EPOCH_US[0] < t0 < _EPOCH_US[1] else None
     if not anonymize:
         md["apdm_identity"] = {"sensor_ids": {_label_of(s): s.sid for s in sensors}}
