@@ -708,7 +708,7 @@ register(Reader(
     name=FMT,
     description="APDM Opal / Mobility Lab HDF5 (.h5, format versions 2-5): acc m/s^2, gyro "
     "rad/s, mag uT per sensor, at the file's sample rate",
-    extensions=(".h5", ".hdf5"),
+    extensions=(".h5",),
     sniff=sniff,
     read_groups=read_groups,
     extra="h5",
