@@ -431,3 +431,121 @@ def _tsdf_fuzz_values(d: Path, mutate: BinaryMutate = None) -> Path:
 
 
 BINARY_FUZZ_TARGETS += [("tsdf", _tsdf_fuzz_meta), ("tsdf", _tsdf_fuzz_values)]
+
+
+# ---------------------------------------------------------------------------- APDM (HDF5)
+#: APDM Opal default rate; Time in microseconds since 1970 (2023-11-14 22:13:20 UTC).
+APDM_FS = 128.0
+APDM_T0_US = 1_700_000_000_000_000
+
+
+def apdm_time(n: int, fs: float = APDM_FS, t0_us: int = APDM_T0_US) -> np.ndarray:
+    """Opal ``Time``: uint64 microseconds since 1970, rounded as the device writes them
+    (7812 and 7813 us alternate at 128 Hz)."""
+    return (t0_us + np.round(np.arange(n) * 1e6 / fs)).astype(np.uint64)
+
+
+@dataclass
+class ApdmSensor:
+    """One Opal: label, id, and (n, 3) signals in the units APDM writes (m/s^2, rad/s, uT)."""
+
+    label: str
+    sid: str
+    acc: np.ndarray
+    gyro: np.ndarray
+    mag: np.ndarray | None = None
+    temperature: np.ndarray | None = None
+    time: np.ndarray | None = None
+    fs: float | None = APDM_FS
+
+
+def apdm_sensor(label: str, sid: str, n: int = N, fs: float = APDM_FS,
+                gyro_x: np.ndarray | None = None) -> ApdmSensor:
+    """A sensor at rest with gravity on z, and ``gyro_x`` (rad/s) on the gyroscope's x."""
+    acc = np.zeros((n, 3))
+    acc[:, 2] = 9.80665
+    gyro = np.zeros((n, 3))
+    if gyro_x is not None:
+        gyro[:, 0] = gyro_x
+    return ApdmSensor(label, sid, acc, gyro, mag=np.tile([20.0, -5.0, 40.0], (n, 1)),
+                      temperature=np.full(n, 31.5), time=apdm_time(n, fs), fs=fs)
+
+
+def write_apdm_v5(path: Path, sensors: list[ApdmSensor], *, version: int | None = 5,
+                  processed: bool = True, annotations: bool = True) -> Path:
+    """An APDM format-version-5 file (Mobility Lab 2): ``/Sensors/<id>/...`` with
+    ``Configuration`` attributes ``Label 0`` and ``Sample Rate``."""
+    import h5py
+
+    with h5py.File(path, "w") as f:
+        if version is not None:
+            f.attrs["FileFormatVersion"] = np.int32(version)
+        for s in sensors:
+            g = f.create_group(f"Sensors/{s.sid}")
+            cfg = g.create_group("Configuration")
+            cfg.attrs["Label 0"] = np.bytes_(s.label)
+            if s.fs is not None:
+                cfg.attrs["Sample Rate"] = np.uint16(s.fs) if s.fs == int(s.fs) else s.fs
+            g["Accelerometer"] = np.asarray(s.acc, dtype=np.float32)
+            g["Gyroscope"] = np.asarray(s.gyro, dtype=np.float32)
+            if s.mag is not None:
+                g["Magnetometer"] = np.asarray(s.mag, dtype=np.float32)
+            if s.temperature is not None:
+                g["Temperature"] = np.asarray(s.temperature, dtype=np.float32)
+            g["Barometer"] = np.full(len(s.acc), 101.3, dtype=np.float32)
+            if s.time is not None:
+                g["Time"] = s.time
+            if processed:
+                q = np.zeros((len(s.acc), 4), dtype=np.float32)
+                q[:, 0] = 1.0
+                f[f"Processed/{s.sid}/Orientation"] = q
+        if annotations and sensors and sensors[0].time is not None:
+            dt = np.dtype([("Time", "<u8"), ("Sensor ID", "<u4"), ("Annotation", "S64")])
+            t = sensors[0].time
+            f["Annotations"] = np.array([(t[0] + 500_000, 0, b"Start of clonus test")],
+                                        dtype=dt)
+    return path
+
+
+def write_apdm_legacy(path: Path, sensors: list[ApdmSensor], *, version: int = 4) -> Path:
+    """An APDM legacy file (format versions 3-4): root attributes ``CaseIdList`` and
+    ``MonitorLabelList``, ``/<case id>/Calibrated/Accelerometers``... and ``SampleRate``."""
+    import h5py
+
+    with h5py.File(path, "w") as f:
+        f.attrs["FileFormatVersion"] = np.int32(version)
+        # fixed-length strings, NUL padded as the public readers strip them
+        f.attrs["CaseIdList"] = np.array([s.sid.encode() for s in sensors], dtype="S12")
+        f.attrs["MonitorLabelList"] = np.array([s.label.encode() for s in sensors], dtype="S32")
+        for s in sensors:
+            g = f.create_group(s.sid)
+            if s.fs is not None:
+                g.attrs["SampleRate"] = np.uint16(s.fs)
+            g.attrs["AccelerometersEnabled"] = np.uint8(1)
+            g.attrs["GyroscopesEnabled"] = np.uint8(1)
+            g["Calibrated/Accelerometers"] = np.asarray(s.acc, dtype=np.float32)
+            g["Calibrated/Gyroscopes"] = np.asarray(s.gyro, dtype=np.float32)
+            if s.mag is not None:
+                g["Calibrated/Magnetometers"] = np.asarray(s.mag, dtype=np.float32)
+            if s.time is not None:
+                g["Time"] = s.time
+    return path
+
+
+def apdm_v5_file(d: Path, mutate: BinaryMutate = None) -> Path:
+    """Two-sensor APDM v5 file, 200 samples at 128 Hz, for byte-wise fuzzing."""
+    p = write_apdm_v5(d / "trial.h5", [apdm_sensor("Right Foot", "1264", gyro_x=X),
+                                        apdm_sensor("Lumbar", "1784")])
+    if mutate is not None:
+        p.write_bytes(mutate(p.read_bytes()))
+    return p
+
+
+def _has_h5py() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("h5py") is not None
+
+
+if _has_h5py():
+    BINARY_FUZZ_TARGETS += [("apdm", apdm_v5_file)]

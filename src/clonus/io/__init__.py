@@ -52,7 +52,8 @@ def formats_table() -> list[dict[str, object]]:
     """
     import importlib.util
 
-    modules = {"edf": "pyedflib", "wfdb": "wfdb", "c3d": "ezc3d", "io": "rdata", "video": "cv2"}
+    modules = {"edf": "pyedflib", "wfdb": "wfdb", "c3d": "ezc3d", "io": "rdata", "video": "cv2",
+               "h5": "h5py"}
     rows = []
     for r in FORMATS.values():
         mod = modules.get(r.extra or "")

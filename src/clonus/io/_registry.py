@@ -56,6 +56,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._wfdb",
     "clonus.io._c3d",
     "clonus.io._cwa",
+    "clonus.io._apdm",
     "clonus.io._rdata",
     "clonus.io._phyphox",
     "clonus.io._sensorlogger",
@@ -145,9 +146,10 @@ def _known_unsupported(p: Path) -> str | None:
         return None
     ext = p.suffix.lower()
     if head.startswith(b"\x89HDF\r\n\x1a\n"):
-        return ("an HDF5 file (e.g. APDM Opal / Mobility Lab .h5), which clonus does not read. "
-                "Export the sensor as CSV with a time column and units (APDM: 'Export to CSV'), "
-                "or load it with h5py and build a clonus.Recording.")
+        # APDM Opal / Mobility Lab files are read (io/_apdm.py); this is another HDF5 file
+        from ._apdm import hdf5_summary, not_apdm_message
+
+        return not_apdm_message(hdf5_summary(p))
     if head.startswith(b"Obj\x01"):
         return ("an Apache Avro file (e.g. Empatica EmbracePlus raw data), which clonus does "
                 "not read. Convert it to CSV with a time column and units (fastavro), or use "
@@ -190,7 +192,7 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
         Skip detection and use this reader (see ``clonus formats``).
     **options
         Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF, CWA, Xsens,
-        TSDF, ActiGraph, GENEActiv).
+        TSDF, ActiGraph, GENEActiv, APDM).
     """
     _load()
     p = _check_path(path)
@@ -241,8 +243,9 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
         Reader options: ``units={"EMG1": "uV"}`` (or one unit string for every channel) to
         override missing or wrong units; ``nan_policy="omit"`` to drop/interpolate NaN or
         infinite samples instead of raising; ``anonymize=True`` (EDF, CWA, Xsens, TSDF,
-        ActiGraph, GENEActiv: leave identifying header fields out of ``metadata``);
-        format-specific ones such as ``fs=`` (gaitmap) or ``trial=`` (R data). Unknown options
+        ActiGraph, GENEActiv, APDM: leave identifying header fields out of ``metadata``);
+        format-specific ones such as ``fs=`` (gaitmap), ``trial=`` (R data) or ``sensor=``
+        (APDM: read one sensor, by label). Unknown options
         raise :class:`InvalidParameterError`.
 
     Returns
