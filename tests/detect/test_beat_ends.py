@@ -138,3 +138,4 @@ def test_a_tremor_without_any_push_is_still_tremor() -> None:
     a = clonus.assess(rec)
     assert a.classification == "rhythmic_not_clonus", a.reason
     assert "slow_push" not in a.metrics
+

@@ -2686,9 +2686,12 @@ def _assess_motion(
     )
     if early_stretch:
         # no rest seen before the stretch: neither the quiet-foot exception below nor the
-        # pre-stretch tremor checks can run, so the stretch must clearly dwarf the beats
-        ratio_ok = (not len(ba_r)) or st["excursion_deg"] >= _EARLY_STRETCH_RATIO * float(
-            np.median(ba_r))
+        # pre-stretch tremor checks can run, so the stretch must clearly dwarf the beats - all
+        # of them when none fell in the hold (a tremor cycle's downswing right after the
+        # "stretch" read as a release: real wrist rest tremor cut to start mid-tremor)
+        ba_e = ba_r if len(ba_r) else ba
+        ratio_ok = (not len(ba_e)) or st["excursion_deg"] >= _EARLY_STRETCH_RATIO * float(
+            np.median(ba_e))
     elif (
         not ratio_ok
         and held_to_end
@@ -2809,6 +2812,25 @@ def _assess_motion(
             f"the same rhythm ({early['frequency_hz']:.1f} Hz, {early['n']} cycles) was already "
             f"present at {early['start_s']:.1f} s, before the stretch at {t_on:.2f} s: an "
             "intermittent tremor, not stretch-triggered clonus"
+        )
+    elif (
+        rh0 is not None
+        and len(bt) >= 3
+        and f_check is not None
+        and rh0["start_s"] < t_on - 1.0 / rh0["frequency_hz"]
+        and abs(rh0["frequency_hz"] - f_check) <= 1.0
+        and st["excursion_deg"] < _EARLY_STRETCH_RATIO * float(np.median(ba))
+    ):
+        # the beats' rhythm ran from the recording's start, a cycle or more before a "stretch"
+        # not much larger than the beats (whose rest window is too short for the checks above:
+        # a real wrist tremor cut 3-6 s long). A brisk 30-40 deg push makes its filters ring
+        # before it, which can put one peak of a regular run just before its onset
+        metrics["rhythm_before_stretch"] = rh0
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"the same rhythm ({rh0['frequency_hz']:.1f} Hz) was already there from "
+            f"{rh0['start_s']:.2f} s, before the stretch at {t_on:.2f} s: tremor, not "
+            "stretch-triggered clonus"
         )
     elif upswing:
         cls, sustained = "rhythmic_not_clonus", False
