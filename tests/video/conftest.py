@@ -37,6 +37,20 @@ class ClipTruth:
         return theta_at(t, self.freq_hz, self.amp_rad, self.onset_s, self.stretch_rad)
 
     @property
+    def n_beats(self) -> int:
+        """Beats of a clonus test in the clip (docs/motion.md, Beat definition): the maxima of
+        the oscillation that follow a plantarflexion dip and fall again inside the clip. After a
+        stretch the oscillation starts upwards, so its first maximum continues the stretch and
+        is not a beat; a maximum in the clip's last half period has no falling side."""
+        t_end = float(self.times_s[-1])
+        first = 1 if self.stretch_rad > 0 else 0
+        k, n = first, 0
+        while self.onset_s + (k + 0.25) / self.freq_hz <= t_end - 0.5 / self.freq_hz:
+            k += 1
+            n += 1
+        return n
+
+    @property
     def n_cycles(self) -> int:
         """Number of maxima of theta(t) = amp sin(2 pi f (t - onset)) within the clip."""
         t_end = float(self.times_s[-1])
