@@ -31,7 +31,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "detect"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from machine import cpu_model  # noqa: E402
 from motion_synth import clean_angle, make_recording  # noqa: E402
 
 import clonus  # noqa: E402
@@ -112,14 +114,7 @@ def run() -> list[dict]:
 
 
 def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return (
         f"{cpu}, {os.cpu_count()} logical CPUs (shared with other jobs), "
         f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.system()}"

@@ -39,9 +39,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
 
 import numpy as np  # noqa: E402
 from generator import make_trial, to_recording, write_csv  # noqa: E402
+from machine import cpu_model  # noqa: E402
 
 import clonus  # noqa: E402
 
@@ -327,14 +329,7 @@ def _git_commit() -> str:
 
 
 def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     load = f", load average {os.getloadavg()[0]:.1f} at the start" if hasattr(os, "getloadavg") \
         else ""
     return f"{cpu}, {os.cpu_count()} logical CPUs{load}, {platform.system()}"

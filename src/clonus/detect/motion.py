@@ -2322,38 +2322,34 @@ def _assess_motion(
         spec = _spectrum(ang.beat_deg, fs)
         if rh:
             metrics["rhythm"] = rh
+            movement = (
+                f"rhythmic movement at {rh['frequency_hz']:.1f} Hz ({rh['n']} cycles, "
+                f"{rh['amplitude_deg']:.1f} deg)"
+            )
             slow = _slow_push_before(ang, fs, cfg, rh, int(_stretch_after_s * fs))
             if slow is not None:
                 metrics["slow_push"] = slow
-                return _result(
-                    rec=rec,
-                    cfg=cfg,
-                    channel=channel,
-                    classification="indeterminate",
-                    reason=(
-                        f"rhythmic movement at {rh['frequency_hz']:.1f} Hz ({rh['n']} cycles, "
-                        f"{rh['amplitude_deg']:.1f} deg) begins right after a dorsiflexion of "
-                        f"{slow['excursion_deg']:.0f} deg at {slow['onset_s']:.2f} s that was too "
-                        f"slow for the clonus test's stretch ({slow['peak_velocity_deg_s']:.0f} "
-                        f"deg/s, the test needs >= {cfg.stretch_min_velocity_deg_s:g} deg/s): "
-                        "clonus set off by it cannot be told from tremor. Repeat the test with "
-                        "a brisk push."
-                    ),
-                    metrics=metrics,
-                    warnings=warns,
-                    trace=trace,
-                    spectrum=spec,
+                cls = "indeterminate"
+                reason = (
+                    f"{movement} begins right after a dorsiflexion of "
+                    f"{slow['excursion_deg']:.0f} deg at {slow['onset_s']:.2f} s that was too "
+                    f"slow for the clonus test's stretch ({slow['peak_velocity_deg_s']:.0f} "
+                    f"deg/s, the test needs >= {cfg.stretch_min_velocity_deg_s:g} deg/s): "
+                    "clonus set off by it cannot be told from tremor. Repeat the test with "
+                    "a brisk push."
+                )
+            else:
+                cls = "rhythmic_not_clonus"
+                reason = (
+                    f"{movement} without a stretch trigger: tremor or voluntary movement, "
+                    "not clonus"
                 )
             return _result(
                 rec=rec,
                 cfg=cfg,
                 channel=channel,
-                classification="rhythmic_not_clonus",
-                reason=(
-                    f"rhythmic movement at {rh['frequency_hz']:.1f} Hz ({rh['n']} cycles, "
-                    f"{rh['amplitude_deg']:.1f} deg) without a stretch trigger: tremor or "
-                    "voluntary movement, not clonus"
-                ),
+                classification=cls,
+                reason=reason,
                 metrics=metrics,
                 warnings=warns,
                 trace=trace,
@@ -2772,25 +2768,24 @@ def _assess_motion(
     )
     # impacts show on any accelerometer, with or without gravity
     strikes = _strikes_per_cycle(_companion_acc(rec, names, gravity=False), bt, fs)
+    struck = False
     if strikes is not None:
         metrics["impacts_per_cycle"] = strikes
+        # an impact can only be the floor where the foot comes down to the level it rested at;
+        # or, in fewer cycles, when it comes down right to that level and stops there far more
+        # steadily than its tops vary (_strikes_per_cycle needs the >= 4 beats _floor_bottoms does)
         fb = floor if floor is not None else _floor_bottoms(ang, fs, on_i, bt)
         if fb is not None:
             strikes["bottom_above_rest_deg"] = fb["bottom_above_rest_deg"]
-    # an impact can only be the floor where the foot comes down to the level it rested at
-    # (or in fewer cycles when the foot comes down right to that level, and stops there far more
-    # steadily than its tops vary: a floor)
-    fb_s = floor if floor is not None else (
-        _floor_bottoms(ang, fs, on_i, bt) if strikes is not None else None)
-    struck = strikes is not None and (
-        strikes["fraction"] >= _STRIKE_FRACTION
-        and strikes.get("bottom_above_rest_deg", 0.0)
-        <= _STRIKE_LEVEL_FRACTION * st["excursion_deg"]
-        or fb_s is not None
-        and strikes["fraction"] >= _STRIKE_FRACTION_ON_FLOOR
-        and abs(fb_s["bottom_above_rest_deg"]) <= _FLOOR_LEVEL_FRACTION * st["excursion_deg"]
-        and fb_s["bottom_sd_deg"] <= _STRIKE_FLOOR_STEADINESS * fb_s["top_sd_deg"]
-    )
+            exc = st["excursion_deg"]
+            near_rest = fb["bottom_above_rest_deg"] <= _STRIKE_LEVEL_FRACTION * exc
+            on_floor = (
+                abs(fb["bottom_above_rest_deg"]) <= _FLOOR_LEVEL_FRACTION * exc
+                and fb["bottom_sd_deg"] <= _STRIKE_FLOOR_STEADINESS * fb["top_sd_deg"]
+            )
+            struck = (strikes["fraction"] >= _STRIKE_FRACTION and near_rest) or (
+                strikes["fraction"] >= _STRIKE_FRACTION_ON_FLOOR and on_floor
+            )
     if pre_osc is not None and pre_osc >= max(
         cfg.pre_oscillation_fraction * float(np.median(ba)),
         # the floor: the beat threshold, lowered to half of it on a quiet sensor (a clean
