@@ -31,6 +31,9 @@ def test_tremor_without_stretch_is_rhythmic_not_clonus(freq_hz, sensor, rng):
     a = assess_motion(make_recording(t, th, fs=200.0, sensor=sensor, rng=rng))
     assert a.classification == "rhythmic_not_clonus"
     assert a.n_beats == 0 and not a.pathological
+    # no clonus beats, so no clonus frequency; the rhythm's own frequency is reported apart
+    assert a.frequency_hz is None
+    assert a.metrics["rhythm_frequency_hz"] == pytest.approx(freq_hz, abs=0.15)
 
 
 def test_tremor_then_stretch_is_not_clonus(rng):
@@ -47,6 +50,7 @@ def test_tremor_then_stretch_is_not_clonus(rng):
     a = assess_motion(make_recording(t, th, fs=200.0, sensor="gyro", rng=rng))
     assert a.classification == "rhythmic_not_clonus"
     assert "before the stretch" in a.reason
+    assert a.metrics["rhythm_frequency_hz"] == pytest.approx(5.0, abs=0.15)
 
 
 @pytest.mark.parametrize("freq_hz", [10.0, 12.0])

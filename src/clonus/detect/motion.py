@@ -1881,7 +1881,12 @@ def _result(
     spectrum: Trace | None = None,
     hold_s: float | None = None,
     continued: bool | None = None,
+    rhythm_hz: float | None = None,
 ) -> Assessment:
+    if rhythm_hz is not None:
+        # the frequency of a rhythm judged not to be clonus: frequency_hz stays the clonus
+        # beats' (null here, json-contract.md), but the reason quotes this one
+        metrics = {**(metrics or {}), "rhythm_frequency_hz": float(rhythm_hz)}
     no_test = classification == "rhythmic_not_clonus" and stretch_onset is None
     n = None if classification == "indeterminate" or no_test else len(beats)
     grades = grade_all(
@@ -2261,6 +2266,7 @@ def _assess_motion(
                 f"{gait['n_cycles']} large repetitive movements at {gait['frequency_hz']:.2f} Hz "
                 "(gait or voluntary movement), not a clonus test"
             ),
+            rhythm_hz=gait["frequency_hz"],
             metrics=metrics,
             warnings=warns,
             trace=trace,
@@ -2350,6 +2356,7 @@ def _assess_motion(
                 channel=channel,
                 classification=cls,
                 reason=reason,
+                rhythm_hz=rh["frequency_hz"],
                 metrics=metrics,
                 warnings=warns,
                 trace=trace,
@@ -2419,6 +2426,7 @@ def _assess_motion(
                 f"rhythmic movement at {pre['frequency_hz']:.1f} Hz already before the stretch "
                 f"(at {t_on:.2f} s): tremor, not stretch-triggered clonus"
             ),
+            rhythm_hz=pre["frequency_hz"],
             stretch_onset=t_on,
             metrics=metrics,
             warnings=warns,
@@ -2786,6 +2794,7 @@ def _assess_motion(
             struck = (strikes["fraction"] >= _STRIKE_FRACTION and near_rest) or (
                 strikes["fraction"] >= _STRIKE_FRACTION_ON_FLOOR and on_floor
             )
+    rhythm_hz = f_check  # the rhythm a rhythmic_not_clonus verdict below is about
     if pre_osc is not None and pre_osc >= max(
         cfg.pre_oscillation_fraction * float(np.median(ba)),
         # the floor: the beat threshold, lowered to half of it on a quiet sensor (a clean
@@ -2797,12 +2806,13 @@ def _assess_motion(
         cls, sustained = "rhythmic_not_clonus", False
         reason = (
             f"an oscillation at the beats' frequency ({f_check:.1f} Hz, {pre_osc:.1f} deg peak-to-"
-            f"peak) was already present before the stretch at {t_on:.2f} s: tremor (e.g. the "
-            "examiner's hand), not stretch-triggered clonus"
+            f"peak) was already present before the stretch at {t_on:.2f} s: tremor (the "
+            "patient's, or the examiner's hand), not stretch-triggered clonus"
         )
     elif early is not None:
         metrics["earlier_rhythm"] = early
         cls, sustained = "rhythmic_not_clonus", False
+        rhythm_hz = early["frequency_hz"]
         reason = (
             f"the same rhythm ({early['frequency_hz']:.1f} Hz, {early['n']} cycles) was already "
             f"present at {early['start_s']:.1f} s, before the stretch at {t_on:.2f} s: an "
@@ -2822,6 +2832,7 @@ def _assess_motion(
         # before it, which can put one peak of a regular run just before its onset
         metrics["rhythm_before_stretch"] = rh0
         cls, sustained = "rhythmic_not_clonus", False
+        rhythm_hz = rh0["frequency_hz"]
         reason = (
             f"the same rhythm ({rh0['frequency_hz']:.1f} Hz) was already there from "
             f"{rh0['start_s']:.2f} s, before the stretch at {t_on:.2f} s: tremor, not "
@@ -2874,10 +2885,11 @@ def _assess_motion(
         and _SINE_PP_PER_RMS * fast["fast_rms_deg"] >= 0.5 * cfg.min_prominence_deg
     ):
         cls, sustained = "rhythmic_not_clonus", False
+        rhythm_hz = fast["peak_hz"]
         reason = (
             f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above "
             "the "
-            f"clonus range {lo:g}-{hi:g} Hz (examiner hand tremor?)"
+            f"clonus range {lo:g}-{hi:g} Hz (tremor, of the patient or the examiner's hand?)"
         )
     elif len(bt) >= 2 and in_range and ratio_ok and not (has_run or many):
         cls, sustained = "no_clonus", False
@@ -2916,7 +2928,8 @@ def _assess_motion(
         reason = (
             f"oscillation after the stretch at {f_check:.1f} Hz is outside the clonus range "
             f"{lo:g}-{hi:g} Hz ("
-            + ("examiner hand tremor or mechanical ringing?)" if f_check > hi
+            + ("tremor of the patient or the examiner's hand, or mechanical ringing?)"
+               if f_check > hi
                else "voluntary movement, such as tapping the heel or foot?)")
         )
     elif len(bt) >= 2 and not ratio_ok:
@@ -2939,8 +2952,6 @@ def _assess_motion(
             {"time_s": float(t), "amplitude": float(a)} for t, a in zip(bt, ba, strict=True)
         ]
         beats, runs, freq, duration, continued_g = (), (), None, 0.0, None
-    elif cls == "no_clonus":
-        continued_g = continued
     else:
         continued_g = continued
     return _result(
@@ -2955,6 +2966,7 @@ def _assess_motion(
         duration=duration,
         sustained=sustained,
         stretch_onset=t_on,
+        rhythm_hz=rhythm_hz if cls == "rhythmic_not_clonus" else None,
         metrics=metrics,
         warnings=warns,
         trace=trace,

@@ -58,7 +58,8 @@ __all__ = ["MotionMonitorConfig", "MotionEpisode", "MotionMonitorResult", "monit
 MIN_FS_HZ = 25.0
 LABEL = "rhythmic_3_8hz"
 NOTE = (
-    "Spontaneous rhythmic oscillation in the clonus band (3-8 Hz). Motion alone cannot tell "
+    "Rhythmic oscillation in the clonus band (3-8 Hz) outside a clonus test, spontaneous or, "
+    "where 'triggered', right after a fast movement of the foot. Motion alone cannot tell "
     "clonus from tremor in this band; confirm clinically (or with EMG). Not a diagnosis."
 )
 

@@ -139,6 +139,11 @@ def measure_rows(a: Assessment) -> list[tuple[str, str, str]]:
             "as configured (reflex-model.md §8)",
         ),
         ("Frequency", _fmt(a.frequency_hz, "Hz"), "1 / median inter-beat interval (>= 3 beats)"),
+    ]
+    if a.frequency_hz is None and m.get("rhythm_frequency_hz") is not None:
+        rows.append(("Rhythm frequency (not clonus)", _fmt(m["rhythm_frequency_hz"], "Hz"),
+                     "frequency of the rhythm the classification reason is about"))
+    rows += [
         ("Clonus duration", _fmt(a.clonus_duration_s, "s"), "first to last beat"),
         (
             "Sustained",

@@ -80,6 +80,9 @@ def _print_table(a: Any, interpretation: dict | None) -> None:
     t.add_column("", style="bold")
     t.add_column("")
     f = "-" if a.frequency_hz is None else f"{a.frequency_hz:.2f} Hz"
+    rhythm_hz = a.metrics.get("rhythm_frequency_hz")
+    if a.frequency_hz is None and rhythm_hz is not None:
+        f = f"- (the rhythm judged not clonus: {rhythm_hz:.2f} Hz)"
     rows = [
         ("Classification", a.classification),
         ("Reason", a.reason),

@@ -184,7 +184,11 @@ def _print_motion(res, *, as_json: bool) -> None:
     if d["episodes"]:
         typer.echo(
             f"  {'start_s':>10} {'dur_s':>6} {'beats':>5} {'f_Hz':>5} "
-            f"{'amp_' + unit:>10} {'CV':>5} trigger"
+            f"{'amp_' + unit:>10} {'CV':>5} after_fast_move"
+        )
+        typer.echo(
+            "  (after_fast_move: the episode began right after a fast, stretch-like movement "
+            "of the foot, so it was provoked rather than spontaneous)"
         )
     for e in d["episodes"]:
         typer.echo(
