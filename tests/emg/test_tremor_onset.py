@@ -69,6 +69,9 @@ def test_tremor_waxing_in_from_rest_is_not_clonus(freq, ramp, seed):
     assert a.classification == "rhythmic_not_clonus", a.reason
     assert "wax in" in a.reason
     assert a.n_beats == 0 and not a.pathological and a.runs == ()
+    # the tremor's frequency is kept apart from the (null) clonus frequency; 7 % jitter
+    assert a.frequency_hz is None
+    assert a.metrics["rhythm_frequency_hz"] == pytest.approx(freq, rel=0.05)
     # the same recording without the check was counted as sustained clonus
     off = _assess(rec, EmgConfig(max_build_up=0, recurring_rhythm=False))
     assert off.classification == "clonus" and off.n_beats > 30
@@ -83,6 +86,7 @@ def test_tremor_coming_back_in_spells_is_not_clonus(freq, seed):
     assert a.classification == "rhythmic_not_clonus", a.reason
     assert "come and go" in a.reason
     assert a.n_beats == 0 and not a.pathological
+    assert a.metrics["rhythm_frequency_hz"] == pytest.approx(freq, rel=0.05)
     assert any("spells" in w for w in a.warnings)
 
 

@@ -1089,8 +1089,11 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 "the muscle was active before the rhythmic EMG bursts: not counted as clonus",
             )
     declined = decline is not None
+    rhythm_hz = None  # the rhythm a rhythmic_not_clonus verdict is about (its reason quotes it)
     if decline is not None:
         classification, reason, note = decline
+        if classification == "rhythmic_not_clonus" and period_run:
+            rhythm_hz = 1.0 / period_run
         warnings.append(note)
         beats, freq, duration, stretch = (), None, 0.0, None
     if main is None:
@@ -1104,6 +1107,7 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
             ) <= cfg.episodes.clonus_max_cv:
                 classification = "rhythmic_not_clonus"
                 reason = f"{n_r} regular EMG bursts at {f_r:.2f} Hz, outside {lo:g}-{hi:g} Hz"
+                rhythm_hz = f_r
     hold = rec.duration_s - stretch if stretch is not None else None
     sustained = bool(
         beats
@@ -1140,6 +1144,8 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         else None,
         "hold_duration_s": hold,
     }
+    if rhythm_hz is not None:
+        metrics["rhythm_frequency_hz"] = float(rhythm_hz)
     if responses:
         metrics["responses"] = [
             {"number": k + 1, "start_s": e.start_s, "end_s": e.end_s, "n_bursts": e.n_bursts,
