@@ -23,3 +23,15 @@ def test_sys_info_json(capsys):
 def test_unknown_command_is_a_usage_error(capsys):
     assert main(["no-such-command"]) == 2
     assert "No such command" in capsys.readouterr().err
+
+
+def test_read_option_rescues_a_headerless_table(tmp_path, capsys):
+    p = tmp_path / "wrist.txt"
+    p.write_text("\n".join(f"{0.1 * (i % 7):.3f},0.2,-0.1" for i in range(300)) + "\n")
+    assert main(["info", str(p), "--json", "-r", "fs=100", "--units", "deg/s"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["format"] == "csv" and obj["groups"][0]["fs_hz"] == 100.0
+    assert [(c["name"], c["kind"], c["unit"]) for c in obj["channels"]] == [
+        ("ch1", "gyro", "rad/s"), ("ch2", "gyro", "rad/s"), ("ch3", "gyro", "rad/s")]
+    assert main(["info", str(p), "-r", "fs"]) == 4  # not KEY=VALUE
+    assert "--read-option must be KEY=VALUE" in capsys.readouterr().err
