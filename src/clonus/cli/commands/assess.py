@@ -203,6 +203,9 @@ def register(app: typer.Typer) -> None:
         """Count clonus beats, measure frequency and duration, classify and grade a clonus test."""
         from ...exceptions import MissingDependencyError
         from ...pipeline import assess
+        from ..main import note_source
+
+        note_source(path)
         from .info import _parse_read_options, _parse_units
 
         rec, msgs = _load(path, channel, _parse_units(units), _parse_read_options(read_option))

@@ -126,6 +126,9 @@ def register(app: typer.Typer) -> None:
             "--read-option", "-r", help=READ_OPTION_HELP)] = None,
     ) -> None:
         """Show the format, channels, units and sampling rates of a recording."""
+        from ..main import note_source
+
+        note_source(path)
         obj, warns = describe(path, units=_parse_units(units), full=full,
                               read_options=_parse_read_options(read_option))
         for w in warns:
