@@ -48,7 +48,7 @@ def test_assess_json_contract(tmp_path, rng, capsys):
     assert rc == 0
     d = json.loads(out)
     assert KEYS <= set(d)
-    assert d["amplitude_unit"] == "deg" and d["schema_version"] == "1.0"
+    assert d["amplitude_unit"] == "deg" and d["schema_version"] == "1.1"
     assert d["classification"] == "clonus"
     assert abs(d["n_beats"] - tr.n_beats) <= 1
     assert all({"time_s", "amplitude"} <= set(b) for b in d["beats"])

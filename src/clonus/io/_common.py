@@ -414,18 +414,24 @@ def handle_nonfinite(data: np.ndarray, names: Sequence[str], *, path: Path | str
     if not bad.any():
         return data, timestamps, {}
     counts = {n: int(c) for n, c in zip(names, bad.sum(axis=1), strict=True) if c}
+    # a channel without a single finite sample holds no data: dropping its rows drops them all
+    empty = [n for n, b in zip(names, bad, strict=True) if b.all()]
+    no_data = (f" Channel(s) {empty} have no finite sample at all: they hold no data; read the "
+               "file without them (delete them from a copy, or export without them)."
+               if empty else "")
     if nan_policy == "raise":
         first = int(np.flatnonzero(bad.any(axis=0))[0])
         raise FileFormatError(
             f"{path}: {int(bad.sum())} samples are NaN or infinite ({counts}); the first is in "
-            f"data row {first + first_row}. Pass nan_policy='omit' to drop/interpolate them, or "
-            "fix the export."
+            f"data row {first + first_row}.{no_data} Pass nan_policy='omit' to drop/interpolate "
+            "them, or fix the export."
         )
     md: dict[str, Any] = {"nonfinite_samples": counts, "nan_policy": "omit"}
     if timestamps is not None:
         keep = ~bad.any(axis=0)
         if keep.sum() < 2:
-            raise FileFormatError(f"{path}: fewer than 2 rows have finite values in every channel.")
+            raise FileFormatError(f"{path}: fewer than 2 rows have finite values in every "
+                                  f"channel.{no_data}")
         return data[:, keep], timestamps[keep], md
     out = data.copy()
     idx = np.arange(data.shape[1])

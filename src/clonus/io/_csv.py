@@ -8,6 +8,12 @@ Example::
 Detection: a text file whose first line splits (on ``,``, ``;`` or tab) into at least two
 headers, one of them a time column (``time``, ``t``, ``time_s``, ``timestamp``, ``time (s)``,
 ``time_ms``, ``time [ms]``...), and whose next line is numeric.
+
+Also (``docs/formats.md``, Generic CSV): a delimiter ending the header and/or the rows makes no
+channel (an unnamed column without values is left out); Apple CoreMotion column names without
+units get CoreMotion's units (``_coremotion.py``); bookkeeping columns (battery, counters,
+constant labels) are skipped with their reasons; and, when no reader recognises a file, a table
+of numbers without a header row is read with ``fs=`` (Hz) as channels ``ch1``..``chN``.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import FileFormatError, UnitWarning
+from .._validation import check_fs
+from ..exceptions import ClonusWarning, FileFormatError, InvalidParameterError, UnitWarning
 from ..model import Recording
 from ..units import parse_unit
 from ._common import (
@@ -27,11 +34,13 @@ from ._common import (
     check_unit_overrides,
     clean_timestamps,
     data_lines,
+    guess_kind,
     handle_nonfinite,
     head_text,
     is_number,
     make_recording,
     parse_table,
+    read_head,
     sniff_sep,
     split_name_unit,
     split_rows,
@@ -39,7 +48,10 @@ from ._common import (
     uniform_from_timestamps,
     unit_channel,
 )
+from ._coremotion import column_units
 from ._registry import Reader, register
+
+_HEAD_BYTES = 4096
 
 _TIME_NAME = re.compile(
     r"^(time|t|timestamp|times|seconds|elapsed|seconds_elapsed|relative_time|millis|micros)"
@@ -164,19 +176,77 @@ def _usable_time(col: np.ndarray) -> bool:
     return fin.size >= 2 and fin.size >= 0.9 * col.size and np.unique(fin).size >= 0.5 * col.size
 
 
-def _skipped_column(header: str, values: list[str]) -> bool:
-    """A text column (marked ``(txt)``, or no number in its first rows ``values``) or a counter
-    (the other time columns are skipped by the caller). A column with one bad cell among
-    numbers is not text: the reader then names that cell instead of dropping the column."""
+def _skipped_column(header: str, values: list[str]) -> str | None:
+    """Why a column is not a signal, from its header and its first rows ``values``, or None.
+
+    A text column (marked ``(txt)``, or no number in its first rows) or a counter (the other
+    time columns are skipped by the caller). A column with one bad cell among numbers is not
+    text: the reader then names that cell instead of dropping the column.
+    """
     name, unit = split_name_unit(header)
     if unit is not None and unit.strip().lower() in ("txt", "text", "string"):
-        return True
+        return "text"
     cells = [v for v in values if v.strip()]
     if cells and not any(is_number(v) for v in cells):
-        return True
+        return "text"
     if unit is not None and unit.strip() in ("N", "Z", "#") and _COUNT_NAME.search(name):
-        return True  # a count or a state written with the unit N or Z, not newtons
-    return bool(_COUNTER_NAME.search(name)) and (unit is None or unit.strip() in ("N", "#"))
+        return "count or state"  # written with the unit N or Z, not newtons
+    if _COUNTER_NAME.search(name) and (unit is None or unit.strip() in ("N", "#")):
+        return "counter"
+    return None
+
+
+# Bookkeeping that loggers write beside the samples (checked on the whole column, after
+# parsing): battery levels and counts ("device_batteryLevel", "battery_operation_count" of an
+# iOS CoreMotion logger), counters and sequence numbers (integers that never decrease), and
+# labels repeated on every row ("hand" = 1, "subject", "trial").
+_BATTERY = re.compile(r"battery", re.I)
+_COUNT_WORD = re.compile(r"count|seq|sample|index|packet|frame|number|(^|_)n$|num$", re.I)
+# Names that say what a signal measures, or end in an axis ("x", "gyro_z", "accX", "roll"): a
+# constant such column is a dead or saturated sensor axis, which is data, not a label.
+_AXIS_END = re.compile(r"(?:^|[^A-Za-z])[XYZxyz]$|[a-z][XYZ]$|(?i:roll|pitch|yaw)$")
+
+
+def _bookkeeping(header: str, col: np.ndarray) -> str | None:
+    """Why a numeric column is bookkeeping rather than a signal, or None.
+
+    Name and content together: a battery column (by name: no signal is called battery); a
+    column named as a count or sequence whose values are integers that never decrease; a
+    column without a physical unit whose every value is one integer and whose name says no
+    signal kind and no axis (``hand``, ``trial``). A header unit other than a count's
+    (``N``/``Z``/``#``) means a physical quantity, which is kept.
+    """
+    name, unit = split_name_unit(header)
+    if _BATTERY.search(name):
+        return "battery"
+    if unit is not None and unit.strip() not in ("N", "Z", "#"):
+        return None
+    fin = col[np.isfinite(col)]
+    if fin.size < 2 or not np.array_equal(fin, np.round(fin)):
+        return None
+    if _COUNT_WORD.search(name) and bool(np.all(np.diff(fin) >= 0)):
+        return "counter"
+    if bool(np.all(fin == fin[0])) and guess_kind(name, "AU") == "misc" \
+            and not _AXIS_END.search(name):
+        return "constant label"
+    return None
+
+
+def _fit_trailing_delimiter(headers: list[str], first_row: str, sep: str) -> list[str]:
+    """Headers matched to the rows' fields when a delimiter ends the header or the rows only.
+
+    iPhone exports end every line with the delimiter (``timestamp; x; y; z;``): an empty last
+    header over empty cells, dropped later as an unnamed empty column. When only the header
+    ends with it, its empty last field(s) name nothing and are removed; when only the rows do,
+    an unnamed header is added over their empty last field.
+    """
+    cells = first_row.split(sep)
+    out = list(headers)
+    while len(out) > max(len(cells), 1) and out[-1] == "":
+        out.pop()
+    if len(cells) == len(out) + 1 and not cells[-1].strip():
+        out.append("")
+    return out
 
 
 def sniff(p: Path) -> bool:
@@ -246,8 +316,104 @@ def _judged_time_scale(path: Path, header: str, t_raw: np.ndarray) -> tuple[floa
     return scale, {"time_unit_judged": uname}
 
 
+# ---------------------------------------------------------------------------- no header row
+#: rows looked at to recognise a table of numbers without a header row
+_HEADERLESS_PROBE_ROWS = 20
+#: rows of a column that rises at every row for it to be taken for a clock
+_CLOCK_MIN_ROWS = 10
+
+
+def _number_cells(line: str, sep: str) -> list[str] | None:
+    """The cells of a row when every one is a number (a delimiter ending the row is allowed)."""
+    cells = line.split(sep)
+    if len(cells) > 1 and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells if cells and all(is_number(c) for c in cells) else None
+
+
+def sniff_headerless(p: Path) -> bool:
+    """A text table of numbers without a header row: the same number of numeric cells in each
+    of its first rows. Tried only when no reader recognises the file (the registry's
+    fallback), so that specific headerless formats (CloudUPDRS) keep their readers."""
+    if not p.is_file():
+        return False
+    raw = read_head(p)
+    if b"\x00" in raw:
+        return False
+    lines = [ln for ln in raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+             if ln.strip()]
+    if len(raw) == _HEAD_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # cut by the read
+    lines = lines[:_HEADERLESS_PROBE_ROWS]
+    if len(lines) < 2:
+        return False
+    sep = sniff_sep(lines[0])
+    rows = [_number_cells(ln, sep) for ln in lines]
+    return all(r is not None and len(r) == len(rows[0]) for r in rows)
+
+
+def _clock_column(mat: np.ndarray) -> tuple[int, float] | None:
+    """The first column that rises at every row, like a clock, and its median step."""
+    if mat.shape[0] < _CLOCK_MIN_ROWS:
+        return None
+    for j in range(mat.shape[1]):
+        d = np.diff(mat[:, j])
+        if np.isfinite(d).all() and bool((d > 0).all()):
+            return j, float(np.median(d))
+    return None
+
+
+def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list[Recording]:
+    """A table of numbers without a header row, read at the rate ``fs`` the user gives.
+
+    The columns become channels ``ch1``..``chN`` with the units of ``units=`` (one unit for
+    all, or ``{"ch1": "deg/s"}``). Without ``fs`` the error says which options to pass; a
+    column that rises at every row is a clock, which ``fs`` would read as a signal, so the
+    error says to name it in a header row instead.
+    """
+    sep = sniff_sep(lines[0])
+    n_raw = len(lines[0].split(sep))
+    mat = parse_table(lines, sep, path=path, first_row=1, n_fields=n_raw)
+    if n_raw > 1 and not np.isfinite(mat[:, -1]).any():
+        mat = mat[:, :-1]  # every row ends with the delimiter: not a column
+    n = mat.shape[1]
+    names = [f"ch{j + 1}" for j in range(n)]
+    clock = _clock_column(mat)
+    what = (f"{path}: a table of numbers without a header row ({n} column(s), {mat.shape[0]} "
+            "rows), so clonus cannot tell which column is time or in what units.")
+    if clock is not None:
+        j, step = clock
+        _, unit = judge_time_scale(mat[:, j])
+        raise FileFormatError(
+            f"{what} Column {j + 1} rises at every row (median step {step:.6g}, like a clock in "
+            f"{unit}): it looks like a time column, which fs= would read as a signal. Give the "
+            "file a header row naming the columns, e.g. 'time_ms,acc_x (g),acc_y (g),acc_z (g)' "
+            "(the time column's name or unit says its unit: time_s, time_ms, time_ns), in a copy "
+            "of the file; the sampling rate then comes from the timestamps.")
+    if opts.get("fs") is None:
+        raise FileFormatError(
+            f"{what} If the rows are evenly sampled, pass the sampling rate and the units: "
+            "clonus.read(path, fs=HZ, units='deg/s') (one unit for every column, or "
+            "units={'ch1': 'deg/s', ...}; CLI: -r fs=HZ --units deg/s); the "
+            f"columns are read as channels {', '.join(names[:3])}{'...' if n > 3 else ''}. Or "
+            "give the file a header row with a time column, e.g. 'time_s,gyro_x (rad/s),...'.")
+    fs = check_fs(opts["fs"])
+    check_unit_overrides(opts["units"], names, path)
+    chans, scales = [], []
+    for name in names:
+        ch, sc = unit_channel(name, None, units=opts["units"], source=str(path))
+        chans.append(ch)
+        scales.append(sc)
+    data = mat.T * np.asarray(scales)[:, None]
+    data, _, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
+                                       first_row=1)
+    md = {**md_nan, "header_row": False, "fs_source": "fs option"}
+    return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
+
+
+# ---------------------------------------------------------------------------- reader
 def read_groups(path: Path, **options: Any) -> list[Recording]:
-    opts = check_options(path, "csv", options)
+    opts = check_options(path, "csv", options, allowed=("fs",))
     with open(path, "rb") as fh:
         raw = fh.read()
     if b"\x00" in raw:
@@ -255,11 +421,14 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                               "corrupt). Export it again.")
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = data_lines(text)
+    if lines and _number_cells(lines[0], sniff_sep(lines[0])) is not None:
+        return _read_headerless(path, lines, opts)
     if len(lines) < 3:
         raise FileFormatError(f"{path}: a header and at least 2 data rows are needed, found "
                               f"{max(0, len(lines) - 1)} data row(s).")
     sep = sniff_sep(lines[0])
     headers = [h.strip().strip('"') for h in lines[0].split(sep)]
+    headers = _fit_trailing_delimiter(headers, next(ln for ln in lines[1:] if ln.strip()), sep)
     tc = time_column(headers)
     if tc is None:
         raise FileFormatError(
@@ -267,49 +436,76 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "'time (ms)', and put units in the other headers, e.g. 'gyro_x (rad/s)'."
         )
     ti, tscale, judged = _choose_time(path, lines, sep, headers)
+    if opts.get("fs") is not None:
+        raise InvalidParameterError(
+            f"{path}: fs= is for tables without timestamps, but this file has the time column "
+            f"{headers[ti]!r}, from which the sampling rate is measured. Read it without fs=.")
     md_time: dict[str, Any] = {"time_column": headers[ti]}
     head_rows = [[c.strip().strip('"') for c in ln.split(sep)] for ln in lines[1:6] if ln.strip()]
     other_clocks = {i for i, _, _ in time_columns(headers)}
-    skipped = [i for i in range(len(headers))
-               if i != ti and (i in other_clocks or _skipped_column(
-                   headers[i], [r[i] for r in head_rows if i < len(r)]))]
+    why: dict[int, str] = {}  # skipped column -> reason
+    for i, h in enumerate(headers):
+        cells = [r[i] for r in head_rows if i < len(r)]
+        if i == ti:
+            continue
+        if i in other_clocks:
+            why[i] = "other clock"
+        elif h == "" and not any(c.strip() for c in cells):
+            why[i] = "empty"  # a delimiter's artefact, if empty in every row (checked below)
+        elif (reason := _skipped_column(h, cells)) is not None:
+            why[i] = reason
     body = lines[1:]
-    if skipped:
+    if why:
         rows = split_rows(body, sep, path=path, first_row=2, n_fields=len(headers))
-        keep_idx = [i for i in range(len(headers)) if i not in skipped]
+        for i in [i for i, r in why.items() if r == "empty"]:
+            if any(r[i] for r in rows):
+                del why[i]  # numbers further down: an unnamed column of data
+        keep_idx = [i for i in range(len(headers)) if i not in why]
         body = [sep.join(r[i] for i in keep_idx) for r in rows]
-        ti = keep_idx.index(ti)
-        headers_kept = [headers[i] for i in keep_idx]
     else:
-        headers_kept = headers
-    mat = parse_table(body, sep, path=path, first_row=2, n_fields=len(headers_kept))
+        keep_idx = list(range(len(headers)))
+    mat = parse_table(body, sep, path=path, first_row=2, n_fields=len(keep_idx))
+    ti_k = keep_idx.index(ti)
+    for k, i in enumerate(keep_idx):
+        if k != ti_k and (reason := _bookkeeping(headers[i], mat[:, k])) is not None:
+            why[i] = reason
+    cols = [k for k, i in enumerate(keep_idx) if k != ti_k and i not in why]
     if judged:
-        tscale, md_judged = _judged_time_scale(path, md_time["time_column"], mat[:, ti])
+        tscale, md_judged = _judged_time_scale(path, md_time["time_column"], mat[:, ti_k])
         md_time.update(md_judged)
-    t = mat[:, ti] * tscale
-    skipped_names = [headers[i] for i in skipped]
-    headers = headers_kept
-    cols = [i for i in range(len(headers)) if i != ti]
+    t = mat[:, ti_k] * tscale
+    skipped_names = [headers[i] for i in sorted(why) if why[i] != "empty"]
+    md_skip: dict[str, Any] = {}
+    if skipped_names:
+        md_skip["skipped_columns"] = skipped_names
+        md_skip["skipped_column_reasons"] = {headers[i]: why[i] for i in sorted(why)
+                                             if why[i] != "empty"}
+    n_empty = sum(r == "empty" for r in why.values())
+    if n_empty:
+        md_skip["empty_unnamed_columns"] = n_empty
     if not cols:
         raise FileFormatError(
-            f"{path}: no numeric signal column besides the time column (text or counter "
-            f"columns skipped: {skipped_names}). Export the sensor values as numbers."
+            f"{path}: no numeric signal column besides the time column (columns skipped: "
+            f"{md_skip.get('skipped_column_reasons', {})}). Export the sensor values as numbers."
         )
-    names, chans, scales = [], [], []
-    for i in cols:
-        name, unit = split_name_unit(headers[i])
-        if not name:
-            name = f"ch{i}"
-        names.append(name)
+    names = []
+    for k in cols:
+        name, _ = split_name_unit(headers[keep_idx[k]])
+        names.append(name or f"ch{keep_idx[k] + 1}")
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise FileFormatError(f"{path}: duplicate column names {dup}. Rename them.")
+    cols, names, md_empty = _empty_channels(path, mat, cols, names, opts["nan_policy"])
     check_unit_overrides(opts["units"], names, path)
-    for i, name in zip(cols, names, strict=True):
-        _, unit = split_name_unit(headers[i])
+    coremotion = column_units([n for k, n in zip(cols, names, strict=True)
+                               if split_name_unit(headers[keep_idx[k]])[1] is None])
+    chans, scales = [], []
+    for k, name in zip(cols, names, strict=True):
+        _, unit = split_name_unit(headers[keep_idx[k]])
         if unit is None:
-            # "theta_rad", "gyro_x_dps", "emg_uV": a unit at the end of the name
-            unit = split_suffix_unit(name)
+            # "theta_rad", "gyro_x_dps", "emg_uV": a unit at the end of the name; CoreMotion's
+            # documented units for its names ("rotationRate_x" rad/s, "userAccelerationX" g)
+            unit = split_suffix_unit(name) or coremotion.get(name)
         elif unit.strip() == "G" and (_MAGNETIC.search(name) or _MAGNETIC.search(path.stem)):
             unit = "gauss"  # a magnetometer's G (Polar Sensor Logger "..._MAGN.txt": X [G])
         ch, sc = unit_channel(name, unit, units=opts["units"], source=str(path))
@@ -321,17 +517,41 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     assert t2 is not None
     t2, data, md_ts = clean_timestamps(t2, data, path=path, first_row=2)
     data, fs, md_u = uniform_from_timestamps(t2, data, path=path)
-    md = {**md_nan, **md_ts, **md_u, **md_time, "time_offset_s": float(t2[0])}
-    if skipped_names:
-        md["skipped_columns"] = skipped_names
+    md = {**md_nan, **md_ts, **md_u, **md_time, "time_offset_s": float(t2[0]), **md_skip,
+          **md_empty}
+    if coremotion:
+        md["coremotion_units"] = True
     return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
+
+
+def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[str],
+                    nan_policy: str) -> tuple[list[int], list[str], dict[str, Any]]:
+    """Named columns without a single number: an error naming them, or with
+    ``nan_policy="omit"`` left out (with a warning and ``metadata["empty_channels"]``): dropping
+    the rows where they are empty would drop every row."""
+    empty = [n for k, n in zip(cols, names, strict=True) if not np.isfinite(mat[:, k]).any()]
+    if not empty:
+        return cols, names, {}
+    if nan_policy != "omit":
+        raise FileFormatError(
+            f"{path}: column(s) {empty} hold no number in any row (every cell is empty or "
+            "NaN), so they carry no data. Pass nan_policy='omit' (CLI: -r nan_policy=omit) to "
+            "read the file without them, or delete them from a copy of the file.")
+    if len(empty) == len(names):
+        raise FileFormatError(f"{path}: no column besides the time column holds a number "
+                              f"({empty}); the export holds no samples. Export it again.")
+    warnings.warn(f"{path}: column(s) {empty} hold no number in any row and were left out "
+                  "(nan_policy='omit').", ClonusWarning, stacklevel=3)
+    keep = [(k, n) for k, n in zip(cols, names, strict=True) if n not in empty]
+    return [k for k, _ in keep], [n for _, n in keep], {"empty_channels": empty}
 
 
 register(Reader(
     name="csv",
     description="Generic CSV: a time column (time_s, 'time (ms)'...) and units in the headers, "
-    "e.g. 'gyro_x (rad/s)'",
+    "e.g. 'gyro_x (rad/s)'; a table of numbers without a header row with fs= (Hz)",
     extensions=(".csv", ".tsv", ".txt"),
     sniff=sniff,
     read_groups=read_groups,
+    sniff_fallback=sniff_headerless,
 ))

@@ -35,6 +35,10 @@ class Reader:
         ``read_groups(path, **options) -> list[Recording]``: one recording per sampling rate.
     extra : str or None
         The pip extra needed (``"edf"``, ``"wfdb"``, ``"c3d"``), or None for the core.
+    sniff_fallback : callable or None
+        ``sniff_fallback(path) -> bool``: a looser test, tried only when no reader's ``sniff``
+        accepts the file (the generic CSV reader's table of numbers without a header row,
+        which specific headerless formats must win over whatever the file's extension).
     """
 
     name: str
@@ -43,6 +47,7 @@ class Reader:
     sniff: Callable[[Path], bool]
     read_groups: Callable[..., list[Recording]]
     extra: str | None = None
+    sniff_fallback: Callable[[Path], bool] | None = None
 
 
 #: Registered readers in detection order.
@@ -116,6 +121,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     p = _check_path(path)
     matches = [r for r in FORMATS.values() if _safe_sniff(r, p)]
     if not matches:
+        matches = [r for r in FORMATS.values() if r.sniff_fallback is not None
+                   and _safe_sniff(r, p, fallback=True)]
+    if not matches:
         known = _known_unsupported(p)
         if known:
             raise FileFormatError(f"{p}: {known}")
@@ -173,9 +181,12 @@ def _known_unsupported(p: Path) -> str | None:
     return None
 
 
-def _safe_sniff(reader: Reader, p: Path) -> bool:
+def _safe_sniff(reader: Reader, p: Path, *, fallback: bool = False) -> bool:
+    sniff = reader.sniff_fallback if fallback else reader.sniff
+    if sniff is None:
+        return False
     try:
-        return bool(reader.sniff(p))
+        return bool(sniff(p))
     except Exception:  # a sniffer must never break detection of other formats
         return False
 
@@ -199,7 +210,8 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
     name = format or detect_format(p)
     if name not in FORMATS:
         raise InvalidParameterError(f"Unknown format {name!r}. Known formats: {list(FORMATS)}.")
-    if format is not None and not _safe_sniff(FORMATS[name], p):
+    if format is not None and not (_safe_sniff(FORMATS[name], p)
+                                   or _safe_sniff(FORMATS[name], p, fallback=True)):
         try:
             hint = f" It looks like a {detect_format(p)} file; drop format= to read it as such."
         except FileFormatError:
@@ -244,7 +256,8 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
         override missing or wrong units; ``nan_policy="omit"`` to drop/interpolate NaN or
         infinite samples instead of raising; ``anonymize=True`` (EDF, CWA, Xsens, TSDF,
         ActiGraph, GENEActiv, APDM: leave identifying header fields out of ``metadata``);
-        format-specific ones such as ``fs=`` (gaitmap), ``trial=`` (R data) or ``sensor=``
+        format-specific ones such as ``fs=`` (Hz: a CSV table of numbers without a header
+        row, gaitmap, Xsens), ``trial=`` (R data) or ``sensor=``
         (APDM: read one sensor, by label). Unknown options
         raise :class:`InvalidParameterError`.
 

@@ -30,11 +30,12 @@ from ._common import (
     uniform_from_timestamps,
     unit_channel,
 )
+from ._coremotion import QUANTITIES
 from ._registry import Reader, register
 
 FMT = "researchkit"
-_NESTED = {"rotationRate": ("gyro", "rad/s"), "userAcceleration": ("linacc", "g"),
-           "gravity": ("gravity", "g")}
+# the device-motion objects read, with their channel prefixes and CoreMotion units
+_NESTED = {k: QUANTITIES[k] for k in ("rotationRate", "userAcceleration", "gravity")}
 
 
 def sniff(p: Path) -> bool:

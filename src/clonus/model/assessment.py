@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Version of the assessment JSON contract (semantic versioning).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: Allowed values of :attr:`Assessment.classification`.
 CLASSIFICATIONS = ("clonus", "no_clonus", "rhythmic_not_clonus", "indeterminate")

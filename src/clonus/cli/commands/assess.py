@@ -12,16 +12,20 @@ from typing import Annotated, Any
 
 import typer
 
+from .info import READ_OPTION_HELP
+
 _MOTION_KINDS = {"gyro", "acc", "angle"}
 
 
-def _load(path: str, channel: str | None, units: Any = None) -> tuple[Any, list[str]]:
+def _load(path: str, channel: str | None, units: Any = None,
+          read_options: dict[str, Any] | None = None) -> tuple[Any, list[str]]:
     """Read ``path`` and return the recording group to assess and the read warnings."""
     from ...io import read_all
 
+    opts = {**(read_options or {}), **({"units": units} if units is not None else {})}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        groups = read_all(path, **({"units": units} if units is not None else {}))
+        groups = read_all(path, **opts)
     msgs = [str(w.message) for w in caught]
     from ...pipeline import select_group
 
@@ -190,6 +194,8 @@ def register(app: typer.Typer) -> None:
             help="Unit override NAME=UNIT (repeatable) or one unit for all, for files without "
             "units (e.g. --units gx=deg/s; without it a unitless motion channel's unit is "
             "judged from its size, with a warning).")] = None,
+        read_option: Annotated[list[str] | None, typer.Option(
+            "--read-option", "-r", help=READ_OPTION_HELP)] = None,
         include_identifiers: bool = typer.Option(
             False,
             "--include-identifiers",
@@ -200,9 +206,12 @@ def register(app: typer.Typer) -> None:
         """Count clonus beats, measure frequency and duration, classify and grade a clonus test."""
         from ...exceptions import MissingDependencyError
         from ...pipeline import assess
-        from .info import _parse_units
+        from ..main import note_source
 
-        rec, msgs = _load(path, channel, _parse_units(units))
+        note_source(path)
+        from .info import _parse_read_options, _parse_units
+
+        rec, msgs = _load(path, channel, _parse_units(units), _parse_read_options(read_option))
         for w in msgs:
             typer.echo(f"Warning: {w}", err=True)
         cfg = _config_for(rec, channel, bedside_threshold, acc_radius_m, test_number)

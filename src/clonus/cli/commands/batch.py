@@ -37,18 +37,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Assess every recording of a study; one row per recording in results.csv."""
         from ...batch import run_batch, summarize
-        from ...exceptions import InvalidParameterError
+        from .info import _parse_read_options
 
-        options: dict[str, object] = {}
-        for opt in read_option or []:
-            key, sep, value = opt.partition("=")
-            if not sep or not key.strip():
-                raise InvalidParameterError(
-                    f"--read-option must be KEY=VALUE, got {opt!r} (e.g. -r roi=full).")
-            try:
-                options[key.strip()] = json.loads(value)
-            except json.JSONDecodeError:
-                options[key.strip()] = value
+        options = _parse_read_options(read_option)
 
         progress = None
         bar = None

@@ -31,8 +31,35 @@ def _parse_units(items: list[str] | None) -> dict[str, str] | str | None:
     return out
 
 
+def _parse_read_options(items: list[str] | None) -> dict[str, Any]:
+    """Reader options from ``--read-option KEY=VALUE`` (VALUE as JSON if it parses, else text)."""
+    import json
+
+    from ...exceptions import InvalidParameterError
+
+    options: dict[str, Any] = {}
+    for opt in items or []:
+        key, sep, value = opt.partition("=")
+        if not sep or not key.strip():
+            raise InvalidParameterError(
+                f"--read-option must be KEY=VALUE, got {opt!r} (e.g. -r fs=100 for a table "
+                "without a header row, -r nan_policy=omit).")
+        try:
+            options[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.strip()] = value
+    return options
+
+
+#: ``--read-option`` help, shared by the commands that read one recording
+READ_OPTION_HELP = ("Reader option KEY=VALUE (repeatable; VALUE as JSON if it parses, else "
+                    "text), e.g. -r fs=100 for a table of numbers without a header row, "
+                    "-r nan_policy=omit (docs/formats.md).")
+
+
 def describe(
-    path: str, *, units: Any = None, full: bool = False
+    path: str, *, units: Any = None, full: bool = False,
+    read_options: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Read ``path`` and return the ``clonus info --json`` object and the warnings issued.
 
@@ -47,7 +74,7 @@ def describe(
     summary = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        opts = {"units": units} if units is not None else {}
+        opts = {**(read_options or {}), **({"units": units} if units is not None else {})}
         if fmt == "cwa" and not full and is_long_cwa(path):
             head, summary = summarize_cwa(path, **opts)
             groups = [head]
@@ -95,9 +122,15 @@ def register(app: typer.Typer) -> None:
         full: bool = typer.Option(
             False, "--full", help="Decode every sample of a large Axivity CWA file (default: "
             "summarise files over 64 MB from their first minute and last block times)."),
+        read_option: Annotated[list[str] | None, typer.Option(
+            "--read-option", "-r", help=READ_OPTION_HELP)] = None,
     ) -> None:
         """Show the format, channels, units and sampling rates of a recording."""
-        obj, warns = describe(path, units=_parse_units(units), full=full)
+        from ..main import note_source
+
+        note_source(path)
+        obj, warns = describe(path, units=_parse_units(units), full=full,
+                              read_options=_parse_read_options(read_option))
         for w in warns:
             typer.echo(f"Warning: {w}", err=True)
         if as_json:

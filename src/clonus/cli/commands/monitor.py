@@ -45,6 +45,9 @@ def register(app: typer.Typer) -> None:
         with counts per hour."""
         from ..._validation import check_option
         from ...emg.monitor import monitor
+        from ..main import note_source
+
+        note_source(path)
 
         check_option("--kind", kind, ("auto", "emg", "motion"))
         source = path  # EDF/BDF are streamed by the EMG monitor; other files are read once

@@ -104,7 +104,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Extract the foot's motion from a video (optical flow) and show how it was tracked."""
         from ...io._video import read_video
+        from ..main import note_source
 
+        note_source(str(path))
         rec = read_video(path, roi=_parse_roi(roi), width_px=width_px, flow=flow,
                          start_s=start_s, end_s=end_s)
         if csv_out is not None:
