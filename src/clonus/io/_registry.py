@@ -72,6 +72,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._researchkit",
     "clonus.io._xsens",
     "clonus.io._opensim",
+    "clonus.io._moveo",
     "clonus.io._matlab",
     "clonus.io._cloudupdrs",
     "clonus.io._csv",
