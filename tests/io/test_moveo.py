@@ -167,7 +167,7 @@ def test_a_rate_change_that_keeps_the_span_is_refused(tmp_path) -> None:
             lines[16 + k] = ",".join(cells)
         return lines
     _lines_edit(p, edit)
-    with pytest.raises(FileFormatError, match=r"rate|grid"):
+    with pytest.raises(FileFormatError, match=r"do not follow one steady rate.*row 17"):
         clonus.read(p)
 
 

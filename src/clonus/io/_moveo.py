@@ -335,29 +335,30 @@ def _check_time(path: Path, header: str, t: np.ndarray, s: np.ndarray, fs: float
                 "damaged; fix or delete that row, or export the trial again.")
     if (np.abs(s) > 2**53).any() or (s != np.round(s)).any():
         i = int(np.flatnonzero((np.abs(s) > 2**53) | (s != np.round(s)))[0])
-        raise FileFormatError(f"{path}: 'Sample Number' in row {first_line + i} is {s[i]!r}, "
-                              "not a whole number. The file is damaged; export it again.")
+        raise FileFormatError(f"{path}: 'Sample Number' in row {first_line + i} is "
+                              f"{float(s[i]):.10g}, not a whole number. The file is damaged; "
+                              "export it again.")
     for arr, what in ((s, "Sample Number"), (t, "Time")):
         d = np.diff(arr)
         if (d == 0).any():
             i = int(np.flatnonzero(d == 0)[0]) + 1
             raise FileFormatError(
-                f"{path}: {what} repeats at row {first_line + i} ({arr[i]!r}; "
+                f"{path}: {what} repeats at row {first_line + i} ({float(arr[i]):.10g}; "
                 f"{int((d == 0).sum())} repeat(s)): rows were duplicated. Delete the "
                 "duplicates or export the trial again.")
         if (d < 0).any():
             i = int(np.flatnonzero(d < 0)[0]) + 1
             raise FileFormatError(
-                f"{path}: {what} goes backwards at row {first_line + i} ({arr[i - 1]!r} then "
-                f"{arr[i]!r}): the file was concatenated or edited. Split it there or export "
-                "the trial again.")
+                f"{path}: {what} goes backwards at row {first_line + i} "
+                f"({float(arr[i - 1]):.10g} then {float(arr[i]):.10g}): the file was concatenated "
+                "or edited. Split it there or export the trial again.")
     scale = _time_scale(path, header, t, s, fs, md)
     k = s - s[0]
     with np.errstate(all="ignore"):
         ts = (t - t[0]) * scale
     if not (np.isfinite(ts).all() and ts[-1] < 1e9):
-        raise FileFormatError(f"{path}: the times run to {t[-1]!r}; the file is damaged. Export "
-                              "the trial again.")
+        raise FileFormatError(f"{path}: the times run to {float(t[-1]):.10g}; the file is "
+                              "damaged. Export the trial again.")
     # the span against the sample count (rows missing without a Sample Number jump, or a
     # wrong rate), then the shape of the times (one rate throughout)
     check_declared_rate(path, timedelta(0), timedelta(seconds=float(ts[-1])), int(k[-1]) + 1,
@@ -377,9 +378,10 @@ def _check_time(path: Path, header: str, t: np.ndarray, s: np.ndarray, fs: float
     if off.any():
         i = int(np.flatnonzero(off)[0])
         raise FileFormatError(
-            f"{path}: the times stop following one rate at row {first_line + i} ({t[i]!r} is "
-            f"{resid[i] * fs:+.2f} samples off the {fs:g} Hz grid of the other rows): the file "
-            "mixes rates, or rows were edited or concatenated. Export the trial again.")
+            f"{path}: the times do not follow one steady rate: the time in row "
+            f"{first_line + i} ({float(t[i]):.10g}) is {resid[i] * fs:+.2f} samples off a steady "
+            f"{fs:g} Hz fitted through all the rows. The file mixes rates, or rows were edited "
+            "or concatenated; export the trial again from Moveo Explorer.")
     return k.astype(np.int64)
 
 
