@@ -258,6 +258,88 @@ def geneactiv_csv(d: Path, mutate: Mutate = None) -> Path:
     return p
 
 
+# ---------------------------------------------------------------------------- APDM Moveo CSV
+def _moveo_joints() -> tuple[str, ...]:
+    """The 38 joint-angle column headers of a Moveo Explorer export, in the export's order."""
+    out = []
+    for j in ("Neck", "Back"):
+        out += [f"{j} right / left lateral bending (+/-)", f"{j} right / left rotation (+/-)",
+                f"{j} flexion / extension (+/-)"]
+    for s in "LR":
+        out += [f"Shoulder ({s}) abduction / adduction (+/-)",
+                f"Shoulder ({s}) internal / external rotation (+/-)",
+                f"Shoulder ({s}) flexion / extension (+/-)"]
+    for s in "LR":
+        out += [f"Elbow ({s}) supination / pronation (+/-)",
+                f"Elbow ({s}) flexion / extension (+/-)"]
+    for s in "LR":
+        out += [f"Wrist ({s}) flexion / extension (+/-)",
+                f"Wrist ({s}) ulnar / radial deviation (+/-)"]
+    for s in "LR":
+        out += [f"Hip ({s}) abduction / adduction (+/-)",
+                f"Hip ({s}) internal / external rotation (+/-)",
+                f"Hip ({s}) flexion / extension (+/-)"]
+    for s in "LR":
+        out += [f"Knee ({s}) valgus / varus (+/-)",
+                f"Knee ({s}) internal / external rotation (+/-)",
+                f"Knee ({s}) flexion / extension (+/-)"]
+    for s in "LR":
+        out += [f"Ankle ({s}) eversion / inversion (+/-)",
+                f"Ankle ({s}) abduction / adduction (+/-)",
+                f"Ankle ({s}) dorsiflexion / plantarflexion (+/-)"]
+    return tuple(out)
+
+
+MOVEO_JOINTS = _moveo_joints()
+ANKLE_R_DF = "Ankle (R) dorsiflexion / plantarflexion (+/-)"
+#: Made-up identity fields (the privacy tests look for these strings in every output).
+MOVEO_IDENTITY = {"CSV.5 | Subject Group": "Cohort Q", "Subject Public ID": "QX-90417",
+                  "Subject First Name": "Zebulon", "Subject Last Name": "Quackenbush",
+                  "Subject Date of Birth": "1937-04-03", "Record Date/Time": "20250108-104732SGT",
+                  "Condition": "Clonus", "File Name": "20250108-104732_Clonus_QX-90417.h5",
+                  "Trial Notes": "Zebulon, seated; right ankle", "Analysis Log": "",
+                  "Analysis Version": "2"}
+
+
+def write_moveo(path: Path, columns: dict[str, np.ndarray], *, fs: float,
+                identity: dict[str, str] | None = None, time_header: str = "Time (ms)",
+                time_scale: float = 1.0, units: str = "degrees",
+                duration_s: float | None = None, decimals: int = 2,
+                mutate: Mutate = None) -> Path:
+    """A Moveo Explorer joint-angle CSV in the layout of the real export (docs/formats.md).
+
+    ``columns`` maps joint headers (``MOVEO_JOINTS``) to values in ``units``; the other
+    joints' cells are empty. Times are written with 4 decimals in seconds / ``time_scale``
+    (1.0: seconds under a "Time (ms)" header, as the real export does). ``duration_s`` is the
+    header's Duration (default N / fs)."""
+    n = len(next(iter(columns.values())))
+    ident = MOVEO_IDENTITY if identity is None else identity
+    q = '"{}"'.format
+    lines = [f"{q(k)},{q(v)}" for k, v in ident.items()]
+    dur = n / fs if duration_s is None else duration_s
+    lines += ["", f'"Sample Rate","{fs:.1f}"', f'"Joint Angle Units","{units}"',
+              f'"Duration (s)","{dur!r}"']
+    heads = list(MOVEO_JOINTS) + [h for h in columns if h not in MOVEO_JOINTS]
+    lines.append(",".join(q(h) for h in ["Sample Number (#)", time_header, *heads]))
+    cols = [columns.get(h) for h in heads]
+    for i in range(n):
+        cells = [str(i + 1), f"{i / fs / time_scale:.4f}"]
+        cells += ["" if c is None else f"{c[i]:.{decimals}f}" for c in cols]
+        lines.append(",".join(q(c) for c in cells))
+    path.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return path
+
+
+def moveo_csv(d: Path, mutate: Mutate = None) -> Path:
+    """The known signal at 100 Hz: ankle (R) dorsiflexion X deg, knee (R) flexion Y deg,
+    ankle (R) eversion Z deg (4 decimals); every other joint empty."""
+    return write_moveo(d / "Clonus_Joint_Angles.csv",
+                       {"Knee (R) flexion / extension (+/-)": Y,
+                        "Ankle (R) eversion / inversion (+/-)": Z, ANKLE_R_DF: X},
+                       fs=FS, decimals=4, mutate=mutate)
+
+
+
 @dataclass(frozen=True)
 class TextFormat:
     """A text format's builder and where its data live, for the corruption suite."""
@@ -311,6 +393,10 @@ TEXT_FORMATS = [
     TextFormat("xsens", xsens_dot_csv, ",", 12, 5, 1, None, _drop_last_header_field(11, ",")),
     TextFormat("xsens", xsens_mt_txt, "\t", 6, 7, 1, None, _drop_last_header_field(5, "\t")),
     TextFormat("opensim", opensim_mot, "\t", 7, 1, 0, None, _drop_last_header_field(6, "\t")),
+    # 11 identity lines, a blank one, 3 header lines, the table header (line 15); X in the
+    # last column (2 + 38 - 1)
+    TextFormat("moveo", moveo_csv, ",", 16, 39, 1, ('"degrees"', '"furlongs"'),
+               lambda s: s.replace('"Sample Rate","100.0"', '"Sample Rate","fast"', 1)),
     TextFormat("actigraph-csv", actigraph_csv, ",", 11, 1, None, None,
                lambda s: s.replace("at 100 Hz", "at ??? Hz", 1)),
     TextFormat("geneactiv-csv", geneactiv_csv, ",", 100, 1, None, None,

@@ -11,7 +11,9 @@ Writing (round trips, simulator output)
     :func:`write_edf`, :func:`write_wfdb`, :func:`write_c3d`, :func:`write_phyphox_zip`
 Privacy
     :func:`anonymize_edf` (copy of an EDF/BDF file with identifying header fields blanked),
-    :func:`anonymize_cwa` (copy of an Axivity .cwa file with its metadata area blanked);
+    :func:`anonymize_cwa` (copy of an Axivity .cwa file with its metadata area blanked),
+    :func:`anonymize_moveo` (copy of an APDM Moveo joint-angle CSV with its subject fields
+    blanked);
     ``read(path, anonymize=True)`` leaves them out of ``metadata``
 Labels
     :func:`read_stride_labels` (gaitmap stride tables)
@@ -41,6 +43,7 @@ from ._c3d import write_c3d  # noqa: E402
 from ._cwa import anonymize_cwa, summarize_cwa  # noqa: E402
 from ._edf import anonymize_edf, write_edf  # noqa: E402
 from ._gaitmap import read_stride_labels  # noqa: E402
+from ._moveo import anonymize_moveo  # noqa: E402
 from ._phyphox import write_phyphox_zip  # noqa: E402
 from ._wfdb import write_wfdb  # noqa: E402
 
@@ -68,6 +71,7 @@ __all__ = [
     "Reader",
     "anonymize_cwa",
     "anonymize_edf",
+    "anonymize_moveo",
     "detect_format",
     "formats_table",
     "list_channels",

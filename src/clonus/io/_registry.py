@@ -77,6 +77,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._researchkit",
     "clonus.io._xsens",
     "clonus.io._opensim",
+    "clonus.io._moveo",
     "clonus.io._matlab",
     "clonus.io._cloudupdrs",
     "clonus.io._csv",
@@ -203,7 +204,7 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
         Skip detection and use this reader (see ``clonus formats``).
     **options
         Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF, CWA, Xsens,
-        TSDF, ActiGraph, GENEActiv, APDM).
+        TSDF, ActiGraph, GENEActiv, APDM, Moveo).
     """
     _load()
     p = _check_path(path)
@@ -255,10 +256,11 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
         Reader options: ``units={"EMG1": "uV"}`` (or one unit string for every channel) to
         override missing or wrong units; ``nan_policy="omit"`` to drop/interpolate NaN or
         infinite samples instead of raising; ``anonymize=True`` (EDF, CWA, Xsens, TSDF,
-        ActiGraph, GENEActiv, APDM: leave identifying header fields out of ``metadata``);
-        format-specific ones such as ``fs=`` (Hz: a CSV table of numbers without a header
-        row, gaitmap, Xsens), ``trial=`` (R data) or ``sensor=``
-        (APDM: read one sensor, by label). Unknown options
+        ActiGraph, GENEActiv, APDM, Moveo: leave identifying header fields out of
+        ``metadata``); format-specific ones such as ``fs=`` (Hz: a CSV table of numbers
+        without a header row, gaitmap, Xsens), ``trial=`` (R data), ``sensor=`` (APDM: read
+        one sensor, by label) or ``joint=`` / ``side=`` (Moveo: read some joints, e.g.
+        ``joint="ankle_r"``). Unknown options
         raise :class:`InvalidParameterError`.
 
     Returns
