@@ -185,10 +185,19 @@ def assess(recording: Recording, *, channel: str | None = None, config: Any = No
         elif "emg" in kinds:
             mode = "emg"
         else:
+            unitless = [c.name for c in rec.channels if c.unit in ("AU", "")]
+            hint = (
+                f" The channels {unitless[:6]} have no unit, so their kind is unknown: give "
+                f"it, e.g. units={{'{unitless[0]}': 'g'}} in read() (CLI: --units "
+                f"{unitless[0]}=g, or --units g for all): 'g' or 'm/s^2' for an accelerometer, "
+                "'deg/s' or 'rad/s' for a gyroscope, 'deg' for a goniometer, 'uV' for EMG."
+                if unitless
+                else ""
+            )
             raise InvalidParameterError(
                 f"{recording.source or 'recording'}: no motion (gyro/acc/angle) or EMG channel "
-                f"to assess; channel kinds are {sorted(kinds)}. Pick a channel with --channel or "
-                "check the file's channel names and units (clonus info PATH)."
+                f"to assess; channel kinds are {sorted(kinds)}.{hint} Pick a channel with "
+                "--channel or check the file's channel names and units (clonus info PATH)."
             )
     if mode == "motion":
         from .detect.motion import assess_motion

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import warnings
+
+import numpy as np
 
 from clonus import __version__
 from clonus.cli.main import main
@@ -75,3 +78,24 @@ def test_json_error_for_parameter_errors_and_other_commands(tmp_path, capsys):
     err, _ = _json_error(capsys, ["batch", str(p), "--out", str(tmp_path / "o"), "-r", "x",
                                   "--json"], 4)
     assert err["source"] is None  # batch reads many files
+
+
+def test_assess_unitless_axes_says_how_to_give_their_unit(tmp_path, capsys):
+    """A phone export with bare x, y, z columns (no units) has no motion channel until a unit is
+    given: the error names the unitless channels and the --units option that fixes it."""
+    rows = ["timestamp; x; y; z"] + [
+        f"{i * 0.01:.3f}; {0.02 * np.sin(i / 3):.5f}; -0.805; -0.604" for i in range(600)
+    ]
+    p = tmp_path / "phone.csv"
+    p.write_text("\n".join(rows) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rc = main(["assess", str(p)])
+    err = capsys.readouterr().err
+    assert rc != 0
+    assert "['x', 'y', 'z'] have no unit" in err and "--units x=g" in err
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["assess", str(p), "--units", "g", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["channel"] == "x,y,z" and d["metrics"]["source_kind"] == "acc"
