@@ -41,6 +41,49 @@ def generic_csv(d: Path, mutate: Mutate = None) -> Path:
     return p
 
 
+def csv_preamble(d: Path, mutate: Mutate = None) -> Path:
+    """The generic CSV behind a logger's preamble: comments, key: value lines, one numeric."""
+    lines = ["# recorded with MyApp v2", "subject: anon", "samples,200"]
+    lines += ["time_s,gyro_x (rad/s),gyro_y (rad/s),acc_z (m/s^2)"]
+    lines += [f"{t:.4f},{x:.6f},{y:.6f},{z:.6f}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "preamble.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+def csv_units_row(d: Path, mutate: Mutate = None) -> Path:
+    """Names, then a units row (Delsys, Noraxon, Vicon, LabVIEW exports)."""
+    lines = ["time,gyro_x,gyro_y,acc_z", "s,rad/s,rad/s,m/s^2"]
+    lines += [f"{t:.4f},{x:.6f},{y:.6f},{z:.6f}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "unitsrow.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+def csv_decimal_comma(d: Path, mutate: Mutate = None) -> Path:
+    """Semicolons and decimal commas (European Excel, LabVIEW)."""
+    lines = ["time_s;gyro_x (rad/s);gyro_y (rad/s);acc_z (m/s^2)"]
+    lines += [f"{t:.4f};{x:.6f};{y:.6f};{z:.6f}".replace(".", ",")
+              for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "eu.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
+#: first sample's clock time of :func:`csv_datetime`
+DT0 = datetime(2024, 5, 1, 10, 0, 0)
+
+
+def csv_datetime(d: Path, mutate: Mutate = None) -> Path:
+    """ISO-8601 date-times as the time column."""
+    lines = ["timestamp,gyro_x (rad/s),gyro_y (rad/s),acc_z (m/s^2)"]
+    lines += [f"{(DT0 + timedelta(seconds=float(t))).isoformat(sep=' ', timespec='milliseconds')},"
+              f"{x:.6f},{y:.6f},{z:.6f}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
+    p = d / "datetime.csv"
+    p.write_text(_apply("\n".join(lines) + "\n", mutate))
+    return p
+
+
 def _phyphox_gyro_text() -> str:
     lines = ['"Time (s)","X (rad/s)","Y (rad/s)","Z (rad/s)"']
     lines += [f"{t:.9E},{x:.9E},{y:.9E},{z:.9E}" for t, x, y, z in zip(T, X, Y, Z, strict=True)]
@@ -372,6 +415,14 @@ def _drop_last_header_field(i: int, sep: str) -> Callable[[str], str]:
 
 TEXT_FORMATS = [
     TextFormat("csv", generic_csv, ",", 1, 1, 0, ("(rad/s)", "(furlongs)"),
+               _drop_last_header_field(0, ",")),
+    TextFormat("csv", csv_preamble, ",", 4, 1, 0, ("(rad/s)", "(furlongs)"),
+               _drop_last_header_field(3, ",")),
+    TextFormat("csv", csv_units_row, ",", 2, 1, 0, ("rad/s", "furlongs"),
+               _drop_last_header_field(0, ",")),
+    TextFormat("csv", csv_decimal_comma, ";", 1, 1, 0, ("(rad/s)", "(furlongs)"),
+               _drop_last_header_field(0, ";")),
+    TextFormat("csv", csv_datetime, ",", 1, 1, 0, ("(rad/s)", "(furlongs)"),
                _drop_last_header_field(0, ",")),
     TextFormat("phyphox", phyphox_zip, ",", 1, 1, 0, ("(rad/s)", "(furlongs)"),
                _drop_last_header_field(0, ",")),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from ._common import (
 )
 from ._coremotion import column_units
 from ._registry import Reader, register
+from ._tables import find_header, normalise_table
 
 _HEAD_BYTES = 4096
 
@@ -258,6 +260,9 @@ def sniff(p: Path) -> bool:
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) < 2:
         return False
+    lines = _field_layout_head(p, lines)
+    if lines is None:
+        return True  # a table whose rows the reader refuses, saying why
     sep = sniff_sep(lines[0])
     headers = [h.strip().strip('"') for h in lines[0].split(sep)]
     tc = time_column(headers)
@@ -411,9 +416,21 @@ def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list
     return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
 
 
+def _field_layout_head(p: Path, lines: list[str]) -> list[str] | None:
+    """The first lines of a file brought to the reader's layout (a preamble, a units row,
+    decimal commas, date-times undone: see _tables.py), for the sniffer; None when they are a
+    table the reader will refuse with a reason (mixed decimal marks...)."""
+    if len(lines) > 4:
+        lines = lines[:-1]  # the head may end inside a line
+    try:
+        return normalise_table(p, lines).lines
+    except FileFormatError:
+        return None
+
+
 # ---------------------------------------------------------------------------- reader
 def read_groups(path: Path, **options: Any) -> list[Recording]:
-    opts = check_options(path, "csv", options, allowed=("fs",))
+    opts = check_options(path, "csv", options, allowed=("fs", "anonymize"))
     with open(path, "rb") as fh:
         raw = fh.read()
     if b"\x00" in raw:
@@ -421,12 +438,23 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                               "corrupt). Export it again.")
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = data_lines(text)
-    if lines and _number_cells(lines[0], sniff_sep(lines[0])) is not None:
+    if lines and _number_cells(lines[0], sniff_sep(lines[0])) is not None \
+            and find_header(lines) is None:
         return _read_headerless(path, lines, opts)
+    return read_table_lines(path, lines, opts)
+
+
+def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
+                     fmt: str = "csv") -> list[Recording]:
+    """Read a table's text lines (a CSV file's, or an Excel sheet's from _xlsx.py) with
+    options ``opts`` already checked; ``path`` names it in messages."""
+    layout = normalise_table(path, lines)
+    lines = layout.lines
+    first = layout.first_row  # file line number of the first data row
     if len(lines) < 3:
         raise FileFormatError(f"{path}: a header and at least 2 data rows are needed, found "
                               f"{max(0, len(lines) - 1)} data row(s).")
-    sep = sniff_sep(lines[0])
+    sep = layout.sep
     headers = [h.strip().strip('"') for h in lines[0].split(sep)]
     headers = _fit_trailing_delimiter(headers, next(ln for ln in lines[1:] if ln.strip()), sep)
     tc = time_column(headers)
@@ -456,7 +484,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             why[i] = reason
     body = lines[1:]
     if why:
-        rows = split_rows(body, sep, path=path, first_row=2, n_fields=len(headers))
+        rows = split_rows(body, sep, path=path, first_row=first, n_fields=len(headers))
         for i in [i for i, r in why.items() if r == "empty"]:
             if any(r[i] for r in rows):
                 del why[i]  # numbers further down: an unnamed column of data
@@ -464,7 +492,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         body = [sep.join(r[i] for i in keep_idx) for r in rows]
     else:
         keep_idx = list(range(len(headers)))
-    mat = parse_table(body, sep, path=path, first_row=2, n_fields=len(keep_idx))
+    mat = parse_table(body, sep, path=path, first_row=first, n_fields=len(keep_idx))
     ti_k = keep_idx.index(ti)
     for k, i in enumerate(keep_idx):
         if k != ti_k and (reason := _bookkeeping(headers[i], mat[:, k])) is not None:
@@ -513,15 +541,19 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         scales.append(sc)
     data = mat[:, cols].T * np.asarray(scales)[:, None]
     data, t2, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
-                                        timestamps=t, first_row=2)
+                                        timestamps=t, first_row=first)
     assert t2 is not None
-    t2, data, md_ts = clean_timestamps(t2, data, path=path, first_row=2)
+    t2, data, md_ts = clean_timestamps(t2, data, path=path, first_row=first)
     data, fs, md_u = uniform_from_timestamps(t2, data, path=path)
     md = {**md_nan, **md_ts, **md_u, **md_time, "time_offset_s": float(t2[0]), **md_skip,
           **md_empty}
     if coremotion:
         md["coremotion_units"] = True
-    return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
+    md.update(layout.metadata(anonymize=bool(opts.get("anonymize", False))))
+    start = None if layout.start_time is None else \
+        layout.start_time + timedelta(seconds=float(t2[0]))
+    return [make_recording(data, fs, chans, path=path, fmt=fmt, start_time=start,
+                           tz_is_local=layout.tz_is_local, metadata=md)]
 
 
 def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[str],
