@@ -686,3 +686,33 @@ def _has_h5py() -> bool:
 
 if _has_h5py():
     BINARY_FUZZ_TARGETS += [("apdm", apdm_v5_file)]
+
+
+def _has_openpyxl() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("openpyxl") is not None
+
+
+def xlsx_workbook(d: Path, mutate: BinaryMutate = None) -> Path:
+    """The generic table (time_s, gyro_x/y in rad/s, acc_z in m/s^2) on one Excel sheet, under
+    a title row, beside a sheet of notes; for byte-wise fuzzing."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Trial 1"
+    ws.append(["Clonus test, right ankle"])
+    ws.append(["time_s", "gyro_x (rad/s)", "gyro_y (rad/s)", "acc_z (m/s^2)"])
+    for t, x, y, z in zip(T, X, Y, Z, strict=True):
+        ws.append([float(t), float(x), float(y), float(z)])
+    wb.create_sheet("Notes").append(["examiner's notes", "none"])
+    p = d / "trial.xlsx"
+    wb.save(p)
+    if mutate is not None:
+        p.write_bytes(mutate(p.read_bytes()))
+    return p
+
+
+if _has_openpyxl():
+    BINARY_FUZZ_TARGETS += [("xlsx", xlsx_workbook)]

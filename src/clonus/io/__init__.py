@@ -56,7 +56,7 @@ def formats_table() -> list[dict[str, object]]:
     import importlib.util
 
     modules = {"edf": "pyedflib", "wfdb": "wfdb", "c3d": "ezc3d", "io": "rdata", "video": "cv2",
-               "h5": "h5py"}
+               "h5": "h5py", "xlsx": "openpyxl"}
     rows = []
     for r in FORMATS.values():
         mod = modules.get(r.extra or "")

@@ -445,10 +445,11 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
 
 
 def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
-                     fmt: str = "csv") -> list[Recording]:
+                     fmt: str = "csv", sep: str | None = None) -> list[Recording]:
     """Read a table's text lines (a CSV file's, or an Excel sheet's from _xlsx.py) with
-    options ``opts`` already checked; ``path`` names it in messages."""
-    layout = normalise_table(path, lines)
+    options ``opts`` already checked; ``path`` names it in messages, ``sep`` is the column
+    separator (default: sniffed from the header)."""
+    layout = normalise_table(path, lines, sep=sep)
     lines = layout.lines
     first = layout.first_row  # file line number of the first data row
     if len(lines) < 3:

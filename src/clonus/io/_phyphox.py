@@ -207,23 +207,31 @@ def _device(c: Container) -> dict[str, Any]:
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:
     opts = check_options(path, FMT, options)
+    with Container(path) as c:
+        return read_export(path, c, opts)
+
+
+def read_export(path: Path, c: Any, opts: dict[str, Any], *, fmt: str = FMT
+                ) -> list[Recording]:
+    """Read a phyphox export held by ``c``: a :class:`Container` (zip, folder, one CSV) or an
+    Excel workbook's sheets seen as one (``_xlsx``: ``names``, ``label``, ``read_text``,
+    ``find``); ``opts`` are checked options, ``fmt`` goes to ``metadata["format"]``."""
     series: list[tuple[str, np.ndarray, np.ndarray, list[Channel], dict[str, Any]]] = []
     skipped: list[str] = []
-    with Container(path) as c:
-        members = [n for n in c.names if n.lower().endswith(".csv") and not
-                   n.lower().startswith("meta/")]
-        for m in members:
-            stem = Path(m).stem
-            if path.is_file() and not is_zip(path):
-                stem = stem if stem.lower() in _SENSORS else "raw data"
-            elif stem.lower() not in _SENSORS:
-                skipped.append(m)
-                continue
-            label = c.label(m)
-            t, data, chans, md = _read_member(c.read_text(m), label, stem, opts)
-            series.append((m, t, data, chans, md))
-        start, md_time = _start_time(c)
-        device = _device(c)
+    members = [n for n in c.names if n.lower().endswith(".csv") and not
+               n.lower().startswith("meta/")]
+    for m in members:
+        stem = Path(m).stem
+        if path.is_file() and not is_zip(path):
+            stem = stem if stem.lower() in _SENSORS else "raw data"
+        elif stem.lower() not in _SENSORS:
+            skipped.append(m)
+            continue
+        label = c.label(m)
+        t, data, chans, md = _read_member(c.read_text(m), label, stem, opts)
+        series.append((m, t, data, chans, md))
+    start, md_time = _start_time(c)
+    device = _device(c)
     if not series:
         raise FileFormatError(
             f"{path}: no motion sensor file (Accelerometer.csv, Gyroscope.csv, Linear "
@@ -267,7 +275,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         md.update(md_u)
         md["time_offset_s"] = t0
         st = None if start is None else start + timedelta(seconds=t0)
-        groups.append(make_recording(data, fs, chans, path=path, fmt=FMT, start_time=st,
+        groups.append(make_recording(data, fs, chans, path=path, fmt=fmt, start_time=st,
                                      tz_is_local=False, metadata=md))
     return groups
 

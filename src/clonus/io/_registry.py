@@ -80,6 +80,7 @@ _READER_MODULES: tuple[str, ...] = (
     "clonus.io._moveo",
     "clonus.io._matlab",
     "clonus.io._cloudupdrs",
+    "clonus.io._xlsx",
     "clonus.io._csv",
     "clonus.io._video",
 )
@@ -159,6 +160,9 @@ def _known_unsupported(p: Path) -> str | None:
         from ._apdm import hdf5_summary, not_apdm_message
 
         return not_apdm_message(hdf5_summary(p))
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and ext in (".xls", ".xlt"):
+        return ("an Excel 97-2003 workbook (.xls), which clonus does not read. Save it as an "
+                "Excel workbook (.xlsx) or as CSV; clonus reads both.")
     if head.startswith(b"Obj\x01"):
         return ("an Apache Avro file (e.g. Empatica EmbracePlus raw data), which clonus does "
                 "not read. Convert it to CSV with a time column and units (fastavro), or use "

@@ -152,7 +152,7 @@ def _names_time(cells: list[str]) -> bool:
                                             for c in cells)
 
 
-def _plain_header(lines: list[str], i: int) -> bool:
+def _plain_header(lines: list[str], i: int, sep: str | None) -> bool:
     """The reader's own rule: a header with a time column whose next line holds a number in
     it and in one other column."""
     from ._csv import time_column
@@ -160,7 +160,7 @@ def _plain_header(lines: list[str], i: int) -> bool:
     nxt = _nonblank(lines, i + 1, 1)
     if not nxt:
         return False
-    sep = sniff_sep(lines[i])
+    sep = sep or sniff_sep(lines[i])
     tc = time_column(_cells(lines[i], sep))
     row = lines[nxt[0]].split(sep)
     if tc is None or tc[0] >= len(row) or not is_number(row[tc[0]]):
@@ -168,9 +168,9 @@ def _plain_header(lines: list[str], i: int) -> bool:
     return sum(is_number(c) for k, c in enumerate(row) if k != tc[0]) >= 1
 
 
-def _header_at(lines: list[str], i: int) -> int | None:
+def _header_at(lines: list[str], i: int, sep: str | None) -> int | None:
     """If line ``i`` is a header, the index of the line after it and its units row."""
-    sep = sniff_sep(lines[i])
+    sep = sep or sniff_sep(lines[i])
     cells = _cells(lines[i], sep)
     if len(cells) < 2 or _is_data_row(cells) or not _names_time(cells):
         return None
@@ -186,14 +186,14 @@ def _header_at(lines: list[str], i: int) -> int | None:
     return j
 
 
-def _find_header(lines: list[str]) -> tuple[int, int] | None:
+def _find_header(lines: list[str], sep: str | None) -> tuple[int, int] | None:
     """(header index, index of the line after the header and its units row), or None."""
     first = _nonblank(lines, 0, 1)
-    if first and _plain_header(lines, first[0]):
+    if first and _plain_header(lines, first[0], sep):
         return first[0], first[0] + 1
     for i in range(min(len(lines), MAX_PREAMBLE_LINES)):
         if lines[i].strip():
-            j = _header_at(lines, i)
+            j = _header_at(lines, i, sep)
             if j is not None:
                 return i, j
     return None
@@ -326,7 +326,8 @@ def _convert_datetimes(path: Path | str, body: list[str], sep: str, col: int, na
     return out, start, zoned
 
 
-def normalise_table(path: Path | str, lines: list[str]) -> TableLayout:
+def normalise_table(path: Path | str, lines: list[str], *, sep: str | None = None
+                    ) -> TableLayout:
     """Find the header past any preamble, merge a units row into it, turn decimal commas into
     points and a date-time time column into seconds.
 
@@ -336,6 +337,9 @@ def normalise_table(path: Path | str, lines: list[str]) -> TableLayout:
         The file (or ``"book.xlsx [sheet]"``), for messages.
     lines : list of str
         The table's text lines, blank ones included (their numbers are the file's).
+    sep : str, optional
+        The column separator; by default the most frequent of ``,``, ``;`` and tab in the
+        header (Excel sheets are given as tab-separated lines with ``sep="\t"``).
 
     Returns
     -------
@@ -350,15 +354,15 @@ def normalise_table(path: Path | str, lines: list[str]) -> TableLayout:
         a date-time column that mixes formats or holds a date that does not exist.
     """
     if not lines:
-        return TableLayout(lines=lines, sep=",")
-    hit = _find_header(lines)
+        return TableLayout(lines=lines, sep=sep or ",")
+    hit = _find_header(lines, sep)
     if hit is None:
-        return TableLayout(lines=lines, sep=sniff_sep(lines[0]))
+        return TableLayout(lines=lines, sep=sep or sniff_sep(lines[0]))
     h, j = hit
-    sep = sniff_sep(lines[h])
+    sep = sep or sniff_sep(lines[h])
     header = _cells(lines[h], sep)
     lay = TableLayout(lines=lines, sep=sep, first_row=j + 1, found=True,
-                      preamble=[ln for ln in lines[:h] if ln.strip()])
+                      preamble=[ln.rstrip() for ln in lines[:h] if ln.strip()])
     nxt = _nonblank(lines, h + 1, 1)
     if nxt and nxt[0] < j:  # a units row
         header = _merge_units(path, header, _cells(lines[nxt[0]], sep))

@@ -1,0 +1,241 @@
+"""Excel workbooks (``.xlsx``/``.xlsm``), read with openpyxl (``pip install "clonus[xlsx]"``).
+
+Two layouts (``docs/formats.md``, Excel workbooks):
+
+* **phyphox Excel exports**: one sheet per sensor named as the CSV export's files
+  (``Gyroscope``, ``Accelerometer``, ``Linear Accelerometer``, ``Raw Data``...) with
+  ``Time (s)``, ``X (rad/s)``... headers, and ``Metadata Device`` / ``Metadata Time`` sheets.
+  Read by the phyphox reader (:func:`clonus.io._phyphox.read_export`), which maps the sheets
+  as it maps the zip's files: same channel names, rate grouping and start time.
+* **Tables saved from Excel** (a clinic's or a lab's own): each sheet is read as a generic CSV
+  table (:func:`clonus.io._csv.read_table_lines`), with the same rules: a time column, units
+  in the headers or in a units row, a preamble above the header, date-time cells as times. A
+  workbook with one such sheet reads directly; with several, ``sheet="name"`` picks one.
+
+Cells are taken as Excel stores them (numbers as numbers, dates as date-times written in
+ISO-8601); formulas give their cached values (a workbook saved by Excel has them). The old
+binary ``.xls`` format is not read (``clonus`` says so and suggests saving as ``.xlsx``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+from dataclasses import replace
+from datetime import date, datetime, time
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..exceptions import FileFormatError, InvalidParameterError, MissingDependencyError
+from ..model import Recording
+from ._common import check_options, is_zip
+from ._registry import Reader, register
+
+FMT = "xlsx"
+_INSTALL = 'pip install "clonus[xlsx]"'
+
+#: rows of a sheet looked at to decide whether it holds a signal table
+_PROBE_ROWS = 250
+
+#: phyphox's metadata sheets and the files of its zip export they stand for
+_PHYPHOX_META = {"metadata device": "meta/device.csv", "metadata time": "meta/time.csv"}
+
+
+def sniff(p: Path) -> bool:
+    """An Office Open XML workbook: a zip holding ``xl/workbook.xml`` (no openpyxl needed)."""
+    if not (p.is_file() and is_zip(p)):
+        return False
+    try:
+        with zipfile.ZipFile(p) as zf:
+            return any(n.lower() == "xl/workbook.xml" for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"Reading Excel workbooks (.xlsx) needs openpyxl: {_INSTALL} (or 'clonus[io]'), or "
+            "save the sheet as CSV.") from exc
+    return openpyxl
+
+
+def _cell_text(v: Any) -> str:
+    """A cell as the CSV reader reads text: numbers exactly, dates in ISO-8601."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v) if math.isfinite(v) else "nan"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, (date, time)):
+        return v.isoformat()
+    return " ".join(str(v).split())  # no tabs or line breaks inside a cell
+
+
+def _read_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """(sheet name, rows of cell texts, padded to one width) of every worksheet."""
+    openpyxl = _openpyxl()
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged package
+        raise FileFormatError(
+            f"{path}: the Excel workbook cannot be opened ({type(exc).__name__}: {exc}); it is "
+            "damaged or not a real .xlsx. Save it again from Excel, or as CSV.") from exc
+    out = []
+    try:
+        for ws in wb.worksheets:
+            if not hasattr(ws, "iter_rows"):
+                continue  # a chart sheet
+            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            for r in rows:
+                while r and not r[-1]:
+                    r.pop()
+            while rows and not rows[-1]:
+                rows.pop()
+            width = max((len(r) for r in rows), default=0)
+            out.append((ws.title, [r + [""] * (width - len(r)) for r in rows]))
+    except FileFormatError:
+        raise
+    except Exception as exc:
+        raise FileFormatError(
+            f"{path}: a sheet of the Excel workbook cannot be read ({type(exc).__name__}: "
+            f"{exc}); the file is damaged. Save it again from Excel, or as CSV.") from exc
+    finally:
+        wb.close()
+    return out
+
+
+def _label(path: Path, sheet: str) -> Path:
+    """How messages name a sheet: ``book.xlsx [sheet 'Trial 2']``."""
+    return Path(f"{path} [sheet {sheet!r}]")
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+class _Workbook:
+    """A phyphox Excel export seen as its zip export (``Gyroscope.csv``, ``meta/time.csv``):
+    the interface of :class:`clonus.io._common.Container` that the phyphox reader uses."""
+
+    def __init__(self, path: Path, sheets: list[tuple[str, list[list[str]]]]) -> None:
+        self.path = path
+        self._texts: dict[str, str] = {}
+        self._sheet: dict[str, str] = {}
+        for name, rows in sheets:
+            member = _PHYPHOX_META.get(name.strip().lower(), f"{name.strip()}.csv")
+            self._texts[member] = _csv_text(rows)
+            self._sheet[member] = name
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._texts)
+
+    def find(self, name: str) -> str | None:
+        low = name.lower()
+        hits = [n for n in self._texts if PurePosixPath(n).name.lower() == low]
+        return hits[0] if hits else None
+
+    def read_text(self, member: str) -> str:
+        return self._texts[member]
+
+    def label(self, member: str) -> str:
+        return str(_label(self.path, self._sheet[member]))
+
+
+def _is_phyphox(sheets: list[tuple[str, list[list[str]]]]) -> bool:
+    from ._phyphox import _SENSORS
+
+    names = {n.strip().lower() for n, _ in sheets}
+    if names & set(_PHYPHOX_META):
+        return True
+    return any(n.strip().lower() in _SENSORS and rows and rows[0]
+               and rows[0][0].strip().lower() == "time (s)" for n, rows in sheets)
+
+
+def _pick(path: Path, sheets: list[tuple[str, list[list[str]]]], sheet: Any
+          ) -> list[tuple[str, list[list[str]]]]:
+    if not isinstance(sheet, str):
+        raise InvalidParameterError(f"sheet must be a sheet's name (a string), got {sheet!r}.")
+    hit = [s for s in sheets if s[0] == sheet] or \
+        [s for s in sheets if s[0].strip().lower() == sheet.strip().lower()]
+    if not hit:
+        raise InvalidParameterError(
+            f"{path}: no sheet {sheet!r}. Sheets: {[n for n, _ in sheets]}.")
+    return hit[:1]
+
+
+def _holds_table(path: Path, name: str, rows: list[list[str]]) -> bool:
+    from ._tables import normalise_table
+
+    lines = ["\t".join(r) for r in rows[:_PROBE_ROWS]]
+    try:
+        return normalise_table(_label(path, name), lines, sep="\t").found
+    except FileFormatError:
+        return True  # a table whose rows the reader refuses, saying why
+
+
+def read_groups(path: Path, **options: Any) -> list[Recording]:
+    opts = check_options(path, FMT, options, allowed=("anonymize", "sheet"))
+    sheet = opts.pop("sheet", None)
+    sheets = _read_sheets(path)
+    if not sheets:
+        raise FileFormatError(f"{path}: the workbook has no worksheet. Save the data in one.")
+    if _is_phyphox(sheets):
+        from ._phyphox import read_export
+
+        meta = [s for s in sheets if s[0].strip().lower() in _PHYPHOX_META]
+        data = sheets if sheet is None else _pick(path, sheets, sheet) + meta
+        opts.pop("anonymize", None)  # phyphox files hold no identifying fields
+        groups = read_export(path, _Workbook(path, data), opts, fmt=FMT)
+        out = []
+        for g in groups:
+            md = dict(g.metadata)
+            files = md.pop("files", [])
+            md["sheets"] = [f.removesuffix(".csv") for f in files]
+            md["layout"] = "phyphox"
+            out.append(replace(g, metadata=md))
+        return out
+    from ._csv import read_table_lines
+
+    if sheet is not None:
+        chosen = _pick(path, sheets, sheet)
+    else:
+        chosen = [s for s in sheets if _holds_table(path, *s)]
+        if not chosen:
+            raise FileFormatError(
+                f"{path}: no sheet holds a table with a time column (sheets: "
+                f"{[n for n, _ in sheets]}). Put a header row with a time column such as "
+                "'time_s' and units, e.g. 'gyro_x (rad/s)', above the values.")
+        if len(chosen) > 1:
+            raise InvalidParameterError(
+                f"{path}: several sheets hold signal tables ({[n for n, _ in chosen]}). Pick "
+                "one: clonus.read(path, sheet='...') (CLI: clonus batch -r sheet=...), or save "
+                "that sheet as CSV.")
+    name, rows = chosen[0]
+    lines = ["\t".join(r) for r in rows]
+    groups = read_table_lines(_label(path, name), lines, opts, fmt=FMT, sep="\t")
+    return [replace(g, source=str(path), metadata={**g.metadata, "sheet": name})
+            for g in groups]
+
+
+register(Reader(
+    name=FMT,
+    description="Excel workbook (.xlsx): phyphox Excel exports, or a sheet holding a table "
+    "with a time column (as generic CSV; sheet= picks one)",
+    extensions=(".xlsx", ".xlsm"),
+    sniff=sniff,
+    read_groups=read_groups,
+    extra="xlsx",
+))

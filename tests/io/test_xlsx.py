@@ -1,0 +1,196 @@
+"""Excel workbooks: phyphox Excel exports (one sheet per sensor) and tables saved from Excel,
+read with the phyphox and generic CSV rules (docs/formats.md, Excel workbooks)."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from io_builders import FS, N, T, X, Y, Z, generic_csv, xlsx_workbook
+
+import clonus
+from clonus.exceptions import (
+    FileFormatError,
+    InvalidParameterError,
+    MissingDependencyError,
+    UnitWarning,
+)
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def _book(path, sheets: dict[str, list[list]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def _table(t=T, head=("time_s", "gyro_x (rad/s)", "gyro_y (rad/s)")):
+    return [list(head), *([float(a), float(x), float(y)] for a, x, y in zip(t, X, Y,
+                                                                           strict=True))]
+
+
+def test_excel_sheet_reads_like_the_csv(tmp_path) -> None:
+    ref = clonus.read(generic_csv(tmp_path))
+    p = xlsx_workbook(tmp_path)
+    assert clonus.io.detect_format(p) == "xlsx"
+    rec = clonus.read(p)
+    assert rec.ch_names == ref.ch_names
+    assert [c.unit for c in rec.channels] == [c.unit for c in ref.channels]
+    assert rec.fs == pytest.approx(FS)
+    np.testing.assert_allclose(rec.data, np.vstack([X, Y, Z]), atol=1e-12)  # no rounding
+    assert rec.source == str(p)
+    assert rec.metadata["format"] == "xlsx" and rec.metadata["sheet"] == "Trial 1"
+    assert rec.metadata["preamble_lines"] == 1  # the title row
+
+
+def test_sheet_option_and_several_signal_sheets(tmp_path) -> None:
+    p = _book(tmp_path / "trials.xlsx", {
+        "Trial 1": _table(), "Trial 2": [["time_s", "gyro_x (rad/s)", "gyro_y (rad/s)"],
+                                         *([float(a), 2 * float(x), 0.0] for a, x in
+                                           zip(T, X, strict=True))],
+        "Summary": [["patient", "anon"], ["grade", 2]]})
+    with pytest.raises(InvalidParameterError, match=r"several sheets.*'Trial 1', 'Trial 2'.*"
+                                                    r"sheet="):
+        clonus.read(p)
+    rec = clonus.read(p, sheet="Trial 2")
+    np.testing.assert_allclose(rec.get("gyro_x"), 2 * X, atol=1e-12)
+    assert rec.metadata["sheet"] == "Trial 2"
+    with pytest.raises(InvalidParameterError, match=r"no sheet 'Trial 3'.*Summary"):
+        clonus.read(p, sheet="Trial 3")
+    with pytest.raises(InvalidParameterError, match="Unknown option"):
+        clonus.read(p, sheets="Trial 2")
+
+
+def test_units_row_and_dates_in_cells(tmp_path) -> None:
+    t0 = datetime(2024, 5, 1, 10, 0, 0)
+    rows = [["Date/Time", "ankle"], ["", "deg/s"],
+            *([t0 + timedelta(seconds=float(a)), float(np.degrees(x))] for a, x in
+              zip(T, X, strict=True))]
+    p = _book(tmp_path / "dates.xlsx", {"Sheet1": rows})
+    rec = clonus.read(p)
+    assert rec.start_time == t0
+    assert rec.fs == pytest.approx(FS)
+    assert rec.channels[0].unit == "rad/s"
+    np.testing.assert_allclose(rec.get("ankle"), X, atol=1e-9)
+
+
+def test_unknown_unit_in_a_sheet_warns(tmp_path) -> None:
+    p = _book(tmp_path / "u.xlsx", {"S": _table(head=("time_s", "gyro_x (furlongs)",
+                                                          "gyro_y (rad/s)"))})
+    with pytest.warns(UnitWarning, match="furlongs"):
+        rec = clonus.read(p)
+    assert [c.unit for c in rec.channels] == ["AU", "rad/s"]
+
+
+def test_no_signal_sheet(tmp_path) -> None:
+    p = _book(tmp_path / "notes.xlsx", {"Notes": [["patient", "anon"], ["grade", 2]]})
+    with pytest.raises(FileFormatError, match=r"no sheet holds a table with a time column"):
+        clonus.read(p)
+
+
+def _phyphox_rows(t, unit, cols):
+    return [["Time (s)", *(f"{a} ({unit})" for a in "XYZ")],
+            *([float(a), *map(float, c)] for a, c in zip(t, np.array(cols).T, strict=True))]
+
+
+def test_phyphox_excel_export_reads_like_its_zip(tmp_path) -> None:
+    rng = np.random.default_rng(1)
+    tg = T + 0.002 * rng.random(N)  # phone clocks jitter
+    ta = T + 0.002 * rng.random(N)
+    sheets = {
+        "Gyroscope": _phyphox_rows(tg, "rad/s", [X, Y, Z]),
+        "Accelerometer": _phyphox_rows(ta, "m/s^2", [Y, X, 9.81 * Z]),
+        "Location": [["Time (s)", "Latitude (°)"], [0.0, 50.0], [1.0, 50.0]],
+        "Metadata Device": [["property", "value"], ["version", "1.1.16"],
+                            ["deviceModel", "iPhone14,5"]],
+        "Metadata Time": [["event", "experiment time", "system time", "system time text"],
+                          ["START", 0.0, 1714557600.0, "2024-05-01 10:00:00.000 UTC+00:00"]],
+    }
+    p = _book(tmp_path / "phyphox.xlsx", sheets)
+    # the same numbers as phyphox's zip export
+    z = tmp_path / "phyphox.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for name, rows in sheets.items():
+            member = {"Metadata Device": "meta/device.csv",
+                      "Metadata Time": "meta/time.csv"}.get(name, f"{name}.csv")
+            zf.writestr(member, "\n".join(",".join(f'"{c}"' if isinstance(c, str) else repr(c)
+                                                   for c in r) for r in rows) + "\n")
+    ref = clonus.read(z)
+    assert clonus.io.detect_format(p) == "xlsx"
+    rec = clonus.read(p)
+    assert rec.ch_names == ["gyro_x", "gyro_y", "gyro_z", "acc_x", "acc_y", "acc_z"]
+    assert rec.ch_names == ref.ch_names and rec.fs == pytest.approx(ref.fs)
+    np.testing.assert_allclose(rec.data, ref.data, atol=1e-12)
+    assert rec.start_time == ref.start_time
+    assert rec.start_time.replace(microsecond=0) == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    assert rec.metadata["format"] == "xlsx" and rec.metadata["layout"] == "phyphox"
+    assert rec.metadata["sheets"] == ["Gyroscope", "Accelerometer"]
+    assert rec.metadata["deviceModel"] == "iPhone14,5"
+    # sheet= reads one sensor
+    gyro = clonus.read(p, sheet="Gyroscope")
+    assert gyro.ch_names == ["gyro_x", "gyro_y", "gyro_z"]
+
+
+def test_damaged_workbook(tmp_path) -> None:
+    p = xlsx_workbook(tmp_path)
+    raw = bytearray(p.read_bytes())
+    q = tmp_path / "damaged.xlsx"
+    q.write_bytes(bytes(raw[: len(raw) // 2]))
+    with pytest.raises(FileFormatError):
+        clonus.read(q)
+    r = tmp_path / "fake.xlsx"
+    with zipfile.ZipFile(r, "w") as zf:
+        zf.writestr("xl/workbook.xml", "not xml")
+    with pytest.raises(FileFormatError, match=r"cannot be opened.*Save it again"):
+        clonus.read(r)
+
+
+def test_old_xls_is_named(tmp_path) -> None:
+    p = tmp_path / "old.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(FileFormatError, match=r"Excel 97-2003.*\.xlsx"):
+        clonus.read(p)
+
+
+def test_missing_openpyxl_names_the_extra(tmp_path, monkeypatch) -> None:
+    p = xlsx_workbook(tmp_path)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    assert clonus.io.detect_format(p) == "xlsx"  # detection needs no openpyxl
+    with pytest.raises(MissingDependencyError, match=r"clonus\[xlsx\]"):
+        clonus.read(p)
+    row = next(r for r in clonus.io.formats_table() if r["name"] == "xlsx")
+    assert row["extra"] == "xlsx"
+
+
+def test_assess_same_as_csv(tmp_path) -> None:
+    from clonus.simulate import simulate_trial
+
+    tr = simulate_trial(mode="held", gain_ratio=4.0, duration_s=8.0, seed=3, sensors=("imu",),
+                        fs_imu_hz=100.0)
+    gyro = np.vstack([tr.recording.get(f"gyro_{a}") for a in "xyz"])
+    t = np.arange(gyro.shape[1]) / tr.recording.fs
+    head = ["time_s", *(f"gyro_{a} (rad/s)" for a in "xyz")]
+    csvp = tmp_path / "trial.csv"
+    csvp.write_text("\n".join([",".join(head), *(",".join(repr(float(v)) for v in (a, *c))
+                                                 for a, c in zip(t, gyro.T, strict=True))]))
+    xp = _book(tmp_path / "trial.xlsx", {"trial": [head, *([float(a), *map(float, c)]
+                                                           for a, c in zip(t, gyro.T,
+                                                                           strict=True))]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a, b = clonus.assess(clonus.read(csvp)), clonus.assess(clonus.read(xp))
+    assert a.classification == "clonus" and a.n_beats >= 5
+    # the CSV parser may round the last bit of a float differently from Excel's stored double
+    assert (b.classification, b.n_beats) == (a.classification, a.n_beats)
+    assert b.frequency_hz == pytest.approx(a.frequency_hz, rel=1e-9)
+    assert [x.time_s for x in b.beats] == pytest.approx([x.time_s for x in a.beats], abs=1e-9)
