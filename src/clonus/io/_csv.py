@@ -14,6 +14,8 @@ channel (an unnamed column without values is left out); Apple CoreMotion column 
 units get CoreMotion's units (``_coremotion.py``); bookkeeping columns (battery, counters,
 constant labels) are skipped with their reasons; and, when no reader recognises a file, a table
 of numbers without a header row is read with ``fs=`` (Hz) as channels ``ch1``..``chN``.
+Preamble lines before the header, a units row under it, decimal commas and ISO date-times are
+first undone by :func:`clonus.io._tables.normalise_table`.
 """
 
 from __future__ import annotations

@@ -208,7 +208,8 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
         Skip detection and use this reader (see ``clonus formats``).
     **options
         Reader options, e.g. ``units={"EMG1": "uV"}`` or ``anonymize=True`` (EDF, CWA, Xsens,
-        TSDF, ActiGraph, GENEActiv, APDM, Moveo).
+        TSDF, ActiGraph, GENEActiv, APDM, Moveo, generic CSV and
+        Excel).
     """
     _load()
     p = _check_path(path)
@@ -260,12 +261,13 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
         Reader options: ``units={"EMG1": "uV"}`` (or one unit string for every channel) to
         override missing or wrong units; ``nan_policy="omit"`` to drop/interpolate NaN or
         infinite samples instead of raising; ``anonymize=True`` (EDF, CWA, Xsens, TSDF,
-        ActiGraph, GENEActiv, APDM, Moveo: leave identifying header fields out of
-        ``metadata``); format-specific ones such as ``fs=`` (Hz: a CSV table of numbers
-        without a header row, gaitmap, Xsens), ``trial=`` (R data), ``sensor=`` (APDM: read
-        one sensor, by label) or ``joint=`` / ``side=`` (Moveo: read some joints, e.g.
-        ``joint="ankle_r"``). Unknown options
-        raise :class:`InvalidParameterError`.
+        ActiGraph, GENEActiv, APDM, Moveo, generic CSV and Excel: leave identifying header
+        fields, or the lines above a table's header, out of ``metadata``); format-specific
+        ones such as ``fs=`` (Hz: a CSV table of numbers without a header row, gaitmap,
+        Xsens), ``trial=`` (R data), ``sensor=`` (APDM: read one sensor, by label),
+        ``joint=`` / ``side=`` (Moveo: read some joints, e.g. ``joint="ankle_r"``) or
+        ``sheet=`` (Excel: read one sheet, by name). Unknown options raise
+        :class:`InvalidParameterError`.
 
     Returns
     -------
