@@ -93,9 +93,15 @@ def test_unknown_unit_in_a_sheet_warns(tmp_path) -> None:
 
 
 def test_no_signal_sheet(tmp_path) -> None:
-    p = _book(tmp_path / "notes.xlsx", {"Notes": [["patient", "anon"], ["grade", 2]]})
-    with pytest.raises(FileFormatError, match=r"no sheet holds a table with a time column"):
+    # a study's list of subjects is not a recording: not detected (clonus batch skips it)
+    p = _book(tmp_path / "subjects.xlsx", {"Subjects": [["subject", "grade"], ["S01", 2]]})
+    with pytest.raises(FileFormatError, match=r"not in a format clonus can read"):
         clonus.read(p)
+    # a time header without values under it
+    q = _book(tmp_path / "plan.xlsx", {"Plan": [["Date/Time", "task"], ["morning", "test"]]})
+    assert clonus.io.detect_format(q) == "xlsx"
+    with pytest.raises(FileFormatError, match=r"no sheet holds a table with a time column"):
+        clonus.read(q)
 
 
 def _phyphox_rows(t, unit, cols):
@@ -151,6 +157,7 @@ def test_damaged_workbook(tmp_path) -> None:
     r = tmp_path / "fake.xlsx"
     with zipfile.ZipFile(r, "w") as zf:
         zf.writestr("xl/workbook.xml", "not xml")
+        zf.writestr("xl/worksheets/sheet1.xml", "<c><is><t>time_s</t></is></c>")
     with pytest.raises(FileFormatError, match=r"cannot be opened.*Save it again"):
         clonus.read(r)
 
@@ -194,3 +201,21 @@ def test_assess_same_as_csv(tmp_path) -> None:
     assert (b.classification, b.n_beats) == (a.classification, a.n_beats)
     assert b.frequency_hz == pytest.approx(a.frequency_hz, rel=1e-9)
     assert [x.time_s for x in b.beats] == pytest.approx([x.time_s for x in a.beats], abs=1e-9)
+
+
+def test_detection_reads_shared_strings(tmp_path) -> None:
+    # Excel and LibreOffice keep cell texts in xl/sharedStrings.xml (openpyxl writes them inline)
+    from clonus.io import _xlsx
+
+    p = tmp_path / "excel.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", '<c t="s"><v>0</v></c>')
+        zf.writestr("xl/sharedStrings.xml", '<sst><si><t xml:space="preserve">Time (s)</t></si>'
+                                            "</sst>")
+    assert _xlsx.sniff(p)
+    q = tmp_path / "words.xlsx"
+    with zipfile.ZipFile(q, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/sharedStrings.xml", "<sst><si><t>Subject</t></si></sst>")
+    assert not _xlsx.sniff(q)

@@ -145,7 +145,8 @@ def _nonblank(lines: list[str], start: int, count: int) -> list[int]:
     return out
 
 
-def _names_time(cells: list[str]) -> bool:
+def names_time(cells: list[str]) -> bool:
+    """Whether one of the header cells names a time column (or a date-time one)."""
     from ._csv import time_columns
 
     return bool(time_columns(cells)) or any(_DT_NAME.search(split_name_unit(c)[0])
@@ -172,7 +173,7 @@ def _header_at(lines: list[str], i: int, sep: str | None) -> int | None:
     """If line ``i`` is a header, the index of the line after it and its units row."""
     sep = sep or sniff_sep(lines[i])
     cells = _cells(lines[i], sep)
-    if len(cells) < 2 or _is_data_row(cells) or not _names_time(cells):
+    if len(cells) < 2 or _is_data_row(cells) or not names_time(cells):
         return None
     nxt = _nonblank(lines, i + 1, 1)
     if not nxt:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -43,15 +44,35 @@ _PROBE_ROWS = 250
 _PHYPHOX_META = {"metadata device": "meta/device.csv", "metadata time": "meta/time.csv"}
 
 
+#: bytes of each sheet's XML (and of the shared strings) searched for a time header
+_SNIFF_BYTES = 1 << 16
+_XML_TEXT = re.compile(r"<(?:\w+:)?t(?:\s[^>]*)?>([^<]{1,200})</(?:\w+:)?t>")
+
+
 def sniff(p: Path) -> bool:
-    """An Office Open XML workbook: a zip holding ``xl/workbook.xml`` (no openpyxl needed)."""
+    """An Office Open XML workbook (a zip holding ``xl/workbook.xml``) with a text cell that
+    names a time column (``time_s``, ``Time (s)``, ``timestamp``, ``Date/Time``...) near the
+    start of a sheet or of its shared strings; no openpyxl needed. Workbooks without one (a
+    study's list of subjects) are not taken for recordings."""
     if not (p.is_file() and is_zip(p)):
         return False
+    from ._tables import names_time
+
     try:
         with zipfile.ZipFile(p) as zf:
-            return any(n.lower() == "xl/workbook.xml" for n in zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            names = zf.namelist()
+            if not any(n.lower() == "xl/workbook.xml" for n in names):
+                return False
+            parts = [n for n in names if n.lower() == "xl/sharedstrings.xml"
+                     or (n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml"))]
+            for n in parts:
+                with zf.open(n) as fh:
+                    head = fh.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+                if any(names_time([t.strip()]) for t in _XML_TEXT.findall(head)):
+                    return True
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         return False
+    return False
 
 
 def _openpyxl() -> Any:
