@@ -242,7 +242,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         if len(chosen) > 1:
             raise InvalidParameterError(
                 f"{path}: several sheets hold signal tables ({[n for n, _ in chosen]}). Pick "
-                "one: clonus.read(path, sheet='...') (CLI: clonus batch -r sheet=...), or save "
+                "one: clonus.read(path, sheet='...') (CLI: -r sheet=...), or save "
                 "that sheet as CSV.")
     name, rows = chosen[0]
     lines = ["\t".join(r) for r in rows]
