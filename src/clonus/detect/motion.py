@@ -2929,10 +2929,10 @@ def _assess_motion(
             f"{back_down['first_low_above_rest_deg']:+.1f} deg from that level), and the larger "
             f"beats rise about as high again ({back_down['upper_beat_deg']:.1f} deg, varying in "
             f"height by {back_down['top_step_deg']:.1f} deg from one to the next) without the foot "
-            "ever dropping below the previous low point by more than half the lift: a foot "
-            "lifted and put down on the floor again and again (voluntary tapping), not clonus "
-            "(during the test the examiner holds the foot up; beats that large throw it below its "
-            "rest level, and a released foot drops)"
+            "ever dropping below the previous low point by more than half the lift: the foot "
+            "lifted from where it rests and put back down there again and again, as in voluntary "
+            "tapping, not clonus (during the test the examiner holds the foot up; beats that "
+            "large throw it below its rest level, and a released foot drops)"
         )
     elif (
         fast is not None
