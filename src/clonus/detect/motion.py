@@ -134,6 +134,28 @@ _FLOOR_BEAT_FRACTION = 0.6
 # varies in height, 10-20 % in the negatives' tapping); beats of constant size bounded by a
 # steady hand say nothing about a floor
 _FLOOR_TOP_VARIATION = 0.08
+# toes tapping without an accelerometer to hear them (gyroscope alone, goniometer) and with a
+# drifting integrated angle, which blurs the all-bottoms test above: the first lift ("stretch")
+# falls straight back to the rest level seen before it - within _RETURN_LEVEL_FRACTION of its
+# excursion, measured before drift has built up - the larger half of the beats rises about as
+# high as that lift (upper quartile >= _RETURN_BEAT_FRACTION of it) and no cycle bottoms out
+# more than _RETURN_MAX_DROP of the excursion below the one before (a floor stops the foot),
+# while the lifts vary in height (median change between consecutive tops, stretch peak
+# included, >= _RETURN_TOP_VARIATION of the upper-quartile beat: voluntary lifts vary; the
+# negatives' tapping >= 0.035, the analytic held test of tests/detect/test_accuracy_fixes.py,
+# whose 10 deg beats hang from a steady 12 deg hold down to 2 deg above rest, <= 0.006).
+# In the clonus test the examiner holds the foot up: with beats that large the reflex kick
+# throws it 0.5-2.7 excursions below rest (simulated held trials), and a released foot drops
+# into plantarflexion. Negatives foot_tapping, 16 seeds x 40 (453 cases with beats >= 0.6 x
+# the lift): first low point -0.04 excursions from rest (median; 5-95 % -0.32 to +0.05; the
+# gyroscope/goniometer cases called clonus -0.19 to +0.06), largest drop 0.05 (95 %: 0.46;
+# those cases <= 0.23). Simulator, 6 seeds x 200 (443 called clonus): 9 with upper-quartile
+# beats >= 0.6 x the stretch came back to within 0.3 excursions of rest, all released, and 8
+# of them then dropped 0.99-2.35 excursions; the ninth has beats of 0.51 x the stretch.
+_RETURN_LEVEL_FRACTION = 0.25
+_RETURN_BEAT_FRACTION = 0.7
+_RETURN_MAX_DROP = 0.5
+_RETURN_TOP_VARIATION = 0.02
 # an accelerometer-only recording longer than this (s) is analysed on its parts with movement:
 # the rotating-sensor fit over a long record with posture changes drifted (one simulated test
 # in 26 min of rest and walking: right on a 25 s crop, wrong on the whole); still stretches of
@@ -1297,6 +1319,47 @@ def _floor_bottoms(
         "bottom_sd_deg": float(np.std(bottoms)),
         "top_sd_deg": float(np.std(tops)),
     }
+
+
+def _floor_return(
+    ang: MotionAngle, fs: float, on_i: int, pk_i: int, beat_times_s: np.ndarray,
+    beat_amps_deg: np.ndarray, excursion_deg: float,
+) -> dict | None:
+    """Whether the foot came straight back down to its rest level after the "stretch" and kept
+    rising from there as high again, like toes tapping the floor (see ``_RETURN_*``).
+
+    Read on the low-passed angle without the drift high-pass. Returns, in degrees, the rest level
+    (median of the second before the onset, up to 50 ms before it), the first low point after
+    the stretch peak relative to it, the upper quartile of the beat amplitudes, the largest fall
+    of one cycle's bottom below the previous one (first low point included), the median change
+    between consecutive bottoms and between consecutive tops (stretch peak included), and
+    whether they make tapping. None with fewer than 3 beats, a first beat at the stretch peak or
+    less than 0.3 s seen before the onset.
+    """
+    th = ang.amp_deg if ang.amp_deg is not None else ang.theta_deg
+    ib = np.clip(np.round(np.asarray(beat_times_s) * fs).astype(int), 0, len(th) - 1)
+    w0, w1 = max(0, on_i - int(round(fs))), on_i - int(round(0.05 * fs))
+    if len(ib) < 3 or ib[0] <= pk_i + 1 or w1 - w0 < int(0.3 * fs):
+        return None
+    rest = float(np.median(th[w0:w1]))
+    lows = np.array([float(th[pk_i : ib[0] + 1].min())]
+                    + [float(th[a : b + 1].min()) for a, b in zip(ib[:-1], ib[1:], strict=True)])
+    first = float(lows[0]) - rest
+    upper = float(np.percentile(beat_amps_deg, 75))
+    drop = float(np.max(lows[:-1] - lows[1:]))
+    tops = np.concatenate([[float(th[pk_i])], th[ib]])
+    low_step = float(np.median(np.abs(np.diff(lows))))
+    top_step = float(np.median(np.abs(np.diff(tops))))
+    tapping = (
+        abs(first) <= _RETURN_LEVEL_FRACTION * excursion_deg
+        and upper >= _RETURN_BEAT_FRACTION * excursion_deg
+        and drop <= _RETURN_MAX_DROP * excursion_deg
+        and top_step >= _RETURN_TOP_VARIATION * upper
+    )
+    return {"rest_deg": rest, "first_low_above_rest_deg": first, "upper_beat_deg": upper,
+            "largest_drop_deg": drop, "excursion_deg": float(excursion_deg),
+            "low_step_deg": low_step, "top_step_deg": top_step,
+            "tapping": bool(tapping)}
 
 
 #: beats larger than the stretch are accepted as a held clonus only with this many beats, a
@@ -2774,6 +2837,11 @@ def _assess_motion(
         and floor["bottom_sd_deg"] <= _FLOOR_STEADINESS * floor["top_sd_deg"]
         and floor["top_sd_deg"] >= _FLOOR_TOP_VARIATION * float(np.median(ba))
     )
+    back_down = None
+    if len(bt) >= 3:
+        back_down = _floor_return(ang, fs, on_i, pk_i, bt, ba, st["excursion_deg"])
+        if back_down is not None:
+            metrics["floor_return"] = back_down
     # impacts show on any accelerometer, with or without gravity
     strikes = _strikes_per_cycle(_companion_acc(rec, names, gravity=False), bt, fs)
     struck = False
@@ -2863,6 +2931,19 @@ def _assess_motion(
             f"(impacts up to {strikes['max_g']:.1f} g above {strikes['cutoff_hz']:g} Hz): "
             "voluntary tapping or "
             "stepping, not clonus (during the test the examiner holds the foot in the air)"
+        )
+    elif back_down is not None and back_down["tapping"]:
+        cls, sustained = "rhythmic_not_clonus", False
+        reason = (
+            f"the foot came straight back down from the 'stretch' ({st['excursion_deg']:.1f} deg) "
+            f"to where it rested before it (first low point "
+            f"{back_down['first_low_above_rest_deg']:+.1f} deg from that level), and the larger "
+            f"beats rise about as high again ({back_down['upper_beat_deg']:.1f} deg, varying in "
+            f"height by {back_down['top_step_deg']:.1f} deg from one to the next) without the foot "
+            "ever dropping below the previous low point by more than half the lift: the foot "
+            "lifted from where it rests and put back down there again and again, as in voluntary "
+            "tapping, not clonus (during the test the examiner holds the foot up; beats that "
+            "large throw it below its rest level, and a released foot drops)"
         )
     elif (
         fast is not None
