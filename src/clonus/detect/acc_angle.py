@@ -14,8 +14,7 @@ Gauss-Newton least squares (a smoothness prior on the third derivative, i.e. the
 keeps the high frequencies in check). Where the foot is at rest before the stretch, gravity
 pins the angle. One mode is weakly observed: near psi = 0 a rotation at sqrt(g / r) (1.6 Hz
 at 0.1 m) changes neither the direction nor the size of the measured acceleration to first
-order, so model error (sampling of a sharp push, scale error) shows as a wander of a few
-tenths of a degree at 1-2 Hz; see ``TANGENTIAL_WEIGHT``.
+order; see ``MODEL_ERROR_FRACTION`` for how the fit keeps it pinned.
 
 Sketch of the estimation:
 
@@ -25,7 +24,10 @@ Sketch of the estimation:
 2. In that plane, the tangential direction is the principal direction of the acceleration
    above 2 Hz (the tangential term ``r * psi''`` dominates there); its sign is chosen by the
    lower fit residual (the physics fixes which sign of ``r * psi''`` goes with gravity's turn).
-3. ``psi`` starts from the gravity direction and is refined by Gauss-Newton.
+3. ``psi`` starts from the gravity direction and is refined by Gauss-Newton, first with the
+   tangential equation weighted 1/10 throughout, then with each sample's tangential equation
+   weighted by its expected model error (``MODEL_ERROR_FRACTION``). Gravity's size is the
+   acceleration's median where the sensor is still.
 4. The radius, when not given, is estimated around the fastest movement (the examiner's
    stretch): there gravity's turn and the tangential acceleration ``r * psi''`` both carry
    the same rotation, and only the right ``r`` lets one angle explain both (see
@@ -54,15 +56,37 @@ PRIOR_CUTOFF_HZ = 60.0
 #: at sqrt(g / r) (1.6 Hz at 0.1 m) changes neither the direction nor the size of the
 #: measured acceleration to first order: the tangential acceleration cancels gravity's turn.
 #: Any misfit (a torque pulse sampled at 50 Hz) excites that mode, also before the stretch;
-#: this prior damps it a little (the tangential weighting below does most of the work).
+#: this prior damps it a little (the tangential equation's weights below do most of the work).
 ACC_PRIOR_FRACTION = 0.01
 
-#: Weight of the tangential equation relative to the radial one. The tangential acceleration
-#: carries the fast movement but also the model's discretisation error (a sampled torque
-#: pulse is not the second difference of the sampled angle at 50-60 Hz), which the radial
-#: equation does not; weighting it 1/10 (simulated accuracy design: 1/3 and 1/30 were worse)
-#: keeps that error from exciting the pendulum mode.
-TANGENTIAL_WEIGHT = 0.1
+#: Relative error of the model's tangential term ``r * psi''`` (per-axis scale error of ~2 %,
+#: the sampled second difference, (w / fs)^2 / 12 = 1-2 % for 5 Hz beats at 50-60 Hz, and more
+#: at a torque pulse's step between samples). The tangential equation of each sample is
+#: weighted by sensor noise / sqrt(noise^2 + (this x its dynamic acceleration)^2), relative
+#: to the radial one: ~1 at rest and in small beats, 0.01-0.2 during a push of several g. A
+#: constant weight of 1/10 (before 2026-12) kept the push's model error from exciting the
+#: pendulum mode, but in the rest of the recording it also gave the tangential equation,
+#: which is what observes that mode near psi = 0, too little say: white accelerometer noise
+#: then moved the fitted angle by 0.2-0.3 deg RMS at 1.2-2 Hz (simulated trials at 60-1000
+#: Hz), as much as the smallest beats (0.5-0.7 deg), which it broke up or hid.
+MODEL_ERROR_FRACTION = 0.02
+#: Constant tangential weight of the first of the fit's two stages (the former fit); the
+#: weighted stage starts from its result. Started directly from gravity's direction, the
+#: weighted fit could stop in a local minimum 30-37 deg off around a brisk push (simulated
+#: held trials at 200 and 1000 Hz).
+_START_WEIGHT = 0.1
+#: The weighted stage runs only when the first stage's radial and axial misfit (RMS) is within
+#: this multiple of the white noise of those two axes: the weights assume sensor noise plus a
+#: proportional error. Simulated trials: 1.4 x (median), at most 7.9 x (a torque pulse at
+#: 100 Hz); a real phone on the shank tapping the heel (CloudUPDRS leg agility): 34 x, the
+#: leg's translation, which the constant weight copes with.
+MODEL_NOISE_RATIO = 12.0
+#: Floor (m/s^2) of the white-noise estimate behind those weights (noise-free simulations;
+#: MEMS accelerometers resolve ~1 mg).
+_MIN_NOISE_M_S2 = 0.01
+#: Window (s) and length (s) of the still samples whose median acceleration is gravity's size.
+_STILL_WINDOW_S = 0.2
+_MIN_STILL_S = 0.1
 
 #: Largest RMS acceleration (m/s^2, radial and axial) the rotation may leave unexplained. A
 #: foot turning about the ankle leaves sensor noise and calibration error (simulated trials:
@@ -106,20 +130,65 @@ def _operators(n: int, fs: float) -> tuple[sparse.csr_array, ...]:
     return d1, d2, d3, eye
 
 
+def _white_noise(x: np.ndarray) -> float:
+    """White-noise SD (m/s^2) of one axis, from the MAD of its second differences (a movement
+    below fs / 10 hardly shows in them)."""
+    d2 = np.diff(x, 2)
+    mad = float(np.median(np.abs(d2 - np.median(d2)))) if len(d2) else 0.0
+    return max(1.4826 * mad / np.sqrt(6.0), _MIN_NOISE_M_S2)
+
+
+def _still_gravity(m: np.ndarray, fs: float, noise: float) -> float | None:
+    """Gravity's size (m/s^2): the median in-plane acceleration where the sensor is still.
+
+    Still: the acceleration's SD over ``_STILL_WINDOW_S`` is within 3 x the noise of a 2-axis
+    vector. The median over the whole recording is biased up by the movement (sustained 10 deg
+    clonus at 3.6 Hz: +3 %, i.e. 0.3 m/s^2 of radial misfit that the fit turned into angle).
+    None when the sensor is never still for ``_MIN_STILL_S``.
+    """
+    from scipy.ndimage import uniform_filter1d
+
+    nw = max(3, int(round(_STILL_WINDOW_S * fs)))
+    mu = uniform_filter1d(m, nw, mode="nearest")
+    var = uniform_filter1d(np.abs(m) ** 2, nw, mode="nearest") - np.abs(mu) ** 2
+    still = np.sqrt(np.maximum(var, 0.0)) <= 3.0 * np.sqrt(2.0) * noise
+    if int(still.sum()) < max(3, int(_MIN_STILL_S * fs)):
+        return None
+    return float(np.median(np.abs(m[still])))
+
+
+def _tangential_weights(m: np.ndarray, fs: float, noise: float) -> np.ndarray:
+    """Weight of each interior sample's tangential equation (see ``MODEL_ERROR_FRACTION``).
+
+    The dynamic acceleration is the in-plane acceleration above 1 Hz (gravity's turn is
+    slower), its largest value within 20 ms (the fit spreads a sample's misfit to its
+    neighbours).
+    """
+    from scipy.ndimage import maximum_filter1d
+
+    hp = highpass(np.vstack([m.real, m.imag]), fs=fs, cutoff_hz=min(1.0, 0.2 * fs))
+    dyn = maximum_filter1d(np.hypot(hp[0], hp[1]), 2 * int(round(0.02 * fs)) + 1)[1:-1]
+    return 1.0 / np.sqrt(1.0 + (MODEL_ERROR_FRACTION * dyn / noise) ** 2)
+
+
 def _gauss_newton(
-    m: np.ndarray, fs: float, radius_m: float, beta: float, g: float, psi: np.ndarray
+    m: np.ndarray, fs: float, radius_m: float, beta: float, g: float, psi: np.ndarray,
+    k: np.ndarray,
 ) -> tuple[np.ndarray, float, float]:
     """Fit ``psi`` (rad) and the tangential direction ``exp(1j * beta)`` to the complex
-    in-plane acceleration ``m`` (m/s^2). Returns (psi, beta, residual sum of squares in
-    (m/s^2)^2)."""
+    in-plane acceleration ``m`` (m/s^2); ``k``: the weight of each interior sample's
+    tangential equation. Returns (psi, beta, residual sum of squares in (m/s^2)^2)."""
     from scipy.sparse.linalg import splu
 
     n = len(m)
     d1, d2, d3, eye = _operators(n, fs)
     w = radius_m**2 / (2.0 * np.pi * max(PRIOR_CUTOFF_HZ, 0.25 * fs)) ** 2
-    k = TANGENTIAL_WEIGHT
-    reg = (k**2 * (w * (d3.T @ d3) + ACC_PRIOR_FRACTION * radius_m**2 * (d2.T @ d2))).tocsc()
+    # the priors condition the tangential equation: weighted like it, sample by sample
+    k2 = sparse.diags_array(k**2)
+    k3 = sparse.diags_array(np.minimum(k[:-1], k[1:]) ** 2)
+    reg = (w * (d3.T @ k3 @ d3) + ACC_PRIOR_FRACTION * radius_m**2 * (d2.T @ k2 @ d2)).tocsc()
     r = radius_m
+    kd = sparse.diags_array(k)
 
     def residual(psi: np.ndarray, beta: float) -> tuple[np.ndarray, ...]:
         z = (m * np.exp(-1j * beta))[1:-1]
@@ -136,7 +205,7 @@ def _gauss_newton(
     cost = objective(psi, beta)
     for _ in range(_MAX_ITER):
         et, er, z, p, v = residual(psi, beta)
-        jt = k * (r * d2 + sparse.diags_array(g * np.cos(p)) @ eye)
+        jt = kd @ (r * d2 + sparse.diags_array(g * np.cos(p)) @ eye)
         jr = sparse.diags_array(2.0 * r * v) @ d1 - sparse.diags_array(g * np.sin(p)) @ eye
         # residual derivatives with respect to beta (sign: e = z - f, de/dbeta = dz/dbeta)
         ct, cr = k * z.imag, -z.real
@@ -287,6 +356,24 @@ def estimate_radius(
     return float(RADIUS_GRID_M[k] * _RADIUS_STEP ** float(np.clip(shift, -0.5, 0.5)))
 
 
+def _misfit(
+    m: np.ndarray, axial: np.ndarray, psi: np.ndarray, beta: float, g: float, radius_m: float,
+    fs: float,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """RMS (m/s^2) of what the rotation ``psi`` cannot produce, its radial part per sample and
+    the angular velocity (rad/s).
+
+    Acceleration along the axis, and radial acceleration other than gravity's and the
+    centripetal r * omega^2, is translation (a knock, a strike, the leg moving). The tangential
+    misfit is left out: any angular acceleration is possible, and the smoothness prior cannot
+    follow a step in it (a torque pulse).
+    """
+    d1, _, _, _ = _operators(len(psi), fs)
+    v = np.pad(d1 @ psi, 1, mode="edge")
+    radial = (m * np.exp(-1j * beta)).imag - (radius_m * v**2 + g * np.cos(psi))
+    return float(np.sqrt(np.mean(radial**2 + axial**2))), radial, v
+
+
 def _fit(
     a: np.ndarray, fs: float, radius_m: float, frame: tuple | None = None,
     pad_start: bool = True,
@@ -305,7 +392,11 @@ def _fit(
     else:
         u, e1, e2, _ = frame
     m = e1 @ a + 1j * (e2 @ a)
-    g = float(np.median(np.abs(m)))
+    # white noise from the axial component: the rotation puts nothing there
+    noise = _white_noise(u @ a)
+    g = _still_gravity(m, fs, noise)
+    if g is None:
+        g = float(np.median(np.abs(m)))
     if g < 0.5 * _G0 or g > 1.5 * _G0:  # gravity removed ("linear acceleration") or not g
         return None
     if frame is None:
@@ -324,27 +415,29 @@ def _fit(
     # which the data do not show) and not the radius search's windows (same reason).
     pad = min(int(round(EDGE_PAD_S * fs)), len(m) - 1) if pad_start else 0
     mp = np.pad(m, (pad, 0), mode="reflect")
+    k = _tangential_weights(mp, fs, noise)
     slow = lowpass(np.vstack([mp.real, mp.imag]), fs=fs, cutoff_hz=min(1.0, 0.2 * fs))
     phi = np.unwrap(np.arctan2(slow[1], slow[0]))
-    best = None
-    for beta in betas:
-        psi, beta_fit, cost = _gauss_newton(mp, fs, radius_m, beta, g, beta + np.pi / 2 - phi)
-        if best is None or cost < best[2]:
-            best = (psi, beta_fit, cost, beta)
-    psi, beta, cost, beta_start = best
+    axial = u @ a
+    # stage 1: the tangential equation weighted _START_WEIGHT throughout
+    fits = [
+        _gauss_newton(mp, fs, radius_m, beta, g, beta + np.pi / 2 - phi,
+                      np.full(len(mp) - 2, _START_WEIGHT))
+        for beta in betas
+    ]
+    # stage 2, per-sample weights, where the rotation explains the data down to the sensor
+    # noise (see MODEL_NOISE_RATIO)
+    rot = min(_misfit(m, axial, f[0][pad:], f[1], g, radius_m, fs)[0] for f in fits)
+    if rot <= MODEL_NOISE_RATIO * np.sqrt(2.0) * noise:
+        fits = [_gauss_newton(mp, fs, radius_m, f[1], g, f[0], k) for f in fits]
+    i_best = int(np.argmin([f[2] for f in fits]))
+    psi, beta, cost = fits[i_best]
+    beta_start = betas[i_best]
     psi = psi[pad:]
     cost *= len(m) / len(mp)  # per-sample misfit as before (the pad repeats the data)
     if not np.all(np.isfinite(psi)):
         return None
-    # what the rotation cannot produce: acceleration along the axis, and radial acceleration
-    # other than gravity's and the centripetal r * omega^2, is translation (a knock, a strike,
-    # the leg moving). The tangential misfit is left out: any angular acceleration is
-    # possible, and the smoothness prior cannot follow a step in it (a torque pulse).
-    d1, _, _, _ = _operators(len(psi), fs)
-    v = np.pad(d1 @ psi, 1, mode="edge")
-    radial = (m * np.exp(-1j * beta)).imag - (radius_m * v**2 + g * np.cos(psi))
-    axial = u @ a
-    misfit = float(np.sqrt(np.mean(radial**2 + axial**2)))
+    misfit, radial, v = _misfit(m, axial, psi, beta, g, radius_m, fs)
     if misfit > MAX_MISFIT_M_S2:
         return None
     theta = np.rad2deg(psi - np.median(psi[: max(1, int(0.2 * fs))]))
