@@ -63,8 +63,8 @@ ACC_PRIOR_FRACTION = 0.01
 #: the sampled second difference, (w / fs)^2 / 12 = 1-2 % for 5 Hz beats at 50-60 Hz, and more
 #: at a torque pulse's step between samples). The tangential equation of each sample is
 #: weighted by sensor noise / sqrt(noise^2 + (this x its dynamic acceleration)^2), relative
-#: to the radial one: ~1 at rest and in small beats, 0.01-0.2 during a push of several g. A
-#: constant weight of 1/10 (before 2026-12) kept the push's model error from exciting the
+#: to the radial one: ~1 at rest and in small beats, 0.01-0.2 during a push of several g. The
+#: former constant weight of 1/10 kept the push's model error from exciting the
 #: pendulum mode, but in the rest of the recording it also gave the tangential equation,
 #: which is what observes that mode near psi = 0, too little say: white accelerometer noise
 #: then moved the fitted angle by 0.2-0.3 deg RMS at 1.2-2 Hz (simulated trials at 60-1000
@@ -138,6 +138,17 @@ def _white_noise(x: np.ndarray) -> float:
     return max(1.4826 * mad / np.sqrt(6.0), _MIN_NOISE_M_S2)
 
 
+def _still_mask(m: np.ndarray, fs: float, noise: float) -> np.ndarray:
+    """Samples where the sensor is still: the in-plane acceleration's SD over
+    ``_STILL_WINDOW_S`` is within 3 x the white noise of a 2-axis vector."""
+    from scipy.ndimage import uniform_filter1d
+
+    nw = max(3, int(round(_STILL_WINDOW_S * fs)))
+    mu = uniform_filter1d(m, nw, mode="nearest")
+    var = uniform_filter1d(np.abs(m) ** 2, nw, mode="nearest") - np.abs(mu) ** 2
+    return np.sqrt(np.maximum(var, 0.0)) <= 3.0 * np.sqrt(2.0) * noise
+
+
 def _still_gravity(m: np.ndarray, fs: float, noise: float) -> float | None:
     """Gravity's size (m/s^2): the median in-plane acceleration where the sensor is still.
 
@@ -146,12 +157,7 @@ def _still_gravity(m: np.ndarray, fs: float, noise: float) -> float | None:
     clonus at 3.6 Hz: +3 %, i.e. 0.3 m/s^2 of radial misfit that the fit turned into angle).
     None when the sensor is never still for ``_MIN_STILL_S``.
     """
-    from scipy.ndimage import uniform_filter1d
-
-    nw = max(3, int(round(_STILL_WINDOW_S * fs)))
-    mu = uniform_filter1d(m, nw, mode="nearest")
-    var = uniform_filter1d(np.abs(m) ** 2, nw, mode="nearest") - np.abs(mu) ** 2
-    still = np.sqrt(np.maximum(var, 0.0)) <= 3.0 * np.sqrt(2.0) * noise
+    still = _still_mask(m, fs, noise)
     if int(still.sum()) < max(3, int(_MIN_STILL_S * fs)):
         return None
     return float(np.median(np.abs(m[still])))
@@ -171,56 +177,102 @@ def _tangential_weights(m: np.ndarray, fs: float, noise: float) -> np.ndarray:
     return 1.0 / np.sqrt(1.0 + (MODEL_ERROR_FRACTION * dyn / noise) ** 2)
 
 
+def _add_rows(bands: list[np.ndarray], c: list[np.ndarray]) -> None:
+    """Add ``R.T @ R`` to the symmetric band matrix ``bands`` (``bands[d][a] = N[a, a + d]``),
+    for a matrix ``R`` whose row ``i`` holds ``c[j][i]`` at column ``i + j``."""
+    rows = len(c[0])
+    for j in range(len(c)):
+        for col in range(j, len(c)):
+            bands[col - j][j : j + rows] += c[j] * c[col]
+
+
+def _band_matvec(bands: list[np.ndarray], x: np.ndarray) -> np.ndarray:
+    """``N @ x`` for the symmetric band matrix ``bands`` (as in :func:`_add_rows`)."""
+    y = bands[0] * x
+    for d in range(1, len(bands)):
+        y[:-d] += bands[d] * x[d:]
+        y[d:] += bands[d] * x[:-d]
+    return y
+
+
+def _rows_t(c: list[np.ndarray], y: np.ndarray, n: int) -> np.ndarray:
+    """``R.T @ y`` for ``R`` as in :func:`_add_rows`, with ``n`` columns."""
+    out = np.zeros(n)
+    for j, cj in enumerate(c):
+        out[j : j + len(y)] += cj * y
+    return out
+
+
+def _dot(x: np.ndarray, y: np.ndarray) -> float:
+    """``x @ y`` of two vectors without BLAS: OpenBLAS splits a dot product of more than
+    10,000 elements over threads, which on a busy machine cost 10-30 ms instead of 15 us
+    (the fit of a 12 s recording at 1000 Hz makes a few hundred)."""
+    return float(np.sum(x * y))
+
+
 def _gauss_newton(
     m: np.ndarray, fs: float, radius_m: float, beta: float, g: float, psi: np.ndarray,
     k: np.ndarray,
 ) -> tuple[np.ndarray, float, float]:
     """Fit ``psi`` (rad) and the tangential direction ``exp(1j * beta)`` to the complex
     in-plane acceleration ``m`` (m/s^2); ``k``: the weight of each interior sample's
-    tangential equation. Returns (psi, beta, residual sum of squares in (m/s^2)^2)."""
-    from scipy.sparse.linalg import splu
+    tangential equation. Returns (psi, beta, residual sum of squares in (m/s^2)^2).
+
+    Every equation involves at most four neighbouring samples (third differences), so the
+    normal equations are a symmetric band matrix of half-width 3, built from the equations'
+    row coefficients and solved by a banded Cholesky factorisation (the same Gauss-Newton
+    step as a general sparse solver, in a fraction of the time).
+    """
+    from scipy.linalg import LinAlgError, solveh_banded
 
     n = len(m)
-    d1, d2, d3, eye = _operators(n, fs)
-    w = radius_m**2 / (2.0 * np.pi * max(PRIOR_CUTOFF_HZ, 0.25 * fs)) ** 2
-    # the priors condition the tangential equation: weighted like it, sample by sample
-    k2 = sparse.diags_array(k**2)
-    k3 = sparse.diags_array(np.minimum(k[:-1], k[1:]) ** 2)
-    reg = (w * (d3.T @ k3 @ d3) + ACC_PRIOR_FRACTION * radius_m**2 * (d2.T @ k2 @ d2)).tocsc()
-    r = radius_m
-    kd = sparse.diags_array(k)
+    r, h = radius_m, fs
+    # the priors (constant): angular jerk and angular acceleration, weighted like the
+    # tangential equation sample by sample (they condition it)
+    reg = [np.zeros(n - d) for d in range(4)]
+    s3 = np.sqrt(r**2 / (2.0 * np.pi * max(PRIOR_CUTOFF_HZ, 0.25 * fs)) ** 2)
+    s3 = s3 * np.minimum(k[:-1], k[1:]) * h**3
+    _add_rows(reg, [-s3, 3.0 * s3, -3.0 * s3, s3])
+    s2 = np.sqrt(ACC_PRIOR_FRACTION) * r * k * h**2
+    _add_rows(reg, [s2, -2.0 * s2, s2])
 
     def residual(psi: np.ndarray, beta: float) -> tuple[np.ndarray, ...]:
-        z = (m * np.exp(-1j * beta))[1:-1]
+        z = m[1:-1] * np.exp(-1j * beta)
         p = psi[1:-1]
-        v = d1 @ psi
-        et = k * (z.real - (r * (d2 @ psi) + g * np.sin(p)))
+        v = (psi[2:] - psi[:-2]) * (0.5 * h)
+        et = k * (z.real - (r * (psi[2:] - 2.0 * p + psi[:-2]) * h**2 + g * np.sin(p)))
         er = z.imag - (r * v**2 + g * np.cos(p))
         return et, er, z, p, v
 
     def objective(psi: np.ndarray, beta: float) -> float:
         et, er, *_ = residual(psi, beta)
-        return float(et @ et + er @ er + psi @ (reg @ psi))
+        return _dot(et, et) + _dot(er, er) + _dot(psi, _band_matvec(reg, psi))
 
     cost = objective(psi, beta)
+    ab = np.zeros((4, n))
     for _ in range(_MAX_ITER):
         et, er, z, p, v = residual(psi, beta)
-        jt = kd @ (r * d2 + sparse.diags_array(g * np.cos(p)) @ eye)
-        jr = sparse.diags_array(2.0 * r * v) @ d1 - sparse.diags_array(g * np.sin(p)) @ eye
+        c_t = k * r * h**2
+        jt = [c_t, k * (g * np.cos(p)) - 2.0 * c_t, c_t]
+        jr = [-r * v * h, -g * np.sin(p), r * v * h]
+        bands = [x.copy() for x in reg]
+        _add_rows(bands, jt)
+        _add_rows(bands, jr)
         # residual derivatives with respect to beta (sign: e = z - f, de/dbeta = dz/dbeta)
         ct, cr = k * z.imag, -z.real
-        a11 = (jt.T @ jt + jr.T @ jr + reg).tocsc()
-        a12 = -(jt.T @ ct + jr.T @ cr)
-        a22 = float(ct @ ct + cr @ cr)
-        b1 = jt.T @ et + jr.T @ er - reg @ psi
-        b2 = -float(ct @ et + cr @ er)
+        a12 = -(_rows_t(jt, ct, n) + _rows_t(jr, cr, n))
+        a22 = _dot(ct, ct) + _dot(cr, cr)
+        b1 = _rows_t(jt, et, n) + _rows_t(jr, er, n) - _band_matvec(reg, psi)
+        b2 = -(_dot(ct, et) + _dot(cr, er))
+        for d in range(4):
+            ab[3 - d, d:] = bands[d]
         try:
-            lu = splu(a11)
-        except RuntimeError:
+            y = solveh_banded(ab, np.column_stack([b1, a12]), check_finite=False)
+        except (LinAlgError, ValueError):
             break
-        y1, y2 = lu.solve(b1), lu.solve(a12)
-        den = a22 - float(a12 @ y2)
-        db = (b2 - float(a12 @ y1)) / den if den > 0 else 0.0
+        y1, y2 = y[:, 0], y[:, 1]
+        den = a22 - _dot(a12, y2)
+        db = (b2 - _dot(a12, y1)) / den if den > 0 else 0.0
         step = y1 - y2 * db
         if not np.all(np.isfinite(step)) or not np.isfinite(db):
             break
