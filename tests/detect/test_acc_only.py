@@ -263,3 +263,26 @@ def test_gravity_is_read_where_the_sensor_is_still():
         after = np.arange(acc.shape[1]) / fs > tr.truth.stretch_onset_s
         err = float(np.sqrt(np.mean((theta - truth)[after] ** 2)))
         assert err < 0.3, err  # 0.08 deg; 0.96 deg with the whole recording's median
+
+
+def test_no_pendulum_swing_before_a_brisk_push_at_50_hz(monkeypatch):
+    """Accuracy design seed 1 trial 114 (held, 50 Hz, a 14.9 N m torque pulse 0.5 s after the
+    start; 67 beats): the pulse, which 50 Hz samples cannot resolve, set the weakly observed
+    pendulum mode swinging before it, 16.6 deg while the foot was still, and the sign
+    finder took that swing for the stretch. The angular velocity is now held near zero where
+    the sensor is still (``STILL_WEIGHT``)."""
+    import clonus.detect.acc_angle as acc_angle
+
+    tr, rec = _design_trial_acc(1, 114)
+    fs = rec.fs
+    pre = slice(0, int((tr.truth.stretch_onset_s - 0.05) * fs))
+    theta, _ = fit_acc_angle(rec.data, fs=fs, radius_m=None)
+    assert np.ptp(theta[pre]) < 2.0, np.ptp(theta[pre])  # 1.2 deg
+    a = assess_motion(rec)
+    assert a.classification == "clonus", a.reason
+    assert _count_ok(a.n_beats, tr.truth.n_beats), (a.n_beats, tr.truth.n_beats)
+    assert abs(a.stretch_onset_s - tr.truth.stretch_onset_s) <= 0.05
+    # the check can fail: without the still samples' prior the swing is back
+    monkeypatch.setattr(acc_angle, "STILL_WEIGHT", 0.0)
+    theta0, _ = fit_acc_angle(rec.data, fs=fs, radius_m=None)
+    assert np.ptp(theta0[pre]) > 5.0

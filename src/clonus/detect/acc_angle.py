@@ -14,7 +14,7 @@ Gauss-Newton least squares (a smoothness prior on the third derivative, i.e. the
 keeps the high frequencies in check). Where the foot is at rest before the stretch, gravity
 pins the angle. One mode is weakly observed: near psi = 0 a rotation at sqrt(g / r) (1.6 Hz
 at 0.1 m) changes neither the direction nor the size of the measured acceleration to first
-order; see ``MODEL_ERROR_FRACTION`` for how the fit keeps it pinned.
+order; see ``MODEL_ERROR_FRACTION`` and ``STILL_WEIGHT`` for how the fit keeps it pinned.
 
 Sketch of the estimation:
 
@@ -26,7 +26,8 @@ Sketch of the estimation:
    lower fit residual (the physics fixes which sign of ``r * psi''`` goes with gravity's turn).
 3. ``psi`` starts from the gravity direction and is refined by Gauss-Newton, first with the
    tangential equation weighted 1/10 throughout, then with each sample's tangential equation
-   weighted by its expected model error (``MODEL_ERROR_FRACTION``). Gravity's size is the
+   weighted by its expected model error (``MODEL_ERROR_FRACTION``); where the sensor is still
+   the angular velocity is held near zero (``STILL_WEIGHT``). Gravity's size is the
    acceleration's median where the sensor is still.
 4. The radius, when not given, is estimated around the fastest movement (the examiner's
    stretch): there gravity's turn and the tangential acceleration ``r * psi''`` both carry
@@ -87,6 +88,20 @@ _MIN_NOISE_M_S2 = 0.01
 #: Window (s) and length (s) of the still samples whose median acceleration is gravity's size.
 _STILL_WINDOW_S = 0.2
 _MIN_STILL_S = 0.1
+#: Weight of the still samples' angular-velocity prior: where the sensor is still (as for
+#: gravity's size) the equation ``sqrt(g * r) * psi' = 0`` is added, in the units of the
+#: others: for the pendulum mode ``sqrt(g * r) * psi'`` is as large as the ``r * psi''`` and
+#: ``g * psi`` that cancel in the tangential equation, so at weight 1 the prior observes the
+#: mode as well as an undisturbed tangential equation would; at the beats' and a drift's
+#: frequencies f it weighs (f / f_mode) less or more than the data, and a sensor never moves
+#: undetected there (beats of 0.5 deg at 5 Hz are 30 x the noise). A still accelerometer is
+#: a still foot, not a free pendulum, except for a moment: a monotone rotation can mimic the
+#: mode for up to half its period (pi * sqrt(r / g), 0.32 s at 0.1 m; a 1000 Hz servo push
+#: read still for 0.12 s mid-ramp and the prior flattened it), so shorter still runs are left
+#: out. Without the prior, a torque pulse that 50 Hz samples cannot resolve set the mode
+#: swinging by 9-17 deg in the rest before it (accuracy design seed 1 trial 114: the sign
+#: finder took the swing for the stretch); with it 0.8 deg.
+STILL_WEIGHT = 1.0
 
 #: Largest RMS acceleration (m/s^2, radial and axial) the rotation may leave unexplained. A
 #: foot turning about the ankle leaves sensor noise and calibration error (simulated trials:
@@ -147,6 +162,16 @@ def _still_mask(m: np.ndarray, fs: float, noise: float) -> np.ndarray:
     mu = uniform_filter1d(m, nw, mode="nearest")
     var = uniform_filter1d(np.abs(m) ** 2, nw, mode="nearest") - np.abs(mu) ** 2
     return np.sqrt(np.maximum(var, 0.0)) <= 3.0 * np.sqrt(2.0) * noise
+
+
+def _long_runs(mask: np.ndarray, min_len: int) -> np.ndarray:
+    """``mask`` without its runs of True shorter than ``min_len`` samples."""
+    out = mask.copy()
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if b - a < min_len:
+            out[a:b] = False
+    return out
 
 
 def _still_gravity(m: np.ndarray, fs: float, noise: float) -> float | None:
@@ -212,11 +237,12 @@ def _dot(x: np.ndarray, y: np.ndarray) -> float:
 
 def _gauss_newton(
     m: np.ndarray, fs: float, radius_m: float, beta: float, g: float, psi: np.ndarray,
-    k: np.ndarray,
+    k: np.ndarray, still: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, float]:
     """Fit ``psi`` (rad) and the tangential direction ``exp(1j * beta)`` to the complex
     in-plane acceleration ``m`` (m/s^2); ``k``: the weight of each interior sample's
-    tangential equation. Returns (psi, beta, residual sum of squares in (m/s^2)^2).
+    tangential equation; ``still``: the samples where the sensor is still (see
+    ``STILL_WEIGHT``). Returns (psi, beta, residual sum of squares in (m/s^2)^2).
 
     Every equation involves at most four neighbouring samples (third differences), so the
     normal equations are a symmetric band matrix of half-width 3, built from the equations'
@@ -228,13 +254,17 @@ def _gauss_newton(
     n = len(m)
     r, h = radius_m, fs
     # the priors (constant): angular jerk and angular acceleration, weighted like the
-    # tangential equation sample by sample (they condition it)
+    # tangential equation sample by sample (they condition it), and the still samples'
+    # angular velocity
     reg = [np.zeros(n - d) for d in range(4)]
     s3 = np.sqrt(r**2 / (2.0 * np.pi * max(PRIOR_CUTOFF_HZ, 0.25 * fs)) ** 2)
     s3 = s3 * np.minimum(k[:-1], k[1:]) * h**3
     _add_rows(reg, [-s3, 3.0 * s3, -3.0 * s3, s3])
     s2 = np.sqrt(ACC_PRIOR_FRACTION) * r * k * h**2
     _add_rows(reg, [s2, -2.0 * s2, s2])
+    if still is not None and STILL_WEIGHT > 0:
+        s1 = STILL_WEIGHT * np.sqrt(r * g) * 0.5 * h * still[1:-1].astype(float)
+        _add_rows(reg, [-s1, np.zeros_like(s1), s1])
 
     def residual(psi: np.ndarray, beta: float) -> tuple[np.ndarray, ...]:
         z = m[1:-1] * np.exp(-1j * beta)
@@ -468,20 +498,21 @@ def _fit(
     pad = min(int(round(EDGE_PAD_S * fs)), len(m) - 1) if pad_start else 0
     mp = np.pad(m, (pad, 0), mode="reflect")
     k = _tangential_weights(mp, fs, noise)
+    still = _long_runs(_still_mask(mp, fs, noise), int(np.pi * np.sqrt(radius_m / g) * fs))
     slow = lowpass(np.vstack([mp.real, mp.imag]), fs=fs, cutoff_hz=min(1.0, 0.2 * fs))
     phi = np.unwrap(np.arctan2(slow[1], slow[0]))
     axial = u @ a
     # stage 1: the tangential equation weighted _START_WEIGHT throughout
     fits = [
         _gauss_newton(mp, fs, radius_m, beta, g, beta + np.pi / 2 - phi,
-                      np.full(len(mp) - 2, _START_WEIGHT))
+                      np.full(len(mp) - 2, _START_WEIGHT), still)
         for beta in betas
     ]
     # stage 2, per-sample weights, where the rotation explains the data down to the sensor
     # noise (see MODEL_NOISE_RATIO)
     rot = min(_misfit(m, axial, f[0][pad:], f[1], g, radius_m, fs)[0] for f in fits)
     if rot <= MODEL_NOISE_RATIO * np.sqrt(2.0) * noise:
-        fits = [_gauss_newton(mp, fs, radius_m, f[1], g, f[0], k) for f in fits]
+        fits = [_gauss_newton(mp, fs, radius_m, f[1], g, f[0], k, still) for f in fits]
     i_best = int(np.argmin([f[2] for f in fits]))
     psi, beta, cost = fits[i_best]
     beta_start = betas[i_best]
