@@ -29,10 +29,10 @@ Sketch of the estimation:
    weighted by its expected model error (``MODEL_ERROR_FRACTION``); where the sensor is still
    the angular velocity is held near zero (``STILL_WEIGHT``). Gravity's size is the
    acceleration's median where the sensor is still.
-4. The radius, when not given, is estimated around the fastest movement (the examiner's
-   stretch): there gravity's turn and the tangential acceleration ``r * psi''`` both carry
-   the same rotation, and only the right ``r`` lets one angle explain both (see
-   :func:`estimate_radius`).
+4. The radius, when not given, is estimated around the largest rotation within 0.25 s
+   (normally the examiner's stretch): there gravity's turn and the tangential acceleration
+   ``r * psi''`` both carry the same rotation, and only the right ``r`` lets one angle explain
+   both (see :func:`estimate_radius`).
 """
 
 from __future__ import annotations
@@ -102,6 +102,11 @@ _MIN_STILL_S = 0.1
 #: swinging by 9-17 deg in the rest before it (accuracy design seed 1 trial 114: the sign
 #: finder took the swing for the stretch); with it 0.8 deg.
 STILL_WEIGHT = 1.0
+#: Length (s) over which the fitted rotation is summed to find the movement around which the
+#: radius is estimated: the examiner's stretch or a voluntary lift, not a tremor cycle (whose
+#: rotation mostly cancels over 0.25 s; the fastest sample was one, and a lift's speed then
+#: came out 10 % high at the 0.10 m reference).
+_ROTATION_WINDOW_S = 0.25
 
 #: Largest RMS acceleration (m/s^2, radial and axial) the rotation may leave unexplained. A
 #: foot turning about the ankle leaves sensor noise and calibration error (simulated trials:
@@ -360,7 +365,8 @@ def fit_acc_angle(
     fit[1].update(radius_m=r, radius_estimated=False)
     if radius_m is None:
         info = fit[1]
-        r_est = estimate_radius(a, fs=fs, omega_rad_s=info["omega_rad_s"], frame=info["frame"])
+        r_est = estimate_radius(a, fs=fs, omega_rad_s=info["omega_rad_s"], frame=info["frame"],
+                                gravity_m_s2=info["gravity_m_s2"])
         # (the tangential sign does not change with r; if the model no longer applies at the
         # estimate, the fit at the reference radius stands)
         refit = None if r_est is None else _fit(a, fs, r_est, info["frame"])
@@ -377,11 +383,13 @@ def estimate_radius(
     omega_rad_s: np.ndarray,
     frame: tuple | None = None,
     window_s: tuple[float, float] = (1.5, 2.5),
+    gravity_m_s2: float | None = None,
 ) -> float | None:
-    """Distance (m) of an accelerometer from the ankle axis, from the fastest movement.
+    """Distance (m) of an accelerometer from the ankle axis, from the largest movement.
 
-    Around the fastest turn of the foot (largest ``|omega_rad_s|``, normally the examiner's
-    stretch: ``window_s`` seconds before and after it) the angle is fitted for each radius of
+    Around the foot's largest turn within 0.25 s (``_ROTATION_WINDOW_S``: normally the
+    examiner's stretch, ``window_s`` seconds before and after it) the angle is fitted for each
+    radius of
     ``RADIUS_GRID_M``. Gravity's turn fixes the angle's slow change, the tangential
     acceleration ``r * psi''`` its fast change, and the centripetal ``r * psi'**2`` ties them:
     with a wrong radius one angle cannot explain all three, and the misfit grows (simulated
@@ -395,12 +403,16 @@ def estimate_radius(
     fs : float
         Sampling rate, in Hz.
     omega_rad_s : ndarray
-        Angular velocity from a first fit, rad/s (locates the fastest movement).
+        Angular velocity from a first fit, rad/s (locates the largest movement).
     frame : tuple, optional
         ``info["frame"]`` of that fit: the window is fitted in its plane, with its tangential
         sign.
     window_s : (float, float)
-        Seconds before and after the fastest movement that are fitted.
+        Seconds before and after the largest movement that are fitted.
+    gravity_m_s2 : float, optional
+        Gravity's size, m/s^2 (``info["gravity_m_s2"]`` of that fit, read where the sensor is
+        still). None: estimated in the window, which need not hold a still sample (then its
+        median acceleration: a 7.7 Hz tremor of 5 deg raised that of a whole recording 40 %).
 
     Returns
     -------
@@ -410,9 +422,12 @@ def estimate_radius(
         reference radius fits about as well (within ``RADIUS_PRIOR_RATIO``), or the model
         does not apply in the window.
     """
+    from scipy.ndimage import uniform_filter1d
     from scipy.signal import resample_poly
 
-    i = int(np.argmax(np.abs(omega_rad_s)))
+    nw = max(1, int(round(_ROTATION_WINDOW_S * fs)))
+    rot = uniform_filter1d(np.asarray(omega_rad_s, dtype=float), nw, mode="constant")
+    i = int(np.argmax(np.abs(rot)))
     a0 = max(0, i - int(window_s[0] * fs))
     a1 = min(acc.shape[1], i + int(window_s[1] * fs))
     seg, fs_s = acc[:, a0:a1], fs
@@ -421,7 +436,7 @@ def estimate_radius(
         seg, fs_s = resample_poly(seg, up, down, axis=1), fs * up / down
     costs = []
     for r in RADIUS_GRID_M:
-        fit = _fit(seg, fs_s, r, frame, pad_start=False)
+        fit = _fit(seg, fs_s, r, frame, pad_start=False, gravity_m_s2=gravity_m_s2)
         if fit is None:
             return None
         costs.append(fit[1]["rms_residual_m_s2"])
@@ -458,14 +473,15 @@ def _misfit(
 
 def _fit(
     a: np.ndarray, fs: float, radius_m: float, frame: tuple | None = None,
-    pad_start: bool = True,
+    pad_start: bool = True, gravity_m_s2: float | None = None,
 ) -> tuple[np.ndarray, dict] | None:
     """:func:`fit_acc_angle` at a given radius.
 
     ``frame``: the plane and the winning starting tangential direction ``(u, e1, e2, beta)``
     of an earlier fit of the same recording (``info["frame"]``), which fixes the tangential
     sign: one Gauss-Newton run instead of one per sign (the radius search fits a window many
-    times).
+    times). ``gravity_m_s2``: gravity's size when already known (the radius search's windows);
+    None: read from the still samples.
     """
     evals, evecs = np.linalg.eigh(a @ a.T)
     if frame is None:
@@ -476,7 +492,7 @@ def _fit(
     m = e1 @ a + 1j * (e2 @ a)
     # white noise from the axial component: the rotation puts nothing there
     noise = _white_noise(u @ a)
-    g = _still_gravity(m, fs, noise)
+    g = _still_gravity(m, fs, noise) if gravity_m_s2 is None else gravity_m_s2
     if g is None:
         g = float(np.median(np.abs(m)))
     if g < 0.5 * _G0 or g > 1.5 * _G0:  # gravity removed ("linear acceleration") or not g
