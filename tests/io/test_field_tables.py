@@ -315,3 +315,29 @@ def test_assess_is_the_same_on_every_layout(tmp_path, held_trial) -> None:
     assert out["plain"][0] == "clonus" and out["plain"][1] >= 5
     for name in files:
         assert out[name] == out["plain"], name
+
+
+def test_muscle_named_volt_channels_are_emg(tmp_path):
+    """Noraxon/Delsys/Vicon-style exports name EMG channels after the muscle ("RT SOLEUS",
+    "LT TIB.ANT.", "GM_L") with the unit in a units row: they are EMG, and the EMG analysis
+    counts the bursts put in (20 bursts at 5.5 Hz: the first is the stretch response)."""
+    fs = 2000
+    n = fs * 6
+    t = np.arange(n) / fs
+    rng = np.random.default_rng(0)
+    sol = rng.normal(0, 5, n)
+    for k in range(20):
+        c = int((1.0 + k / 5.5) * fs)
+        sol[c : c + 100] += rng.normal(0, 150, 100) * np.hanning(100)
+    ta = rng.normal(0, 5, n)
+    lines = ["time,RT SOLEUS,RT TIB.ANT.,GM_L,Force plate", "s,uV,uV,uV,V"]
+    lines += [f"{t[i]:.4f},{sol[i]:.2f},{ta[i]:.2f},{ta[i]:.2f},0.1" for i in range(n)]
+    p = tmp_path / "noraxon.csv"
+    p.write_text("\n".join(lines) + "\n")
+    rec = clonus.read(p)
+    kinds = {c.name: c.kind for c in rec.channels}
+    assert kinds == {"RT SOLEUS": "emg", "RT TIB.ANT.": "emg", "GM_L": "emg",
+                     "Force plate": "misc"}
+    a = clonus.assess(rec, channel="RT SOLEUS")
+    assert a.classification == "clonus" and a.signal_kind == "emg"
+    assert abs(a.n_beats - 19) <= 1

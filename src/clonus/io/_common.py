@@ -213,6 +213,13 @@ def check_options(path: Path, fmt: str, options: Mapping[str, Any],
 # ---------------------------------------------------------------------------- units / kinds
 _NAME_KINDS = (
     (re.compile(r"emg", re.I), "emg"),
+    # a channel in volts named after a leg muscle is surface EMG (Noraxon, Delsys, Cometa and
+    # Vicon exports name the channel after the muscle: "RT SOLEUS", "LT TIB.ANT.", "GM_L")
+    # (not a muscle's force, length or joint angle in volts)
+    (re.compile(r"^(?!.*(force|torque|angle|gonio|length))(.*(sol(eus)?(?![a-z])|gastro|"
+                r"(?<![a-z0-9])(gm|gl|ga|ta|sol|pl|pb)(?![a-z0-9])|tib(ialis)?[ ._-]*ant|perone|"
+                r"fibular|triceps|(?<![a-z])calf(?![a-z])|hamstr|semiten|bicep|"
+                r"vast(us)?[ ._-]*(lat|med)|rect(us)?[ ._-]*fem|glut))", re.I), "emg"),
     (re.compile(r"ecg|ekg", re.I), "ecg"),
     # short IMU log names (Arduino/MPU-6050 sketches, many loggers): gx gy gz, ax ay az
     (re.compile(r"^g[_ .-]?[xyz]$", re.I), "gyro"),
