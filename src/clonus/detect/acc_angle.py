@@ -88,6 +88,9 @@ _MIN_NOISE_M_S2 = 0.01
 #: Window (s) and length (s) of the still samples whose median acceleration is gravity's size.
 _STILL_WINDOW_S = 0.2
 _MIN_STILL_S = 0.1
+#: Window (s) over which gravity's size is averaged among the still samples (white noise of
+#: 0.02 m/s^2 per axis averages to < 0.005 m/s^2; a posture drifting over seconds is followed).
+_GRAVITY_WINDOW_S = 0.5
 #: Weight of the still samples' angular-velocity prior: where the sensor is still (as for
 #: gravity's size) the equation ``sqrt(g * r) * psi' = 0`` is added, in the units of the
 #: others: for the pendulum mode ``sqrt(g * r) * psi'`` is as large as the ``r * psi''`` and
@@ -179,18 +182,35 @@ def _long_runs(mask: np.ndarray, min_len: int) -> np.ndarray:
     return out
 
 
-def _still_gravity(m: np.ndarray, fs: float, noise: float) -> float | None:
-    """Gravity's size (m/s^2): the median in-plane acceleration where the sensor is still.
+def _still_gravity(m: np.ndarray, fs: float, noise: float) -> np.ndarray | None:
+    """Gravity's size (m/s^2) per sample: the in-plane acceleration's size where the sensor is
+    still, followed in time.
 
     Still: the acceleration's SD over ``_STILL_WINDOW_S`` is within 3 x the noise of a 2-axis
-    vector. The median over the whole recording is biased up by the movement (sustained 10 deg
-    clonus at 3.6 Hz: +3 %, i.e. 0.3 m/s^2 of radial misfit that the fit turned into angle).
+    vector. There the size is averaged over the still samples within ``_GRAVITY_WINDOW_S``;
+    between still stretches it is interpolated linearly in time, and held constant before the
+    first and after the last. The median over the whole recording is biased up by the movement
+    (sustained 10 deg clonus at 3.6 Hz: +3 %, i.e. 0.3 m/s^2 of radial misfit that the fit
+    turned into angle). One median of the still samples is not enough either: the size a
+    sensor reads for gravity changes with its posture (per-axis scale errors of 1-2 %) and
+    across a join or a knock, and where it reads more than the fit's gravity, only the
+    centripetal ``r * psi'**2`` can explain the difference, which the fit supplied by swinging
+    the pendulum mode (``STILL_WEIGHT``) by 1-2 deg through a whole held clonus (a recording
+    cut into parts: the still samples read 9.52-9.68 m/s^2, the hold 9.79; 2-10 of 27 beats
+    counted, 27 with the size followed in time).
     None when the sensor is never still for ``_MIN_STILL_S``.
     """
+    from scipy.ndimage import uniform_filter1d
+
     still = _still_mask(m, fs, noise)
     if int(still.sum()) < max(3, int(_MIN_STILL_S * fs)):
         return None
-    return float(np.median(np.abs(m[still])))
+    nw = max(3, int(round(_GRAVITY_WINDOW_S * fs)))
+    w = still.astype(float)
+    size = uniform_filter1d(np.abs(m) * w, nw, mode="nearest")
+    count = uniform_filter1d(w, nw, mode="nearest")
+    idx = np.flatnonzero(still)
+    return np.interp(np.arange(len(m)), idx, size[idx] / count[idx])
 
 
 def _tangential_weights(m: np.ndarray, fs: float, noise: float) -> np.ndarray:
@@ -241,11 +261,12 @@ def _dot(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def _gauss_newton(
-    m: np.ndarray, fs: float, radius_m: float, beta: float, g: float, psi: np.ndarray,
+    m: np.ndarray, fs: float, radius_m: float, beta: float, g: np.ndarray, psi: np.ndarray,
     k: np.ndarray, still: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, float]:
     """Fit ``psi`` (rad) and the tangential direction ``exp(1j * beta)`` to the complex
-    in-plane acceleration ``m`` (m/s^2); ``k``: the weight of each interior sample's
+    in-plane acceleration ``m`` (m/s^2), with gravity's size ``g`` (m/s^2, per sample);
+    ``k``: the weight of each interior sample's
     tangential equation; ``still``: the samples where the sensor is still (see
     ``STILL_WEIGHT``). Returns (psi, beta, residual sum of squares in (m/s^2)^2).
 
@@ -258,6 +279,7 @@ def _gauss_newton(
 
     n = len(m)
     r, h = radius_m, fs
+    g = np.broadcast_to(np.asarray(g, dtype=float), (n,))[1:-1]  # interior samples
     # the priors (constant): angular jerk and angular acceleration, weighted like the
     # tangential equation sample by sample (they condition it), and the still samples'
     # angular velocity
@@ -347,8 +369,10 @@ def fit_acc_angle(
     (theta_deg, info) or None
         The angle and a dict: ``axis`` (unit vector in the sensor frame), ``rms_residual_m_s2``
         (in-plane misfit), ``planarity`` (fraction of the acceleration's power along the axis),
-        ``gravity_m_s2``, ``residual_m_s2`` (per sample, the radial and axial acceleration the
-        rotation does not explain), ``omega_rad_s`` (fitted angular velocity per sample),
+        ``gravity_m_s2`` (median), ``gravity_profile_m_s2`` (per sample, see
+        :func:`_still_gravity`), ``residual_m_s2`` (per sample, the radial and axial
+        acceleration the rotation does not explain), ``omega_rad_s`` (fitted angular velocity
+        per sample),
         ``radius_m`` (the radius used) and ``radius_estimated`` (whether it was estimated);
         None when the model does not apply (not 3 axes, no gravity, too short, or more
         than ``MAX_MISFIT_M_S2`` of acceleration the rotation cannot explain).
@@ -366,7 +390,7 @@ def fit_acc_angle(
     if radius_m is None:
         info = fit[1]
         r_est = estimate_radius(a, fs=fs, omega_rad_s=info["omega_rad_s"], frame=info["frame"],
-                                gravity_m_s2=info["gravity_m_s2"])
+                                gravity_m_s2=info["gravity_profile_m_s2"])
         # (the tangential sign does not change with r; if the model no longer applies at the
         # estimate, the fit at the reference radius stands)
         refit = None if r_est is None else _fit(a, fs, r_est, info["frame"])
@@ -383,7 +407,7 @@ def estimate_radius(
     omega_rad_s: np.ndarray,
     frame: tuple | None = None,
     window_s: tuple[float, float] = (1.5, 2.5),
-    gravity_m_s2: float | None = None,
+    gravity_m_s2: float | np.ndarray | None = None,
 ) -> float | None:
     """Distance (m) of an accelerometer from the ankle axis, from the largest movement.
 
@@ -409,10 +433,11 @@ def estimate_radius(
         sign.
     window_s : (float, float)
         Seconds before and after the largest movement that are fitted.
-    gravity_m_s2 : float, optional
-        Gravity's size, m/s^2 (``info["gravity_m_s2"]`` of that fit, read where the sensor is
-        still). None: estimated in the window, which need not hold a still sample (then its
-        median acceleration: a 7.7 Hz tremor of 5 deg raised that of a whole recording 40 %).
+    gravity_m_s2 : float or ndarray, optional
+        Gravity's size, m/s^2: a number or one per sample of ``acc``
+        (``info["gravity_profile_m_s2"]`` of that fit, read where the sensor is still).
+        None: estimated in the window, which need not hold a still sample (then its median
+        acceleration: a 7.7 Hz tremor of 5 deg raised that of a whole recording 40 %).
 
     Returns
     -------
@@ -431,12 +456,17 @@ def estimate_radius(
     a0 = max(0, i - int(window_s[0] * fs))
     a1 = min(acc.shape[1], i + int(window_s[1] * fs))
     seg, fs_s = acc[:, a0:a1], fs
+    g_seg = gravity_m_s2
+    if g_seg is not None and np.ndim(g_seg) > 0:
+        g_seg = np.asarray(g_seg, dtype=float)[a0:a1]
     if fs > 250.0:  # the movement that matters is below 50 Hz: fit at 200 Hz (speed)
         up, down = 200, int(round(fs))
         seg, fs_s = resample_poly(seg, up, down, axis=1), fs * up / down
+        if g_seg is not None and np.ndim(g_seg) > 0:
+            g_seg = np.interp(np.arange(seg.shape[1]) / fs_s, np.arange(len(g_seg)) / fs, g_seg)
     costs = []
     for r in RADIUS_GRID_M:
-        fit = _fit(seg, fs_s, r, frame, pad_start=False, gravity_m_s2=gravity_m_s2)
+        fit = _fit(seg, fs_s, r, frame, pad_start=False, gravity_m_s2=g_seg)
         if fit is None:
             return None
         costs.append(fit[1]["rms_residual_m_s2"])
@@ -454,8 +484,8 @@ def estimate_radius(
 
 
 def _misfit(
-    m: np.ndarray, axial: np.ndarray, psi: np.ndarray, beta: float, g: float, radius_m: float,
-    fs: float,
+    m: np.ndarray, axial: np.ndarray, psi: np.ndarray, beta: float, g: float | np.ndarray,
+    radius_m: float, fs: float,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """RMS (m/s^2) of what the rotation ``psi`` cannot produce, its radial part per sample and
     the angular velocity (rad/s).
@@ -480,8 +510,8 @@ def _fit(
     ``frame``: the plane and the winning starting tangential direction ``(u, e1, e2, beta)``
     of an earlier fit of the same recording (``info["frame"]``), which fixes the tangential
     sign: one Gauss-Newton run instead of one per sign (the radius search fits a window many
-    times). ``gravity_m_s2``: gravity's size when already known (the radius search's windows);
-    None: read from the still samples.
+    times). ``gravity_m_s2``: gravity's size (m/s^2, a number or one per sample) when already
+    known (the radius search's windows); None: read from the still samples.
     """
     evals, evecs = np.linalg.eigh(a @ a.T)
     if frame is None:
@@ -492,9 +522,11 @@ def _fit(
     m = e1 @ a + 1j * (e2 @ a)
     # white noise from the axial component: the rotation puts nothing there
     noise = _white_noise(u @ a)
-    g = _still_gravity(m, fs, noise) if gravity_m_s2 is None else gravity_m_s2
-    if g is None:
-        g = float(np.median(np.abs(m)))
+    g_t = _still_gravity(m, fs, noise) if gravity_m_s2 is None else gravity_m_s2
+    if g_t is None:
+        g_t = float(np.median(np.abs(m)))
+    g_t = np.broadcast_to(np.asarray(g_t, dtype=float), m.shape)
+    g = float(np.median(g_t))
     if g < 0.5 * _G0 or g > 1.5 * _G0:  # gravity removed ("linear acceleration") or not g
         return None
     if frame is None:
@@ -513,6 +545,7 @@ def _fit(
     # which the data do not show) and not the radius search's windows (same reason).
     pad = min(int(round(EDGE_PAD_S * fs)), len(m) - 1) if pad_start else 0
     mp = np.pad(m, (pad, 0), mode="reflect")
+    gp = np.pad(g_t, (pad, 0), mode="reflect")
     k = _tangential_weights(mp, fs, noise)
     still = _long_runs(_still_mask(mp, fs, noise), int(np.pi * np.sqrt(radius_m / g) * fs))
     slow = lowpass(np.vstack([mp.real, mp.imag]), fs=fs, cutoff_hz=min(1.0, 0.2 * fs))
@@ -520,15 +553,15 @@ def _fit(
     axial = u @ a
     # stage 1: the tangential equation weighted _START_WEIGHT throughout
     fits = [
-        _gauss_newton(mp, fs, radius_m, beta, g, beta + np.pi / 2 - phi,
+        _gauss_newton(mp, fs, radius_m, beta, gp, beta + np.pi / 2 - phi,
                       np.full(len(mp) - 2, _START_WEIGHT), still)
         for beta in betas
     ]
     # stage 2, per-sample weights, where the rotation explains the data down to the sensor
     # noise (see MODEL_NOISE_RATIO)
-    rot = min(_misfit(m, axial, f[0][pad:], f[1], g, radius_m, fs)[0] for f in fits)
+    rot = min(_misfit(m, axial, f[0][pad:], f[1], g_t, radius_m, fs)[0] for f in fits)
     if rot <= MODEL_NOISE_RATIO * np.sqrt(2.0) * noise:
-        fits = [_gauss_newton(mp, fs, radius_m, f[1], g, f[0], k, still) for f in fits]
+        fits = [_gauss_newton(mp, fs, radius_m, f[1], gp, f[0], k, still) for f in fits]
     i_best = int(np.argmin([f[2] for f in fits]))
     psi, beta, cost = fits[i_best]
     beta_start = betas[i_best]
@@ -536,7 +569,7 @@ def _fit(
     cost *= len(m) / len(mp)  # per-sample misfit as before (the pad repeats the data)
     if not np.all(np.isfinite(psi)):
         return None
-    misfit, radial, v = _misfit(m, axial, psi, beta, g, radius_m, fs)
+    misfit, radial, v = _misfit(m, axial, psi, beta, g_t, radius_m, fs)
     if misfit > MAX_MISFIT_M_S2:
         return None
     theta = np.rad2deg(psi - np.median(psi[: max(1, int(0.2 * fs))]))
@@ -545,6 +578,7 @@ def _fit(
         "rms_residual_m_s2": float(np.sqrt(cost / max(1, len(m) - 2))),
         "planarity": float(evals[0] / max(float(np.sum(evals)), 1e-12)),
         "gravity_m_s2": g,
+        "gravity_profile_m_s2": np.array(g_t),
         "residual_m_s2": np.hypot(radial, axial),
         "omega_rad_s": v,
         # (the winning start, not the fitted beta: the same start gives the same path)
