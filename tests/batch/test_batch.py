@@ -240,3 +240,24 @@ def test_resume_reuses_unchanged_results(study, tmp_path):
     assert json.loads((out / "manifest.json").read_text())["n_reused"] == 0
     with pytest.raises(InvalidParameterError, match="out_dir"):
         run_batch(src, resume=True)
+
+
+def test_study_spreadsheet_is_skipped_but_a_recording_workbook_is_analysed(tmp_path):
+    """A study folder usually holds a participants/notes workbook: it is skipped (listed), not
+    an error row; a workbook holding a signal table is a recording like a CSV."""
+    openpyxl = pytest.importorskip("openpyxl")
+    root = tmp_path / "study"
+    root.mkdir()
+    wb = openpyxl.Workbook()
+    wb.active.append(["participant", "age", "side"])
+    wb.active.append(["P01", 54, "left"])
+    wb.save(root / "participants.xlsx")
+    wb = openpyxl.Workbook()
+    wb.active.append(["time_s", "gyro_x (rad/s)"])
+    for i in range(400):
+        wb.active.append([i / 100.0, float(0.3 * np.sin(2 * np.pi * 5 * i / 100.0))])
+    wb.save(root / "trial.xlsx")
+    skipped = []
+    items = collect_inputs(root, skipped=skipped)
+    assert [it.id for it in items] == ["trial.xlsx"]
+    assert [s["path"] for s in skipped] == [str(root / "participants.xlsx")]

@@ -60,7 +60,10 @@ RESULT_COLUMNS = (
 _WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "OPENCV_FOR_THREADS_NUM": "1"}
 
-_GENERIC_EXTENSIONS = {".txt", ".json", ".xml", ".md", ".tsv", ".ini", ".yaml", ".yml"}
+# (a workbook that is not recognised as a recording is a study's spreadsheet - participants,
+# notes - not a damaged recording: it is listed as skipped, not as an error row)
+_GENERIC_EXTENSIONS = {".txt", ".json", ".xml", ".md", ".tsv", ".ini", ".yaml", ".yml",
+                       ".xlsx", ".xlsm"}
 _MANIFEST_KEYS = ("path", "id", "subject", "session", "side", "label", "channel")
 _BIDS = {"subject": re.compile(r"^sub-([A-Za-z0-9]+)"),
          "session": re.compile(r"^ses-([A-Za-z0-9]+)")}
