@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -234,7 +235,9 @@ def failure_classes(rows: Iterable[dict[str, Any]]):
                 slow = tr["peak_vel_deg_s"] < 65
                 add(f"CLASS: stretch not found (nominal peak speed {'<' if slow else '>='} "
                     "65 deg/s)", r)
-            elif "g at" in reason or "deg/s at" in reason:
+            elif "too slow for the clonus test's stretch" in reason:
+                add("CLASS: stretch too slow (< 60 deg/s), indeterminate", r)
+            elif re.search(r"\d g at|deg/s at", reason):  # not "... deg at 1.72 s"
                 add("CLASS: impact/over-speed artefact", r)
             elif cls == "no_clonus" and tr.get("class_borderline"):
                 add("CLASS: 3-4 beat borderline -> no_clonus", r)
