@@ -75,6 +75,7 @@ from ._common import (
     check_unit_overrides,
     handle_nonfinite,
     make_recording,
+    nonfinite_error,
     read_head,
     safe_name,
     unit_channel,
@@ -411,12 +412,11 @@ def _read_sensor(path: Path, s: _Sensor, opts: Mapping[str, Any], skipped: set[s
                                   f"{t_raw[i]!r}. The file is damaged; export it again.")
     bad = ~np.isfinite(data)
     if bad.any() and opts["nan_policy"] == "raise":
-        first = int(np.flatnonzero(bad.any(axis=0))[0])
-        counts = {c.name: int(k) for c, k in zip(chans, bad.sum(axis=1), strict=True) if k}
-        raise FileFormatError(
-            f"{path}: sensor {label!r}: {int(bad.sum())} samples are NaN or infinite {counts}; "
-            f"the first is sample {first + 1} of {n}. Pass nan_policy='omit' to drop and "
-            "interpolate them, or export the trial again.")
+        raise nonfinite_error(
+            path, bad, [c.name for c in chans], context=f"sensor {label!r}: ",
+            row_of=lambda i: f"sample {i + 1} of {n}",
+            advice="Pass nan_policy='omit' to drop and interpolate them, or export the trial "
+            "again.")
     data, t_kept, md_nan = handle_nonfinite(data, [c.name for c in chans], path=path,
                                             nan_policy=opts["nan_policy"], timestamps=t_all)
     md.update(md_nan)

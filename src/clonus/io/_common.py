@@ -31,7 +31,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -409,6 +409,17 @@ def parse_table(lines: Sequence[str], sep: str, *, path: Path | str, first_row: 
 
 
 # ---------------------------------------------------------------------------- NaN policy
+def nonfinite_error(path: Path | str, bad: np.ndarray, names: Sequence[str], *,
+                    row_of: Callable[[int], str], advice: str, context: str = "",
+                    what: str = "NaN or infinite") -> FileFormatError:
+    """The error for non-finite samples under ``nan_policy='raise'``: how many, per channel,
+    where the first is (``row_of(sample index)``, e.g. ``"in data row 12"``) and what to do."""
+    counts = {n: int(c) for n, c in zip(names, bad.sum(axis=1), strict=True) if c}
+    first = int(np.flatnonzero(bad.any(axis=0))[0])
+    return FileFormatError(f"{path}: {context}{int(bad.sum())} samples are {what} ({counts}); "
+                           f"the first is {row_of(first)}. {advice}")
+
+
 def handle_nonfinite(data: np.ndarray, names: Sequence[str], *, path: Path | str,
                      nan_policy: str, timestamps: np.ndarray | None = None,
                      first_row: int = 1) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]:
@@ -427,12 +438,10 @@ def handle_nonfinite(data: np.ndarray, names: Sequence[str], *, path: Path | str
                "file without them (delete them from a copy, or export without them)."
                if empty else "")
     if nan_policy == "raise":
-        first = int(np.flatnonzero(bad.any(axis=0))[0])
-        raise FileFormatError(
-            f"{path}: {int(bad.sum())} samples are NaN or infinite ({counts}); the first is in "
-            f"data row {first + first_row}.{no_data} Pass nan_policy='omit' to drop/interpolate "
-            "them, or fix the export."
-        )
+        raise nonfinite_error(
+            path, bad, names, row_of=lambda i: f"in data row {i + first_row}",
+            advice=(no_data + " Pass nan_policy='omit' to drop/interpolate them, or fix the "
+                    "export.").strip())
     md: dict[str, Any] = {"nonfinite_samples": counts, "nan_policy": "omit"}
     if timestamps is not None:
         keep = ~bad.any(axis=0)

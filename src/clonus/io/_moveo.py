@@ -84,6 +84,7 @@ from ._common import (
     check_unit_overrides,
     head_text,
     make_recording,
+    nonfinite_error,
     parse_table,
     safe_name,
     split_name_unit,
@@ -441,12 +442,11 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     data = mat[:, [c.index for c in cols]].T
     bad = ~np.isfinite(data)
     if bad.any() and opts["nan_policy"] == "raise":
-        first = int(np.flatnonzero(bad.any(axis=0))[0])
-        counts = {c.name: int(n) for c, n in zip(cols, bad.sum(axis=1), strict=True) if n}
-        raise FileFormatError(
-            f"{path}: {int(bad.sum())} samples are empty, NaN or infinite ({counts}); the first "
-            f"is in row {first_line + first}. Pass nan_policy='omit' to interpolate them, "
-            "read only the joints you need (joint='ankle_r'), or export the trial again.")
+        raise nonfinite_error(
+            path, bad, [c.name for c in cols], what="empty, NaN or infinite",
+            row_of=lambda i: f"in row {first_line + i}",
+            advice="Pass nan_policy='omit' to interpolate them, read only the joints you need "
+            "(joint='ankle_r'), or export the trial again.")
     jumps = np.flatnonzero(np.diff(k) > 1)
     if jumps.size and opts["nan_policy"] != "omit":
         i = int(jumps[0])
