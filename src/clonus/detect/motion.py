@@ -92,6 +92,13 @@ _RELEASE_RECOVERY_S = 1.0  # s: a fall recovered within this time was not a rele
 _MAX_DROPOUT_FRACTION = 0.25  # of the recording lost in dropouts: indeterminate at once
 #: a regular run of >= 6 beats may start this long (s) after the stretch peak or the kick
 _LATE_FIRST_RUN_S = 1.5
+#: a run's fading tail may drop single cycles under the beat threshold while the foot keeps
+#: beating at the same period (reflex-model section 8 labels every dorsiflexion peak >= 0.5 deg,
+#: so its beat list then skips cycles): later peaks up to this many periods apart are still
+#: beats of the run, when they fall within _TAIL_PHASE_TOLERANCE of a whole number of periods
+_TAIL_MAX_SKIPPED_PERIODS = 3
+_TAIL_PHASE_TOLERANCE = 0.25  # fraction of the period
+_TAIL_MIN_RUN_BEATS = 5  # the period must be known from at least 4 intervals
 #: largest plausible distance (m) of a foot-worn sensor from the ankle axis (foot ~0.25 m)
 _MAX_RADIUS_M = 0.3
 #: window (s) before a stretch onset in which the foot must be at rest (moved < the stretch)
@@ -1695,6 +1702,63 @@ def _is_ringing(ref: np.ndarray, i_bw: int, j: int) -> bool:
     return bool(np.all(d <= 0) if j < i_bw else np.all(d >= 0))
 
 
+def _run_intervals(times_s: np.ndarray) -> np.ndarray:
+    """Intervals (s) of one run, a skipped-cycle tail's gaps divided by their whole number of
+    periods (:func:`_skipped_cycle_tail`)."""
+    iv = np.diff(times_s)
+    if len(iv) < 2:
+        return iv
+    per = float(np.median(iv))
+    k = np.maximum(1.0, np.round(iv / per))
+    return iv / k
+
+
+def _skipped_cycle_tail(
+    times_s: np.ndarray, run: np.ndarray, hold_end_s: float | None
+) -> np.ndarray:
+    """Peaks after a run that keep its period across cycles too small to count.
+
+    A fading run ends in cycles near the beat threshold; some stay under it while the next
+    clear it again (reflex-model section 8 counts every dorsiflexion peak >= 0.5 deg, so its
+    beat list skips those cycles). Each peak after the run whose distance from the previous
+    beat is k = 1 .. ``_TAIL_MAX_SKIPPED_PERIODS`` periods within ``_TAIL_PHASE_TOLERANCE`` of a
+    period is a beat of the run; the first peak off that grid ends the tail, and so does the
+    release (a held foot only: the free foot's rebounds have their own timing).
+
+    Parameters
+    ----------
+    times_s : ndarray
+        All candidate peak times, in seconds, increasing.
+    run : ndarray of int
+        Indices of the run's beats in ``times_s`` (the last counted run).
+    hold_end_s : float or None
+        End of the hold (release), in seconds; None when held to the end of the recording.
+
+    Returns
+    -------
+    ndarray of int
+        Indices of the tail's peaks (possibly empty).
+    """
+    if len(run) < _TAIL_MIN_RUN_BEATS:
+        return np.array([], dtype=int)
+    rt = times_s[run]
+    per = float(np.median(np.diff(rt)[-4:]))
+    last = float(rt[-1])
+    out: list[int] = []
+    for j in range(int(run[-1]) + 1, len(times_s)):
+        t = float(times_s[j])
+        if hold_end_s is not None and t > hold_end_s:
+            break
+        k = round((t - last) / per)
+        if not 1 <= k <= _TAIL_MAX_SKIPPED_PERIODS or abs(t - last - k * per) > (
+            _TAIL_PHASE_TOLERANCE * per
+        ):
+            break
+        out.append(j)
+        last = t
+    return np.asarray(out, dtype=int)
+
+
 def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
     """Beat times re-read on a ringing-free copy of the angle.
 
@@ -2636,10 +2700,16 @@ def _assess_motion(
             )
             if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same and clear_r:
                 counted.append(r)
-    sel = np.concatenate(counted) if counted else np.array([], dtype=int)
-    bt, ba = pk.times_s[sel], pk.amplitudes[sel]
     iv_all = [np.diff(pk.times_s[r]) for r in counted if len(r) >= 2]
     iv = np.concatenate(iv_all) if iv_all else np.array([])
+    if counted:
+        hold_end_s = None if held_to_end else t_on + hold_s
+        tail = _skipped_cycle_tail(pk.times_s, counted[-1], hold_end_s)
+        if len(tail):
+            metrics["skipped_cycle_tail_s"] = [float(x) for x in pk.times_s[tail]]
+            counted[-1] = np.concatenate([counted[-1], tail])
+    sel = np.concatenate(counted) if counted else np.array([], dtype=int)
+    bt, ba = pk.times_s[sel], pk.amplitudes[sel]
     freq = float(1.0 / np.median(iv)) if len(bt) >= 3 and len(iv) else None
     f_check = float(1.0 / np.median(iv)) if len(iv) else None
     beats = tuple(
@@ -2651,7 +2721,7 @@ def _assess_motion(
             float(pk.times_s[r[0]]),
             float(pk.times_s[r[-1]]),
             int(len(r)),
-            float(1.0 / np.median(np.diff(pk.times_s[r]))) if len(r) >= 3 else None,
+            float(1.0 / np.median(_run_intervals(pk.times_s[r]))) if len(r) >= 3 else None,
         )
         for r in counted
     )
