@@ -53,7 +53,7 @@ from ._common import (
 )
 from ._coremotion import column_units
 from ._registry import Reader, register
-from ._tables import find_header, normalise_table
+from ._tables import find_header, is_datetime, normalise_table
 
 _HEAD_BYTES = 4096
 
@@ -267,16 +267,25 @@ def sniff(p: Path) -> bool:
         return True  # a table whose rows the reader refuses, saying why
     sep = sniff_sep(lines[0])
     headers = [h.strip().strip('"') for h in lines[0].split(sep)]
-    tc = time_column(headers)
-    if len(headers) < 2 or tc is None:
+    if len(headers) < 2:
         return False
     first = lines[1].split(sep)
     # the field count is checked by the reader, which can then say which row disagrees; text
-    # columns (a date written out, a device name) are allowed beside a numeric time and signal
-    ti = tc[0]
-    if len(first) < 2 or ti >= len(first) or not is_number(first[ti]):
+    # columns (a date written out, a device name) are allowed beside a numeric time and signal.
+    # Of several time columns the first numeric one is the reader's (a date-time column named
+    # "timestamp" may come before "time_s")
+    ti = numeric_time_column(headers, first)
+    if len(first) < 2 or ti is None:
         return False
     return sum(is_number(c) for k, c in enumerate(first) if k != ti) >= 1
+
+
+def numeric_time_column(headers: list[str], row: list[str]) -> int | None:
+    """Index of the first candidate time column whose cell in ``row`` is a number, or None."""
+    for i, _, _ in time_columns(headers):
+        if i < len(row) and is_number(row[i]):
+            return i
+    return None
 
 
 #: data rows looked at to choose among candidate time columns (a GPS clock without a fix)
@@ -479,7 +488,10 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
         cells = [r[i] for r in head_rows if i < len(r)]
         if i == ti:
             continue
-        if i in other_clocks:
+        if cells and all(is_datetime(c) for c in cells):
+            # clock times beside the numeric time column: bookkeeping, not the time base
+            why[i] = "date-time"
+        elif i in other_clocks:
             why[i] = "other clock"
         elif h == "" and not any(c.strip() for c in cells):
             why[i] = "empty"  # a delimiter's artefact, if empty in every row (checked below)

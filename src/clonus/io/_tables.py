@@ -107,6 +107,11 @@ def _cells(line: str, sep: str) -> list[str]:
     return [c.strip().strip('"').strip() for c in line.split(sep)]
 
 
+def is_datetime(cell: str) -> bool:
+    """Whether a cell holds an ISO-8601 date-time (``2024-05-01 10:00:00.010``)."""
+    return bool(_ISO_DT.match(cell.strip().strip('"').strip()))
+
+
 def _is_value(cell: str) -> bool:
     return bool(cell) and (is_number(cell) or bool(_COMMA_NUMBER.match(cell))
                            or bool(_ISO_DT.match(cell)))
@@ -156,17 +161,17 @@ def names_time(cells: list[str]) -> bool:
 def _plain_header(lines: list[str], i: int, sep: str | None) -> bool:
     """The reader's own rule: a header with a time column whose next line holds a number in
     it and in one other column."""
-    from ._csv import time_column
+    from ._csv import numeric_time_column
 
     nxt = _nonblank(lines, i + 1, 1)
     if not nxt:
         return False
     sep = sep or sniff_sep(lines[i])
-    tc = time_column(_cells(lines[i], sep))
     row = lines[nxt[0]].split(sep)
-    if tc is None or tc[0] >= len(row) or not is_number(row[tc[0]]):
+    tc = numeric_time_column(_cells(lines[i], sep), row)
+    if tc is None:
         return False
-    return sum(is_number(c) for k, c in enumerate(row) if k != tc[0]) >= 1
+    return sum(is_number(c) for k, c in enumerate(row) if k != tc) >= 1
 
 
 def _header_at(lines: list[str], i: int, sep: str | None) -> int | None:
