@@ -219,3 +219,12 @@ def test_detection_reads_shared_strings(tmp_path) -> None:
         zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("xl/sharedStrings.xml", "<sst><si><t>Subject</t></si></sst>")
     assert not _xlsx.sniff(q)
+
+
+def test_totals_row_under_the_table_is_a_footer(tmp_path) -> None:
+    # a sheet with a "Total" row (formulas' cached values) and a note under the samples
+    rows = _table() + [["Total", float(np.sum(X)), float(np.sum(Y))], [], ["checked by: anon"]]
+    p = _book(tmp_path / "totals.xlsx", {"Sheet1": rows})
+    rec = clonus.read(p)
+    np.testing.assert_allclose(rec.data, np.vstack([X, Y]), atol=1e-12)
+    assert rec.metadata["footer_lines"] == 2

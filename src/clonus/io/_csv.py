@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._logging import logger
 from .._validation import check_fs
 from ..exceptions import ClonusWarning, FileFormatError, InvalidParameterError, UnitWarning
 from ..model import Recording
@@ -53,7 +54,7 @@ from ._common import (
 )
 from ._coremotion import column_units
 from ._registry import Reader, register
-from ._tables import find_header, is_datetime, normalise_table
+from ._tables import find_header, is_datetime, normalise_table, trim_tail
 
 _HEAD_BYTES = 4096
 
@@ -389,6 +390,8 @@ def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list
     """
     sep = sniff_sep(lines[0])
     n_raw = len(lines[0].split(sep))
+    lines, footer, cut = trim_tail(lines, sep, first_row=1)
+    _note_tail(path, footer, cut)
     mat = parse_table(lines, sep, path=path, first_row=1, n_fields=n_raw)
     if n_raw > 1 and not np.isfinite(mat[:, -1]).any():
         mat = mat[:, :-1]  # every row ends with the delimiter: not a column
@@ -424,6 +427,14 @@ def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list
     data, _, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
                                        first_row=1)
     md = {**md_nan, "header_row": False, "fs_source": "fs option"}
+    if footer:
+        md["footer_lines"] = len(footer)
+        if opts.get("anonymize"):
+            md["anonymized"] = True
+        else:
+            md["csv_identity"] = {"footer": footer}
+    if cut is not None:
+        md["truncated_last_row"] = cut[0]
     return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
 
 
@@ -463,6 +474,7 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
     layout = normalise_table(path, lines, sep=sep)
     lines = layout.lines
     first = layout.first_row  # file line number of the first data row
+    _note_tail(path, layout.footer, layout.truncated_row)
     if len(lines) < 3:
         raise FileFormatError(f"{path}: a header and at least 2 data rows are needed, found "
                               f"{max(0, len(lines) - 1)} data row(s).")
@@ -569,6 +581,20 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
         layout.start_time + timedelta(seconds=float(t2[0]))
     return [make_recording(data, fs, chans, path=path, fmt=fmt, start_time=start,
                            tz_is_local=layout.tz_is_local, metadata=md)]
+
+
+def _note_tail(path: Path, footer: list[str], cut: tuple[int, int, int] | None) -> None:
+    """Log the footer lines dropped (their count only: they may name someone) and warn about
+    a last row cut mid-write."""
+    if footer:
+        logger.info("%s: %d line(s) after the data without samples (a footer) dropped", path,
+                    len(footer))
+    if cut is not None:
+        row, got, want = cut
+        warnings.warn(
+            f"{path}: the last row (row {row}) has {got} fields but the rows above have {want}: "
+            "the logger stopped while writing it. That row was dropped "
+            "(metadata['truncated_last_row']).", ClonusWarning, stacklevel=4)
 
 
 def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[str],
