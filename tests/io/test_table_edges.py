@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import clonus
-from clonus.exceptions import ClonusWarning, FileFormatError
+from clonus.exceptions import ClonusWarning, FileFormatError, InvalidParameterError
 
 N = 300
 FS = 100.0
@@ -103,3 +103,66 @@ def test_row_without_the_trailing_delimiter_is_not_cut(tmp_path) -> None:
     p = _write(tmp_path / "trail.csv", [HEADER + ",", *rows])
     with pytest.raises(FileFormatError, match="row 301"):
         clonus.read(p)
+
+
+# ---------------------------------------------------------------------------- channels=
+def _with_extra(tmp_path, extra: list[str], name: str = "temp (degC)"):
+    return _write(tmp_path / "extra.csv",
+                  [f"{HEADER},{name}", *(f"{r},{e}" for r, e in zip(ROWS, extra, strict=True))])
+
+
+@pytest.mark.parametrize("cells", ["empty", "unparsable"])
+def test_channels_leave_an_unwanted_bad_column_unread(tmp_path, cells) -> None:
+    extra = [""] * N if cells == "empty" else ["25.0"] * N
+    if cells == "unparsable":
+        extra[150] = "ERR"
+    p = _with_extra(tmp_path, extra)
+    # the whole file is refused, for the column nobody asked for
+    with pytest.raises(FileFormatError, match="temp" if cells == "empty" else "column 4"):
+        clonus.read(p)
+    for wanted in (["gyro_x", "gyro_y"], "gyro_x"):
+        rec = clonus.read(p, channels=wanted)
+        names = [wanted] if isinstance(wanted, str) else wanted
+        assert rec.ch_names == names
+        np.testing.assert_allclose(rec.data, np.vstack([X, Y])[:len(names)], atol=1e-6)
+        assert "skipped_columns" not in rec.metadata  # not bookkeeping: just not asked for
+    # a unit override for a column not read is no error (it names a column of the file)
+    rec = clonus.read(p, channels=["gyro_x"], units={"gyro_y": "deg/s"})
+    assert rec.ch_names == ["gyro_x"]
+
+
+def test_channels_asked_for_that_the_file_lacks_are_named(tmp_path) -> None:
+    p = _with_extra(tmp_path, [""] * N)
+    with pytest.raises(InvalidParameterError,
+                       match=r"no channel\(s\) \['gyro_z'\]\. Available channels: "
+                             r"\['gyro_x', 'gyro_y', 'temp'\]"):
+        clonus.read(p, channels=["gyro_x", "gyro_z"])
+    # a column skipped as bookkeeping is named with its reason
+    p = _write(tmp_path / "bat.csv", [f"{HEADER},battery", *(f"{r},87" for r in ROWS)])
+    with pytest.raises(InvalidParameterError, match=r"\['battery'\].*'battery': 'battery'"):
+        clonus.read(p, channels="battery")
+
+
+def test_bad_cell_is_named_by_the_files_column(tmp_path) -> None:
+    # columns left out before parsing (a text column, or one not asked for) shifted the
+    # column number in the message: "column 2" for the file's third column
+    rows = [f"{t:.3f},phone,{x:.6f}" for t, x in zip(T, X, strict=True)]
+    rows[10] = rows[10].rsplit(",", 1)[0] + ",ERR"
+    p = _write(tmp_path / "text.csv", ["time_s,device,gyro_x (rad/s)", *rows])
+    with pytest.raises(FileFormatError, match=r"row 12, column 3 holds 'ERR'"):
+        clonus.read(p)
+
+
+def test_channels_reach_the_excel_reader(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["time_s", "gyro_x (rad/s)", "notes (V)"])
+    for t, x in zip(T, X, strict=True):
+        ws.append([float(t), float(x), None])
+    p = tmp_path / "book.xlsx"
+    wb.save(p)
+    with pytest.raises(FileFormatError, match=r"\['notes'\] hold no number"):
+        clonus.read(p)
+    rec = clonus.read(p, channels=["gyro_x"])
+    np.testing.assert_allclose(rec.get("gyro_x"), X, atol=1e-12)

@@ -452,7 +452,7 @@ def _field_layout_head(p: Path, lines: list[str]) -> list[str] | None:
 
 # ---------------------------------------------------------------------------- reader
 def read_groups(path: Path, **options: Any) -> list[Recording]:
-    opts = check_options(path, "csv", options, allowed=("fs", "anonymize"))
+    opts = check_options(path, "csv", options, allowed=("fs", "anonymize", "channels"))
     with open(path, "rb") as fh:
         raw = fh.read()
     if b"\x00" in raw:
@@ -509,6 +509,8 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
             why[i] = "empty"  # a delimiter's artefact, if empty in every row (checked below)
         elif (reason := _skipped_column(h, cells)) is not None:
             why[i] = reason
+    unselected = _unselected(path, headers, ti, why, opts.get("channels"))
+    why.update(unselected)
     body = lines[1:]
     if why:
         rows = split_rows(body, sep, path=path, first_row=first, n_fields=len(headers))
@@ -519,22 +521,24 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
         body = [sep.join(r[i] for i in keep_idx) for r in rows]
     else:
         keep_idx = list(range(len(headers)))
-    mat = parse_table(body, sep, path=path, first_row=first, n_fields=len(keep_idx))
+    mat = parse_table(body, sep, path=path, first_row=first, n_fields=len(keep_idx),
+                      column_numbers=[i + 1 for i in keep_idx])
     ti_k = keep_idx.index(ti)
     for k, i in enumerate(keep_idx):
         if k != ti_k and (reason := _bookkeeping(headers[i], mat[:, k])) is not None:
             why[i] = reason
+    if unselected:
+        _check_selected(path, headers, ti, why, opts["channels"])
     cols = [k for k, i in enumerate(keep_idx) if k != ti_k and i not in why]
     if judged:
         tscale, md_judged = _judged_time_scale(path, md_time["time_column"], mat[:, ti_k])
         md_time.update(md_judged)
     t = mat[:, ti_k] * tscale
-    skipped_names = [headers[i] for i in sorted(why) if why[i] != "empty"]
+    skipped = [i for i in sorted(why) if why[i] not in ("empty", _UNSELECTED)]
     md_skip: dict[str, Any] = {}
-    if skipped_names:
-        md_skip["skipped_columns"] = skipped_names
-        md_skip["skipped_column_reasons"] = {headers[i]: why[i] for i in sorted(why)
-                                             if why[i] != "empty"}
+    if skipped:
+        md_skip["skipped_columns"] = [headers[i] for i in skipped]
+        md_skip["skipped_column_reasons"] = {headers[i]: why[i] for i in skipped}
     n_empty = sum(r == "empty" for r in why.values())
     if n_empty:
         md_skip["empty_unnamed_columns"] = n_empty
@@ -543,15 +547,13 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
             f"{path}: no numeric signal column besides the time column (columns skipped: "
             f"{md_skip.get('skipped_column_reasons', {})}). Export the sensor values as numbers."
         )
-    names = []
-    for k in cols:
-        name, _ = split_name_unit(headers[keep_idx[k]])
-        names.append(name or f"ch{keep_idx[k] + 1}")
+    names = [_column_name(headers, keep_idx[k]) for k in cols]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise FileFormatError(f"{path}: duplicate column names {dup}. Rename them.")
     cols, names, md_empty = _empty_channels(path, mat, cols, names, opts["nan_policy"])
-    check_unit_overrides(opts["units"], names, path)
+    check_unit_overrides(opts["units"], names + [_column_name(headers, i) for i in unselected],
+                         path)
     coremotion = column_units([n for k, n in zip(cols, names, strict=True)
                                if split_name_unit(headers[keep_idx[k]])[1] is None])
     chans, scales = [], []
@@ -583,6 +585,54 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
                            tz_is_local=layout.tz_is_local, metadata=md)]
 
 
+#: why[] reason of a column left unread because read(channels=) did not ask for it
+_UNSELECTED = "not selected"
+
+
+def _column_name(headers: list[str], i: int) -> str:
+    """The channel name of column ``i``: its header without the unit, or ``ch<i+1>``."""
+    return split_name_unit(headers[i])[0] or f"ch{i + 1}"
+
+
+def _unselected(path: Path, headers: list[str], ti: int, why: dict[int, str], channels: Any
+                ) -> dict[int, str]:
+    """The columns that ``read(path, channels=[...])`` does not ask for, to be left unread
+    (so that an empty or unparsable column the user does not want cannot refuse the file).
+
+    Raises
+    ------
+    InvalidParameterError
+        A name asked for is not a signal column of the file (as :func:`clonus.read` says
+        after reading; said here before a column the user did not ask for can refuse the
+        file). A column skipped as bookkeeping is named with its reason.
+    """
+    if not channels:
+        return {}
+    named = {_column_name(headers, i): i for i in range(len(headers))
+             if i != ti and i not in why}
+    missing = [c for c in channels if c not in named]
+    if missing:
+        skipped = {_column_name(headers, i): r for i, r in why.items()
+                   if _column_name(headers, i) in missing}
+        raise InvalidParameterError(
+            f"{path}: no channel(s) {missing}. Available channels: {sorted(named)}."
+            + (f" Skipped as not signals: {skipped}." if skipped else ""))
+    return {i: _UNSELECTED for n, i in named.items() if n not in channels}
+
+
+def _check_selected(path: Path, headers: list[str], ti: int, why: dict[int, str],
+                    channels: list[str]) -> None:
+    """Refuse channels asked for that turned out to be bookkeeping (a counter, a battery)."""
+    skipped = {_column_name(headers, i): r for i, r in why.items()
+               if r != _UNSELECTED and _column_name(headers, i) in channels}
+    if skipped:
+        available = sorted(_column_name(headers, i) for i in range(len(headers))
+                           if i != ti and why.get(i, _UNSELECTED) == _UNSELECTED)
+        raise InvalidParameterError(
+            f"{path}: no channel(s) {sorted(skipped)}. Available channels: {available}. "
+            f"Skipped as not signals: {skipped}.")
+
+
 def _note_tail(path: Path, footer: list[str], cut: tuple[int, int, int] | None) -> None:
     """Log the footer lines dropped (their count only: they may name someone) and warn about
     a last row cut mid-write."""
@@ -609,7 +659,8 @@ def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[st
         raise FileFormatError(
             f"{path}: column(s) {empty} hold no number in any row (every cell is empty or "
             "NaN), so they carry no data. Pass nan_policy='omit' (CLI: -r nan_policy=omit) to "
-            "read the file without them, or delete them from a copy of the file.")
+            "read the file without them, read only the channels you need "
+            "(clonus.read(path, channels=[...])), or delete them from a copy of the file.")
     if len(empty) == len(names):
         raise FileFormatError(f"{path}: no column besides the time column holds a number "
                               f"({empty}); the export holds no samples. Export it again.")
@@ -627,4 +678,5 @@ register(Reader(
     sniff=sniff,
     read_groups=read_groups,
     sniff_fallback=sniff_headerless,
+    selects_channels=True,
 ))

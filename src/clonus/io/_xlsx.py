@@ -208,7 +208,7 @@ def _holds_table(path: Path, name: str, rows: list[list[str]]) -> bool:
 
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:
-    opts = check_options(path, FMT, options, allowed=("anonymize", "sheet"))
+    opts = check_options(path, FMT, options, allowed=("anonymize", "sheet", "channels"))
     sheet = opts.pop("sheet", None)
     sheets = _read_sheets(path)
     if not sheets:
@@ -219,6 +219,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         meta = [s for s in sheets if s[0].strip().lower() in _PHYPHOX_META]
         data = sheets if sheet is None else _pick(path, sheets, sheet) + meta
         opts.pop("anonymize", None)  # phyphox files hold no identifying fields
+        opts.pop("channels", None)  # picked by clonus.read after reading
         groups = read_export(path, _Workbook(path, data), opts, fmt=FMT)
         out = []
         for g in groups:
@@ -259,4 +260,5 @@ register(Reader(
     sniff=sniff,
     read_groups=read_groups,
     extra="xlsx",
+    selects_channels=True,
 ))
