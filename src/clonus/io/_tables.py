@@ -213,6 +213,37 @@ def _find_header(lines: list[str], sep: str | None) -> tuple[int, int] | None:
     return None
 
 
+def find_untimed_header(lines: list[str], sep: str | None = None) -> int | None:
+    """Index of a header row that names no time column (``acc_rf_x  acc_rf_y ... EMG_r``,
+    HuGaDB) above rows of numbers with as many cells, past any preamble; or None.
+
+    Every filled cell of the header is a name (no value) and at least two are filled; the
+    next rows hold numbers only. For tables read at a rate the user gives (``fs=``)."""
+    for i in range(min(len(lines), MAX_PREAMBLE_LINES)):
+        if not lines[i].strip():
+            continue
+        sp = sep or sniff_sep(lines[i])
+        cells = _cells(lines[i], sp)
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) < 2 or not all(cells) or any(_is_value(c) for c in cells):
+            continue
+        rows = _nonblank(lines, i + 1, _LOOKAHEAD_ROWS)
+        if not rows:
+            return None
+        ok = True
+        for k in rows:
+            r = _cells(lines[k], sp)
+            while len(r) > len(cells) and not r[-1]:
+                r.pop()
+            if len(r) != len(cells) or not all(is_number(c) for c in r):
+                ok = False
+                break
+        if ok:
+            return i
+    return None
+
+
 def find_header(lines: list[str], sep: str | None = None) -> int | None:
     """Index of the header line (past any preamble), or None when no line names a time column
     above rows of values (a table of numbers without a header row, or no table)."""
@@ -397,6 +428,19 @@ def _convert_datetimes(path: Path | str, body: list[str], sep: str, col: int, na
             r[col] = repr(float(v))
             out[k] = sep.join(r)
     return out, start, zoned
+
+
+def untimed_table(lines: list[str], *, sep: str | None = None) -> TableLayout | None:
+    """A table whose header names no time column (see :func:`find_untimed_header`), brought
+    to the reader's layout (header, then data rows without footer lines), or None."""
+    h = find_untimed_header(lines, sep)
+    if h is None:
+        return None
+    sep = sep or sniff_sep(lines[h])
+    body, footer, cut = trim_tail(lines[h + 1:], sep, first_row=h + 2)
+    return TableLayout(lines=[lines[h], *body], sep=sep, first_row=h + 2, found=True,
+                       preamble=[ln.rstrip() for ln in lines[:h] if ln.strip()],
+                       footer=footer, truncated_row=cut)
 
 
 def normalise_table(path: Path | str, lines: list[str], *, sep: str | None = None
