@@ -252,14 +252,35 @@ def test_headerless_table_is_read_with_fs_and_units(tmp_path, sep, end) -> None:
         clonus.read(p, fs=-1.0, units="g")
 
 
-def test_headerless_table_with_a_clock_column_says_to_name_it(tmp_path) -> None:
+def test_headerless_table_with_a_leading_clock_column(tmp_path) -> None:
     v = _xyz()
     t_ms = 1649657542256.0 + 10.0 * np.arange(N)
     p = _headerless(tmp_path, np.vstack([t_ms, v]))
-    for kw in ({}, {"fs": 100.0, "units": "g"}):
-        with pytest.raises(FileFormatError,
-                           match=r"Column 1 rises at every row.*like a clock in ms.*header row"):
-            clonus.read(p, **kw)
+    # without fs: the rate its steps imply, and exactly what to pass
+    with pytest.raises(FileFormatError,
+                       match=r"Column 1 rises at every row.*like a clock in ms: 100 Hz.*"
+                             r"clonus.read\(path, fs=100, units='g'\).*-r fs=100 --units g.*"
+                             r"ch2\.\.ch4"):
+        clonus.read(p)
+    # with fs (before: refused, "fs= would read it as a signal"): column 1 is the time, in
+    # the unit that makes its steps 1/fs, and it says so
+    with pytest.warns(ClonusWarning, match=r"column 1 .* read as the time in ms"):
+        rec = clonus.read(p, fs=100.0, units="g")
+    assert rec.ch_names == ["ch2", "ch3", "ch4"]
+    assert rec.fs == pytest.approx(100.0)
+    np.testing.assert_allclose(rec.data, v * G, atol=1e-5)
+    assert rec.metadata["time_unit_judged"] == "ms"
+    assert rec.metadata["time_column"] == "column 1"
+    # a rate under which the steps are no unit of time is refused, with what they say
+    with pytest.raises(FileFormatError, match=r"fs=37 Hz its steps are in no unit of time.*"
+                                              r"100 Hz if in ms"):
+        clonus.read(p, fs=37.0, units="g")
+    # a clock in another column is still refused: fs= would read it as a signal
+    p2 = tmp_path / "clock_second.csv"
+    p2.write_text("\n".join(",".join(f"{c:.6f}" for c in row)
+                            for row in np.vstack([v[0], t_ms, v[1]]).T) + "\n")
+    with pytest.raises(FileFormatError, match=r"Column 2 rises at every row.*header row"):
+        clonus.read(p2, fs=100.0, units="g")
 
 
 def test_fs_is_refused_for_a_file_with_a_time_column(tmp_path) -> None:

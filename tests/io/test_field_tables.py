@@ -261,6 +261,30 @@ def test_numeric_time_column_is_preferred_to_a_datetime_one(tmp_path) -> None:
     assert rec.start_time is None and "time_format" not in rec.metadata
 
 
+@pytest.mark.parametrize(("dt_name", "time_name", "scale"), [
+    ("timestamp", "time_s", 1.0), ("Time", "time (ms)", 1e3), ("time", "time_s", 1.0),
+    ("Date/Time", "time_s", 1.0)])
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_datetime_column_before_a_numeric_time_column(tmp_path, dt_name, time_name, scale,
+                                                      sep) -> None:
+    # a date-time column placed first and named as a time column ("timestamp", "Time") was
+    # taken for the time column by the detection, which then found no number in it and
+    # refused the file; the numeric time column wins and the clock column is bookkeeping
+    t = np.arange(N) / FS
+    stamps = [(DT0 + timedelta(seconds=float(a))).isoformat(sep=" ") for a in t]
+    p = tmp_path / "dt_first.csv"
+    p.write_text("\n".join([sep.join([dt_name, time_name, "gyro_x (rad/s)"]),
+                            *(sep.join([s, f"{a * scale:.3f}", f"{x:.6f}"])
+                              for s, a, x in zip(stamps, t, X, strict=True))]) + "\n")
+    assert clonus.io.detect_format(p) == "csv"
+    rec = clonus.read(p)
+    assert rec.ch_names == ["gyro_x"]
+    assert rec.fs == pytest.approx(FS, rel=1e-6)
+    np.testing.assert_allclose(rec.get("gyro_x"), X, atol=1e-6)
+    assert rec.metadata["time_column"] == time_name
+    assert rec.metadata["skipped_column_reasons"] == {dt_name: "date-time"}
+
+
 def test_all_layouts_together(tmp_path) -> None:
     """A preamble, a units row, decimal commas and date-times in one LabVIEW-like file."""
     t = np.arange(N) / FS

@@ -3,6 +3,7 @@ read with the phyphox and generic CSV rules (docs/formats.md, Excel workbooks)."
 
 from __future__ import annotations
 
+import json
 import sys
 import warnings
 import zipfile
@@ -219,3 +220,57 @@ def test_detection_reads_shared_strings(tmp_path) -> None:
         zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("xl/sharedStrings.xml", "<sst><si><t>Subject</t></si></sst>")
     assert not _xlsx.sniff(q)
+
+
+def test_totals_row_under_the_table_is_a_footer(tmp_path) -> None:
+    # a sheet with a "Total" row (formulas' cached values) and a note under the samples
+    rows = _table() + [["Total", float(np.sum(X)), float(np.sum(Y))], [], ["checked by: anon"]]
+    p = _book(tmp_path / "totals.xlsx", {"Sheet1": rows})
+    rec = clonus.read(p)
+    np.testing.assert_allclose(rec.data, np.vstack([X, Y]), atol=1e-12)
+    assert rec.metadata["footer_lines"] == 2
+
+
+def _two_trials(tmp_path):
+    return _book(tmp_path / "trials.xlsx", {
+        "Trial 1": [["Trial one, right ankle"], *_table()],
+        "Trial 2": _table(head=("time (ms)", "gyro_x (rad/s)", "gyro_y (rad/s)"), t=T * 1e3),
+        "Notes": [["patient", "anon"], ["grade", 2]]})
+
+
+def test_info_lists_the_sheets_of_a_workbook_with_several_tables(tmp_path, capsys) -> None:
+    # before: only the "pick one" error; now the sheets with their rows and columns
+    from clonus.cli.main import main
+
+    p = _two_trials(tmp_path)
+    assert main(["info", str(p)]) == 4
+    cap = capsys.readouterr()
+    lines = cap.out.splitlines()
+    row1 = next(ln for ln in lines if "Trial 1" in ln)
+    row2 = next(ln for ln in lines if "Trial 2" in ln)
+    notes = next(ln for ln in lines if "Notes" in ln)
+    assert f" {N} " in row1 and "time_s" in row1 and "gyro_y (rad/s)" in row1
+    assert f" {N} " in row2 and "time (ms)" in row2
+    assert " 2 " in notes and "no table" in notes
+    assert "-r sheet='Trial 1'" in cap.err and "sheet='Trial 1'" in cap.err
+    # with --json the error object (contract unchanged), its message naming the sheets
+    assert main(["info", str(p), "--json"]) == 4
+    err = json.loads(capsys.readouterr().out)["error"]
+    assert err["type"] == "InvalidParameterError"
+    assert f"'Trial 1' ({N} rows: time_s, gyro_x (rad/s), gyro_y (rad/s))" in err["message"]
+    assert "'Notes' (2 rows, no table with a time column)" in err["message"]
+    # picking one describes it
+    assert main(["info", str(p), "-r", "sheet=Trial 2", "--json"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["groups"][0]["metadata"]["sheet"] == "Trial 2"
+    assert obj["groups"][0]["n_samples"] == N
+
+
+def test_assess_names_the_sheets_and_how_to_pick_one(tmp_path, capsys) -> None:
+    from clonus.cli.main import main
+
+    p = _two_trials(tmp_path)
+    assert main(["assess", str(p)]) == 4
+    err = capsys.readouterr().err
+    assert f"'Trial 2' ({N} rows: time (ms), gyro_x (rad/s)" in err
+    assert "-r sheet='Trial 1'" in err and "clonus.read(path, sheet='Trial 1')" in err

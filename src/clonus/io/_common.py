@@ -319,10 +319,12 @@ def parse_float(text: str, *, what: str, path: Path | str) -> float:
 
 
 def to_float_matrix(rows: Sequence[Sequence[str]], *, path: Path | str, first_row: int,
-                    decimal_comma: bool = False) -> np.ndarray:
+                    decimal_comma: bool = False,
+                    column_numbers: Sequence[int] | None = None) -> np.ndarray:
     """Convert rows of strings to a float matrix, naming the first bad cell on failure.
 
-    Empty cells become NaN (handled later by the NaN policy).
+    Empty cells become NaN (handled later by the NaN policy). ``column_numbers`` are the
+    file's (1-based) column numbers of the fields when some columns were left out.
     """
     try:
         arr = np.array([[c.strip() or "nan" for c in r] for r in rows], dtype=object)
@@ -339,8 +341,9 @@ def to_float_matrix(rows: Sequence[Sequence[str]], *, path: Path | str, first_ro
             try:
                 float(s)
             except ValueError:
+                col = j + 1 if column_numbers is None else column_numbers[j]
                 raise FileFormatError(
-                    f"{path}: row {first_row + i}, column {j + 1} holds {c.strip()[:40]!r}, which "
+                    f"{path}: row {first_row + i}, column {col} holds {c.strip()[:40]!r}, which "
                     "is not a number. Fix or remove that row (or export the file again)."
                 ) from None
     raise FileFormatError(f"{path}: the data rows could not be read as numbers.")
@@ -377,7 +380,8 @@ def split_rows(lines: Sequence[str], sep: str, *, path: Path | str, first_row: i
 
 def parse_table(lines: Sequence[str], sep: str, *, path: Path | str, first_row: int,
                 n_fields: int, strip_trailing_sep: bool = False,
-                decimal_comma: bool = False) -> np.ndarray:
+                decimal_comma: bool = False,
+                column_numbers: Sequence[int] | None = None) -> np.ndarray:
     """Parse numeric data lines into a (n_rows, n_fields) float matrix.
 
     Fast path: when every non-blank line has the expected number of separators, pandas' C
@@ -405,7 +409,8 @@ def parse_table(lines: Sequence[str], sep: str, *, path: Path | str, first_row: 
             pass  # the slow path below names the bad cell
     rows = split_rows(lines, sep, path=path, first_row=first_row, n_fields=n_fields,
                       strip_trailing_sep=strip_trailing_sep)
-    return to_float_matrix(rows, path=path, first_row=first_row, decimal_comma=decimal_comma)
+    return to_float_matrix(rows, path=path, first_row=first_row, decimal_comma=decimal_comma,
+                           column_numbers=column_numbers)
 
 
 # ---------------------------------------------------------------------------- NaN policy

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._logging import logger
 from .._validation import check_fs
 from ..exceptions import ClonusWarning, FileFormatError, InvalidParameterError, UnitWarning
 from ..model import Recording
@@ -53,7 +54,15 @@ from ._common import (
 )
 from ._coremotion import column_units
 from ._registry import Reader, register
-from ._tables import find_header, normalise_table
+from ._tables import (
+    TableLayout,
+    find_header,
+    find_untimed_header,
+    is_datetime,
+    normalise_table,
+    trim_tail,
+    untimed_table,
+)
 
 _HEAD_BYTES = 4096
 
@@ -267,16 +276,25 @@ def sniff(p: Path) -> bool:
         return True  # a table whose rows the reader refuses, saying why
     sep = sniff_sep(lines[0])
     headers = [h.strip().strip('"') for h in lines[0].split(sep)]
-    tc = time_column(headers)
-    if len(headers) < 2 or tc is None:
+    if len(headers) < 2:
         return False
     first = lines[1].split(sep)
     # the field count is checked by the reader, which can then say which row disagrees; text
-    # columns (a date written out, a device name) are allowed beside a numeric time and signal
-    ti = tc[0]
-    if len(first) < 2 or ti >= len(first) or not is_number(first[ti]):
+    # columns (a date written out, a device name) are allowed beside a numeric time and signal.
+    # Of several time columns the first numeric one is the reader's (a date-time column named
+    # "timestamp" may come before "time_s")
+    ti = numeric_time_column(headers, first)
+    if len(first) < 2 or ti is None:
         return False
     return sum(is_number(c) for k, c in enumerate(first) if k != ti) >= 1
+
+
+def numeric_time_column(headers: list[str], row: list[str]) -> int | None:
+    """Index of the first candidate time column whose cell in ``row`` is a number, or None."""
+    for i, _, _ in time_columns(headers):
+        if i < len(row) and is_number(row[i]):
+            return i
+    return None
 
 
 #: data rows looked at to choose among candidate time columns (a GPS clock without a fix)
@@ -338,6 +356,19 @@ def _number_cells(line: str, sep: str) -> list[str] | None:
     return cells if cells and all(is_number(c) for c in cells) else None
 
 
+def headerless_sep(line: str) -> str:
+    """The separator of a row of numbers: ``,``, ``;`` or tab as :func:`sniff_sep` says, or
+    ``" "`` for numbers separated by spaces alone (Daphnet, MATLAB ``save -ascii``)."""
+    if not any(c in line for c in ",;\t") and len(line.split()) > 1:
+        return " "
+    return sniff_sep(line)
+
+
+def _spaced(lines: list[str]) -> list[str]:
+    """Rows of numbers separated by runs of spaces, with one comma between the cells."""
+    return [",".join(ln.split()) for ln in lines]
+
+
 def sniff_headerless(p: Path) -> bool:
     """A text table of numbers without a header row: the same number of numeric cells in each
     of its first rows. Tried only when no reader recognises the file (the registry's
@@ -354,9 +385,14 @@ def sniff_headerless(p: Path) -> bool:
     lines = lines[:_HEADERLESS_PROBE_ROWS]
     if len(lines) < 2:
         return False
-    sep = sniff_sep(lines[0])
+    sep = headerless_sep(lines[0])
+    if sep == " ":
+        lines, sep = _spaced(lines), ","
     rows = [_number_cells(ln, sep) for ln in lines]
-    return all(r is not None and len(r) == len(rows[0]) for r in rows)
+    if all(r is not None and len(r) == len(rows[0]) for r in rows):
+        return True
+    # a header that names no time column over rows of numbers (HuGaDB), read with fs=
+    return find_untimed_header(lines) is not None
 
 
 def _clock_column(mat: np.ndarray) -> tuple[int, float] | None:
@@ -370,16 +406,47 @@ def _clock_column(mat: np.ndarray) -> tuple[int, float] | None:
     return None
 
 
+#: time units a leading clock column may be in, by its step x fs (s, ms, us, ns)
+_CLOCK_UNITS = ((1.0, "s"), (1e3, "ms"), (1e6, "us"), (1e9, "ns"))
+#: how far the clock's mean step x fs may be from one of those (integer-ms clocks at 64 Hz
+#: step 15 or 16 ms; a 400 Hz one 2 or 3 ms; their mean is exact)
+_CLOCK_UNIT_RTOL = 0.05
+
+
+def _mean_step(t_raw: np.ndarray) -> float:
+    """Mean step of a clock column, gaps (steps over twice the median) left out: exact for
+    integer-ms clocks whose steps alternate (15/16 ms at 64 Hz), unlike the median."""
+    d = np.diff(t_raw)
+    return float(np.mean(d[d <= 2 * np.median(d)]))
+
+
+def _clock_unit(t_raw: np.ndarray, fs: float) -> tuple[float, str, float] | None:
+    """Factor to seconds and name of the unit of a clock column read at ``fs`` Hz, and its
+    mean step times ``fs``; None when that product is not near 1, 1e3, 1e6 or 1e9. The mean
+    step leaves out gaps (steps over twice the median)."""
+    ratio = _mean_step(t_raw) * fs
+    for per_s, unit in _CLOCK_UNITS:
+        if abs(ratio / per_s - 1.0) <= _CLOCK_UNIT_RTOL:
+            return 1.0 / per_s, unit, ratio
+    return None
+
+
 def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list[Recording]:
     """A table of numbers without a header row, read at the rate ``fs`` the user gives.
 
     The columns become channels ``ch1``..``chN`` with the units of ``units=`` (one unit for
-    all, or ``{"ch1": "deg/s"}``). Without ``fs`` the error says which options to pass; a
-    column that rises at every row is a clock, which ``fs`` would read as a signal, so the
-    error says to name it in a header row instead.
+    all, or ``{"ch1": "deg/s"}``). Without ``fs`` the error says which options to pass. A
+    first column that rises at every row is a clock: with ``fs`` given, its unit is the one
+    that makes its steps 1/fs (s, ms, us or ns), it is read as the time (with a warning
+    saying so) and the other columns are channels ``ch2``..``chN``; without ``fs`` the error
+    says the rate its steps imply. A clock in another column is refused: name it in a header.
     """
-    sep = sniff_sep(lines[0])
+    sep = headerless_sep(lines[0])
+    if sep == " ":
+        lines, sep = _spaced(lines), ","
     n_raw = len(lines[0].split(sep))
+    lines, footer, cut = trim_tail(lines, sep, first_row=1)
+    _note_tail(path, footer, cut)
     mat = parse_table(lines, sep, path=path, first_row=1, n_fields=n_raw)
     if n_raw > 1 and not np.isfinite(mat[:, -1]).any():
         mat = mat[:, :-1]  # every row ends with the delimiter: not a column
@@ -388,6 +455,8 @@ def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list
     clock = _clock_column(mat)
     what = (f"{path}: a table of numbers without a header row ({n} column(s), {mat.shape[0]} "
             "rows), so clonus cannot tell which column is time or in what units.")
+    if clock is not None and clock[0] == 0 and n > 1:
+        return _read_headerless_clock(path, mat, opts, what)
     if clock is not None:
         j, step = clock
         _, unit = judge_time_scale(mat[:, j])
@@ -415,7 +484,67 @@ def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list
     data, _, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
                                        first_row=1)
     md = {**md_nan, "header_row": False, "fs_source": "fs option"}
+    if footer:
+        md["footer_lines"] = len(footer)
+        if opts.get("anonymize"):
+            md["anonymized"] = True
+        else:
+            md["csv_identity"] = {"footer": footer}
+    if cut is not None:
+        md["truncated_last_row"] = cut[0]
     return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
+
+
+def _read_headerless_clock(path: Path, mat: np.ndarray, opts: dict[str, Any], what: str
+                           ) -> list[Recording]:
+    """A table of numbers whose first column is a clock (see :func:`_read_headerless`)."""
+    n = mat.shape[1]
+    step = _mean_step(mat[:, 0])
+    names = [f"ch{j + 1}" for j in range(1, n)]
+    span = f"ch2..ch{n}" if n > 2 else "ch2"
+    fs_opt = opts.get("fs")
+    if fs_opt is None:
+        scale, unit = judge_time_scale(mat[:, 0])
+        implied = float(f"{1.0 / (step * scale):.4g}")
+        raise FileFormatError(
+            f"{what} Column 1 rises at every row (mean step {step:.6g}, like a clock in "
+            f"{unit}: {implied:.6g} Hz). If it is the time, pass the sampling rate and the units "
+            f"of the other columns: clonus.read(path, fs={implied:.6g}, units='g') (one unit "
+            f"for every column, or units={{'ch2': 'g', ...}}; CLI: -r fs={implied:.6g} --units "
+            f"g): column 1 is then read as the time, in the unit that makes its steps 1/fs, and "
+            f"columns 2-{n} as channels {span}. Or give the file a header row naming the "
+            "columns, e.g. 'time_ms,acc_x (g),acc_y (g),acc_z (g)'.")
+    fs = check_fs(fs_opt)
+    hit = _clock_unit(mat[:, 0], fs)
+    if hit is None:
+        raise FileFormatError(
+            f"{what} Column 1 rises at every row like a clock (mean step {step:.6g}), but "
+            f"with fs={fs:g} Hz its steps are in no unit of time (s, ms, us, ns): check fs= "
+            f"(its steps say {1.0 / step:.6g} Hz if in s, {1e3 / step:.6g} Hz if in ms), or "
+            "give the file a header row naming the columns, e.g. 'time_ms,acc_x (g),...'.")
+    scale, unit, _ = hit
+    warnings.warn(
+        f"{path}: column 1 rises at every row with steps of {step:.6g} = 1/fs in {unit}: it is "
+        f"read as the time in {unit} (not as a signal), and columns 2-{n} as channels {span}. "
+        "Give the file a header row (e.g. 'time_ms,acc_x (g),...') to say so yourself.",
+        ClonusWarning, stacklevel=4)
+    check_unit_overrides(opts["units"], names, path)
+    chans, scales = [], []
+    for name in names:
+        ch, sc = unit_channel(name, None, units=opts["units"], source=str(path))
+        chans.append(ch)
+        scales.append(sc)
+    data = mat[:, 1:].T * np.asarray(scales)[:, None]
+    t = mat[:, 0] * scale
+    data, t2, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
+                                        timestamps=t, first_row=1)
+    assert t2 is not None
+    t2, data, md_ts = clean_timestamps(t2, data, path=path, first_row=1)
+    data, fs_out, md_u = uniform_from_timestamps(t2, data, path=path)
+    md = {**md_nan, **md_ts, **md_u, "header_row": False, "time_column": "column 1",
+          "time_unit_judged": unit, "fs_source": "time column (its unit from fs option)",
+          "fs_option_hz": fs, "time_offset_s": float(t2[0])}
+    return [make_recording(data, fs_out, chans, path=path, fmt="csv", metadata=md)]
 
 
 def _field_layout_head(p: Path, lines: list[str]) -> list[str] | None:
@@ -432,7 +561,7 @@ def _field_layout_head(p: Path, lines: list[str]) -> list[str] | None:
 
 # ---------------------------------------------------------------------------- reader
 def read_groups(path: Path, **options: Any) -> list[Recording]:
-    opts = check_options(path, "csv", options, allowed=("fs", "anonymize"))
+    opts = check_options(path, "csv", options, allowed=("fs", "anonymize", "channels"))
     with open(path, "rb") as fh:
         raw = fh.read()
     if b"\x00" in raw:
@@ -440,9 +569,11 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
                               "corrupt). Export it again.")
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = data_lines(text)
-    if lines and _number_cells(lines[0], sniff_sep(lines[0])) is not None \
-            and find_header(lines) is None:
-        return _read_headerless(path, lines, opts)
+    if lines and find_header(lines) is None:
+        sep = headerless_sep(lines[0])
+        first = ",".join(lines[0].split()) if sep == " " else lines[0]
+        if _number_cells(first, "," if sep == " " else sep) is not None:
+            return _read_headerless(path, lines, opts)
     return read_table_lines(path, lines, opts)
 
 
@@ -452,26 +583,45 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
     options ``opts`` already checked; ``path`` names it in messages, ``sep`` is the column
     separator (default: sniffed from the header)."""
     layout = normalise_table(path, lines, sep=sep)
+    headers = _headers(layout)
+    untimed = False
+    if headers is None or time_column(headers) is None:
+        alt = untimed_table(lines, sep=sep)
+        if alt is not None and opts.get("fs") is not None:
+            layout, headers, untimed = alt, _headers(alt), True
+        elif alt is not None:
+            names = _headers(alt) or []
+            raise FileFormatError(
+                f"{path}: the header {names[:6]}{'...' if len(names) > 6 else ''} names no time "
+                f"column, so the sampling rate is not known.{_export_hint(path)} If the rows "
+                "are evenly sampled, pass it: clonus.read(path, fs=HZ) (CLI: -r fs=HZ), with "
+                "units= for columns whose headers have none (e.g. units='g', or "
+                "units={'acc_x': 'g'}). Or add a time column such as 'time_s' (seconds) or "
+                "'time (ms)'.")
     lines = layout.lines
     first = layout.first_row  # file line number of the first data row
-    if len(lines) < 3:
+    _note_tail(path, layout.footer, layout.truncated_row)
+    if len(lines) < 3 or headers is None:
         raise FileFormatError(f"{path}: a header and at least 2 data rows are needed, found "
                               f"{max(0, len(lines) - 1)} data row(s).")
     sep = layout.sep
-    headers = [h.strip().strip('"') for h in lines[0].split(sep)]
-    headers = _fit_trailing_delimiter(headers, next(ln for ln in lines[1:] if ln.strip()), sep)
-    tc = time_column(headers)
-    if tc is None:
+    if not untimed and time_column(headers) is None:
         raise FileFormatError(
             f"{path}: no time column in the header {headers[:6]}. Name one 'time_s' (seconds) or "
             "'time (ms)', and put units in the other headers, e.g. 'gyro_x (rad/s)'."
         )
-    ti, tscale, judged = _choose_time(path, lines, sep, headers)
-    if opts.get("fs") is not None:
-        raise InvalidParameterError(
-            f"{path}: fs= is for tables without timestamps, but this file has the time column "
-            f"{headers[ti]!r}, from which the sampling rate is measured. Read it without fs=.")
-    md_time: dict[str, Any] = {"time_column": headers[ti]}
+    ti: int | None = None
+    tscale, judged = 1.0, False
+    if untimed:
+        md_time: dict[str, Any] = {"fs_source": "fs option"}
+    else:
+        ti, tscale, judged = _choose_time(path, lines, sep, headers)
+        if opts.get("fs") is not None:
+            raise InvalidParameterError(
+                f"{path}: fs= is for tables without timestamps, but this file has the time "
+                f"column {headers[ti]!r}, from which the sampling rate is measured. Read it "
+                "without fs=.")
+        md_time = {"time_column": headers[ti]}
     head_rows = [[c.strip().strip('"') for c in ln.split(sep)] for ln in lines[1:6] if ln.strip()]
     other_clocks = {i for i, _, _ in time_columns(headers)}
     why: dict[int, str] = {}  # skipped column -> reason
@@ -479,12 +629,17 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
         cells = [r[i] for r in head_rows if i < len(r)]
         if i == ti:
             continue
-        if i in other_clocks:
+        if cells and all(is_datetime(c) for c in cells):
+            # clock times beside the numeric time column: bookkeeping, not the time base
+            why[i] = "date-time"
+        elif i in other_clocks:
             why[i] = "other clock"
         elif h == "" and not any(c.strip() for c in cells):
             why[i] = "empty"  # a delimiter's artefact, if empty in every row (checked below)
         elif (reason := _skipped_column(h, cells)) is not None:
             why[i] = reason
+    unselected = _unselected(path, headers, ti, why, opts.get("channels"))
+    why.update(unselected)
     body = lines[1:]
     if why:
         rows = split_rows(body, sep, path=path, first_row=first, n_fields=len(headers))
@@ -495,22 +650,24 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
         body = [sep.join(r[i] for i in keep_idx) for r in rows]
     else:
         keep_idx = list(range(len(headers)))
-    mat = parse_table(body, sep, path=path, first_row=first, n_fields=len(keep_idx))
-    ti_k = keep_idx.index(ti)
+    mat = parse_table(body, sep, path=path, first_row=first, n_fields=len(keep_idx),
+                      column_numbers=[i + 1 for i in keep_idx])
+    ti_k = None if ti is None else keep_idx.index(ti)
     for k, i in enumerate(keep_idx):
         if k != ti_k and (reason := _bookkeeping(headers[i], mat[:, k])) is not None:
             why[i] = reason
+    if unselected:
+        _check_selected(path, headers, ti, why, opts["channels"])
     cols = [k for k, i in enumerate(keep_idx) if k != ti_k and i not in why]
     if judged:
         tscale, md_judged = _judged_time_scale(path, md_time["time_column"], mat[:, ti_k])
         md_time.update(md_judged)
-    t = mat[:, ti_k] * tscale
-    skipped_names = [headers[i] for i in sorted(why) if why[i] != "empty"]
+    t = None if ti_k is None else mat[:, ti_k] * tscale
+    skipped = [i for i in sorted(why) if why[i] not in ("empty", _UNSELECTED)]
     md_skip: dict[str, Any] = {}
-    if skipped_names:
-        md_skip["skipped_columns"] = skipped_names
-        md_skip["skipped_column_reasons"] = {headers[i]: why[i] for i in sorted(why)
-                                             if why[i] != "empty"}
+    if skipped:
+        md_skip["skipped_columns"] = [headers[i] for i in skipped]
+        md_skip["skipped_column_reasons"] = {headers[i]: why[i] for i in skipped}
     n_empty = sum(r == "empty" for r in why.values())
     if n_empty:
         md_skip["empty_unnamed_columns"] = n_empty
@@ -519,15 +676,13 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
             f"{path}: no numeric signal column besides the time column (columns skipped: "
             f"{md_skip.get('skipped_column_reasons', {})}). Export the sensor values as numbers."
         )
-    names = []
-    for k in cols:
-        name, _ = split_name_unit(headers[keep_idx[k]])
-        names.append(name or f"ch{keep_idx[k] + 1}")
+    names = [_column_name(headers, keep_idx[k]) for k in cols]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise FileFormatError(f"{path}: duplicate column names {dup}. Rename them.")
     cols, names, md_empty = _empty_channels(path, mat, cols, names, opts["nan_policy"])
-    check_unit_overrides(opts["units"], names, path)
+    check_unit_overrides(opts["units"], names + [_column_name(headers, i) for i in unselected],
+                         path)
     coremotion = column_units([n for k, n in zip(cols, names, strict=True)
                                if split_name_unit(headers[keep_idx[k]])[1] is None])
     chans, scales = [], []
@@ -545,9 +700,12 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
     data = mat[:, cols].T * np.asarray(scales)[:, None]
     data, t2, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
                                         timestamps=t, first_row=first)
-    assert t2 is not None
-    t2, data, md_ts = clean_timestamps(t2, data, path=path, first_row=first)
-    data, fs, md_u = uniform_from_timestamps(t2, data, path=path)
+    if t2 is None:  # no time column: the rate the user gave
+        fs = check_fs(opts["fs"])
+        md_ts, md_u, t2 = {}, {}, np.zeros(1)
+    else:
+        t2, data, md_ts = clean_timestamps(t2, data, path=path, first_row=first)
+        data, fs, md_u = uniform_from_timestamps(t2, data, path=path)
     md = {**md_nan, **md_ts, **md_u, **md_time, "time_offset_s": float(t2[0]), **md_skip,
           **md_empty}
     if coremotion:
@@ -557,6 +715,95 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
         layout.start_time + timedelta(seconds=float(t2[0]))
     return [make_recording(data, fs, chans, path=path, fmt=fmt, start_time=start,
                            tz_is_local=layout.tz_is_local, metadata=md)]
+
+
+def _export_hint(path: Path) -> str:
+    """`` It is part of a ... export: read the folder`` when the file's folder is an export
+    that a reader takes whole (a Bittium Faros folder's ``ACC.csv``), else ``""``."""
+    from ._registry import detect_format
+
+    folder = Path(str(path)).parent
+    try:
+        if sum(1 for _ in zip(range(201), folder.iterdir(), strict=False)) > 200:
+            return ""  # a big folder is no single export; do not sniff it all
+
+        fmt = detect_format(folder)
+    except Exception:  # noqa: BLE001 - only a hint; the message stands without it
+        return ""
+    return (f" It is part of a {fmt} export, whose other files give the rates and units: "
+            f"read the folder instead, clonus.read({str(folder)!r}).")
+
+
+def _headers(layout: TableLayout) -> list[str] | None:
+    """A table's header cells, matched to its rows' fields; None without data rows."""
+    lines = layout.lines
+    row = next((ln for ln in lines[1:] if ln.strip()), None)
+    if not lines or row is None:
+        return None
+    headers = [h.strip().strip('"') for h in lines[0].split(layout.sep)]
+    return _fit_trailing_delimiter(headers, row, layout.sep)
+
+
+#: why[] reason of a column left unread because read(channels=) did not ask for it
+_UNSELECTED = "not selected"
+
+
+def _column_name(headers: list[str], i: int) -> str:
+    """The channel name of column ``i``: its header without the unit, or ``ch<i+1>``."""
+    return split_name_unit(headers[i])[0] or f"ch{i + 1}"
+
+
+def _unselected(path: Path, headers: list[str], ti: int, why: dict[int, str], channels: Any
+                ) -> dict[int, str]:
+    """The columns that ``read(path, channels=[...])`` does not ask for, to be left unread
+    (so that an empty or unparsable column the user does not want cannot refuse the file).
+
+    Raises
+    ------
+    InvalidParameterError
+        A name asked for is not a signal column of the file (as :func:`clonus.read` says
+        after reading; said here before a column the user did not ask for can refuse the
+        file). A column skipped as bookkeeping is named with its reason.
+    """
+    if not channels:
+        return {}
+    named = {_column_name(headers, i): i for i in range(len(headers))
+             if i != ti and i not in why}
+    missing = [c for c in channels if c not in named]
+    if missing:
+        skipped = {_column_name(headers, i): r for i, r in why.items()
+                   if _column_name(headers, i) in missing}
+        raise InvalidParameterError(
+            f"{path}: no channel(s) {missing}. Available channels: {sorted(named)}."
+            + (f" Skipped as not signals: {skipped}." if skipped else ""))
+    return {i: _UNSELECTED for n, i in named.items() if n not in channels}
+
+
+def _check_selected(path: Path, headers: list[str], ti: int, why: dict[int, str],
+                    channels: list[str]) -> None:
+    """Refuse channels asked for that turned out to be bookkeeping (a counter, a battery)."""
+    skipped = {_column_name(headers, i): r for i, r in why.items()
+               if r != _UNSELECTED and _column_name(headers, i) in channels}
+    if skipped:
+        available = sorted(_column_name(headers, i) for i in range(len(headers))
+                           if i != ti and why.get(i, _UNSELECTED) == _UNSELECTED)
+        raise InvalidParameterError(
+            f"{path}: no channel(s) {sorted(skipped)}. Available channels: {available}. "
+            f"Skipped as not signals: {skipped}.")
+
+
+def _note_tail(path: Path, footer: list[str], cut: tuple[int, int, int] | None) -> None:
+    """Log the footer lines dropped (their count only: they may name someone) and warn about
+    a last row cut mid-write."""
+    if footer:
+        logger.info("%s: %d line(s) after the data without samples (a footer) dropped", path,
+                    len(footer))
+    if cut is not None:
+        row, got, want = cut
+        warnings.warn(
+            f"{path}: the last row (row {row}) has {got} fields but the rows above have {want}: "
+            "the logger stopped while writing it. That row was dropped "
+            "(metadata['truncated_last_row']).", ClonusWarning, stacklevel=4)
 
 
 def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[str],
@@ -571,7 +818,8 @@ def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[st
         raise FileFormatError(
             f"{path}: column(s) {empty} hold no number in any row (every cell is empty or "
             "NaN), so they carry no data. Pass nan_policy='omit' (CLI: -r nan_policy=omit) to "
-            "read the file without them, or delete them from a copy of the file.")
+            "read the file without them, read only the channels you need "
+            "(clonus.read(path, channels=[...])), or delete them from a copy of the file.")
     if len(empty) == len(names):
         raise FileFormatError(f"{path}: no column besides the time column holds a number "
                               f"({empty}); the export holds no samples. Export it again.")
@@ -589,4 +837,5 @@ register(Reader(
     sniff=sniff,
     read_groups=read_groups,
     sniff_fallback=sniff_headerless,
+    selects_channels=True,
 ))

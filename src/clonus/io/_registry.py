@@ -39,6 +39,10 @@ class Reader:
         ``sniff_fallback(path) -> bool``: a looser test, tried only when no reader's ``sniff``
         accepts the file (the generic CSV reader's table of numbers without a header row,
         which specific headerless formats must win over whatever the file's extension).
+    selects_channels : bool
+        Whether ``read_groups`` takes ``channels=`` (a list of names) and leaves the other
+        columns unread, so that :func:`read` with ``channels=`` is not refused for a column
+        the user did not ask for (the generic CSV and Excel readers).
     """
 
     name: str
@@ -48,6 +52,7 @@ class Reader:
     read_groups: Callable[..., list[Recording]]
     extra: str | None = None
     sniff_fallback: Callable[[Path], bool] | None = None
+    selects_channels: bool = False
 
 
 #: Registered readers in detection order.
@@ -211,9 +216,17 @@ def read_all(path: str | os.PathLike[str], *, format: str | None = None,
         TSDF, ActiGraph, GENEActiv, APDM, Moveo, generic CSV and
         Excel).
     """
+    return _read_all(path, format, options)
+
+
+def _read_all(path: str | os.PathLike[str], format: str | None, options: dict[str, Any],
+              channels: list[str] | None = None) -> list[Recording]:
+    """:func:`read_all`; ``channels`` reach the readers that select columns themselves."""
     _load()
     p = _check_path(path)
     name = format or detect_format(p)
+    if name in FORMATS and channels is not None and FORMATS[name].selects_channels:
+        options = {**options, "channels": channels}
     if name not in FORMATS:
         raise InvalidParameterError(f"Unknown format {name!r}. Known formats: {list(FORMATS)}.")
     if format is not None and not (_safe_sniff(FORMATS[name], p)
@@ -251,7 +264,9 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
         File or folder.
     channels : str or sequence of str, optional
         Keep only these channels. All selected channels must share one sampling rate unless
-        ``resample_to_hz`` is given.
+        ``resample_to_hz`` is given. The generic CSV and Excel readers do not read the other
+        columns at all, so that a column not asked for that is empty or cannot be parsed does
+        not refuse the file.
     resample_to_hz : float, optional
         Resample every selected channel to this rate, in Hz, so that channels recorded at
         different rates can be combined. Never done unless asked.
@@ -290,9 +305,10 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
     UnitWarning
         A unit in the file is empty or unknown; the channel is kept in ``"AU"``.
     """
-    groups = read_all(path, format=format, **options)
-    if channels is not None:
-        wanted = [channels] if isinstance(channels, str) else list(channels)
+    wanted = None if channels is None else \
+        [channels] if isinstance(channels, str) else list(channels)
+    groups = _read_all(path, format, options, wanted)
+    if wanted is not None:
         available = {c.name for g in groups for c in g.channels}
         missing = [c for c in wanted if c not in available]
         if missing:

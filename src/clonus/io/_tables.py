@@ -82,17 +82,25 @@ class TableLayout:
     datetime_column: str | None = None
     start_time: datetime | None = None
     tz_is_local: bool = True
+    footer: list[str] = field(default_factory=list)
+    truncated_row: tuple[int, int, int] | None = None  # (file row, its fields, the rows' fields)
 
     def metadata(self, *, anonymize: bool) -> dict[str, Any]:
         """What the reader records about the undoing (the preamble only in ``csv_identity``)."""
         md: dict[str, Any] = {}
-        if self.preamble:
-            md["preamble_lines"] = len(self.preamble)
+        if self.preamble or self.footer:
+            if self.preamble:
+                md["preamble_lines"] = len(self.preamble)
+            if self.footer:
+                md["footer_lines"] = len(self.footer)
             if anonymize:
                 md["anonymized"] = True
             else:
                 # free text that may name the subject: never logged, never shown by clonus info
-                md["csv_identity"] = {"preamble": list(self.preamble)}
+                md["csv_identity"] = {k: list(v) for k, v in (("preamble", self.preamble),
+                                                              ("footer", self.footer)) if v}
+        if self.truncated_row is not None:
+            md["truncated_last_row"] = self.truncated_row[0]
         if self.units_row:
             md["units_row"] = True
         if self.decimal_comma:
@@ -105,6 +113,11 @@ class TableLayout:
 
 def _cells(line: str, sep: str) -> list[str]:
     return [c.strip().strip('"').strip() for c in line.split(sep)]
+
+
+def is_datetime(cell: str) -> bool:
+    """Whether a cell holds an ISO-8601 date-time (``2024-05-01 10:00:00.010``)."""
+    return bool(_ISO_DT.match(cell.strip().strip('"').strip()))
 
 
 def _is_value(cell: str) -> bool:
@@ -156,17 +169,17 @@ def names_time(cells: list[str]) -> bool:
 def _plain_header(lines: list[str], i: int, sep: str | None) -> bool:
     """The reader's own rule: a header with a time column whose next line holds a number in
     it and in one other column."""
-    from ._csv import time_column
+    from ._csv import numeric_time_column
 
     nxt = _nonblank(lines, i + 1, 1)
     if not nxt:
         return False
     sep = sep or sniff_sep(lines[i])
-    tc = time_column(_cells(lines[i], sep))
     row = lines[nxt[0]].split(sep)
-    if tc is None or tc[0] >= len(row) or not is_number(row[tc[0]]):
+    tc = numeric_time_column(_cells(lines[i], sep), row)
+    if tc is None:
         return False
-    return sum(is_number(c) for k, c in enumerate(row) if k != tc[0]) >= 1
+    return sum(is_number(c) for k, c in enumerate(row) if k != tc) >= 1
 
 
 def _header_at(lines: list[str], i: int, sep: str | None) -> int | None:
@@ -200,11 +213,91 @@ def _find_header(lines: list[str], sep: str | None) -> tuple[int, int] | None:
     return None
 
 
+def find_untimed_header(lines: list[str], sep: str | None = None) -> int | None:
+    """Index of a header row that names no time column (``acc_rf_x  acc_rf_y ... EMG_r``,
+    HuGaDB) above rows of numbers with as many cells, past any preamble; or None.
+
+    Every filled cell of the header is a name (no value) and at least two are filled; the
+    next rows hold numbers only. For tables read at a rate the user gives (``fs=``)."""
+    for i in range(min(len(lines), MAX_PREAMBLE_LINES)):
+        if not lines[i].strip():
+            continue
+        sp = sep or sniff_sep(lines[i])
+        cells = _cells(lines[i], sp)
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) < 2 or not all(cells) or any(_is_value(c) for c in cells):
+            continue
+        rows = _nonblank(lines, i + 1, _LOOKAHEAD_ROWS)
+        if not rows:
+            return None
+        ok = True
+        for k in rows:
+            r = _cells(lines[k], sp)
+            while len(r) > len(cells) and not r[-1]:
+                r.pop()
+            if len(r) != len(cells) or not all(is_number(c) for c in r):
+                ok = False
+                break
+        if ok:
+            return i
+    return None
+
+
 def find_header(lines: list[str], sep: str | None = None) -> int | None:
     """Index of the header line (past any preamble), or None when no line names a time column
     above rows of values (a table of numbers without a header row, or no table)."""
     hit = _find_header(lines, sep)
     return None if hit is None else hit[0]
+
+
+#: Trailing lines without data that are dropped (more than that: the reader's messages apply)
+MAX_FOOTER_LINES = 20
+
+
+def _is_footer(cells: list[str], time_col: int | None) -> bool:
+    """A line after the data that holds no sample: no value in any cell (``End of data``,
+    ``Total samples: 1200``, an empty-valued ``Total,,`` row), or a label where the time
+    should be (``Total,1204,5.3``); without a known time column, a text cell and fewer than
+    two values."""
+    filled = [c for c in cells if c]
+    n = sum(_is_value(c) for c in filled)
+    if n == 0:
+        return True
+    if time_col is not None:
+        tc = cells[time_col] if time_col < len(cells) else ""
+        return bool(tc) and not _is_value(tc) and tc[0].isalpha()
+    return n < 2 and n < len(filled)
+
+
+def trim_tail(lines: list[str], sep: str, *, first_row: int, time_col: int | None = None
+              ) -> tuple[list[str], list[str], tuple[int, int, int] | None]:
+    """Drop the lines after the data that are not samples, and a last row cut mid-write.
+
+    Returns the data lines, the footer lines dropped (in file order) and, when the last
+    data row has fewer fields than the row above it and its cells are of the same kinds
+    (numbers where numbers stand; the last one may be cut anywhere), ``(its file row, its
+    fields, the fields of the row above)``: a logger stopped while writing it. ``first_row``
+    is the file line number of ``lines[0]``. A short row elsewhere is left for the reader
+    to refuse, and numeric rows are never taken for a footer.
+    """
+    idx = [k for k, ln in enumerate(lines) if ln.strip()]
+    foot: list[int] = []
+    while idx and _is_footer(_cells(lines[idx[-1]], sep), time_col):
+        if len(foot) == MAX_FOOTER_LINES:
+            return lines, [], None  # a table of text, not a footer: the reader says what
+        foot.append(idx.pop())
+    cut = None
+    if len(idx) >= 3:
+        last, prev = _cells(lines[idx[-1]], sep), _cells(lines[idx[-2]], sep)
+        if len(last) < len(prev) and any(last) and any(prev[len(last):]) and all(
+                _is_value(a) == _is_value(b) for a, b in zip(last[:-1], prev, strict=False)):
+            cut = (first_row + idx[-1], len(last), len(prev))
+            idx.pop()
+    if not foot and cut is None:
+        return lines, [], None
+    end = idx[-1] + 1 if idx else 0
+    return lines[:end], [lines[k].rstrip() for k in reversed(foot)], cut
 
 
 def _merge_units(path: Path | str, header: list[str], units: list[str]) -> list[str]:
@@ -250,6 +343,16 @@ def _decimal_comma(path: Path | str, body: list[str], sep: str, first_row: int) 
             f"{point.group().strip()!r}), so which mark is the decimal one cannot be known. "
             "Export the file again with one decimal mark.")
     return True
+
+
+def _value_time_column(header: list[str], row: list[str]) -> int | None:
+    """The time column (a number or a date-time in ``row``), or None."""
+    from ._csv import time_columns
+
+    for i, _, _ in time_columns(header):
+        if i < len(row) and _is_value(row[i]):
+            return i
+    return _datetime_column(header, row)
 
 
 def _datetime_column(header: list[str], row: list[str]) -> int | None:
@@ -327,6 +430,19 @@ def _convert_datetimes(path: Path | str, body: list[str], sep: str, col: int, na
     return out, start, zoned
 
 
+def untimed_table(lines: list[str], *, sep: str | None = None) -> TableLayout | None:
+    """A table whose header names no time column (see :func:`find_untimed_header`), brought
+    to the reader's layout (header, then data rows without footer lines), or None."""
+    h = find_untimed_header(lines, sep)
+    if h is None:
+        return None
+    sep = sep or sniff_sep(lines[h])
+    body, footer, cut = trim_tail(lines[h + 1:], sep, first_row=h + 2)
+    return TableLayout(lines=[lines[h], *body], sep=sep, first_row=h + 2, found=True,
+                       preamble=[ln.rstrip() for ln in lines[:h] if ln.strip()],
+                       footer=footer, truncated_row=cut)
+
+
 def normalise_table(path: Path | str, lines: list[str], *, sep: str | None = None
                     ) -> TableLayout:
     """Find the header past any preamble, merge a units row into it, turn decimal commas into
@@ -369,6 +485,10 @@ def normalise_table(path: Path | str, lines: list[str], *, sep: str | None = Non
         header = _merge_units(path, header, _cells(lines[nxt[0]], sep))
         lay.units_row = True
     body = lines[j:]
+    first = _nonblank(body, 0, 1)
+    body, lay.footer, lay.truncated_row = trim_tail(
+        body, sep, first_row=j + 1,
+        time_col=None if not first else _value_time_column(header, _cells(body[first[0]], sep)))
     if _decimal_comma(path, body, sep, j + 1):
         body = [ln.replace(",", ".") for ln in body]
         lay.decimal_comma = True

@@ -198,17 +198,68 @@ def _pick(path: Path, sheets: list[tuple[str, list[list[str]]]], sheet: Any
 
 
 def _holds_table(path: Path, name: str, rows: list[list[str]]) -> bool:
+    return bool(sheet_summary(path, name, rows)["table"])
+
+
+#: columns of a sheet named in messages (the others are counted)
+_SHOWN_COLUMNS = 6
+
+
+def sheet_summary(path: Path, name: str, rows: list[list[str]]) -> dict[str, Any]:
+    """What a sheet holds, for messages and ``clonus info``: ``name``, ``rows`` (data rows
+    under the header of a table, else filled rows), ``table`` (a header with a time column
+    above rows of values), ``time_column`` and ``columns`` (the header's cells)."""
+    from ._csv import numeric_time_column, time_columns
     from ._tables import normalise_table
 
     lines = ["\t".join(r) for r in rows[:_PROBE_ROWS]]
+    filled = sum(1 for r in rows if any(c.strip() for c in r))
+    out: dict[str, Any] = {"name": name, "rows": filled, "table": False, "time_column": None,
+                           "columns": []}
     try:
-        return normalise_table(_label(path, name), lines, sep="\t").found
+        lay = normalise_table(_label(path, name), lines, sep="\t")
     except FileFormatError:
-        return True  # a table whose rows the reader refuses, saying why
+        out["table"] = True  # a table whose rows the reader refuses, saying why
+        return out
+    if not lay.found:
+        return out
+    header = [c.strip() for c in lay.lines[0].split("\t")]
+    while header and not header[-1]:
+        header.pop()
+    first = next((ln.split("\t") for ln in lay.lines[1:] if ln.strip()), [])
+    ti = numeric_time_column(header, first)
+    if ti is None and time_columns(header):
+        ti = time_columns(header)[0][0]
+    above = sum(1 for r in rows[:lay.first_row - 1] if any(c.strip() for c in r))
+    out.update(table=True, rows=filled - above - len(lay.footer),
+               time_column=None if ti is None else header[ti], columns=header)
+    return out
+
+
+def _describe_sheets(summaries: list[dict[str, Any]]) -> str:
+    """``'Trial 1' (500 rows: time_s, gyro_x (rad/s)), 'Notes' (2 rows, no table)``."""
+    out = []
+    for s in summaries:
+        if s["table"] and s["columns"]:
+            cols = s["columns"][:_SHOWN_COLUMNS]
+            more = len(s["columns"]) - len(cols)
+            what = ", ".join(cols) + (f" and {more} more" if more > 0 else "")
+            out.append(f"{s['name']!r} ({s['rows']} rows: {what})")
+        else:
+            out.append(f"{s['name']!r} ({s['rows']} rows, "
+                       f"{'a table' if s['table'] else 'no table with a time column'})")
+    return "; ".join(out)
+
+
+def _cli_quote(name: str) -> str:
+    """A sheet name as typed after ``-r sheet=`` in a shell."""
+    import shlex
+
+    return shlex.quote(name)
 
 
 def read_groups(path: Path, **options: Any) -> list[Recording]:
-    opts = check_options(path, FMT, options, allowed=("anonymize", "sheet"))
+    opts = check_options(path, FMT, options, allowed=("anonymize", "sheet", "channels"))
     sheet = opts.pop("sheet", None)
     sheets = _read_sheets(path)
     if not sheets:
@@ -219,6 +270,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         meta = [s for s in sheets if s[0].strip().lower() in _PHYPHOX_META]
         data = sheets if sheet is None else _pick(path, sheets, sheet) + meta
         opts.pop("anonymize", None)  # phyphox files hold no identifying fields
+        opts.pop("channels", None)  # picked by clonus.read after reading
         groups = read_export(path, _Workbook(path, data), opts, fmt=FMT)
         out = []
         for g in groups:
@@ -233,17 +285,22 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     if sheet is not None:
         chosen = _pick(path, sheets, sheet)
     else:
-        chosen = [s for s in sheets if _holds_table(path, *s)]
+        summaries = [sheet_summary(path, n, rows) for n, rows in sheets]
+        chosen = [s for s, d in zip(sheets, summaries, strict=True) if d["table"]]
         if not chosen:
             raise FileFormatError(
                 f"{path}: no sheet holds a table with a time column (sheets: "
-                f"{[n for n, _ in sheets]}). Put a header row with a time column such as "
+                f"{_describe_sheets(summaries)}). Put a header row with a time column such as "
                 "'time_s' and units, e.g. 'gyro_x (rad/s)', above the values.")
         if len(chosen) > 1:
-            raise InvalidParameterError(
-                f"{path}: several sheets hold signal tables ({[n for n, _ in chosen]}). Pick "
-                "one: clonus.read(path, sheet='...') (CLI: -r sheet=...), or save "
-                "that sheet as CSV.")
+            names = [n for n, _ in chosen]
+            exc = InvalidParameterError(
+                f"{path}: several sheets hold signal tables ({names}): "
+                f"{_describe_sheets(summaries)}. Pick one: -r sheet=NAME on the command line "
+                f"(e.g. -r sheet={_cli_quote(names[0])}), or clonus.read(path, "
+                f"sheet={names[0]!r}) in Python; or save that sheet as CSV.")
+            exc.sheets = summaries  # type: ignore[attr-defined]  # listed by clonus info
+            raise exc
     name, rows = chosen[0]
     lines = ["\t".join(r) for r in rows]
     groups = read_table_lines(_label(path, name), lines, opts, fmt=FMT, sep="\t")
@@ -259,4 +316,5 @@ register(Reader(
     sniff=sniff,
     read_groups=read_groups,
     extra="xlsx",
+    selects_channels=True,
 ))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import warnings
 from typing import Annotated, Any
 
@@ -112,6 +113,25 @@ def describe(
     return obj, [str(w.message) for w in caught]
 
 
+def _print_sheets(path: str, sheets: list[dict[str, Any]]) -> str:
+    """Print the sheets of a workbook holding several signal tables (name, rows, time column,
+    columns); return the first signal sheet's name."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{path}[/bold]  format: [cyan]xlsx[/cyan]  sheets: {len(sheets)}")
+    table = Table(show_header=True, header_style="bold")
+    for col in ("sheet", "rows", "time column", "columns"):
+        table.add_column(col)
+    for sh in sheets:
+        cols = ", ".join(sh["columns"]) if sh["table"] and sh["columns"] else \
+            ("a table" if sh["table"] else "no table with a time column")
+        table.add_row(sh["name"], str(sh["rows"]), sh["time_column"] or "-", cols)
+    console.print(table)
+    return str(next(sh["name"] for sh in sheets if sh["table"]))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("info")
     def info(
@@ -126,11 +146,25 @@ def register(app: typer.Typer) -> None:
             "--read-option", "-r", help=READ_OPTION_HELP)] = None,
     ) -> None:
         """Show the format, channels, units and sampling rates of a recording."""
+        from ...exceptions import InvalidParameterError
         from ..main import note_source
 
         note_source(path)
-        obj, warns = describe(path, units=_parse_units(units), full=full,
-                              read_options=_parse_read_options(read_option))
+        try:
+            obj, warns = describe(path, units=_parse_units(units), full=full,
+                                  read_options=_parse_read_options(read_option))
+        except InvalidParameterError as exc:
+            sheets = getattr(exc, "sheets", None)
+            if as_json or not sheets:
+                raise  # --json: the error object, whose message lists the sheets
+            # the sheets as a table on stdout; the error (exit code 4) says how to pick one
+            first = _print_sheets(path, sheets)
+            raise InvalidParameterError(
+                f"{path}: several sheets hold signal tables "
+                f"({[sh['name'] for sh in sheets if sh['table']]}). Pick one with -r sheet=NAME, "
+                f"e.g. clonus info {shlex.quote(path)} -r sheet={shlex.quote(first)} (any "
+                f"command: assess, batch...; Python: clonus.read(path, sheet={first!r})).",
+            ) from None
         for w in warns:
             typer.echo(f"Warning: {w}", err=True)
         if as_json:
