@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import sys
 import time
@@ -38,7 +39,8 @@ from generators import CATEGORIES, case_seed, make_case  # noqa: E402
 
 import clonus  # noqa: E402
 
-REAL_DIR = ROOT.parent / "shared" / "data" / "real"
+#: shared real recordings: $CLONUS_SHARED/data/real (as in the tests), else ../shared
+REAL_DIR = Path(os.environ.get("CLONUS_SHARED", ROOT.parent / "shared")) / "data" / "real"
 CLASSES = ("clonus", "no_clonus", "rhythmic_not_clonus", "indeterminate")
 
 #: metrics that explain why a recording was (not) called clonus
@@ -118,6 +120,8 @@ def real_cases(window_s: tuple[float, ...] = (6.0, 12.0), hop_s: float = 3.0):
     per foot, as IMU and as accelerometer only; wearable exports (Shimmer, Delsys Trigno,
     Empatica E4, Bittium Faros) with every motion group they contain."""
     if not REAL_DIR.is_dir():
+        print(f"real recordings not found at {REAL_DIR} (set CLONUS_SHARED): stratum skipped",
+              file=sys.stderr)
         return
     gm = REAL_DIR / "gaitmap_foot_imu"
     with warnings.catch_warnings():
