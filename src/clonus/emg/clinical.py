@@ -880,7 +880,12 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     ``classification``: ``clonus`` with >= ``clonus_min_beats`` rhythmic bursts at 3-8 Hz;
     ``rhythmic_not_clonus`` for a regular run of >= 3 bursts outside 3-8 Hz; ``no_clonus``
     otherwise; ``indeterminate`` when the recording is shorter than ``min_duration_s``, flat,
-    or sampled too slowly (< 200 Hz). ``pathological`` is True for ``clonus``.
+    or sampled too slowly (< 200 Hz). A clonic run is declined (no beats, runs or grades) as
+    ``indeterminate`` when it starts without rest before it, follows comparable activity, or
+    shows no response standing out from its beats (``stretch_response_ratio``) while its rhythm
+    is slower than ``voluntary_max_hz`` or comparable bursts return after the muscle fell
+    silent; as ``rhythmic_not_clonus`` when it waxes in or recurs in spells. ``pathological``
+    is True for ``clonus``.
 
     Examples
     --------
