@@ -108,14 +108,15 @@ def test_single_abrupt_tremor_spell_is_a_known_limit():
 
 @pytest.mark.parametrize(
     ("category", "max_now", "min_before"),
-    [("emg_pd_rest_tremor", 1, 9), ("emg_pd_tremor_exam", 0, 6), ("emg_essential_tremor", 1, 5),
-     ("emg_shivering", 2, 9)],
+    [("emg_pd_rest_tremor", 1, 9), ("emg_pd_tremor_exam", 0, 6), ("emg_essential_tremor", 0, 5),
+     ("emg_shivering", 0, 9), ("emg_voluntary_tapping", 2, 5)],
 )
 def test_negatives_benchmark_tremor_emg(category, max_now, min_before):
-    """First 12 cases of the negatives benchmark's EMG tremor and shivering categories (seed 0;
-    the timing is the motion generators', drawn before these rules): false positives now and
-    without the three checks (benchmarks/negatives, docs/benchmarks.md)."""
-    off = EmgConfig(max_build_up=0, recurring_rhythm=False, max_active_before=0)
+    """First 12 cases of the negatives benchmark's EMG tremor, shivering and tapping categories
+    (seed 0; the timing is the motion generators', drawn before these rules): false positives
+    now and without the checks (benchmarks/negatives, docs/benchmarks.md)."""
+    off = EmgConfig(max_build_up=0, recurring_rhythm=False, max_active_before=0,
+                    stretch_response_ratio=0)
     now = before = 0
     for i in range(12):
         rec, _ = make_case(category, case_seed(0, category, i))

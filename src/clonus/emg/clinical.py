@@ -103,7 +103,38 @@ class EmgConfig:
         >= 1.5 s are caught in most cases (``docs/emg.md``). 0 switches the check off.
     build_up_min_beats : int
         Beats needed before the build-up check applies (8: a short run's median is its first
-        beats).
+        beats). The same test is also applied to the beats alone, after the response: a
+        clonus response starts at full size, since the imposed stretch is the largest
+        perturbation (the first beat is the longest, Boyraz 2015; amplitude follows the
+        dorsiflexing force, Walsh 1976; clinical-reference.md section 1.2), while a tremor
+        that follows a voluntary movement (essential tremor after lifting the foot to a
+        posture) waxes in after it. No reflex-simulator test called clonus has beats that
+        wax in (the lowest first-three average is 0.66 x the median).
+    stretch_response_ratio : float
+        A response stands out as the reflex response to a brisk stretch when its RMS is at
+        least this multiple of the median beat (1.3, assumed: the examiner's stretch is far
+        larger and faster than the clonic oscillation's own lengthening, so its synchronous
+        reflex volley is larger than the beats; on the reflex simulator the median ratio is
+        1.9 in Mode A tests called clonus, while tremor, shivering and voluntary tapping
+        "responses" are their first cycle, 0.3-1.4 x their median burst). Without such a
+        response EMG has no sign of the stretch trigger, and the two checks below apply.
+        0 switches them off.
+    voluntary_max_hz : float
+        Without a response standing out, a rhythm slower than this is ``indeterminate``
+        (3.8 Hz, the slowest spastic ankle clonus under dorsiflexion loads, Hidler & Rymer:
+        3.8-5.8 Hz; in SCI 5.4 +- 0.9 Hz, Wallace 2012; clinical-reference.md section 1.1.
+        Voluntary foot tapping runs at 1-4 Hz, Repp 2005, with one plantarflexor burst per
+        tap from rest, like clonus). A motion channel decides. Tapping at 3.8-4 Hz is not
+        caught: 4 Hz also declined 5 of 292 simulated clonus tests at 3.8-4.0 Hz and a
+        4-beat 4 Hz test of ``simulate_clonus_emg``.
+    max_active_after : int
+        Without a response standing out, this many or more bursts of comparable size (RMS >=
+        half the median beat) after the last beat make the run ``indeterminate``: clonus
+        stops when the stretch is released or the reflex fatigues and does not restart
+        without a new stretch, whose response would stand out, while tremor and shivering
+        come back in spells (clinical-reference.md section 3). Bursts of a later response
+        that looks like a test (as for ``max_active_before``) do not count. 3, assumed. 0
+        switches the check off.
     recurring_rhythm : bool
         The same rhythm (frequency within ``recurring_tolerance`` of the run's) in a separate
         episode before the response (>= 3 rhythmic bursts) or after it (>= 6) makes the run
@@ -203,6 +234,9 @@ class EmgConfig:
     build_up_min_beats: int = 8
     recurring_rhythm: bool = True
     recurring_tolerance: float = 0.2
+    stretch_response_ratio: float = 1.3
+    voluntary_max_hz: float = 3.8
+    max_active_after: int = 3
     min_relative_peak: float = 0.1
     clinical_method: str = "modulation"
     modulation_band_hz: tuple[float, float] = (2.0, 10.0)
@@ -239,13 +273,18 @@ class EmgConfig:
             raise InvalidParameterError(
                 f"EmgConfig.train_valley_ratio must be in [0, 1), got {self.train_valley_ratio!r}."
             )
-        if isinstance(self.max_active_before, bool) or not (
-            isinstance(self.max_active_before, int) and self.max_active_before >= 0
-        ):
-            raise InvalidParameterError(
-                "EmgConfig.max_active_before must be an integer >= 0 (0: off), "
-                f"got {self.max_active_before!r}."
-            )
+        for name in ("max_active_before", "max_active_after"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not (isinstance(v, int) and v >= 0):
+                raise InvalidParameterError(
+                    f"EmgConfig.{name} must be an integer >= 0 (0: off), got {v!r}."
+                )
+        for name in ("stretch_response_ratio", "voluntary_max_hz"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not (isinstance(v, int | float) and v >= 0):
+                raise InvalidParameterError(
+                    f"EmgConfig.{name} must be a number >= 0 (0: off), got {v!r}."
+                )
         if self.extend_min_run < 2:
             raise InvalidParameterError(
                 f"EmgConfig.extend_min_run must be >= 2, got {self.extend_min_run!r}."
@@ -749,24 +788,65 @@ def _active_before(
 
 def _waxes_in(
     b: Bursts, i_on: int, sel: np.ndarray, period_s: float, cfg: EmgConfig
-) -> tuple[int, float, float] | None:
+) -> tuple[int, float, float, bool] | None:
     """Does the rhythm wax in from rest instead of opening with a stretch response?
 
     It does when the first two bursts of its opening (:func:`_opening`) are under 0.5 and
     0.7 x the median beat, or its first three average under ``max_build_up`` x the median with
-    none reaching 0.8 x. Returns (bursts compared, seconds to the first burst >= 0.8 x the
-    median, their mean / median) or None.
+    none reaching 0.8 x; or when the beats alone, after the response, do so (a voluntary
+    movement followed by a tremor that builds up). Returns (bursts compared, seconds to the
+    first burst >= 0.8 x the median, their mean / median, True when only the beats after the
+    response wax in) or None.
     """
     if sel.size < cfg.build_up_min_beats:
         return None
     idx, op = _opening(b, i_on, sel, period_s)
-    two = op[0] < 0.5 and op[1] < 0.7
-    three = float(np.mean(op[:3])) < cfg.max_build_up and float(np.max(op[:3])) < 0.8
-    if not (two or three):
-        return None
-    n_open = 2 if two and not three else 3
-    k_full = int(np.argmax(op >= 0.8))
-    return n_open, float(b.onset_s[idx[k_full]] - b.onset_s[idx[0]]), float(np.mean(op[:n_open]))
+    med = float(np.median(b.rms[sel]))
+    for seq, rel, beats_only in (
+        (idx, op, False),
+        (list(sel), b.rms[sel] / (med if med > 0 else 1.0), True),
+    ):
+        two = rel[0] < 0.5 and rel[1] < 0.7
+        three = float(np.mean(rel[:3])) < cfg.max_build_up and float(np.max(rel[:3])) < 0.8
+        if two or three:
+            n_open = 2 if two and not three else 3
+            k_full = int(np.argmax(rel >= 0.8))
+            return (
+                n_open,
+                float(b.onset_s[seq[k_full]] - b.onset_s[seq[0]]),
+                float(np.mean(rel[:n_open])),
+                beats_only,
+            )
+    return None
+
+
+def _active_after(
+    b: Bursts, eps: list[Episode], sel: np.ndarray, cfg: EmgConfig
+) -> np.ndarray:
+    """Indices of the bursts of comparable size after a clonic response has ended.
+
+    The response ends at its last beat, or earlier at the first pause of more than
+    ``episodes.episode_gap_s`` without any burst between two beats (the muscle fell silent;
+    the run continuation can bridge such a pause when the rhythm resumes in phase).
+    Comparable: RMS >= half the median beat, starting over 50 ms after the response's end;
+    later beats count. Bursts of a later response that looks like a test (a clonic episode
+    starting >= ``min_rest_before_s`` into the recording whose opening burst, the larger of
+    its first two, stands out from its median burst by ``stretch_response_ratio``) do not.
+    """
+    ref = 0.5 * float(np.median(b.rms[sel]))
+    t_end = float(b.offset_s[sel[-1]])
+    pause = np.flatnonzero(b.onset_s[1:] - b.offset_s[:-1] > cfg.episodes.episode_gap_s)
+    pause = pause[(pause >= sel[0]) & (pause < sel[-1])]
+    if pause.size:
+        t_end = float(b.offset_s[pause[0]])
+    idx = np.flatnonzero((b.rms >= ref) & (b.onset_s > t_end + 0.05))
+    for e in eps:
+        if e.kind != "clonus" or e.start_s < cfg.min_rest_before_s or e.start_s <= t_end:
+            continue
+        r = b.rms[e.first_burst : e.first_burst + e.n_bursts]
+        if float(np.max(r[:2])) >= cfg.stretch_response_ratio * float(np.median(r)):
+            idx = idx[(idx < e.first_burst) | (idx >= e.first_burst + e.n_bursts)]
+    return idx
 
 
 def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment:
@@ -800,7 +880,12 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     ``classification``: ``clonus`` with >= ``clonus_min_beats`` rhythmic bursts at 3-8 Hz;
     ``rhythmic_not_clonus`` for a regular run of >= 3 bursts outside 3-8 Hz; ``no_clonus``
     otherwise; ``indeterminate`` when the recording is shorter than ``min_duration_s``, flat,
-    or sampled too slowly (< 200 Hz). ``pathological`` is True for ``clonus``.
+    or sampled too slowly (< 200 Hz). A clonic run is declined (no beats, runs or grades) as
+    ``indeterminate`` when it starts without rest before it, follows comparable activity, or
+    shows no response standing out from its beats (``stretch_response_ratio``) while its rhythm
+    is slower than ``voluntary_max_hz`` or comparable bursts return after the muscle fell
+    silent; as ``rhythmic_not_clonus`` when it waxes in or recurs in spells. ``pathological``
+    is True for ``clonus``.
 
     Examples
     --------
@@ -1035,14 +1120,22 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     if classification == "clonus" and period_run and decline is None and cfg.max_build_up > 0:
         waxing = _waxes_in(b, i_on, sel, period_run, cfg)
         if waxing is not None:
-            n_open, t_full, ratio = waxing
+            n_open, t_full, ratio, beats_only = waxing
+            where = (
+                "after their first burst (the first "
+                f"{n_open} beats after it average {ratio:.2f} x the median burst; full size "
+                f"after {t_full:.2f} s) instead of starting at full size as clonus does after "
+                "a stretch"
+                if beats_only
+                else f"from rest (the first {n_open} average {ratio:.2f} x the median "
+                f"burst; full size after {t_full:.2f} s) instead of opening with a reflex "
+                "response to a stretch"
+            )
             decline = (
                 "rhythmic_not_clonus",
-                f"rhythmic EMG bursts at {1.0 / period_run:.2f} Hz "
-                f"that wax in from rest (the first {n_open} average {ratio:.2f} x the median "
-                f"burst; full size after {t_full:.2f} s) instead of opening with a reflex "
-                "response to a stretch: tremor-like, not counted as clonus",
-                "the rhythm waxes in rather than opening with a stretch-response burst "
+                f"rhythmic EMG bursts at {1.0 / period_run:.2f} Hz that wax in {where}: "
+                "tremor-like, not counted as clonus",
+                "the rhythm waxes in rather than starting with a stretch response "
                 "(tremor?); if a slow, gentle stretch was used, a motion channel decides",
             )
     if classification == "clonus" and period_run and decline is None and cfg.recurring_rhythm:
@@ -1088,6 +1181,52 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                 "a motion sensor.",
                 "the muscle was active before the rhythmic EMG bursts: not counted as clonus",
             )
+    if (
+        classification == "clonus"
+        and period_run
+        and decline is None
+        and cfg.stretch_response_ratio > 0
+    ):
+        # Checked after the others: is there any sign in the EMG of the stretch that should
+        # trigger clonus? The response to a brisk stretch stands out from the beats; without
+        # it, the call rests on the rhythm alone, which voluntary tapping (1-4 Hz) and
+        # tremor or shivering coming back in spells share.
+        f_run = 1.0 / period_run
+        resp_ratio = float(b.rms[i_on]) / max(float(np.median(b.rms[sel])), 1e-300)
+        if resp_ratio < cfg.stretch_response_ratio:
+            after = (
+                _active_after(b, eps, sel, cfg)
+                if cfg.max_active_after
+                else np.zeros(0, np.int64)
+            )
+            what = None
+            if f_run < cfg.voluntary_max_hz:
+                what = (
+                    f"at {f_run:.2f} Hz, in the range of voluntary foot tapping (1-4 Hz) "
+                    f"and below {cfg.voluntary_max_hz:g} Hz, the slowest ankle clonus "
+                    "reported under dorsiflexion loads"
+                )
+            elif cfg.max_active_after and after.size >= cfg.max_active_after:
+                what = (
+                    f"at {f_run:.2f} Hz, followed by {after.size} more bursts of comparable "
+                    f"size at {float(b.onset_s[after[0]]):.1f}-"
+                    f"{float(b.offset_s[after[-1]]):.1f} s after the muscle had fallen "
+                    "silent, with no new stretch response (clonus does not restart by "
+                    "itself; tremor and shivering come back in spells)"
+                )
+            if what is not None:
+                decline = (
+                    "indeterminate",
+                    f"rhythmic EMG bursts {what}, and the first burst at "
+                    f"{float(b.onset_s[i_on]):.2f} s is {resp_ratio:.2f} x the median beat, "
+                    f"not >= {cfg.stretch_response_ratio:g} x as a reflex response to a brisk "
+                    "stretch would be: EMG alone cannot tell this from voluntary or tremor "
+                    "activity. Add a motion channel (phone, IMU or goniometer on the foot) "
+                    "to see the stretch.",
+                    "no stretch response stands out in the EMG and the rhythm "
+                    "could be voluntary or tremor: not counted as clonus; add a motion "
+                    "channel",
+                )
     declined = decline is not None
     rhythm_hz = None  # the rhythm a rhythmic_not_clonus verdict is about (its reason quotes it)
     if decline is not None:
