@@ -71,19 +71,43 @@ def test_unnamed_empty_column_in_the_middle_is_dropped_but_not_one_with_numbers(
     np.testing.assert_allclose(rec.get("ch5")[-1], v[2, -1] * G, rtol=1e-5)
 
 
-def test_a_named_column_without_numbers_is_named_and_can_be_left_out(tmp_path) -> None:
+def test_a_named_column_without_numbers_is_named_and_left_out(tmp_path) -> None:
     v = _xyz()
     p = tmp_path / "w_empty.csv"
     _write(p, "time_s,acc_x (g),acc_y (g),acc_z (g),temp (degC)",
            [f"{i / FS:.4f},{v[0, i]:.6f},{v[1, i]:.6f},{v[2, i]:.6f}," for i in range(N)])
-    with pytest.raises(FileFormatError, match=r"\['temp'\] hold no number.*nan_policy='omit'"):
+    for policy in ("raise", "omit"):
+        with pytest.warns(ClonusWarning, match=r"\['temp'\] hold no number.*left out"):
+            rec = clonus.read(p, nan_policy=policy)
+        assert rec.ch_names == ["acc_x", "acc_y", "acc_z"]
+        assert rec.metadata["empty_channels"] == ["temp"]
+        assert rec.n_samples == N  # no row was dropped for the empty column
+        np.testing.assert_allclose(rec.data, v * G, atol=1e-6 * G)
+
+
+def test_a_file_whose_columns_are_all_empty_is_refused(tmp_path) -> None:
+    p = tmp_path / "w_all_empty.csv"
+    _write(p, "time_s,acc_x (g),acc_y (g)", [f"{i / FS:.4f},," for i in range(N)])
+    with pytest.raises(FileFormatError):  # not taken for a recording at all: nothing to read
         clonus.read(p)
-    with pytest.warns(ClonusWarning, match="temp"):
-        rec = clonus.read(p, nan_policy="omit")
-    assert rec.ch_names == ["acc_x", "acc_y", "acc_z"]
-    assert rec.metadata["empty_channels"] == ["temp"]
-    assert rec.n_samples == N  # no row was dropped for the empty column
-    np.testing.assert_allclose(rec.data, v * G, atol=1e-6 * G)
+
+
+def test_androsensor_export_with_an_unused_sensor_column(tmp_path) -> None:
+    """AndroSensor (Android) writes a column for every sensor it offers, ';'-separated, units in
+    parentheses, the time ('Time since start in ms ') near the end; with the GPS off its
+    'LOCATION Accuracy ( m)' column is empty on every row."""
+    v = _xyz()
+    p = tmp_path / "Sensor_record_20261122_100000_AndroSensor.csv"
+    head = ("ACCELEROMETER X (m/s²);ACCELEROMETER Y (m/s²);ACCELEROMETER Z (m/s²);"
+            "LOCATION Accuracy ( m);Time since start in ms ")
+    rows = [f"{v[0, i] * G:.5f};{v[1, i] * G:.5f};{v[2, i] * G:.5f};;{round(1000 * i / FS)}"
+            for i in range(N)]
+    p.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    with pytest.warns(ClonusWarning, match="LOCATION Accuracy"):
+        rec = clonus.read(p)
+    assert rec.fs == pytest.approx(FS, rel=1e-3)
+    assert [c.kind for c in rec.channels] == ["acc"] * 3
+    np.testing.assert_allclose(rec.data, v * G, atol=1e-4)
 
 
 # ------------------------------------------------------------------------ CoreMotion names

@@ -808,23 +808,21 @@ def _note_tail(path: Path, footer: list[str], cut: tuple[int, int, int] | None) 
 
 def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[str],
                     nan_policy: str) -> tuple[list[int], list[str], dict[str, Any]]:
-    """Named columns without a single number: an error naming them, or with
-    ``nan_policy="omit"`` left out (with a warning and ``metadata["empty_channels"]``): dropping
-    the rows where they are empty would drop every row."""
+    """Named columns without a single number are left out, with a warning naming them and
+    ``metadata["empty_channels"]``: they hold no sample to lose, and phone apps export a
+    column for every sensor they offer (AndroSensor's ``LOCATION Accuracy ( m)`` with the GPS
+    off). Keeping them would refuse the file, or with ``nan_policy="omit"`` drop every row.
+    A file in which no column besides the time holds a number is refused.
+    ``nan_policy`` is not needed for this (kept for the call's shape)."""
+    del nan_policy
     empty = [n for k, n in zip(cols, names, strict=True) if not np.isfinite(mat[:, k]).any()]
     if not empty:
         return cols, names, {}
-    if nan_policy != "omit":
-        raise FileFormatError(
-            f"{path}: column(s) {empty} hold no number in any row (every cell is empty or "
-            "NaN), so they carry no data. Pass nan_policy='omit' (CLI: -r nan_policy=omit) to "
-            "read the file without them, read only the channels you need "
-            "(clonus.read(path, channels=[...])), or delete them from a copy of the file.")
     if len(empty) == len(names):
         raise FileFormatError(f"{path}: no column besides the time column holds a number "
                               f"({empty}); the export holds no samples. Export it again.")
-    warnings.warn(f"{path}: column(s) {empty} hold no number in any row and were left out "
-                  "(nan_policy='omit').", ClonusWarning, stacklevel=3)
+    warnings.warn(f"{path}: column(s) {empty} hold no number in any row (every cell is empty "
+                  "or NaN) and were left out.", ClonusWarning, stacklevel=3)
     keep = [(k, n) for k, n in zip(cols, names, strict=True) if n not in empty]
     return [k for k, _ in keep], [n for _, n in keep], {"empty_channels": empty}
 
