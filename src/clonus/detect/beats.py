@@ -15,7 +15,7 @@ from scipy.signal import find_peaks
 
 from .._validation import check_fs
 
-__all__ = ["Peaks", "find_dorsiflexion_peaks", "group_runs", "fit_decay"]
+__all__ = ["Peaks", "drop_peaks", "find_dorsiflexion_peaks", "group_runs", "fit_decay"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,14 +94,61 @@ def find_dorsiflexion_peaks(
         d = np.clip(d, -0.5, 0.5)
         t[inner] += d
         v[inner] = b - 0.25 * (a - c) * d
-    y = x if amplitude_signal is None else np.asarray(amplitude_signal, dtype=float)
-    amps = np.empty(len(pk))
-    prev = after_idx
-    for k, p in enumerate(pk):
-        lo = y[prev : p + 1].min() if p > prev else y[p]
-        amps[k] = (v[k] - x[p] + y[p]) - lo
-        prev = p
+    amps = _amplitudes(x, pk, v, after_idx, amplitude_signal)
     return Peaks(pk, t / fs, v, amps, prom.astype(float))
+
+
+def _amplitudes(x: np.ndarray, idx: np.ndarray, values: np.ndarray, after_idx: int,
+                amplitude_signal: np.ndarray | None) -> np.ndarray:
+    """Each peak's value minus the lowest angle since the previous peak (or ``after_idx``),
+    measured on ``amplitude_signal`` when given (see :func:`find_dorsiflexion_peaks`)."""
+    y = x if amplitude_signal is None else np.asarray(amplitude_signal, dtype=float)
+    amps = np.empty(len(idx))
+    prev = after_idx
+    for k, p in enumerate(idx):
+        lo = y[prev : p + 1].min() if p > prev else y[p]
+        amps[k] = (values[k] - x[p] + y[p]) - lo
+        prev = p
+    return amps
+
+
+def drop_peaks(
+    peaks: Peaks,
+    keep: np.ndarray,
+    angle_deg: np.ndarray,
+    *,
+    after_idx: int = 0,
+    amplitude_signal: np.ndarray | None = None,
+) -> Peaks:
+    """The peaks selected by ``keep``, amplitudes re-measured where a dropped peak split a cycle.
+
+    Parameters
+    ----------
+    peaks : Peaks
+        Output of :func:`find_dorsiflexion_peaks` on ``angle_deg``.
+    keep : ndarray of bool
+        Peaks to keep.
+    angle_deg, after_idx, amplitude_signal
+        As given to :func:`find_dorsiflexion_peaks` (degrees; samples).
+
+    Returns
+    -------
+    Peaks
+        The kept peaks. A kept peak that followed a dropped one gets its value minus the lowest
+        angle since the previous *kept* peak (or ``after_idx``) as its amplitude; the others
+        keep theirs.
+    """
+    keep = np.asarray(keep, dtype=bool)
+    kept = peaks.select(keep)
+    x = np.asarray(angle_deg, dtype=float)
+    amps = kept.amplitudes.copy()
+    pos = np.flatnonzero(keep)
+    for k, j in enumerate(pos):
+        if j > 0 and not keep[j - 1]:
+            start = int(kept.idx[k - 1]) if k else after_idx
+            amps[k] = _amplitudes(x, kept.idx[k : k + 1], kept.values[k : k + 1], start,
+                                  amplitude_signal)[0]
+    return Peaks(kept.idx, kept.times_s, kept.values, amps, kept.prominences)
 
 
 def group_runs(
