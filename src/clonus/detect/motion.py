@@ -843,6 +843,13 @@ def _gravity_fusion(
     fc = cfg.fusion_crossover_hz
     if acc.shape != (3, len(theta_gyro_deg)) or not np.isfinite(acc).all():
         return None, None
+    if axis.shape != (3,):
+        # a gyroscope with one or two axes (the others left out or lost): its rotation axis
+        # cannot be placed in the accelerometer's 3-D frame
+        return None, (
+            f"the gyroscope has {axis.size} axes, not 3, so gravity cannot correct its drift; "
+            "the angle's slow part is high-passed instead."
+        )
     u = axis / np.linalg.norm(axis)
     g = lowpass(acc, fs=fs, cutoff_hz=2.0)
     gp = g - np.outer(u, u @ g)
