@@ -31,6 +31,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -141,7 +142,8 @@ class Container:
                 return self._zip.read(real)
             with open(real, "rb") as fh:
                 return fh.read()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+                NotImplementedError) as exc:
             raise FileFormatError(
                 f"{self.path}: cannot read {member!r} ({exc}); the archive looks damaged or "
                 "truncated. Export or download it again."

@@ -1,0 +1,42 @@
+"""Inputs found by the fuzz campaign of session 14 (mutated copies of real files and of files
+the package writes) that escaped as something other than a clear ClonusError."""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pytest
+
+import clonus
+from clonus.io import write_phyphox_zip
+
+
+def _phyphox(tmp_path):
+    t = np.arange(400) / 100.0
+    rec = clonus.Recording.from_array(
+        np.vstack([np.sin(2 * np.pi * 5 * t), np.cos(t), 0.1 * t]), fs=100.0,
+        names=["gyro_x", "gyro_y", "gyro_z"], kinds="gyro", units="rad/s")
+    return write_phyphox_zip(tmp_path / "phone.zip", rec)
+
+
+@pytest.mark.parametrize("damage", ["deflate_stream", "compression_method"])
+def test_damaged_zip_member_says_the_archive_is_damaged(tmp_path, damage):
+    # before: zlib.error / NotImplementedError reached the generic wrapper ("could not be read
+    # as phyphox (error: Error -3 while decompressing data: invalid block type)")
+    p = _phyphox(tmp_path)
+    buf = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as zf:
+        info = max(zf.infolist(), key=lambda i: i.compress_size)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    if damage == "deflate_stream":
+        buf[start:start + 4] = b"\xff\xff\xff\xff"  # invalid deflate block type
+    else:  # an unknown compression method in the central directory
+        cd = buf.index(b"PK\x01\x02")
+        while buf[cd + 46:cd + 46 + len(info.filename)] != info.filename.encode():
+            cd = buf.index(b"PK\x01\x02", cd + 4)
+        buf[cd + 10] = 99
+    p.write_bytes(bytes(buf))
+    with pytest.raises(clonus.FileFormatError) as ei:
+        clonus.read_all(p, format="phyphox")
+    assert "archive looks damaged" in str(ei.value)
