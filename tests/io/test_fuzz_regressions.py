@@ -40,3 +40,43 @@ def test_damaged_zip_member_says_the_archive_is_damaged(tmp_path, damage):
     with pytest.raises(clonus.FileFormatError) as ei:
         clonus.read_all(p, format="phyphox")
     assert "archive looks damaged" in str(ei.value)
+
+
+def _rec() -> clonus.Recording:
+    t = np.arange(600) / 200.0
+    return clonus.Recording.from_array(
+        np.vstack([np.sin(2 * np.pi * 6 * t), np.cos(t), t]), fs=200.0,
+        names=["gyro_x", "gyro_y", "gyro_z"], kinds="gyro", units="rad/s")
+
+
+CALLS = {
+    # before: TypeError / AttributeError / ValueError / OSError from inside
+    "read(5)": lambda rec, d: clonus.read(5),
+    "read(channels=5)": lambda rec, d: clonus.read(write_phyphox_zip(d / "a.zip", rec),
+                                                   channels=5),
+    "assess(channel=5)": lambda rec, d: clonus.assess(rec, channel=5),
+    "crop(None)": lambda rec, d: rec.crop(None),
+    "crop(0, [1])": lambda rec, d: rec.crop(0, [1]),
+    "resample(1e300)": lambda rec, d: rec.resample(1e300),
+    "resample(1e9)": lambda rec, d: rec.resample(1e9),  # 24e9 values: memory, not an error
+    "write_edf(rec, path)": lambda rec, d: clonus.io.write_edf(rec, d / "x.edf"),
+    "write_wfdb(rec, path)": lambda rec, d: clonus.io.write_wfdb(rec, d / "x"),
+    "write_phyphox_zip(rec, path)": lambda rec, d: write_phyphox_zip(rec, d / "x.zip"),
+    "write_edf(folder)": lambda rec, d: clonus.io.write_edf(d, rec),
+    "write_edf(missing folder)": lambda rec, d: clonus.io.write_edf(d / "no" / "x.edf", rec),
+}
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_wrong_arguments_give_a_clonus_error(tmp_path, call):
+    with pytest.raises(clonus.InvalidParameterError) as ei:
+        CALLS[call](_rec(), tmp_path)
+    assert len(str(ei.value)) > 20
+
+
+def test_channel_as_a_list_means_the_comma_separated_names():
+    # before: AttributeError ('list' object has no attribute 'lower')
+    rec = _rec()
+    a = clonus.assess(rec, channel=["gyro_x", "gyro_y"])
+    b = clonus.assess(rec, channel="gyro_x,gyro_y")
+    assert a.to_dict() == b.to_dict()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import zipfile
 import zlib
@@ -187,6 +188,33 @@ class Container:
 
 
 # ---------------------------------------------------------------------------- options
+def writer_path(func: str, path: Any, recording: Any) -> Path:
+    """Check a writer's ``(path, recording)`` arguments and return the path.
+
+    Raises :class:`InvalidParameterError` when they are swapped or of the wrong type, the path
+    is a folder, or its folder does not exist (before: raw TypeError/OSError from deep inside).
+    """
+    if not isinstance(recording, Recording):
+        raise InvalidParameterError(
+            f"{func}(path, recording): 'recording' must be a clonus.Recording, got "
+            f"{type(recording).__name__}. The output path comes first."
+        )
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidParameterError(
+            f"{func}(path, recording): 'path' must be a file path, got {type(path).__name__}."
+        )
+    p = Path(path)
+    if p.is_dir():
+        raise InvalidParameterError(
+            f"{func}: {p} is a folder; give the path of the file to write."
+        )
+    if not p.parent.is_dir():
+        raise InvalidParameterError(
+            f"{func}: the folder {p.parent} does not exist; create it first."
+        )
+    return p
+
+
 def check_options(path: Path, fmt: str, options: Mapping[str, Any],
                   allowed: Iterable[str] = ()) -> dict[str, Any]:
     """Validate reader options shared by every reader and reject unknown ones.
