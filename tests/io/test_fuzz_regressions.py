@@ -80,3 +80,20 @@ def test_channel_as_a_list_means_the_comma_separated_names():
     a = clonus.assess(rec, channel=["gyro_x", "gyro_y"])
     b = clonus.assess(rec, channel="gyro_x,gyro_y")
     assert a.to_dict() == b.to_dict()
+
+
+@pytest.mark.parametrize("bad", ["backwards", "nan"])
+def test_timestamp_messages_show_plain_numbers(tmp_path, bad):
+    # before: "timestamps go backwards at data row 3 (np.float64(5.995) then np.float64(5.99))"
+    t = np.arange(50) / 100.0
+    if bad == "backwards":
+        t[20] = t[18]
+    rows = [f"{v!r},{np.sin(v):.5f}" for v in t.tolist()]
+    if bad == "nan":
+        rows[20] = "nan,0.1"
+    p = tmp_path / "t.csv"
+    p.write_text("time_s,gyro_x (rad/s)\n" + "\n".join(rows) + "\n")
+    with pytest.raises(clonus.FileFormatError) as ei:
+        clonus.read_all(p)
+    msg = str(ei.value)
+    assert "np." not in msg and ("0.18" in msg or "nan" in msg)

@@ -508,16 +508,16 @@ def clean_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str,
     if not np.isfinite(t).all():
         i = int(np.flatnonzero(~np.isfinite(t))[0])
         raise FileFormatError(
-            f"{path}: the timestamp in data row {i + first_row} is {t[i]!r}, not a finite number. "
-            "Fix or delete that row."
+            f"{path}: the timestamp in data row {i + first_row} is {float(t[i])!r}, not a finite "
+            "number. Fix or delete that row."
         )
     d = np.diff(t)
     if (d < 0).any():
         i = int(np.flatnonzero(d < 0)[0]) + 1
         raise FileFormatError(
-            f"{path}: timestamps go backwards at data row {i + first_row} ({t[i - 1]!r} then "
-            f"{t[i]!r}). The file was probably concatenated or edited; split it at that row or "
-            "export it again."
+            f"{path}: timestamps go backwards at data row {i + first_row} "
+            f"({float(t[i - 1])!r} then {float(t[i])!r}). The file was probably concatenated or "
+            "edited; split it at that row or export it again."
         )
     md: dict[str, Any] = {}
     if (d == 0).any():
