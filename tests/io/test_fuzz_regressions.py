@@ -97,3 +97,23 @@ def test_timestamp_messages_show_plain_numbers(tmp_path, bad):
         clonus.read_all(p)
     msg = str(ei.value)
     assert "np." not in msg and ("0.18" in msg or "nan" in msg)
+
+
+def test_monitor_json_of_a_truncated_edf_is_json(tmp_path, capfd):
+    # before: pyedflib's C code printed "filesize 12491 != 4114*6+768" on stdout ahead of the
+    # JSON error object of 'clonus monitor FILE --json', and the message was pyedflib's
+    # ("not EDF(+) or BDF(+) compliant (Filesize)") instead of the reader's
+    import json
+
+    from clonus.cli.main import main
+
+    t = np.arange(4000) / 1000.0
+    rec = clonus.Recording.from_array(1e-4 * np.sin(2 * np.pi * 50 * t), fs=1000.0,
+                                      names=["EMG"], kinds="emg", units="V")
+    p = clonus.io.write_edf(tmp_path / "emg.edf", rec)
+    p.write_bytes(p.read_bytes()[:-3000])
+    code = main(["monitor", str(p), "--json"])
+    out = capfd.readouterr().out
+    assert code == 3
+    err = json.loads(out)["error"]
+    assert err["type"] == "FileFormatError" and "truncated" in err["message"]
