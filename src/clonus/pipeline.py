@@ -34,6 +34,14 @@ def resolve_channels(names: Sequence[str], channel: str) -> list[str]:
     ``right_gyr_z`` of a two-foot recording). Case is ignored for prefixes. Returns [] when
     nothing matches.
     """
+    if isinstance(channel, (list, tuple)) and channel and all(isinstance(c, str)
+                                                             for c in channel):
+        channel = ",".join(channel)  # a list of names means the same as the comma-separated
+    if not isinstance(channel, str):
+        raise InvalidParameterError(
+            f"channel must be a channel name, comma-separated names or a sensor's prefix (a "
+            f"string), got {channel!r} ({type(channel).__name__})."
+        )
     if channel in names:
         return [channel]
     if "," in channel:

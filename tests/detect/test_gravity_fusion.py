@@ -82,6 +82,20 @@ def test_accelerometer_that_disagrees_is_not_used(rng):
     assert any("disagree" in n for n in ang.notes)
 
 
+def test_two_axis_gyroscope_with_a_three_axis_accelerometer():
+    # fuzz: a phone export whose gyro_z column was lost (or left out with channel selection)
+    # beside a full accelerometer raised a raw numpy ValueError (matmul 3 vs 2) in the fusion
+    tr = simulate_trial(mode="held", gain_ratio=4.0, seed=3, fs_imu_hz=100.0)
+    gyro, acc = _gyro_acc(tr.recording)
+    ang = motion_angle(gyro[:2], fs=tr.recording.fs, kind="gyro", acc=acc)
+    assert not ang.drift_free
+    assert any("2 axes" in n for n in ang.notes)
+    names = [n for n in tr.recording.ch_names if n != "gyro_z"]
+    a = assess_motion(tr.recording.pick(names))
+    assert a.classification in ("clonus", "indeterminate")
+    assert any("2 axes" in w for w in a.warnings)
+
+
 def test_fusion_can_be_switched_off():
     tr = _sagging_trial(3)
     cfg = dataclasses.replace(DEFAULT_MOTION, gravity_fusion=False)

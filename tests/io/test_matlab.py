@@ -95,3 +95,70 @@ def test_unreadable_layouts_say_what_to_do(tmp_path):
     h5.write_bytes(b"MATLAB 7.3 MAT-file, Platform: GLNXA64" + b"\0" * 200)
     with pytest.raises(clonus.FileFormatError, match="-v7"):
         clonus.read(h5)
+
+
+def _damaged(tmp_path, how: str):
+    import struct
+
+    p = tmp_path / f"{how}.mat"
+    savemat(p, {"theta_rad": np.sin(np.arange(50) / 10), "fs": 100.0})
+    buf = bytearray(p.read_bytes())
+    # first variable: tag at 128, array-flags element at 136 (its value at 144), dimensions at
+    # 152, name 'theta_rad' at 168, data tag (miDOUBLE, 400 bytes) at 192
+    assert struct.unpack_from("<II", buf, 192) == (9, 400)
+    if how == "complex_flag_without_imaginary_part":
+        (flags,) = struct.unpack_from("<I", buf, 144)
+        struct.pack_into("<I", buf, 144, flags | 0x800)
+    elif how == "unknown_data_type_code":
+        struct.pack_into("<I", buf, 192, 8)  # 8 is no MAT data type
+    else:  # truncated inside the first variable
+        buf = buf[:300]
+    p.write_bytes(bytes(buf))
+    return p
+
+
+@pytest.mark.parametrize("how", ["complex_flag_without_imaginary_part", "unknown_data_type_code",
+                                 "truncated"])
+def test_damaged_mat_is_refused_before_scipy_reads_it(tmp_path, monkeypatch, how):
+    # fuzz (session 14): scipy.io.loadmat crashed the whole process (segmentation fault, no
+    # exception) on such files, e.g. a mutated copy of a savemat file with the complex bit set
+    import scipy.io
+
+    p = _damaged(tmp_path, how)
+    called = []
+
+    def guard(*a, **k):
+        called.append(a)
+        raise ValueError("loadmat must not be reached with a damaged file")
+
+    monkeypatch.setattr(scipy.io, "loadmat", guard)
+    with pytest.raises(clonus.FileFormatError, match="damaged"):
+        clonus.read_all(p)
+    assert not called
+
+
+def test_matlab_written_files_pass_the_structure_check():
+    # no false refusals: every v5 file of scipy's MATLAB-written test data that scipy reads
+    # passes the check that guards against the crashes above
+    from pathlib import Path
+
+    import scipy.io
+
+    from clonus.io._matlab import _check_v5
+
+    data = Path(scipy.io.__file__).parent / "matlab" / "tests" / "data"
+    files = [f for f in sorted(data.glob("*.mat"))
+             if f.read_bytes()[:19] == b"MATLAB 5.0 MAT-file"]
+    if len(files) < 20:
+        pytest.skip("scipy's MATLAB test files are not installed")
+    n_ok = 0
+    for f in files:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                scipy.io.loadmat(str(f))
+        except Exception:
+            continue  # scipy's deliberately broken samples
+        _check_v5(f)
+        n_ok += 1
+    assert n_ok >= 50

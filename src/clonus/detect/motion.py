@@ -46,7 +46,7 @@ from ._channels import axis_stem
 from .acc_angle import DEFAULT_RADIUS_M, fit_acc_angle
 from .beats import Peaks, drop_peaks, find_dorsiflexion_peaks, fit_decay, group_runs
 from .cycles import count_cycles
-from .quality import _runs, check_quality
+from .quality import _MAX_ABS, _runs, check_quality
 
 __all__ = ["MotionConfig", "DEFAULT_MOTION", "MotionAngle", "assess_motion", "motion_angle"]
 
@@ -843,10 +843,25 @@ def _gravity_fusion(
     fc = cfg.fusion_crossover_hz
     if acc.shape != (3, len(theta_gyro_deg)) or not np.isfinite(acc).all():
         return None, None
+    if axis.shape != (3,):
+        # a gyroscope with one or two axes (the others left out or lost): its rotation axis
+        # cannot be placed in the accelerometer's 3-D frame
+        return None, (
+            f"the gyroscope has {axis.size} axes, not 3, so gravity cannot correct its drift; "
+            "the angle's slow part is high-passed instead."
+        )
     u = axis / np.linalg.norm(axis)
     g = lowpass(acc, fs=fs, cutoff_hz=2.0)
-    gp = g - np.outer(u, u @ g)
-    norm_p = np.linalg.norm(gp, axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gp = g - np.outer(u, u @ g)
+        norm_p = np.linalg.norm(gp, axis=0)
+    if not np.isfinite(norm_p).all():
+        # values no accelerometer gives (1e300 m/s^2 in a damaged export): not gravity
+        return None, (
+            f"the accelerometer has values up to {float(np.max(np.abs(acc))):.3g} m/s^2, far "
+            "beyond any sensor's range, so it cannot correct the gyroscope's drift; the angle's "
+            "slow part is high-passed instead."
+        )
     if float(np.median(norm_p)) < 0.5 * _G0 or float(np.min(norm_p)) < 0.2 * _G0:
         return None, (
             "the ankle axis is close to vertical, so gravity cannot correct the gyroscope's "
@@ -861,7 +876,7 @@ def _gravity_fusion(
     a = bandpass(th_acc, fs=fs, band_hz=(0.1, 1.0), order=2)
     b = bandpass(theta_gyro_deg, fs=fs, band_hz=(0.1, 1.0), order=2)
     den = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
-    if den <= 0 or float(np.dot(a, b)) / den < 0.8:
+    if not (0 < den < np.inf) or not float(np.dot(a, b)) / den >= 0.8:
         return None, (
             "the accelerometer's tilt and the gyroscope disagree (loose sensor or the foot "
             "moving in space); the angle's slow part is high-passed instead."
@@ -1589,7 +1604,7 @@ def _impacts(
     ev += [(i / fs, i / fs) for i in fast]
     if len(fast):
         out.append(
-            f"angular velocity {np.abs(ang.omega_deg_s).max():.0f} deg/s at {fast[0] / fs:.2f} s "
+            f"angular velocity {np.abs(ang.omega_deg_s).max():.4g} deg/s at {fast[0] / fs:.2f} s "
             "is "
             f"faster than an ankle can move (> {cfg.max_angular_velocity_deg_s:g} deg/s): device "
             "dropped, knocked or loose."
@@ -1613,25 +1628,34 @@ def _impacts(
             a = rec.data[ii]
             if not np.isfinite(a).all():
                 continue
+            big = float(np.max(np.abs(a)))
+            if big > _MAX_ABS:
+                hit = np.flatnonzero(np.max(np.abs(a), axis=0) > _MAX_ABS)
+                ev.append((hit[0] / fs, hit[-1] / fs))
+                out.append(
+                    f"accelerometer values up to {big:.3g} m/s^2, beyond any sensor's range: a "
+                    "damaged export. Export the recording again."
+                )
+                continue
             mag = np.sqrt(np.sum(a**2, axis=0)) / _G0
             hit = np.flatnonzero(mag > cfg.max_acc_g)
             pushed = om_rad_s is not None and len(hit) > 0
             if pushed and _rotation_explains(mag[hit], hit, om_rad_s, fs):
                 ang.notes.append(
-                    f"acceleration up to {mag.max():.1f} g (> {cfg.max_acc_g:g} g) is explained by "
+                    f"acceleration up to {mag.max():.3g} g (> {cfg.max_acc_g:g} g) is explained by "
                     "the foot's rotation measured by the gyroscope (a brisk push), not an impact."
                 )
                 hit = hit[:0]
             if len(hit) and kind == "acc" and _acc_fit_explains(ang.acc_fit, hit, cfg):
                 ang.notes.append(
-                    f"acceleration up to {mag.max():.1f} g (> {cfg.max_acc_g:g} g) is explained by "
+                    f"acceleration up to {mag.max():.3g} g (> {cfg.max_acc_g:g} g) is explained by "
                     "the foot's rotation fitted to the accelerometer (a brisk push), not an impact."
                 )
                 hit = hit[:0]
             ev += [(i / fs, i / fs) for i in hit]
             if len(hit):
                 out.append(
-                    f"acceleration of {mag.max():.1f} g at {hit[0] / fs:.2f} s "
+                    f"acceleration of {mag.max():.3g} g at {hit[0] / fs:.2f} s "
                     f"(> {cfg.max_acc_g:g} g): "
                     "impact (device dropped or knocked)."
                 )
@@ -2171,8 +2195,8 @@ def _companion_acc(rec: Recording, names: list[str], *, gravity: bool) -> np.nda
         if len(ii) != 3:
             continue
         a = np.asarray(rec.data[ii], dtype=float)
-        if not np.isfinite(a).all():
-            continue
+        if not np.isfinite(a).all() or float(np.max(np.abs(a))) > _MAX_ABS:
+            continue  # gaps, or values no sensor gives (a damaged export)
         g = float(np.median(np.linalg.norm(a, axis=0))) / _G0
         if 0.7 <= g <= 1.3 or not gravity:
             three.append((abs(g - 1.0), ii))

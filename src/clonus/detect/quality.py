@@ -14,6 +14,11 @@ from .._intervals import merge_intervals
 
 __all__ = ["QualityReport", "check_quality", "fill_short_gaps"]
 
+#: Largest magnitude a motion sample can have, in SI units (rad/s, m/s^2, rad) or counts: far
+#: beyond any sensor's range (gyroscopes reach ~70 rad/s, accelerometers ~4000 m/s^2, 16-bit
+#: raw counts 32768). Larger values are a damaged export, and squaring them overflows.
+_MAX_ABS = 1e30
+
 
 @dataclass
 class QualityReport:
@@ -186,6 +191,13 @@ def check_quality(
                 f"{max_gap_s * 1000:.0f} ms)."
             )
         out[i] = xf
+        big = float(np.max(np.abs(xf)))
+        if big > _MAX_ABS:
+            rep.problems.append(
+                f"channel {nm!r}: values up to {big:.3g}, beyond any sensor's range: a damaged "
+                "export. Export the recording again."
+            )
+            continue
         span = float(np.ptp(xf))
         if span == 0.0:
             flat.append((nm, float(xf[0])))

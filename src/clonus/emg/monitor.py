@@ -241,8 +241,13 @@ class _EdfSource(_Source):
             raise MissingDependencyError(
                 "Streaming EDF/BDF needs pyedflib: pip install 'clonus[edf]'."
             ) from exc
+        from ..io._edf import check_header
         from ..units import to_si
 
+        # the reader's header checks first: a truncated file gets the same clear message, and
+        # pyedflib never sees it (its C code prints "filesize ... != ..." on stdout, which
+        # broke the JSON of 'clonus monitor --json')
+        check_header(path)
         try:
             self._f = pyedflib.EdfReader(str(path))
         except OSError as exc:

@@ -409,7 +409,7 @@ def _read_sensor(path: Path, s: _Sensor, opts: Mapping[str, Any], skipped: set[s
         if not np.isfinite(t_all).all():
             i = int(np.flatnonzero(~np.isfinite(t_all))[0])
             raise FileFormatError(f"{path}: sensor {label!r}: Time of sample {i + 1} is "
-                                  f"{t_raw[i]!r}. The file is damaged; export it again.")
+                                  f"{t_raw[i].item()!r}. The file is damaged; export it again.")
     bad = ~np.isfinite(data)
     if bad.any() and opts["nan_policy"] == "raise":
         raise nonfinite_error(

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -141,7 +143,8 @@ class Container:
                 return self._zip.read(real)
             with open(real, "rb") as fh:
                 return fh.read()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+                NotImplementedError) as exc:
             raise FileFormatError(
                 f"{self.path}: cannot read {member!r} ({exc}); the archive looks damaged or "
                 "truncated. Export or download it again."
@@ -185,6 +188,33 @@ class Container:
 
 
 # ---------------------------------------------------------------------------- options
+def writer_path(func: str, path: Any, recording: Any) -> Path:
+    """Check a writer's ``(path, recording)`` arguments and return the path.
+
+    Raises :class:`InvalidParameterError` when they are swapped or of the wrong type, the path
+    is a folder, or its folder does not exist (before: raw TypeError/OSError from deep inside).
+    """
+    if not isinstance(recording, Recording):
+        raise InvalidParameterError(
+            f"{func}(path, recording): 'recording' must be a clonus.Recording, got "
+            f"{type(recording).__name__}. The output path comes first."
+        )
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidParameterError(
+            f"{func}(path, recording): 'path' must be a file path, got {type(path).__name__}."
+        )
+    p = Path(path)
+    if p.is_dir():
+        raise InvalidParameterError(
+            f"{func}: {p} is a folder; give the path of the file to write."
+        )
+    if not p.parent.is_dir():
+        raise InvalidParameterError(
+            f"{func}: the folder {p.parent} does not exist; create it first."
+        )
+    return p
+
+
 def check_options(path: Path, fmt: str, options: Mapping[str, Any],
                   allowed: Iterable[str] = ()) -> dict[str, Any]:
     """Validate reader options shared by every reader and reject unknown ones.
@@ -478,16 +508,16 @@ def clean_timestamps(t: np.ndarray, data: np.ndarray, *, path: Path | str,
     if not np.isfinite(t).all():
         i = int(np.flatnonzero(~np.isfinite(t))[0])
         raise FileFormatError(
-            f"{path}: the timestamp in data row {i + first_row} is {t[i]!r}, not a finite number. "
-            "Fix or delete that row."
+            f"{path}: the timestamp in data row {i + first_row} is {float(t[i])!r}, not a finite "
+            "number. Fix or delete that row."
         )
     d = np.diff(t)
     if (d < 0).any():
         i = int(np.flatnonzero(d < 0)[0]) + 1
         raise FileFormatError(
-            f"{path}: timestamps go backwards at data row {i + first_row} ({t[i - 1]!r} then "
-            f"{t[i]!r}). The file was probably concatenated or edited; split it at that row or "
-            "export it again."
+            f"{path}: timestamps go backwards at data row {i + first_row} "
+            f"({float(t[i - 1])!r} then {float(t[i])!r}). The file was probably concatenated or "
+            "edited; split it at that row or export it again."
         )
     md: dict[str, Any] = {}
     if (d == 0).any():

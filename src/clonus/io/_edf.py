@@ -38,6 +38,7 @@ from ._common import (
     make_recording,
     read_head,
     unit_channel,
+    writer_path,
 )
 from ._registry import Reader, register
 
@@ -322,8 +323,8 @@ def write_edf(path: str | os.PathLike[str], recording: Recording, *, bdf: bool =
     value, so the file can be up to one record longer than the recording. Non-finite samples
     are refused. The start time (default 2000-01-01 00:00:00) is written as local time.
     """
+    p = writer_path("write_edf", path, recording)
     pyedflib = _pyedflib()
-    p = Path(path)
     data = recording.data
     if not np.isfinite(data).all():
         raise InvalidParameterError("write_edf: the recording has NaN or infinite samples; "

@@ -24,6 +24,8 @@ names too (``theta``/``angle`` -> angle, ``omega``/``gyro`` -> gyro, ``acc`` -> 
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,96 @@ def _columns(name: str, a: np.ndarray, n: int) -> list[tuple[str, np.ndarray]]:
     return [(f"{base}_{lab}{unit_sfx}", c) for lab, c in zip(labels, cols, strict=True)]
 
 
+# ----------------------------------------------------------------------------- v5 structure
+# scipy.io.loadmat is not hardened against damaged files: some make it crash the whole Python
+# process (segmentation fault) instead of raising - a data-type code that indexes past its
+# table, a complex flag without an imaginary part, an element longer than the file (fuzzing of
+# clonus, session 14; scipy PRs 25166 and 25349). The file's element structure is therefore
+# walked first, and anything of that kind refused as a damaged file. The walk accepts every
+# v5 file in scipy's own MATLAB-written test data.
+_MI_NUMERIC = frozenset({1, 2, 3, 4, 5, 6, 7, 9, 12, 13, 16, 17, 18})
+_MI_MATRIX, _MI_COMPRESSED = 14, 15
+
+
+class _Damaged(Exception):
+    """Where a MAT-file's element structure is broken."""
+
+
+def _mat_tag(buf: bytes, pos: int, end: int, e: str) -> tuple[int, int, int, int]:
+    """(data type, byte count, data start, next element) of the element tag at ``pos``."""
+    if pos + 8 > end:
+        raise _Damaged(f"an element tag at byte {pos} runs past the end")
+    (first,) = struct.unpack_from(e + "I", buf, pos)
+    if first >> 16:  # small data element: type and count in one word, data in the next
+        n = first >> 16
+        if n > 4:
+            raise _Damaged(f"a small element at byte {pos} claims {n} bytes")
+        return first & 0xFFFF, n, pos + 4, pos + 8
+    mdtype, n = struct.unpack_from(e + "II", buf, pos)
+    if pos + 8 + n > end:
+        raise _Damaged(f"the element at byte {pos} claims {n} bytes, past the end")
+    return mdtype, n, pos + 8, pos + 8 + n + (-n % 8)
+
+
+def _mat_matrix(buf: bytes, start: int, end: int, e: str, depth: int) -> None:
+    if depth > 64:
+        raise _Damaged("arrays nested more than 64 deep")
+    pos, k, mclass, cplx = start, 0, 0, 0
+    while pos < end:
+        mdtype, n, s, nxt = _mat_tag(buf, pos, end, e)
+        if k == 0 and mdtype == 6 and n >= 4:  # array flags: class, complex bit
+            (flags,) = struct.unpack_from(e + "I", buf, s)
+            mclass, cplx = flags & 0xFF, (flags >> 11) & 1
+        if mdtype == _MI_MATRIX:
+            if n:
+                _mat_matrix(buf, s, s + n, e, depth + 1)
+        elif mdtype not in _MI_NUMERIC:
+            raise _Damaged(f"unknown data type code {mdtype} at byte {pos}")
+        elif k == 1 and mdtype == 5:  # dimensions
+            size = 1
+            for d in struct.unpack_from(f"{e}{n // 4}i", buf, s):
+                if d < 0:
+                    raise _Damaged(f"a negative array dimension ({d})")
+                size *= d
+            if size > 2**40:
+                raise _Damaged("array dimensions beyond any real array")
+        pos, k = min(nxt, end), k + 1
+    # parts after flags, dimensions and name: numeric and char arrays need their data (and an
+    # imaginary part when flagged complex), sparse ones row and column indices and values
+    need = (3 if mclass == 5 else 1 if 4 <= mclass <= 15 else 0) + cplx
+    if k and k - 3 < need:
+        raise _Damaged(f"an array (class {mclass}) with {max(k - 3, 0)} of its {need} data parts")
+
+
+def _mat_elements(buf: bytes, pos: int, e: str, compressed: bool) -> None:
+    end = len(buf)
+    while end - pos >= 8:
+        mdtype, n, s, _ = _mat_tag(buf, pos, end, e)
+        if mdtype == _MI_COMPRESSED and not compressed:
+            try:
+                inner = zlib.decompressobj().decompress(buf[s:s + n])
+            except zlib.error as exc:
+                raise _Damaged(f"compressed data at byte {pos} is corrupt ({exc})") from exc
+            _mat_elements(inner, 0, e, True)
+        elif mdtype == _MI_MATRIX:
+            _mat_matrix(buf, s, s + n, e, 0)
+        else:
+            raise _Damaged(f"a top-level element of type {mdtype} at byte {pos}")
+        pos = s + n
+
+
+def _check_v5(path: Path) -> None:
+    """Refuse a v5 MAT-file whose element structure is broken (before scipy reads it)."""
+    buf = path.read_bytes()
+    try:
+        if len(buf) < 128 or buf[126:128] not in (b"IM", b"MI"):
+            raise _Damaged("its 128-byte header is incomplete")
+        _mat_elements(buf, 128, "<" if buf[126:128] == b"IM" else ">", False)
+    except (_Damaged, struct.error) as exc:
+        raise FileFormatError(f"{path}: the MATLAB file is damaged ({exc}); it is truncated or "
+                              "corrupt. Save it again.") from exc
+
+
 def read_groups(path: Path, **options: Any) -> list[Recording]:
     opts = check_options(path, FMT, options)
     with open(path, "rb") as fh:
@@ -130,6 +222,7 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
             "with save(filename, ..., '-v7'), or export a CSV with a time column.")
     from scipy.io import loadmat
 
+    _check_v5(path)
     try:
         mat = loadmat(str(path), squeeze_me=True, struct_as_record=False)
     except (ValueError, TypeError, OSError, NotImplementedError) as exc:

@@ -51,6 +51,7 @@ from ._common import (
     split_name_unit,
     uniform_from_timestamps,
     unit_channel,
+    writer_path,
 )
 from ._registry import Reader, register
 
@@ -316,7 +317,7 @@ def write_phyphox_zip(path: str | Path, recording: Recording, *,
     InvalidParameterError
         If a channel is not a motion channel or a sensor has more than 3 axes.
     """
-    path = Path(path)
+    path = writer_path("write_phyphox_zip", path, recording)
     n = recording.n_samples
     t = recording.times_s if times_s is None else np.asarray(times_s, dtype=float)
     if t.shape != (n,) or not np.all(np.isfinite(t)) or (n > 1 and np.any(np.diff(t) <= 0)):

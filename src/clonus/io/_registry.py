@@ -108,6 +108,11 @@ def _load() -> None:
 
 
 def _check_path(path: str | os.PathLike[str]) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidParameterError(
+            f"The path must be a file or folder name (str or pathlib.Path), got {path!r} "
+            f"({type(path).__name__})."
+        )
     p = Path(path)
     if not p.exists():
         raise FileFormatError(f"{p}: no such file or folder. Check the path.")
@@ -305,8 +310,17 @@ def read(path: str | os.PathLike[str], *, channels: Sequence[str] | str | None =
     UnitWarning
         A unit in the file is empty or unknown; the channel is kept in ``"AU"``.
     """
-    wanted = None if channels is None else \
-        [channels] if isinstance(channels, str) else list(channels)
+    if channels is None or isinstance(channels, str):
+        wanted = None if channels is None else [channels]
+    else:
+        try:
+            wanted = list(channels)
+        except TypeError:
+            wanted = [channels]
+        if not all(isinstance(c, str) for c in wanted):
+            raise InvalidParameterError(
+                f"channels must be a channel name or a list of names, got {channels!r}."
+            )
     groups = _read_all(path, format, options, wanted)
     if wanted is not None:
         available = {c.name for g in groups for c in g.channels}

@@ -30,6 +30,7 @@ from ._common import (
     make_recording,
     read_head,
     unit_channel,
+    writer_path,
 )
 from ._registry import Reader, register
 
@@ -164,8 +165,8 @@ def write_wfdb(path: str | os.PathLike[str], recording: Recording) -> Path:
     wfdb chooses each channel's gain to span its range in 16 bits, so the round-trip error is
     at most about range / 2^16 per sample.
     """
+    p = writer_path("write_wfdb", path, recording)
     wfdb = _wfdb()
-    p = Path(path)
     stem = p.stem if p.suffix.lower() in (".hea", ".dat") else p.name
     if not re.fullmatch(r"[A-Za-z0-9_]+", stem):
         raise InvalidParameterError(f"WFDB record name {stem!r} must contain only letters, digits "

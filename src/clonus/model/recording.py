@@ -18,6 +18,12 @@ from ..units import parse_unit
 
 __all__ = ["CHANNEL_KINDS", "Channel", "Recording"]
 
+#: :meth:`Recording.resample` refuses to raise the rate more than this factor, or to make
+#: more values than this in all (8 GB of float64): such a rate is a typo, and would exhaust
+#: memory instead of failing cleanly.
+_MAX_UPSAMPLE = 1000.0
+_MAX_RESAMPLED_VALUES = 1e9
+
 #: Allowed channel kinds.
 CHANNEL_KINDS = (
     "gyro",
@@ -285,6 +291,13 @@ class Recording:
         The first kept sample is ``ceil(tmin_s * fs)``; the last is ``floor(tmax_s * fs)``
         (inclusive). ``start_time`` moves forward by ``tmin_s``.
         """
+        for nm, v in (("tmin_s", tmin_s), ("tmax_s", tmax_s)):
+            if (v is None and nm == "tmax_s") or (isinstance(v, numbers.Real)
+                                                  and not isinstance(v, bool)):
+                continue
+            raise InvalidParameterError(
+                f"crop: '{nm}' must be a number of seconds, got {v!r} ({type(v).__name__})."
+            )
         tmax_s = self.duration_s if tmax_s is None else float(tmax_s)
         tmin_s = float(tmin_s)
         if not (math.isfinite(tmin_s) and math.isfinite(tmax_s)) or tmin_s < 0 or tmax_s <= tmin_s:
@@ -330,6 +343,14 @@ class Recording:
         if self.n_samples < 2:
             raise SignalQualityError("Cannot resample a recording with fewer than 2 samples.")
         up, down = frac.numerator, frac.denominator
+        n_out = self.n_samples * up / down
+        if up / down > _MAX_UPSAMPLE or n_out * self.n_channels > _MAX_RESAMPLED_VALUES:
+            raise SamplingRateError(
+                f"Resampling {self.n_samples} samples x {self.n_channels} channels from "
+                f"{self.fs:g} Hz to {new_fs:g} Hz would make {n_out:.3g} samples per channel "
+                f"(at most {_MAX_UPSAMPLE:g} times the rate and {_MAX_RESAMPLED_VALUES:.0e} "
+                "values in all). Choose a rate near the recording's own."
+            )
         data = resample_poly(self.data, up, down, axis=1, padtype="line")
         md = dict(self.metadata)
         md.setdefault("resampled_from_hz", self.fs)
