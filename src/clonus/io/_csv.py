@@ -474,12 +474,7 @@ def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list
             f"columns are read as channels {', '.join(names[:3])}{'...' if n > 3 else ''}. Or "
             "give the file a header row with a time column, e.g. 'time_s,gyro_x (rad/s),...'.")
     fs = check_fs(opts["fs"])
-    check_unit_overrides(opts["units"], names, path)
-    chans, scales = [], []
-    for name in names:
-        ch, sc = unit_channel(name, None, units=opts["units"], source=str(path))
-        chans.append(ch)
-        scales.append(sc)
+    chans, scales = _unit_channels(names, opts, path)
     data = mat.T * np.asarray(scales)[:, None]
     data, _, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
                                        first_row=1)
@@ -493,6 +488,19 @@ def _read_headerless(path: Path, lines: list[str], opts: dict[str, Any]) -> list
     if cut is not None:
         md["truncated_last_row"] = cut[0]
     return [make_recording(data, fs, chans, path=path, fmt="csv", metadata=md)]
+
+
+def _unit_channels(names: list[str], opts: dict[str, Any], path: Path
+                   ) -> tuple[list, list[float]]:
+    """Channels ``ch…`` of a table without units in its header, from ``units=``: the channels
+    and the factor (to SI) of each."""
+    check_unit_overrides(opts["units"], names, path)
+    chans, scales = [], []
+    for name in names:
+        ch, sc = unit_channel(name, None, units=opts["units"], source=str(path))
+        chans.append(ch)
+        scales.append(sc)
+    return chans, scales
 
 
 def _read_headerless_clock(path: Path, mat: np.ndarray, opts: dict[str, Any], what: str
@@ -528,12 +536,7 @@ def _read_headerless_clock(path: Path, mat: np.ndarray, opts: dict[str, Any], wh
         f"read as the time in {unit} (not as a signal), and columns 2-{n} as channels {span}. "
         "Give the file a header row (e.g. 'time_ms,acc_x (g),...') to say so yourself.",
         ClonusWarning, stacklevel=4)
-    check_unit_overrides(opts["units"], names, path)
-    chans, scales = [], []
-    for name in names:
-        ch, sc = unit_channel(name, None, units=opts["units"], source=str(path))
-        chans.append(ch)
-        scales.append(sc)
+    chans, scales = _unit_channels(names, opts, path)
     data = mat[:, 1:].T * np.asarray(scales)[:, None]
     t = mat[:, 0] * scale
     data, t2, md_nan = handle_nonfinite(data, names, path=path, nan_policy=opts["nan_policy"],
