@@ -966,8 +966,6 @@ def _beat_signals(
     return beat, lp
 
 
-
-
 def _set_beat_signal(ang: MotionAngle, fs: float, lp_hz: float, cfg: MotionConfig) -> None:
     ang.beat_deg, ang.amp_deg = _beat_signals(
         ang.theta_deg, fs, ang.kind, lp_hz, cfg, ang.drift_free
