@@ -683,7 +683,7 @@ def read_table_lines(path: Path, lines: list[str], opts: dict[str, Any], *,
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise FileFormatError(f"{path}: duplicate column names {dup}. Rename them.")
-    cols, names, md_empty = _empty_channels(path, mat, cols, names, opts["nan_policy"])
+    cols, names, md_empty = _empty_channels(path, mat, cols, names)
     check_unit_overrides(opts["units"], names + [_column_name(headers, i) for i in unselected],
                          path)
     coremotion = column_units([n for k, n in zip(cols, names, strict=True)
@@ -809,15 +809,13 @@ def _note_tail(path: Path, footer: list[str], cut: tuple[int, int, int] | None) 
             "(metadata['truncated_last_row']).", ClonusWarning, stacklevel=4)
 
 
-def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[str],
-                    nan_policy: str) -> tuple[list[int], list[str], dict[str, Any]]:
+def _empty_channels(path: Path, mat: np.ndarray, cols: list[int], names: list[str]
+                    ) -> tuple[list[int], list[str], dict[str, Any]]:
     """Named columns without a single number are left out, with a warning naming them and
     ``metadata["empty_channels"]``: they hold no sample to lose, and phone apps export a
     column for every sensor they offer (AndroSensor's ``LOCATION Accuracy ( m)`` with the GPS
     off). Keeping them would refuse the file, or with ``nan_policy="omit"`` drop every row.
-    A file in which no column besides the time holds a number is refused.
-    ``nan_policy`` is not needed for this (kept for the call's shape)."""
-    del nan_policy
+    A file in which no column besides the time holds a number is refused."""
     empty = [n for k, n in zip(cols, names, strict=True) if not np.isfinite(mat[:, k]).any()]
     if not empty:
         return cols, names, {}
