@@ -170,3 +170,21 @@ def test_reports_never_carry_identifying_fields(planted, tmp_path, caplog) -> No
         text = data.decode("latin-1") if suffix == ".pdf" else data.decode("utf-8")
         assert leaks(text) == [], (suffix, leaks(text))
     assert leaks(caplog.text) == []
+
+
+def test_an_internal_error_in_batch_logs_its_frames_not_its_message(planted, tmp_path,
+                                                                    monkeypatch, caplog) -> None:
+    """A bug's exception message may quote the file (here a planted name): the DEBUG log keeps
+    the traceback's frames for the bug report, without the message (before: exc_info logged
+    it). The row's ``error`` still has it, for the user."""
+    from clonus.batch import run_batch
+
+    def broken(rec, **kwargs):
+        raise ValueError(f"could not convert string to float: '{NAME}'")
+
+    monkeypatch.setattr(clonus, "assess", broken)
+    caplog.set_level(logging.DEBUG)
+    df = run_batch([planted["csv"]], out_dir=tmp_path / "out")
+    assert df["error_type"].item() == "ValueError" and NAME in df["error"].item()
+    assert "in broken" in caplog.text  # the frames are logged
+    assert leaks(caplog.text) == []
