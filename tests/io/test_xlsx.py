@@ -60,14 +60,23 @@ def test_sheet_option_and_several_signal_sheets(tmp_path) -> None:
                                          *([float(a), 2 * float(x), 0.0] for a, x in
                                            zip(T, X, strict=True))],
         "Summary": [["patient", "anon"], ["grade", 2]]})
-    with pytest.raises(InvalidParameterError, match=r"several sheets.*'Trial 1', 'Trial 2'.*"
-                                                    r"sheet="):
+    # sheets by position in the message (names may name patients); names on exc.sheets
+    with pytest.raises(InvalidParameterError, match=r"2 of the workbook's 3 sheets hold signal "
+                                                    r"tables \(sheets 1 and 2\).*sheet=") as ei:
         clonus.read(p)
+    assert "Trial" not in str(ei.value) and "Summary" not in str(ei.value)
+    assert [s["name"] for s in ei.value.sheets] == ["Trial 1", "Trial 2", "Summary"]
+    assert [s["number"] for s in ei.value.sheets] == [1, 2, 3]
     rec = clonus.read(p, sheet="Trial 2")
     np.testing.assert_allclose(rec.get("gyro_x"), 2 * X, atol=1e-12)
-    assert rec.metadata["sheet"] == "Trial 2"
-    with pytest.raises(InvalidParameterError, match=r"no sheet 'Trial 3'.*Summary"):
+    assert rec.metadata["sheet"] == "Trial 2" and rec.metadata["sheet_number"] == 2
+    anon = clonus.read(p, sheet="Trial 2", anonymize=True)
+    assert "sheet" not in anon.metadata and anon.metadata["sheet_number"] == 2
+    assert anon.metadata["anonymized"] is True
+    with pytest.raises(InvalidParameterError, match=r"no sheet 'Trial 3' among the workbook's "
+                                                    r"3 sheet\(s\).*clonus info") as ei:
         clonus.read(p, sheet="Trial 3")
+    assert "Summary" not in str(ei.value)
     with pytest.raises(InvalidParameterError, match="Unknown option"):
         clonus.read(p, sheets="Trial 2")
 
@@ -253,12 +262,14 @@ def test_info_lists_the_sheets_of_a_workbook_with_several_tables(tmp_path, capsy
     assert f" {N} " in row2 and "time (ms)" in row2
     assert " 2 " in notes and "no table" in notes
     assert "-r sheet='Trial 1'" in cap.err and "sheet='Trial 1'" in cap.err
-    # with --json the error object (contract unchanged), its message naming the sheets
+    # with --json the error object (contract unchanged), its message naming the sheets by
+    # position only, as batch results do (names may name patients)
     assert main(["info", str(p), "--json"]) == 4
     err = json.loads(capsys.readouterr().out)["error"]
     assert err["type"] == "InvalidParameterError"
-    assert f"'Trial 1' ({N} rows: time_s, gyro_x (rad/s), gyro_y (rad/s))" in err["message"]
-    assert "'Notes' (2 rows, no table with a time column)" in err["message"]
+    assert f"sheet 1 ({N} rows: time_s, gyro_x (rad/s), gyro_y (rad/s))" in err["message"]
+    assert "sheet 3 (2 rows, no table with a time column)" in err["message"]
+    assert "Trial" not in err["message"] and "Notes" not in err["message"]
     # picking one describes it
     assert main(["info", str(p), "-r", "sheet=Trial 2", "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)
@@ -266,11 +277,13 @@ def test_info_lists_the_sheets_of_a_workbook_with_several_tables(tmp_path, capsy
     assert obj["groups"][0]["n_samples"] == N
 
 
-def test_assess_names_the_sheets_and_how_to_pick_one(tmp_path, capsys) -> None:
+def test_assess_describes_the_sheets_and_how_to_pick_one(tmp_path, capsys) -> None:
     from clonus.cli.main import main
 
     p = _two_trials(tmp_path)
     assert main(["assess", str(p)]) == 4
     err = capsys.readouterr().err
-    assert f"'Trial 2' ({N} rows: time (ms), gyro_x (rad/s)" in err
-    assert "-r sheet='Trial 1'" in err and "clonus.read(path, sheet='Trial 1')" in err
+    assert f"sheet 2 ({N} rows: time (ms), gyro_x (rad/s)" in err
+    assert "-r sheet=NAME" in err and "clonus.read(path, sheet=NAME)" in err
+    assert f"clonus info {p}" in err  # where the names are shown
+    assert "Trial" not in err  # the same message goes into batch results: no sheet names

@@ -20,6 +20,7 @@ import platform
 import re
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -396,7 +397,10 @@ def _analyse_one(item: BatchItem, config: Any, channel: str | None,
                             "please report it with 'clonus sys-info'.")
             out["error_type"] = type(exc).__name__
             out["exception"] = exc
-            logger.debug("batch item failed (%s)", type(exc).__name__, exc_info=True)
+            # the frames only: an internal error's message may quote the file's content,
+            # which log records never carry (it is in the row's error, for the user)
+            logger.debug("batch item failed (%s); traceback without its message:\n%s",
+                         type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
     # each distinct warning once, in the order raised
     out["warnings"] = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     out["elapsed_s"] = time.perf_counter() - t0

@@ -15,7 +15,8 @@ the fixed header is checked here so that truncated or corrupt files give a clear
 * Patient and recording identification fields are never logged. They are kept in
   ``metadata["edf_identity"]`` only when ``anonymize=False`` (the default);
   ``anonymize=True`` leaves them out, and :func:`anonymize_edf` writes a copy of the file with
-  them blanked.
+  them blanked. EDF+ annotation texts (``metadata["annotations"]``) are typed by the examiner
+  and may name the subject: ``anonymize=True`` keeps only their onsets and durations.
 """
 
 from __future__ import annotations
@@ -206,9 +207,12 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
         try:
             ann = f.readAnnotations()
             if len(ann[0]):
+                # texts are typed by the examiner and may name the subject: left out with
+                # anonymize=True (times kept), as the APDM reader does
                 md_base["annotations"] = [
                     {"onset_s": float(o), "duration_s": float(d) if float(d) >= 0 else None,
-                     "text": str(t)} for o, d, t in zip(*ann, strict=True)]
+                     **({} if anonymize else {"text": str(t)})}
+                    for o, d, t in zip(*ann, strict=True)]
         except Exception:  # annotations are optional extras
             pass
     finally:

@@ -12,6 +12,13 @@ Two layouts (``docs/formats.md``, Excel workbooks):
   in the headers or in a units row, a preamble above the header, date-time cells as times. A
   workbook with one such sheet reads directly; with several, ``sheet="name"`` picks one.
 
+Privacy: sheets are often named after the person recorded (``Smith J 1962-03-04``), so messages,
+warnings and log records name a sheet by its position (``book.xlsx [sheet 2]``), never by its
+name. The names are listed only where the user asks for them: ``clonus info BOOK.xlsx`` (a
+table) and the ``sheets`` attribute of the error a workbook with several signal sheets raises.
+``metadata["sheet"]`` holds the name read, left out with ``anonymize=True``
+(``metadata["sheet_number"]`` is always there).
+
 Cells are taken as Excel stores them (numbers as numbers, dates as date-times written in
 ISO-8601); formulas give their cached values (a workbook saved by Excel has them). The old
 binary ``.xls`` format is not read (``clonus`` says so and suggests saving as ``.xlsx``).
@@ -103,7 +110,8 @@ def _cell_text(v: Any) -> str:
 
 
 def _read_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
-    """(sheet name, rows of cell texts, padded to one width) of every worksheet."""
+    """(sheet name, rows of cell texts, padded to one width) of every worksheet, in the
+    workbook's order (chart sheets left out)."""
     openpyxl = _openpyxl()
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -135,9 +143,22 @@ def _read_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
     return out
 
 
-def _label(path: Path, sheet: str) -> Path:
-    """How messages name a sheet: ``book.xlsx [sheet 'Trial 2']``."""
-    return Path(f"{path} [sheet {sheet!r}]")
+def _label(path: Path, number: int) -> Path:
+    """How messages, warnings and logs name a sheet: by its position, ``book.xlsx [sheet 2]``
+    (1 = the first worksheet); never by its name, which may name a patient."""
+    return Path(f"{path} [sheet {number}]")
+
+
+def _number(sheets: list[tuple[str, list[list[str]]]], name: str) -> int:
+    """Position (from 1) of the sheet called ``name``."""
+    return next(i for i, (n, _) in enumerate(sheets, start=1) if n == name)
+
+
+def _positions(numbers: list[int]) -> str:
+    """``sheet 2``, ``sheets 1 and 3``, ``sheets 1, 2 and 4``."""
+    if len(numbers) == 1:
+        return f"sheet {numbers[0]}"
+    return "sheets " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def _csv_text(rows: list[list[str]]) -> str:
@@ -150,14 +171,15 @@ class _Workbook:
     """A phyphox Excel export seen as its zip export (``Gyroscope.csv``, ``meta/time.csv``):
     the interface of :class:`clonus.io._common.Container` that the phyphox reader uses."""
 
-    def __init__(self, path: Path, sheets: list[tuple[str, list[list[str]]]]) -> None:
+    def __init__(self, path: Path, sheets: list[tuple[int, tuple[str, list[list[str]]]]]
+                 ) -> None:
         self.path = path
         self._texts: dict[str, str] = {}
-        self._sheet: dict[str, str] = {}
-        for name, rows in sheets:
+        self._number: dict[str, int] = {}
+        for number, (name, rows) in sheets:
             member = _PHYPHOX_META.get(name.strip().lower(), f"{name.strip()}.csv")
             self._texts[member] = _csv_text(rows)
-            self._sheet[member] = name
+            self._number[member] = number
 
     @property
     def names(self) -> list[str]:
@@ -172,7 +194,7 @@ class _Workbook:
         return self._texts[member]
 
     def label(self, member: str) -> str:
-        return str(_label(self.path, self._sheet[member]))
+        return str(_label(self.path, self._number[member]))
 
 
 def _is_phyphox(sheets: list[tuple[str, list[list[str]]]]) -> bool:
@@ -193,31 +215,30 @@ def _pick(path: Path, sheets: list[tuple[str, list[list[str]]]], sheet: Any
         [s for s in sheets if s[0].strip().lower() == sheet.strip().lower()]
     if not hit:
         raise InvalidParameterError(
-            f"{path}: no sheet {sheet!r}. Sheets: {[n for n, _ in sheets]}.")
+            f"{path}: no sheet {sheet!r} among the workbook's {len(sheets)} sheet(s). "
+            f"'clonus info {_cli_quote(str(path))}' lists them by name.")
     return hit[:1]
-
-
-def _holds_table(path: Path, name: str, rows: list[list[str]]) -> bool:
-    return bool(sheet_summary(path, name, rows)["table"])
 
 
 #: columns of a sheet named in messages (the others are counted)
 _SHOWN_COLUMNS = 6
 
 
-def sheet_summary(path: Path, name: str, rows: list[list[str]]) -> dict[str, Any]:
-    """What a sheet holds, for messages and ``clonus info``: ``name``, ``rows`` (data rows
-    under the header of a table, else filled rows), ``table`` (a header with a time column
-    above rows of values), ``time_column`` and ``columns`` (the header's cells)."""
+def sheet_summary(path: Path, number: int, name: str, rows: list[list[str]]
+                  ) -> dict[str, Any]:
+    """What a sheet holds, for messages and ``clonus info``: ``number`` (its position, from
+    1), ``name``, ``rows`` (data rows under the header of a table, else filled rows), ``table``
+    (a header with a time column above rows of values), ``time_column`` and ``columns`` (the
+    header's cells). Messages use everything but ``name`` (see the module docstring)."""
     from ._csv import numeric_time_column, time_columns
     from ._tables import normalise_table
 
     lines = ["\t".join(r) for r in rows[:_PROBE_ROWS]]
     filled = sum(1 for r in rows if any(c.strip() for c in r))
-    out: dict[str, Any] = {"name": name, "rows": filled, "table": False, "time_column": None,
-                           "columns": []}
+    out: dict[str, Any] = {"number": number, "name": name, "rows": filled, "table": False,
+                           "time_column": None, "columns": []}
     try:
-        lay = normalise_table(_label(path, name), lines, sep="\t")
+        lay = normalise_table(_label(path, number), lines, sep="\t")
     except FileFormatError:
         out["table"] = True  # a table whose rows the reader refuses, saying why
         return out
@@ -237,16 +258,17 @@ def sheet_summary(path: Path, name: str, rows: list[list[str]]) -> dict[str, Any
 
 
 def _describe_sheets(summaries: list[dict[str, Any]]) -> str:
-    """``'Trial 1' (500 rows: time_s, gyro_x (rad/s)), 'Notes' (2 rows, no table)``."""
+    """``sheet 1 (500 rows: time_s, gyro_x (rad/s)); sheet 2 (2 rows, no table...)``: by
+    position, never by name."""
     out = []
     for s in summaries:
         if s["table"] and s["columns"]:
             cols = s["columns"][:_SHOWN_COLUMNS]
             more = len(s["columns"]) - len(cols)
             what = ", ".join(cols) + (f" and {more} more" if more > 0 else "")
-            out.append(f"{s['name']!r} ({s['rows']} rows: {what})")
+            out.append(f"sheet {s['number']} ({s['rows']} rows: {what})")
         else:
-            out.append(f"{s['name']!r} ({s['rows']} rows, "
+            out.append(f"sheet {s['number']} ({s['rows']} rows, "
                        f"{'a table' if s['table'] else 'no table with a time column'})")
     return "; ".join(out)
 
@@ -269,9 +291,10 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
 
         meta = [s for s in sheets if s[0].strip().lower() in _PHYPHOX_META]
         data = sheets if sheet is None else _pick(path, sheets, sheet) + meta
+        numbered = [(_number(sheets, n), (n, rows)) for n, rows in data]
         opts.pop("anonymize", None)  # phyphox files hold no identifying fields
         opts.pop("channels", None)  # picked by clonus.read after reading
-        groups = read_export(path, _Workbook(path, data), opts, fmt=FMT)
+        groups = read_export(path, _Workbook(path, numbered), opts, fmt=FMT)
         out = []
         for g in groups:
             md = dict(g.metadata)
@@ -285,27 +308,43 @@ def read_groups(path: Path, **options: Any) -> list[Recording]:
     if sheet is not None:
         chosen = _pick(path, sheets, sheet)
     else:
-        summaries = [sheet_summary(path, n, rows) for n, rows in sheets]
+        summaries = [sheet_summary(path, i, n, rows)
+                     for i, (n, rows) in enumerate(sheets, start=1)]
         chosen = [s for s, d in zip(sheets, summaries, strict=True) if d["table"]]
         if not chosen:
             raise FileFormatError(
-                f"{path}: no sheet holds a table with a time column (sheets: "
+                f"{path}: no sheet holds a table with a time column ("
                 f"{_describe_sheets(summaries)}). Put a header row with a time column such as "
                 "'time_s' and units, e.g. 'gyro_x (rad/s)', above the values.")
         if len(chosen) > 1:
-            names = [n for n, _ in chosen]
+            # sheets by position only (their names may name patients; this message also goes
+            # into batch results): clonus info lists the names, from exc.sheets
+            numbers = [d["number"] for d in summaries if d["table"]]
+            which = (f"all {len(sheets)} sheets of the workbook hold" if len(chosen) == len(sheets)
+                     else f"{len(chosen)} of the workbook's {len(sheets)} sheets hold")
             exc = InvalidParameterError(
-                f"{path}: several sheets hold signal tables ({names}): "
-                f"{_describe_sheets(summaries)}. Pick one: -r sheet=NAME on the command line "
-                f"(e.g. -r sheet={_cli_quote(names[0])}), or clonus.read(path, "
-                f"sheet={names[0]!r}) in Python; or save that sheet as CSV.")
+                f"{path}: {which} signal tables ({_positions(numbers)}): "
+                f"{_describe_sheets(summaries)}. Pick one by "
+                f"name: -r sheet=NAME on the command line, or clonus.read(path, sheet=NAME) in "
+                f"Python; or save that sheet as CSV. Messages leave sheet names out (they may "
+                f"name a person): 'clonus info {_cli_quote(str(path))}' lists them (in Python: "
+                "this error's .sheets).")
             exc.sheets = summaries  # type: ignore[attr-defined]  # listed by clonus info
             raise exc
     name, rows = chosen[0]
+    number = _number(sheets, name)
     lines = ["\t".join(r) for r in rows]
-    groups = read_table_lines(_label(path, name), lines, opts, fmt=FMT, sep="\t")
-    return [replace(g, source=str(path), metadata={**g.metadata, "sheet": name})
-            for g in groups]
+    groups = read_table_lines(_label(path, number), lines, opts, fmt=FMT, sep="\t")
+    anonymize = bool(opts.get("anonymize", False))
+    out = []
+    for g in groups:
+        md = {**g.metadata, "sheet_number": number}
+        if anonymize:
+            md["anonymized"] = True
+        else:
+            md["sheet"] = name  # the name may identify: kept only without anonymize=True
+        out.append(replace(g, source=str(path), metadata=md))
+    return out
 
 
 register(Reader(

@@ -114,20 +114,25 @@ def describe(
 
 
 def _print_sheets(path: str, sheets: list[dict[str, Any]]) -> str:
-    """Print the sheets of a workbook holding several signal tables (name, rows, time column,
-    columns); return the first signal sheet's name."""
+    """Print the sheets of a workbook holding several signal tables (position, name, rows,
+    time column, columns); return the first signal sheet's name.
+
+    The one place where clonus shows sheet names (they may name a patient): the user asked
+    about their own file. Messages, warnings, logs and batch results name sheets by position.
+    """
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     console.print(f"[bold]{path}[/bold]  format: [cyan]xlsx[/cyan]  sheets: {len(sheets)}")
     table = Table(show_header=True, header_style="bold")
-    for col in ("sheet", "rows", "time column", "columns"):
+    for col in ("#", "sheet", "rows", "time column", "columns"):
         table.add_column(col)
     for sh in sheets:
         cols = ", ".join(sh["columns"]) if sh["table"] and sh["columns"] else \
             ("a table" if sh["table"] else "no table with a time column")
-        table.add_row(sh["name"], str(sh["rows"]), sh["time_column"] or "-", cols)
+        table.add_row(str(sh["number"]), sh["name"], str(sh["rows"]), sh["time_column"] or "-",
+                      cols)
     console.print(table)
     return str(next(sh["name"] for sh in sheets if sh["table"]))
 
@@ -156,8 +161,9 @@ def register(app: typer.Typer) -> None:
         except InvalidParameterError as exc:
             sheets = getattr(exc, "sheets", None)
             if as_json or not sheets:
-                raise  # --json: the error object, whose message lists the sheets
-            # the sheets as a table on stdout; the error (exit code 4) says how to pick one
+                raise  # --json: the error object (sheets by position, as in batch results)
+            # the sheets as a table on stdout; the error (exit code 4) says how to pick one,
+            # by name: this interactive command on the user's own file may show them
             first = _print_sheets(path, sheets)
             raise InvalidParameterError(
                 f"{path}: several sheets hold signal tables "
