@@ -212,6 +212,53 @@ class EmgConfig:
         Bursts chained to a run or to the stretch response are beats only when their envelope
         peak reaches this fraction of the run's median peak or of the stretch response's peak
         (0.25, assumed: smaller activity between contractions is not a beat).
+    max_train_s : float
+        Beat train checks (EMG alone; :func:`_train_decline`, docs/emg.md "The beat train"),
+        each giving ``indeterminate`` with no beats and advice to add a motion channel. A
+        train of beats (first beat onset to last beat offset) longer than this is declined,
+        in seconds (60, from Wallace 2005: ankle clonus lasted up to 30 s, about 1 min in
+        the two subjects who stopped it voluntarily; clinical-reference.md section 1.2; a
+        clinical test holds the stretch for seconds, Tardieu's criterion is 10 s). 0: off.
+    min_rhythm_peak_ratio : float
+        A train lasting >= ``rhythm_min_duration_s`` whose envelope has no clear rhythm
+        (spectral peak ratio, as in ``modulation_min_peak_ratio``, over the train) below
+        this is declined: clonus fires one burst per cycle at a stable frequency (98 % of
+        motor units fire once per cycle, Wallace 2005; frequency does not follow force,
+        Walsh 1976), shivering bursts are grouped and irregular (Israel & Pozos 1989, the
+        negatives generator). 10, set on our own generators and simulator: shivering trains
+        called clonus reached 2.3-13.5; trains >= 2 s of reflex-simulator tests with a
+        motion clonus run reached >= 10.5 except one counted 16 beats against 5 true (6.4).
+        0: off.
+    rhythm_min_duration_s : float
+        Shortest train (s) judged by ``min_rhythm_peak_ratio`` and the slow-rhythm check
+        (2 s: a shorter train gives no spectral resolution).
+    max_regrowth : float
+        A train whose beat RMS, averaged over ``regrowth_window_s`` (centred), grows to more
+        than this multiple of its lowest earlier value is declined: clonus is largest after
+        the stretch (the imposed stretch is the largest perturbation; amplitude follows the
+        dorsiflexing force, Walsh 1976) and then holds while the stretch is held or decays
+        as it fatigues (Tardieu; clinical-reference.md section 1.2), while tremor waxes and
+        wanes (section 3). A stronger push by the examiner could also make it grow, hence
+        ``indeterminate``. 1.6, set on our own generators and simulator: reflex-simulator
+        tests called clonus reached at most 1.56 (447 of 1000 tests, five seeds), essential
+        tremor called clonus 1.5-2.9. 0: off.
+    regrowth_window_s : float
+        Averaging window of ``max_regrowth``, in seconds (2 s: tremor amplitude changes over
+        seconds; burst-to-burst jitter averages out).
+    slow_max_hz : float
+        A train slower than this (4 Hz: the top of voluntary foot tapping, 1-4 Hz, Repp
+        2005, which overlaps the slowest ankle clonus, 3.8 Hz, Hidler & Rymer) is declined
+        when its response is under ``slow_response_ratio`` x the median beat and its
+        envelope's peak ratio is under ``slow_min_peak_ratio`` (lasting >=
+        ``rhythm_min_duration_s``): no clear stretch response and no steadier period than
+        voluntary tapping's.
+    slow_response_ratio : float
+        See ``slow_max_hz`` (1.5, set on our own generators: tapping opens with a tap up to
+        1.43 x the median by chance). 0: off.
+    slow_min_peak_ratio : float
+        See ``slow_max_hz`` (150, set on our own generators and simulator: tapping with a
+        5-10 % timing CV, Repp 2005, reached 19-124; the simulator's slow held clonus mostly
+        > 130, with 87 and 101 in two tests).
     count_ended_trains : bool
         With ``count_unrhythmic_beats``, and without a clonic run of >= ``clonus_min_beats``,
         count the bursts of a train that follows the stretch response and then stops
