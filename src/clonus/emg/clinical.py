@@ -1076,7 +1076,10 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     ``indeterminate`` when it starts without rest before it, follows comparable activity, or
     shows no response standing out from its beats (``stretch_response_ratio``) while its rhythm
     is slower than ``voluntary_max_hz`` or comparable bursts return after the muscle fell
-    silent; as ``rhythmic_not_clonus`` when it waxes in or recurs in spells. ``pathological``
+    silent, or when its beat train lasts longer than ``max_train_s``, has no steady rhythm,
+    grows again after falling, or is a slow rhythm without a clear stretch response
+    (:func:`_train_decline`); as ``rhythmic_not_clonus`` when it waxes in or recurs in
+    spells. ``pathological``
     is True for ``clonus``.
 
     Examples
