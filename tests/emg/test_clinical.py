@@ -217,7 +217,10 @@ def test_clonus_after_a_short_rest_is_still_counted(start_s, freq):
     # The 3.5 Hz case is below voluntary_max_hz and its response does not stand out, so by
     # default EMG alone declines it (tests/emg/test_stretch_signature.py); the rest rule alone
     # is checked here.
-    a = assess_emg(s.recording, config=EmgConfig(stretch_response_ratio=0))
+    # (slow_response_ratio: the slow-rhythm check of the beat train, docs/emg.md, likewise)
+    a = assess_emg(
+        s.recording, config=EmgConfig(stretch_response_ratio=0, slow_response_ratio=0)
+    )
     assert a.classification == "clonus", a.reason
     assert abs(a.n_beats - 12) <= 1
     if freq < EmgConfig().voluntary_max_hz:

@@ -20,6 +20,11 @@ from clonus.emg.clinical import EmgConfig, assess_emg
 from clonus.exceptions import InvalidParameterError
 from clonus.simulate.spasms import simulate_clonus_emg
 
+#: the beat-train checks (docs/emg.md, "The beat train"), off: the recordings below were
+#: called clonus before any of the EMG-alone checks
+TRAIN_OFF = {"max_regrowth": 0, "min_rhythm_peak_ratio": 0, "slow_response_ratio": 0,
+             "max_train_s": 0}
+
 FS = 2000.0
 
 
@@ -60,7 +65,7 @@ def test_tapping_from_rest_is_indeterminate(rate, seed):
     assert a.n_beats == 0 and not a.pathological and a.grades == {}
     assert any("motion channel" in w for w in a.warnings)
     # without the check it was counted as sustained clonus
-    off = _assess(rec, EmgConfig(stretch_response_ratio=0))
+    off = _assess(rec, EmgConfig(stretch_response_ratio=0, **TRAIN_OFF))
     assert off.classification == "clonus" and off.n_beats >= 3
 
 
@@ -100,7 +105,7 @@ def test_activity_coming_back_after_silence_is_indeterminate(seed):
     assert a.classification == "indeterminate", a.reason
     assert "fallen silent" in a.reason and "motion channel" in a.reason
     assert a.n_beats == 0 and a.grades == {}
-    off = _assess(rec, EmgConfig(stretch_response_ratio=0))
+    off = _assess(rec, EmgConfig(stretch_response_ratio=0, **TRAIN_OFF))
     assert off.classification == "clonus"
 
 
@@ -129,7 +134,7 @@ def test_tremor_waxing_in_after_a_voluntary_lift_is_not_clonus(freq, seed):
     assert a.classification == "rhythmic_not_clonus", a.reason
     assert "after their first burst" in a.reason
     assert a.metrics["rhythm_frequency_hz"] == pytest.approx(freq, rel=0.05)
-    off = _assess(_rec(x), EmgConfig(max_build_up=0))
+    off = _assess(_rec(x), EmgConfig(max_build_up=0, **TRAIN_OFF))
     assert off.classification == "clonus"
 
 

@@ -212,6 +212,53 @@ class EmgConfig:
         Bursts chained to a run or to the stretch response are beats only when their envelope
         peak reaches this fraction of the run's median peak or of the stretch response's peak
         (0.25, assumed: smaller activity between contractions is not a beat).
+    max_train_s : float
+        Beat train checks (EMG alone; :func:`_train_decline`, docs/emg.md "The beat train"),
+        each giving ``indeterminate`` with no beats and advice to add a motion channel. A
+        train of beats (first beat onset to last beat offset) longer than this is declined,
+        in seconds (60, from Wallace 2005: ankle clonus lasted up to 30 s, about 1 min in
+        the two subjects who stopped it voluntarily; clinical-reference.md section 1.2; a
+        clinical test holds the stretch for seconds, Tardieu's criterion is 10 s). 0: off.
+    min_rhythm_peak_ratio : float
+        A train lasting >= ``rhythm_min_duration_s`` whose envelope has no clear rhythm
+        (spectral peak ratio, as in ``modulation_min_peak_ratio``, over the train) below
+        this is declined: clonus fires one burst per cycle at a stable frequency (98 % of
+        motor units fire once per cycle, Wallace 2005; frequency does not follow force,
+        Walsh 1976), shivering bursts are grouped and irregular (Israel & Pozos 1989, the
+        negatives generator). 10, set on our own generators and simulator: shivering trains
+        called clonus reached 2.3-13.5; trains >= 2 s of reflex-simulator tests with a
+        motion clonus run reached >= 10.5 except one counted 16 beats against 5 true (6.4).
+        0: off.
+    rhythm_min_duration_s : float
+        Shortest train (s) judged by ``min_rhythm_peak_ratio`` and the slow-rhythm check
+        (2 s: a shorter train gives no spectral resolution).
+    max_regrowth : float
+        A train whose beat RMS, averaged over ``regrowth_window_s`` (centred), grows to more
+        than this multiple of its lowest earlier value is declined: clonus is largest after
+        the stretch (the imposed stretch is the largest perturbation; amplitude follows the
+        dorsiflexing force, Walsh 1976) and then holds while the stretch is held or decays
+        as it fatigues (Tardieu; clinical-reference.md section 1.2), while tremor waxes and
+        wanes (section 3). A stronger push by the examiner could also make it grow, hence
+        ``indeterminate``. 1.6, set on our own generators and simulator: reflex-simulator
+        tests called clonus reached at most 1.56 (447 of 1000 tests, five seeds), essential
+        tremor called clonus 1.5-2.9. 0: off.
+    regrowth_window_s : float
+        Averaging window of ``max_regrowth``, in seconds (2 s: tremor amplitude changes over
+        seconds; burst-to-burst jitter averages out).
+    slow_max_hz : float
+        A train slower than this (4 Hz: the top of voluntary foot tapping, 1-4 Hz, Repp
+        2005, which overlaps the slowest ankle clonus, 3.8 Hz, Hidler & Rymer) is declined
+        when its response is under ``slow_response_ratio`` x the median beat and its
+        envelope's peak ratio is under ``slow_min_peak_ratio`` (lasting >=
+        ``rhythm_min_duration_s``): no clear stretch response and no steadier period than
+        voluntary tapping's.
+    slow_response_ratio : float
+        See ``slow_max_hz`` (1.5, set on our own generators: tapping opens with a tap up to
+        1.43 x the median by chance). 0: off.
+    slow_min_peak_ratio : float
+        See ``slow_max_hz`` (150, set on our own generators and simulator: tapping with a
+        5-10 % timing CV, Repp 2005, reached 19-124; the simulator's slow held clonus mostly
+        > 130, with 87 and 101 in two tests).
     count_ended_trains : bool
         With ``count_unrhythmic_beats``, and without a clonic run of >= ``clonus_min_beats``,
         count the bursts of a train that follows the stretch response and then stops
@@ -251,6 +298,14 @@ class EmgConfig:
     bridge_max_periods: float = 6.0
     train_valley_ratio: float = 0.5
     beat_min_relative_peak: float = 0.25
+    regrowth_window_s: float = 2.0
+    max_regrowth: float = 1.6
+    min_rhythm_peak_ratio: float = 10.0
+    rhythm_min_duration_s: float = 2.0
+    slow_max_hz: float = 4.0
+    slow_response_ratio: float = 1.5
+    slow_min_peak_ratio: float = 150.0
+    max_train_s: float = 60.0
 
     def __post_init__(self) -> None:
         if self.clinical_method not in CLINICAL_METHODS:
@@ -285,6 +340,26 @@ class EmgConfig:
                 raise InvalidParameterError(
                     f"EmgConfig.{name} must be a number >= 0 (0: off), got {v!r}."
                 )
+        for name in (
+            "max_regrowth",
+            "min_rhythm_peak_ratio",
+            "rhythm_min_duration_s",
+            "slow_max_hz",
+            "slow_response_ratio",
+            "slow_min_peak_ratio",
+            "max_train_s",
+        ):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not (isinstance(v, int | float) and v >= 0):
+                raise InvalidParameterError(
+                    f"EmgConfig.{name} must be a number >= 0 (0: off), got {v!r}."
+                )
+        if isinstance(self.regrowth_window_s, bool) or not (
+            isinstance(self.regrowth_window_s, int | float) and self.regrowth_window_s > 0
+        ):
+            raise InvalidParameterError(
+                f"EmgConfig.regrowth_window_s must be > 0 s, got {self.regrowth_window_s!r}."
+            )
         if self.extend_min_run < 2:
             raise InvalidParameterError(
                 f"EmgConfig.extend_min_run must be >= 2, got {self.extend_min_run!r}."
@@ -849,6 +924,123 @@ def _active_after(
     return idx
 
 
+def _rolling_mean(t: np.ndarray, v: np.ndarray, window_s: float) -> np.ndarray:
+    """Mean of ``v`` over the points within +- ``window_s`` / 2 of each time in ``t`` (sorted)."""
+    lo = np.searchsorted(t, t - window_s / 2.0, side="left")
+    hi = np.searchsorted(t, t + window_s / 2.0, side="right")
+    c = np.concatenate([[0.0], np.cumsum(v)])
+    return (c[hi] - c[lo]) / np.maximum(hi - lo, 1)
+
+
+def _beat_train(
+    b: Bursts, sel: np.ndarray, env: np.ndarray, fs: float, cfg: EmgConfig
+) -> dict[str, float | None]:
+    """Shape of a beat train: how its amplitude evolves, how regular it is, how long it lasts.
+
+    ``regrowth``: the largest ratio of the beats' RMS averaged over ``regrowth_window_s``
+    (centred) to its lowest value earlier in the train; ``interval_cv``: robust CV (1.4826 x
+    MAD / median) of the intervals between the beats' energy centres; ``in_phase``: fraction
+    of those intervals within +- 25 % of their median; ``peak_ratio``: spectral peak ratio of
+    the envelope's modulation over the train (:func:`_dominant_hz`); ``duration_s``.
+    """
+    t = b.centre_s[sel]
+    rel = b.rms[sel] / max(float(np.median(b.rms[sel])), 1e-300)
+    out: dict[str, float | None] = {"regrowth": None, "interval_cv": None, "in_phase": None,
+                                    "peak_ratio": None, "duration_s": None}
+    if sel.size >= 2:
+        s = _rolling_mean(t, rel, cfg.regrowth_window_s)
+        out["regrowth"] = float(np.max(s / np.maximum(np.minimum.accumulate(s), 1e-300)))
+        iv = np.diff(t)
+        med = float(np.median(iv))
+        out["interval_cv"] = float(1.4826 * np.median(np.abs(iv - med)) / med)
+        out["in_phase"] = float(np.mean(np.abs(iv / med - 1.0) <= 0.25))
+        a, z = int(b.onset_idx[sel[0]]), int(b.offset_idx[sel[-1]])
+        lo, hi = cfg.modulation_band_hz
+        if z - a > 2 * fs / lo:
+            out["peak_ratio"] = _dominant_hz(env.astype(np.float64), [(a, z)], fs, (lo, hi))[1]
+        out["duration_s"] = float(b.offset_s[sel[-1]] - b.onset_s[sel[0]])
+    return out
+
+
+def _train_decline(
+    b: Bursts,
+    sel: np.ndarray,
+    i_on: int,
+    period_s: float,
+    train: dict[str, float | None],
+    cfg: EmgConfig,
+) -> tuple[str, str, str] | None:
+    """Decline a clonic run whose beat train does not behave like clonus (EMG alone).
+
+    Checked in this order (the first that applies is reported): a train longer than
+    ``max_train_s``; an envelope without a clear rhythm (``min_rhythm_peak_ratio``); an
+    amplitude that grows again (``max_regrowth``); a slow rhythm without a clear stretch
+    response (``slow_max_hz``, ``slow_response_ratio``). Returns (class, reason, warning) or
+    None.
+    """
+    f_run = 1.0 / period_s
+    add = (
+        " EMG alone cannot tell this from tremor, shivering or voluntary activity: add a "
+        "motion channel (phone, IMU or goniometer on the foot) to see the stretch."
+    )
+    dur = train["duration_s"] or 0.0
+    if cfg.max_train_s > 0 and dur > cfg.max_train_s:
+        return (
+            "indeterminate",
+            f"rhythmic EMG bursts at {f_run:.2f} Hz for {dur:.0f} s, longer than "
+            f"{cfg.max_train_s:g} s (the longest ankle clonus reported lasted about 1 min, "
+            "Wallace 2005; a clinical test holds the stretch for seconds)." + add,
+            "a rhythm lasting longer than any clinical clonus test: not counted as clonus; "
+            "crop the recording to the test or add a motion channel",
+        )
+    ratio = train["peak_ratio"]
+    if (
+        cfg.min_rhythm_peak_ratio > 0
+        and ratio is not None
+        and dur >= cfg.rhythm_min_duration_s
+        and ratio < cfg.min_rhythm_peak_ratio
+    ):
+        return (
+            "indeterminate",
+            f"{sel.size} EMG bursts over {dur:.1f} s without one steady rhythm (the "
+            f"envelope's spectral peak is {ratio:.1f} x its median power in "
+            f"{cfg.modulation_band_hz[0]:g}-{cfg.modulation_band_hz[1]:g} Hz, under "
+            f"{cfg.min_rhythm_peak_ratio:g}): clonus fires one burst per cycle at a stable "
+            "frequency; irregular grouped bursts are shivering-like." + add,
+            "the EMG bursts do not keep one rhythm (shivering?): not counted as clonus",
+        )
+    growth = train["regrowth"]
+    if cfg.max_regrowth > 0 and growth is not None and growth > cfg.max_regrowth:
+        return (
+            "indeterminate",
+            f"rhythmic EMG bursts at {f_run:.2f} Hz whose amplitude (averaged over "
+            f"{cfg.regrowth_window_s:g} s) grows again to {growth:.2f} x an earlier low, "
+            f"more than {cfg.max_regrowth:g} x: clonus is largest after the stretch and then "
+            "holds or decays, while tremor waxes and wanes (a stronger push by the examiner "
+            "could also do this)." + add,
+            "the rhythm waxes and wanes (tremor?): not counted as clonus; add a motion channel",
+        )
+    resp_ratio = float(b.rms[i_on]) / max(float(np.median(b.rms[sel])), 1e-300)
+    if (
+        cfg.slow_response_ratio > 0
+        and f_run < cfg.slow_max_hz
+        and resp_ratio < cfg.slow_response_ratio
+        and ratio is not None
+        and dur >= cfg.rhythm_min_duration_s
+        and ratio < cfg.slow_min_peak_ratio
+    ):
+        return (
+            "indeterminate",
+            f"rhythmic EMG bursts at {f_run:.2f} Hz, where voluntary foot tapping (1-4 Hz) "
+            "overlaps the slowest ankle clonus (3.8 Hz), and the first burst is "
+            f"{resp_ratio:.2f} x the median beat, not >= {cfg.slow_response_ratio:g} x as a "
+            "clear reflex response to a brisk stretch." + add,
+            "a slow rhythm without a clear stretch response (voluntary tapping?): not "
+            "counted as clonus; add a motion channel",
+        )
+    return None
+
+
 def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment:
     """Assess a clinical clonus test from surface EMG.
 
@@ -884,7 +1076,10 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
     ``indeterminate`` when it starts without rest before it, follows comparable activity, or
     shows no response standing out from its beats (``stretch_response_ratio``) while its rhythm
     is slower than ``voluntary_max_hz`` or comparable bursts return after the muscle fell
-    silent; as ``rhythmic_not_clonus`` when it waxes in or recurs in spells. ``pathological``
+    silent, or when its beat train lasts longer than ``max_train_s``, has no steady rhythm,
+    grows again after falling, or is a slow rhythm without a clear stretch response
+    (:func:`_train_decline`); as ``rhythmic_not_clonus`` when it waxes in or recurs in
+    spells. ``pathological``
     is True for ``clonus``.
 
     Examples
@@ -1227,6 +1422,13 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
                     "could be voluntary or tremor: not counted as clonus; add a motion "
                     "channel",
                 )
+    train = (
+        _beat_train(b, sel, cond.envelope, fs, cfg)
+        if classification == "clonus" and period_run
+        else None
+    )
+    if train is not None and decline is None:
+        decline = _train_decline(b, sel, i_on, period_run, train, cfg)
     declined = decline is not None
     rhythm_hz = None  # the rhythm a rhythmic_not_clonus verdict is about (its reason quotes it)
     if decline is not None:
@@ -1283,6 +1485,8 @@ def assess_emg(rec: Recording, *, config: EmgConfig | None = None) -> Assessment
         else None,
         "hold_duration_s": hold,
     }
+    if train is not None:
+        metrics["emg_beat_train"] = train
     if rhythm_hz is not None:
         metrics["rhythm_frequency_hz"] = float(rhythm_hz)
     if responses:
