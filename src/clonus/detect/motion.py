@@ -1784,6 +1784,7 @@ def _ringing_peaks(pk: Peaks, ang: MotionAngle, fs: float, lp_hz: float, t_after
     nxt = np.concatenate([idx[1:], [min(n - 1, idx[-1] + int(round(cfg.max_beat_interval_s
                                                                     * fs)))]])
     reach = int(round(_RINGING_REACH_PERIODS * fs / lp_hz))
+    quarter = max(1, int(round(0.25 * fs / lp_hz)))
     out = np.zeros(len(idx), dtype=bool)
     for k, (i0, i, i1) in enumerate(zip(prev, idx, nxt, strict=True)):
         a = i0 + int(np.argmin(beat[i0 : i + 1])) if i > i0 else i
@@ -1792,10 +1793,21 @@ def _ringing_peaks(pk: Peaks, ang: MotionAngle, fs: float, lp_hz: float, t_after
         # the steps before and after it, each of which can ring into it
         steps = float(np.ptp(ref[max(0, i - reach) : i + 1])) + float(
             np.ptp(ref[i : i + reach + 1]))
-        out[k] = (
-            0 < span_bw <= _RINGING_STEP_FRACTION * steps
-            and float(np.ptp(ref[a : b + 1])) < _RINGING_RANGE_FRACTION * span_bw
-        )
+        # the cycle's range: a ripple on a still foot
+        ripple = (0 < span_bw <= _RINGING_STEP_FRACTION * steps
+                  and float(np.ptp(ref[a : b + 1])) < _RINGING_RANGE_FRACTION * span_bw)
+        # the peak's prominence (the smaller of its rise and its fall): a bump the low-pass
+        # puts on the corner where a still foot starts a steep movement (the fall of a
+        # released foot), whose fall is the step itself
+        prom_bw = min(float(beat[i] - beat[a : i + 1].min()),
+                      float(beat[i] - beat[i : b + 1].min()))
+        if not ripple and 0 < prom_bw <= _RINGING_STEP_FRACTION * steps:
+            j0, j1 = max(a, i - quarter), min(b, i + quarter)
+            j = j0 + int(np.argmax(ref[j0 : j1 + 1]))
+            prom_ref = min(float(ref[j] - ref[a : j + 1].min()),
+                           float(ref[j] - ref[j : b + 1].min()))
+            ripple = prom_ref < _RINGING_RANGE_FRACTION * prom_bw
+        out[k] = ripple
     return out
 
 
