@@ -3012,6 +3012,10 @@ def _assess_motion(
             )
             if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same and clear_r:
                 counted.append(r)
+    # the runs' own intervals: their regularity (a join below must not make an irregular
+    # rhythm look regular; examiner tremor at 8 Hz on a noisy 50 Hz IMU did)
+    iv_all = [np.diff(pk.times_s[r]) for r in counted if len(r) >= 2]
+    iv = np.concatenate(iv_all) if iv_all else np.array([])
     tail = np.array([], dtype=int)
     if counted:
         hold_end_s = None if held_to_end else t_on + hold_s
@@ -3026,14 +3030,14 @@ def _assess_motion(
         metrics["runs_joined"] = br.bridged
     if br.filled_s:
         metrics["skipped_cycles_filled_s"] = br.filled_s
-    # the frequency from the runs' intervals, leaving out those spanning skipped cycles
-    iv_all = [np.diff(pk.times_s[r])[~g] for r, g in zip(counted, br.gaps, strict=True)
-              if len(r) >= 2]
-    iv = np.concatenate(iv_all) if iv_all else np.array([])
+    # the frequency from the joined runs' intervals, leaving out those spanning skipped cycles
+    ivf_all = [np.diff(pk.times_s[r])[~g] for r, g in zip(counted, br.gaps, strict=True)
+               if len(r) >= 2]
+    iv_f = np.concatenate(ivf_all) if ivf_all else np.array([])
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]
-    freq = float(1.0 / np.median(iv)) if len(bt) >= 3 and len(iv) else None
-    f_check = float(1.0 / np.median(iv)) if len(iv) else None
+    freq = float(1.0 / np.median(iv_f)) if len(bt) >= 3 and len(iv_f) else None
+    f_check = float(1.0 / np.median(iv_f)) if len(iv_f) else None
     beats = tuple(
         Beat(float(t), float(a), None if k == 0 else float(t - bt[k - 1]))
         for k, (t, a) in enumerate(zip(bt, ba, strict=True))
@@ -3051,7 +3055,7 @@ def _assess_motion(
     decay = fit_decay(bt, ba)
     metrics.update(
         {
-            "instantaneous_frequency_hz": [float(1 / d) for d in iv] if len(iv) else [],
+            "instantaneous_frequency_hz": [float(1 / d) for d in iv_f] if len(iv_f) else [],
             "regularity_cv": float(np.std(iv) / np.mean(iv)) if len(iv) >= 2 else None,
             "decay": decay,
             "decay_rate_per_s": decay["p_per_s"],
