@@ -1784,6 +1784,7 @@ def _ringing_peaks(pk: Peaks, ang: MotionAngle, fs: float, lp_hz: float, t_after
     nxt = np.concatenate([idx[1:], [min(n - 1, idx[-1] + int(round(cfg.max_beat_interval_s
                                                                     * fs)))]])
     reach = int(round(_RINGING_REACH_PERIODS * fs / lp_hz))
+    quarter = max(1, int(round(0.25 * fs / lp_hz)))
     out = np.zeros(len(idx), dtype=bool)
     for k, (i0, i, i1) in enumerate(zip(prev, idx, nxt, strict=True)):
         a = i0 + int(np.argmin(beat[i0 : i + 1])) if i > i0 else i
@@ -1792,10 +1793,21 @@ def _ringing_peaks(pk: Peaks, ang: MotionAngle, fs: float, lp_hz: float, t_after
         # the steps before and after it, each of which can ring into it
         steps = float(np.ptp(ref[max(0, i - reach) : i + 1])) + float(
             np.ptp(ref[i : i + reach + 1]))
-        out[k] = (
-            0 < span_bw <= _RINGING_STEP_FRACTION * steps
-            and float(np.ptp(ref[a : b + 1])) < _RINGING_RANGE_FRACTION * span_bw
-        )
+        # the cycle's range: a ripple on a still foot
+        ripple = (0 < span_bw <= _RINGING_STEP_FRACTION * steps
+                  and float(np.ptp(ref[a : b + 1])) < _RINGING_RANGE_FRACTION * span_bw)
+        # the peak's prominence (the smaller of its rise and its fall): a bump the low-pass
+        # puts on the corner where a still foot starts a steep movement (the fall of a
+        # released foot), whose fall is the step itself
+        prom_bw = min(float(beat[i] - beat[a : i + 1].min()),
+                      float(beat[i] - beat[i : b + 1].min()))
+        if not ripple and 0 < prom_bw <= _RINGING_STEP_FRACTION * steps:
+            j0, j1 = max(a, i - quarter), min(b, i + quarter)
+            j = j0 + int(np.argmax(ref[j0 : j1 + 1]))
+            prom_ref = min(float(ref[j] - ref[a : j + 1].min()),
+                           float(ref[j] - ref[j : b + 1].min()))
+            ripple = prom_ref < _RINGING_RANGE_FRACTION * prom_bw
+        out[k] = ripple
     return out
 
 
@@ -1867,6 +1879,192 @@ def _skipped_cycle_tail(
         out.append(j)
         last = t
     return np.asarray(out, dtype=int)
+
+
+#: a skipped cycle between two counted runs is filled only from a noisy signal: its peak must
+#: reach the threshold minus this many SDs of a peak-to-trough difference's noise
+#: (sqrt(2) x the angle noise)
+_GAP_NOISE_SDS = 3.0
+#: cycles on each side whose prominences set the run's local level around a skipped cycle
+_GAP_LEVEL_CYCLES = 4
+
+
+@dataclass(frozen=True)
+class _Bridged:
+    """Counted runs after :func:`_bridge_runs`: ``runs`` index the merged peaks; ``gaps[k]``
+    marks the intervals of run k that span skipped cycles (left out of the frequency)."""
+
+    peaks: Peaks
+    runs: list[np.ndarray]
+    gaps: list[np.ndarray]
+    filled_s: list[float]
+    bridged: int
+
+
+def _bridge_runs(
+    pk: Peaks, counted: list[np.ndarray], low: Peaks, prom: float, noise_deg: float,
+    tail: frozenset[int] = frozenset(),
+) -> tuple[list[list[int]], list[int]]:
+    """Counted runs that one rhythm joins across cycles under the beat threshold.
+
+    A run near the threshold (0.5-0.7 deg beats from a goniometer with 0.3 deg noise, or a
+    noisy accelerometer angle) keeps its rhythm, but noise pulls some of its peaks under the
+    threshold; the run rule then ends the run at the first skipped cycle and the rest come as
+    later runs, short ones not counted, although reflex-model section 8 counts every peak of
+    the true angle >= 0.5 deg. Two consecutive counted runs are one run when every peak
+    between them (counted or not) keeps the first run's period: 1 to
+    ``_TAIL_MAX_SKIPPED_PERIODS`` periods after the previous one, within
+    ``_TAIL_PHASE_TOLERANCE`` of a period (the grid of :func:`_skipped_cycle_tail`). A skipped
+    cycle of the joined run is filled with a peak of ``low`` (found with a lower threshold) on
+    its slot when
+
+    - its prominence is within ``_GAP_NOISE_SDS`` noise SDs of the threshold
+      (SD = sqrt(2) x ``noise_deg``), so a clean sensor's skipped cycles, which really were
+      small, stay skipped;
+    - the run's level around it, the median prominence of its cycles within
+      ``_GAP_LEVEL_CYCLES`` cycles on each side (beats and skipped cycles' peaks alike, so the
+      beats' selection above the threshold does not lift it), is at least the threshold. A run
+      fading through the threshold, whose true cycles alternate above and below it, has its
+      level under it and keeps its gaps.
+
+    Parameters
+    ----------
+    pk : Peaks
+        The candidate beats (threshold ``prom``).
+    counted : list of ndarray of int
+        The counted runs, indices into ``pk``, in time order.
+    low : Peaks
+        Peaks of the same signal found with a lower threshold (a superset of ``pk``'s).
+    prom, noise_deg : float
+        Beat threshold and angle noise RMS, in degrees.
+    tail : frozenset of int
+        Indices into ``pk`` of a fading tail's peaks (:func:`_skipped_cycle_tail`): the cycles
+        skipped there fell under the threshold as the run faded, and are not filled.
+
+    Returns
+    -------
+    runs : list of list of int
+        The runs; indices ``< len(pk)`` are peaks of ``pk``, ``len(pk) + c`` is peak ``c`` of
+        ``low``.
+    filled : list of int
+        Indices into ``low`` of the filled cycles.
+    """
+    filled: list[int] = []
+    pooled = [_run_intervals(pk.times_s[r]) for r in counted if len(r) >= 3]
+    iv = np.concatenate(pooled) if pooled else np.array([])
+    if len(iv) < _TAIL_MIN_RUN_BEATS - 1:
+        return [list(map(int, r)) for r in counted], filled
+    per = float(np.median(iv))
+    tol = _TAIL_PHASE_TOLERANCE * per
+
+    def steps(t0: float, t1: float) -> int | None:
+        k = int(round((t1 - t0) / per))
+        ok = 1 <= k <= _TAIL_MAX_SKIPPED_PERIODS and abs(t1 - t0 - k * per) <= tol
+        return k if ok else None
+
+    # 1. join consecutive runs whose peaks in between all keep the grid
+    out: list[list[int]] = [list(map(int, counted[0]))]
+    for r in counted[1:]:
+        a, b = int(out[-1][-1]), int(r[0])
+        seq = list(range(a + 1, b + 1))
+        ts = [float(pk.times_s[a])] + [float(pk.times_s[j]) for j in seq]
+        if all(steps(x, y) is not None for x, y in zip(ts[:-1], ts[1:], strict=True)):
+            out[-1].extend(seq[:-1])
+            out[-1].extend(map(int, r))
+        else:
+            out.append(list(map(int, r)))
+    # 2. fill the skipped cycles of runs long enough to know their period
+    sd = np.sqrt(2.0) * noise_deg
+    floor = max(0.5 * prom, prom - _GAP_NOISE_SDS * sd)
+    taken = set(int(i) for i in pk.idx)
+    n_pk = len(pk)
+    runs: list[list[int]] = []
+    for run in out:
+        cand: list[int] = []
+        if len(run) >= _TAIL_MIN_RUN_BEATS and floor < prom and len(low):
+            for x, y in zip(run[:-1], run[1:], strict=True):
+                if y in tail:
+                    continue
+                t0, t1 = float(pk.times_s[x]), float(pk.times_s[y])
+                k = steps(t0, t1)
+                for m in range(1, k or 1):
+                    d = np.abs(low.times_s - (t0 + m * (t1 - t0) / k))
+                    c = int(np.argmin(d))
+                    if d[c] <= tol and int(low.idx[c]) not in taken and low.prominences[c] >= floor:
+                        cand.append(n_pk + c)
+        if not cand:
+            runs.append(run)
+            continue
+        full = sorted(run + cand, key=lambda i: float(pk.times_s[i]) if i < n_pk
+                      else float(low.times_s[i - n_pk]))
+        proms = np.array([float(pk.prominences[i]) if i < n_pk else float(low.prominences[i - n_pk])
+                          for i in full])
+        keep = []
+        for n, i in enumerate(full):
+            if i >= n_pk:
+                lo, hi = max(0, n - _GAP_LEVEL_CYCLES), min(len(full), n + _GAP_LEVEL_CYCLES + 1)
+                if float(np.median(proms[lo:hi])) < prom:
+                    continue
+                filled.append(i - n_pk)
+            keep.append(i)
+        runs.append(keep)
+    return runs, filled
+
+
+def _join_runs(pk: Peaks, counted: list[np.ndarray], beat_up: np.ndarray, amp_up: np.ndarray,
+               fs_up: float, after_idx: int, prom: float, ang: MotionAngle, fs: float, up: int,
+               cfg: MotionConfig, tail: frozenset[int]) -> _Bridged:
+    """Apply :func:`_bridge_runs`: the merged peak list, runs, gap intervals and amplitudes."""
+    none = _Bridged(pk, counted, _gap_intervals(pk, counted), [], 0)
+    if not counted:
+        return none
+    sd = np.sqrt(2.0) * ang.noise_deg
+    floor = max(0.5 * prom, prom - _GAP_NOISE_SDS * sd)
+    low = find_dorsiflexion_peaks(beat_up, fs=fs_up, min_prominence_deg=min(floor, prom),
+                                  min_interval_s=cfg.min_beat_interval_s, after_idx=after_idx,
+                                  amplitude_signal=amp_up)
+    runs, filled = _bridge_runs(pk, counted, low, prom, ang.noise_deg, tail)
+    if len(runs) == len(counted) and not filled:
+        return none
+    add = low.select(np.isin(np.arange(len(low)), filled))
+    if len(add):
+        add = _refine_times(add, ang, fs, up, cfg)
+    n_pk = len(pk)
+    src = {int(c): k for k, c in enumerate(np.flatnonzero(np.isin(np.arange(len(low)), filled)))}
+    idx = np.concatenate([pk.idx, add.idx]).astype(int)
+    order = np.argsort(idx, kind="stable")
+    pos = np.empty(len(idx), dtype=int)
+    pos[order] = np.arange(len(idx))
+    merged = Peaks(idx[order], np.concatenate([pk.times_s, add.times_s])[order],
+                   np.concatenate([pk.values, add.values])[order],
+                   np.concatenate([pk.amplitudes, add.amplitudes])[order],
+                   np.concatenate([pk.prominences, add.prominences])[order])
+    new_runs = [np.array([pos[i] if i < n_pk else pos[n_pk + src[i - n_pk]] for i in r], dtype=int)
+                for r in runs]
+    # amplitudes of the filled cycles and of the peaks after them: from the lowest angle since
+    # the previous peak of the merged list
+    amps = merged.amplitudes.copy()
+    fix = {int(pos[n_pk + k]) for k in range(len(add))}
+    for j in sorted(fix | {f + 1 for f in fix}):
+        if j < len(merged):
+            start = int(merged.idx[j - 1]) if j else after_idx
+            i = int(merged.idx[j])
+            lo = amp_up[start : i + 1].min() if i > start else amp_up[i]
+            amps[j] = float(merged.values[j] - beat_up[i] + amp_up[i] - lo)
+    merged = Peaks(merged.idx, merged.times_s, merged.values, amps, merged.prominences)
+    return _Bridged(merged, new_runs, _gap_intervals(merged, new_runs),
+                    [float(x) for x in add.times_s], len(counted) - len(runs))
+
+
+def _gap_intervals(pk: Peaks, runs: list[np.ndarray]) -> list[np.ndarray]:
+    """Per run, which of its intervals span skipped cycles (>= 1.5 of the runs' pooled period,
+    :func:`_run_intervals`); none for runs when fewer than 4 intervals give the period."""
+    pooled = [_run_intervals(pk.times_s[r]) for r in runs if len(r) >= 3]
+    iv = np.concatenate(pooled) if pooled else np.array([])
+    if len(iv) < _TAIL_MIN_RUN_BEATS - 1:
+        return [np.zeros(max(0, len(r) - 1), bool) for r in runs]
+    per = float(np.median(iv))
+    return [np.round(np.diff(pk.times_s[r]) / per) >= 2 for r in runs]
 
 
 def _refine_times(pk, ang: MotionAngle, fs: float, up: int, cfg: MotionConfig):
@@ -2814,18 +3012,32 @@ def _assess_motion(
             )
             if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same and clear_r:
                 counted.append(r)
+    # the runs' own intervals: their regularity (a join below must not make an irregular
+    # rhythm look regular; examiner tremor at 8 Hz on a noisy 50 Hz IMU did)
     iv_all = [np.diff(pk.times_s[r]) for r in counted if len(r) >= 2]
     iv = np.concatenate(iv_all) if iv_all else np.array([])
+    tail = np.array([], dtype=int)
     if counted:
         hold_end_s = None if held_to_end else t_on + hold_s
         tail = _skipped_cycle_tail(pk.times_s, counted[-1], hold_end_s)
         if len(tail):
             metrics["skipped_cycle_tail_s"] = [float(x) for x in pk.times_s[tail]]
             counted[-1] = np.concatenate([counted[-1], tail])
+    br = _join_runs(pk, counted, beat_up, amp_up, fs_up, pk_i * up, prom, ang, fs, up, cfg,
+                    frozenset(int(i) for i in tail))
+    pk, counted = br.peaks, br.runs
+    if br.bridged:
+        metrics["runs_joined"] = br.bridged
+    if br.filled_s:
+        metrics["skipped_cycles_filled_s"] = br.filled_s
+    # the frequency from the joined runs' intervals, leaving out those spanning skipped cycles
+    ivf_all = [np.diff(pk.times_s[r])[~g] for r, g in zip(counted, br.gaps, strict=True)
+               if len(r) >= 2]
+    iv_f = np.concatenate(ivf_all) if ivf_all else np.array([])
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]
-    freq = float(1.0 / np.median(iv)) if len(bt) >= 3 and len(iv) else None
-    f_check = float(1.0 / np.median(iv)) if len(iv) else None
+    freq = float(1.0 / np.median(iv_f)) if len(bt) >= 3 and len(iv_f) else None
+    f_check = float(1.0 / np.median(iv_f)) if len(iv_f) else None
     beats = tuple(
         Beat(float(t), float(a), None if k == 0 else float(t - bt[k - 1]))
         for k, (t, a) in enumerate(zip(bt, ba, strict=True))
@@ -2843,7 +3055,7 @@ def _assess_motion(
     decay = fit_decay(bt, ba)
     metrics.update(
         {
-            "instantaneous_frequency_hz": [float(1 / d) for d in iv] if len(iv) else [],
+            "instantaneous_frequency_hz": [float(1 / d) for d in iv_f] if len(iv_f) else [],
             "regularity_cv": float(np.std(iv) / np.mean(iv)) if len(iv) >= 2 else None,
             "decay": decay,
             "decay_rate_per_s": decay["p_per_s"],
