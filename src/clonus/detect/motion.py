@@ -2127,66 +2127,136 @@ def _returns_to_hold(
     A beat is one plantarflexor contraction: the foot dips and comes back up. When the beats
     are dips from the held level rather than a centred oscillation, the last dip's return to
     the hold is not a peak (nothing falls after it) and the peak rule misses that beat. Found
-    here after each run of >= 2 beats: within 1.5 median periods of its last peak the angle
-    dips by >= ``prom`` and comes back up by 0.75-1.33 times the dip; the run's tops are level
-    (spread within a quarter of its median beat) and the return reaches their level; the end of
-    that rise (its velocity down to a tenth of its peak) falls in step with the run's rhythm
-    (``max_interval_change``); and the foot then stays within :data:`_HOLD_STEADY_FRACTION` of
-    the rise for one period. The end of a centred oscillation (the reflex-model simulator's)
-    settles about halfway up, so the shared peak rule is unchanged there.
+    here after each run of >= 2 beats (:func:`_return_to_hold_end`, with the run's median
+    period). The end of a centred oscillation (the reflex-model simulator's) settles about
+    halfway up, so the shared peak rule is unchanged there.
 
     Returns (index, time s, value deg, amplitude deg, rise deg) per beat found, on the
     (upsampled) signal ``x`` at ``fs``.
     """
     out = []
-    n = len(x)
     for r in runs:
         if len(r) < 2:
             continue
         per = float(np.median(np.diff(pk.times_s[r])))
-        i_last = int(pk.idx[r[-1]])
-        w1 = i_last + int(round(1.5 * per * fs))
-        if w1 + int(round(per * fs)) >= n:
-            continue
-        i_low = i_last + int(np.argmin(x[i_last:w1]))
-        drop = float(x[i_last] - x[i_low])
-        if drop < prom:
-            continue
-        # the top: where the rise's velocity has fallen to a tenth of its peak (a flat hold
-        # has no maximum of its own; its noise would put one anywhere)
-        v = np.diff(x[i_low : i_low + int(round(per * fs)) + 1])
-        if len(v) < 3:
-            continue
-        j_v = int(np.argmax(v))
-        slow = np.flatnonzero(v[j_v:] <= 0.1 * v[j_v])
-        if v[j_v] <= 0 or not len(slow):
-            continue
-        i_top = i_low + j_v + int(slow[0])
-        rise = float(x[i_top] - x[i_low])
-        t_top = i_top / fs
-        iv = t_top - pk.times_s[r[-1]]
-        if rise < prom or abs(iv - per) > cfg.max_interval_change * per:
-            continue
-        # dips from a level hold: the run's tops level (within a quarter of its median beat),
-        # the last dip coming back up by as much as it fell, to that level. The end of a
-        # centred oscillation settles halfway, or past the tops when the foot is released
-        tops = pk.values[r]
-        lvl = float(np.median(tops))
-        quarter = 0.25 * float(np.median(pk.amplitudes[r]))
-        if (
-            float(np.ptp(tops)) > quarter
-            or not 0.75 <= rise / drop <= 1.33
-            or abs(float(x[i_top]) - lvl) > max(quarter, 0.25 * rise)
-        ):
-            continue
-        after = x[i_top : i_top + int(round(per * fs)) + 1]
-        if float(np.max(np.abs(after - x[i_top]))) > _HOLD_STEADY_FRACTION * rise:
-            continue
-        if np.any(np.abs(pk.idx - i_top) < cfg.min_beat_interval_s * fs):
-            continue
-        out.append((i_top, t_top, float(x[i_top]), float(amp[i_top] - amp[i_low:i_top + 1].min()),
-                    rise))
+        end = _return_to_hold_end(x, amp, fs, pk, r, per, prom, cfg)
+        if end is not None:
+            out.append(end)
     return out
+
+
+def _return_to_hold_end(
+    x: np.ndarray, amp: np.ndarray, fs: float, pk: Peaks, r: np.ndarray, per: float,
+    prom: float, cfg: MotionConfig,
+) -> tuple[int, float, float, float, float] | None:
+    """The dip and return to a level hold that ends run ``r`` (indices into ``pk``), if any.
+
+    Within 1.5 periods ``per`` (s) of the run's last peak the angle dips by >= ``prom`` and
+    comes back up by 0.75-1.33 times the dip; the run's tops are level (spread within a
+    quarter of its median beat) and the return reaches their level; the end of that rise (its
+    velocity down to a tenth of its peak) falls in step with the rhythm (``max_interval_change``
+    of ``per``); and the foot then stays within :data:`_HOLD_STEADY_FRACTION` of the rise for
+    one period. Returns (index, time s, value deg, amplitude deg, rise deg) on the (upsampled)
+    signal ``x`` at ``fs``, or None.
+    """
+    n = len(x)
+    i_last = int(pk.idx[r[-1]])
+    w1 = i_last + int(round(1.5 * per * fs))
+    if w1 + int(round(per * fs)) >= n:
+        return None
+    i_low = i_last + int(np.argmin(x[i_last:w1]))
+    drop = float(x[i_last] - x[i_low])
+    if drop < prom:
+        return None
+    # the top: where the rise's velocity has fallen to a tenth of its peak (a flat hold
+    # has no maximum of its own; its noise would put one anywhere)
+    v = np.diff(x[i_low : i_low + int(round(per * fs)) + 1])
+    if len(v) < 3:
+        return None
+    j_v = int(np.argmax(v))
+    slow = np.flatnonzero(v[j_v:] <= 0.1 * v[j_v])
+    if v[j_v] <= 0 or not len(slow):
+        return None
+    i_top = i_low + j_v + int(slow[0])
+    rise = float(x[i_top] - x[i_low])
+    t_top = i_top / fs
+    iv = t_top - pk.times_s[r[-1]]
+    if rise < prom or abs(iv - per) > cfg.max_interval_change * per:
+        return None
+    # dips from a level hold: the run's tops level (within a quarter of its median beat),
+    # the last dip coming back up by as much as it fell, to that level. The end of a
+    # centred oscillation settles halfway, or past the tops when the foot is released
+    tops = pk.values[r]
+    lvl = float(np.median(tops))
+    quarter = 0.25 * float(np.median(pk.amplitudes[r]))
+    if (
+        float(np.ptp(tops)) > quarter
+        or not 0.75 <= rise / drop <= 1.33
+        or abs(float(x[i_top]) - lvl) > max(quarter, 0.25 * rise)
+    ):
+        return None
+    after = x[i_top : i_top + int(round(per * fs)) + 1]
+    if float(np.max(np.abs(after - x[i_top]))) > _HOLD_STEADY_FRACTION * rise:
+        return None
+    if np.any(np.abs(pk.idx - i_top) < cfg.min_beat_interval_s * fs):
+        return None
+    return (i_top, t_top, float(x[i_top]), float(amp[i_top] - amp[i_low:i_top + 1].min()), rise)
+
+
+def _released_train_end(
+    x: np.ndarray, amp: np.ndarray, fs: float, pk: Peaks, runs: list[np.ndarray],
+    release_s: float | None, prom: float, cfg: MotionConfig,
+) -> tuple[int, float, float, float, float] | None:
+    """The second beat of a two-beat train right after the release, as :func:`_returns_to_hold`.
+
+    When the examiner lets go of a foot that is still beating, the foot falls towards rest and
+    the reflex loop can go on for a beat or two there (reflex-model section 7, T7: "released
+    gives a few beats then stops"). Two such beats hanging from the rest level give one peak
+    (the first beat's top, the second's fall after it) and a return to the rest level that the
+    peak rule misses; with a single peak the run has no period of its own, so the held run's
+    (>= 3 beats, reaching the release: :func:`_is_released_train`) is used. Returns the
+    return's (index, time s, value deg, amplitude deg, rise deg) on the (upsampled) ``x``,
+    or None.
+    """
+    if release_s is None:
+        return None
+    for k in range(1, len(runs)):
+        held, r = runs[k - 1], runs[k]
+        if len(r) != 1 or pk.times_s[r[0]] <= release_s:
+            continue
+        if not _is_released_train(pk.times_s, held, r, release_s, cfg):
+            return None
+        per = float(np.median(np.diff(pk.times_s[held])))
+        return _return_to_hold_end(x, amp, fs, pk, r, per, prom, cfg)
+    return None
+
+
+def _is_released_train(
+    times_s: np.ndarray, held: np.ndarray, r: np.ndarray, release_s: float | None,
+    cfg: MotionConfig,
+) -> bool:
+    """Whether run ``r`` continues the held run ``held`` right after the release, in its rhythm.
+
+    The release breaks the run (the foot's fall shifts the beats off the held run's period
+    grid), and the beats after it are too few for a later run (``min_later_run_beats``). They
+    belong to the same clonus when the held run (>= 3 beats) went on until the release (its
+    last beat within ``max_beat_interval_s`` or two periods of it), ``r`` holds the very next
+    peaks after it, starts after the release and within ``max_first_beat_delay_s`` plus one
+    period of the held run's last beat (the release is a new stretch of the loop, answered like
+    the examiner's), and keeps the held run's rhythm: every interval within
+    ``max_interval_change`` / 2 of its period (the ``same`` rule for later runs). ``r`` needs
+    only its first peak for :func:`_released_train_end`; to count it needs >= 2 beats.
+    """
+    if release_s is None or len(held) < 3 or not len(r) or int(r[0]) != int(held[-1]) + 1:
+        return False
+    per = float(np.median(np.diff(times_s[held])))
+    t_last, t_first = float(times_s[held[-1]]), float(times_s[r[0]])
+    if release_s - t_last > max(cfg.max_beat_interval_s, 2.0 * per) or t_first <= release_s:
+        return False
+    if t_first - t_last > cfg.max_first_beat_delay_s + per:
+        return False
+    iv = np.diff(times_s[r])
+    return bool(np.all(np.abs(iv - per) <= 0.5 * cfg.max_interval_change * per))
 
 
 def _with_peaks(pk: Peaks, extra: list[tuple[int, float, float, float, float]]):
@@ -2964,8 +3034,19 @@ def _assess_motion(
             max_interval_s=cfg.max_beat_interval_s,
             max_interval_change=cfg.max_interval_change,
         )
+    # a short train of beats right after the release, in the held run's rhythm
+    release_at = None if held_to_end else t_on + hold_s
+    train_end = _released_train_end(beat_up, amp_up, fs_up, pk, runs_idx, release_at, prom, cfg)
+    if train_end is not None:
+        pk = _with_peaks(pk, [train_end])
+        runs_idx = group_runs(
+            pk.times_s,
+            max_interval_s=cfg.max_beat_interval_s,
+            max_interval_change=cfg.max_interval_change,
+        )
     lo_f, hi_f = cfg.clonus_frequency_hz
     counted = []
+    train_run = None
     # the first beat may come late after a big reflex kick: a brisk stretch can be answered by a
     # plantarflexion deeper than the stretch and the foot needs up to ~1 s to come back up. The
     # first-beat delay is then counted from the bottom of that kick (>= half the stretch
@@ -2997,6 +3078,18 @@ def _assess_motion(
                 metrics["late_first_run"] = True
         if first:
             counted.append(r)
+        elif (
+            counted
+            and len(r) >= 2
+            and _is_released_train(pk.times_s, counted[-1], r, release_at, cfg)
+            and lo_f <= 1.0 / float(np.median(np.diff(pk.times_s[r]))) <= hi_f
+            # only two beats: they must stand clear of the noise, as a resumed run must
+            and float(np.median(pk.prominences[r]))
+            >= cfg.resumed_run_prominence_factor * cfg.noise_factor * ang.noise_deg
+        ):
+            counted.append(r)
+            train_run = r
+            metrics["released_train_s"] = [float(x) for x in pk.times_s[r]]
         elif len(r) >= cfg.min_later_run_beats and counted:
             iv_r = np.diff(pk.times_s[r])
             f_r = 1.0 / float(np.median(iv_r))
@@ -3013,8 +3106,10 @@ def _assess_motion(
             if lo_f <= f_r <= hi_f and _robust_cv(iv_r) < 0.15 and same and clear_r:
                 counted.append(r)
     # the runs' own intervals: their regularity (a join below must not make an irregular
-    # rhythm look regular; examiner tremor at 8 Hz on a noisy 50 Hz IMU did)
-    iv_all = [np.diff(pk.times_s[r]) for r in counted if len(r) >= 2]
+    # rhythm look regular; examiner tremor at 8 Hz on a noisy 50 Hz IMU did). Not the released
+    # train's (nor, below, in the frequency): the free foot's rhythm is not the held one, and
+    # its second beat's time is the end of a return to rest, not a peak
+    iv_all = [np.diff(pk.times_s[r]) for r in counted if len(r) >= 2 and r is not train_run]
     iv = np.concatenate(iv_all) if iv_all else np.array([])
     tail = np.array([], dtype=int)
     if counted:
@@ -3031,8 +3126,9 @@ def _assess_motion(
     if br.filled_s:
         metrics["skipped_cycles_filled_s"] = br.filled_s
     # the frequency from the joined runs' intervals, leaving out those spanning skipped cycles
-    ivf_all = [np.diff(pk.times_s[r])[~g] for r, g in zip(counted, br.gaps, strict=True)
-               if len(r) >= 2]
+    train_t = metrics.get("released_train_s", [])
+    ivf_all = [np.diff(pk.times_s[r])[~g & ~np.isin(pk.times_s[r][1:], train_t)]
+               for r, g in zip(counted, br.gaps, strict=True) if len(r) >= 2]
     iv_f = np.concatenate(ivf_all) if ivf_all else np.array([])
     sel = np.concatenate(counted) if counted else np.array([], dtype=int)
     bt, ba = pk.times_s[sel], pk.amplitudes[sel]
@@ -3230,30 +3326,35 @@ def _assess_motion(
         and drop is not None
         and drop >= max(cfg.min_prominence_deg, _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"])
     )
+    # the floor, tapping and strike checks judge the beats as before a released train was
+    # added to them: its cycles lie at the rest level the released foot fell to, and the
+    # cycle spanning the release holds the fall itself
+    in_train = np.isin(bt, metrics.get("released_train_s", []))
+    bt_v, ba_v = bt[~in_train], ba[~in_train]
     floor = None
-    if len(bt) >= 4 and float(np.median(ba)) >= _FLOOR_BEAT_FRACTION * st["excursion_deg"]:
-        floor = _floor_bottoms(ang, fs, on_i, bt)
+    if len(bt_v) >= 4 and float(np.median(ba_v)) >= _FLOOR_BEAT_FRACTION * st["excursion_deg"]:
+        floor = _floor_bottoms(ang, fs, on_i, bt_v)
         if floor is not None:
             metrics["beat_bottoms"] = floor
     tapping = floor is not None and (
         abs(floor["bottom_above_rest_deg"]) <= _FLOOR_LEVEL_FRACTION * st["excursion_deg"]
         and floor["bottom_sd_deg"] <= _FLOOR_STEADINESS * floor["top_sd_deg"]
-        and floor["top_sd_deg"] >= _FLOOR_TOP_VARIATION * float(np.median(ba))
+        and floor["top_sd_deg"] >= _FLOOR_TOP_VARIATION * float(np.median(ba_v))
     )
     back_down = None
-    if len(bt) >= 3:
-        back_down = _floor_return(ang, fs, on_i, pk_i, bt, ba, st["excursion_deg"])
+    if len(bt_v) >= 3:
+        back_down = _floor_return(ang, fs, on_i, pk_i, bt_v, ba_v, st["excursion_deg"])
         if back_down is not None:
             metrics["floor_return"] = back_down
     # impacts show on any accelerometer, with or without gravity
-    strikes = _strikes_per_cycle(_companion_acc(rec, names, gravity=False), bt, fs)
+    strikes = _strikes_per_cycle(_companion_acc(rec, names, gravity=False), bt_v, fs)
     struck = False
     if strikes is not None:
         metrics["impacts_per_cycle"] = strikes
         # an impact can only be the floor where the foot comes down to the level it rested at;
         # or, in fewer cycles, when it comes down right to that level and stops there far more
         # steadily than its tops vary (_strikes_per_cycle needs the >= 4 beats _floor_bottoms does)
-        fb = floor if floor is not None else _floor_bottoms(ang, fs, on_i, bt)
+        fb = floor if floor is not None else _floor_bottoms(ang, fs, on_i, bt_v)
         if fb is not None:
             strikes["bottom_above_rest_deg"] = fb["bottom_above_rest_deg"]
             exc = st["excursion_deg"]
@@ -3267,8 +3368,8 @@ def _assess_motion(
             )
             # beats after a release, far smaller than the stretch: the released foot's sharp
             # rebounds (whose rotation alone gives the impacts), not taps lifting it again
-            after_release = release_s is not None and float(bt[0]) > release_s
-            small = float(np.median(ba)) < _STRIKE_RELEASED_BEAT_FRACTION * exc
+            after_release = release_s is not None and float(bt_v[0]) > release_s
+            small = float(np.median(ba_v)) < _STRIKE_RELEASED_BEAT_FRACTION * exc
             if struck and after_release and small:
                 strikes["released_small_beats"] = True
                 struck = False
