@@ -82,3 +82,29 @@ def test_uploads_store_and_answer_nothing_identifying(planted, tmp_path, caplog)
     finally:
         app.state.engine.dispose()
     assert leaks(caplog.text) == [], leaks(caplog.text)
+
+
+def test_a_bug_is_answered_and_logged_without_its_message(tmp_path, caplog) -> None:
+    # an unexpected exception's message may quote the uploaded file: the server log keeps the
+    # traceback's frames and the exception's type, never its text (the server would log it whole)
+    settings = Settings(data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32)
+    app = create_app(settings)
+
+    cell = "Jane Q " + "Public 1950-01-01"  # built at run time, as a real bug's message
+
+    def boom() -> None:
+        raise RuntimeError(f"cell {cell!r} could not be parsed")
+
+    app.add_api_route("/boom", boom)
+    caplog.set_level(logging.DEBUG)
+    try:
+        with TestClient(app) as client:
+            r = client.get("/boom")
+        assert r.status_code == 500
+        assert "RuntimeError" in r.json()["detail"]
+        assert "Jane" not in r.text
+        logged = "\n".join(rec.getMessage() for rec in caplog.records)
+        assert "RuntimeError" in logged and "boom" in logged
+        assert "Jane" not in logged
+    finally:
+        app.state.engine.dispose()

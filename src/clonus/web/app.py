@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -100,6 +101,22 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     @app.exception_handler(ClonusError)
     async def _clonus(_req: Request, exc: ClonusError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+    @app.middleware("http")
+    async def _internal_error(request: Request, call_next):
+        # a bug while handling a request: the answer says so, and the log keeps the traceback's
+        # frames but not the exception's message, which may quote the uploaded file (the
+        # server would otherwise log it whole). Errors clonus expects (ClonusError...) are
+        # answered by the handlers above and never get here.
+        try:
+            return await call_next(request)
+        except Exception as exc:
+            log.error("internal error (%s) handling %s %s; traceback without its message:\n%s",
+                      type(exc).__name__, request.method, request.url.path,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            return JSONResponse(status_code=500, content={
+                "detail": f"internal error ({type(exc).__name__}); the request was not "
+                "completed. Please report it with 'clonus sys-info'."})
 
     @app.exception_handler(ImportError)
     async def _import(_req: Request, exc: ImportError) -> JSONResponse:
