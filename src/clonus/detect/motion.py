@@ -249,6 +249,16 @@ class MotionConfig:
         larger than this peak-to-peak amplitude, in degrees (reflex-model section 8: >= 3
         consecutive beats with peak-to-peak > 1 deg; clinical reference 3: "abnormal if >= 3
         beats"). Fewer or smaller beats are reported as beats with ``no_clonus``.
+    small_beats_max_cv : float
+        Beats that are all no larger than ``clonus_run_min_pp_deg`` are still ``clonus`` when
+        there are as many as the bedside threshold (``grading.bedside_threshold_beats``), but
+        only if their intervals within runs vary by at most this coefficient of variation
+        (std/mean): clonus periods change gradually (Wallace 2012; clinical reference 1.1);
+        peaks of noise or of a tremor's envelope near the beat threshold are irregular. 0.25 is
+        the regularity ``_rhythm`` uses for an ongoing oscillation; on our simulator the
+        beats-by-number trials had CV <= 0.36 (the one true clonus at 0.35 has larger first
+        beats, to which the rule does not apply); the examiner-tremor negative it was made for
+        had 0.40. Tuned on our simulator and negatives, not on patient data.
     stretch_min_velocity_deg_s : float
         Dorsiflexion velocity that marks a brisk stretch, in deg/s. Examiner stretches run at
         100-300 deg/s (reflex-model section 7; Tardieu V3 "as fast as possible"). 60 deg/s keeps
@@ -391,6 +401,7 @@ class MotionConfig:
     resumed_run_prominence_factor: float = 1.5
     clonus_run_min_beats: int = 3
     clonus_run_min_pp_deg: float = 1.0
+    small_beats_max_cv: float = 0.25
     stretch_min_velocity_deg_s: float = 60.0
     stretch_min_excursion_deg: float = 2.0
     stretch_to_beat_ratio: float = 1.5
@@ -457,6 +468,7 @@ class MotionConfig:
             "noise_factor",
             "fusion_crossover_hz",
             "clonus_run_min_pp_deg",
+            "small_beats_max_cv",
             "resumed_run_gap_s",
             "resumed_run_prominence_factor",
             "min_test_spacing_s",
@@ -3012,6 +3024,12 @@ def _assess_motion(
         i_k = int(pk.idx[n_plateau])
         if i_k <= ref_i or ref_v - float(amp_up[ref_i:i_k + 1].min()) >= prom:
             break
+        if pk.times_s[n_plateau] - t_pk > cfg.max_first_beat_delay_s:
+            # the hand creeps up while the first beats build, within the first (longest)
+            # clonus period; a top reached later on a foot that stayed up is no part of the
+            # stretch, and taking it as the reference let a rhythm starting 1.4 s after the
+            # push count as stretch-locked (negatives seed 4: re-emergent PD tremor)
+            break
         ref_v = max(ref_v, float(amp_up[i_k]))
         ref_i = i_k
         n_plateau += 1
@@ -3301,6 +3319,17 @@ def _assess_motion(
     # as many beats as the bedside threshold is clonus whatever their size: the count rule
     # decides "pathological", and a long rhythmic run after a stretch is clonus even when small
     many = len(bt) >= cfg.grading.bedside_threshold_beats
+    small_irregular = False
+    if many and len(iv) >= 2 and float(np.max(ba)) <= cfg.clonus_run_min_pp_deg:
+        # beats that are all small count for their number only when they keep a regular
+        # rhythm: clonus periods change gradually (Wallace 2012; clinical reference 1.1), while
+        # peaks of sensor noise or of a tremor's fluctuating envelope at the beat threshold come
+        # at irregular intervals (negatives seed 6: five 0.56-0.7 deg peaks at intervals of
+        # 0.115-0.265 s on a 0.3 deg goniometer under examiner hand tremor)
+        small_cv = float(np.std(iv) / np.mean(iv))
+        small_irregular = small_cv > cfg.small_beats_max_cv
+        metrics["small_beats_cv"] = small_cv
+        many = not small_irregular
     if hold_s != fast_hold_s:  # the hold was extended (apparent release overridden)
         fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
@@ -3401,7 +3430,18 @@ def _assess_motion(
         rh0 is not None
         and len(bt) >= 3
         and f_check is not None
-        and rh0["start_s"] < t_on - 1.0 / rh0["frequency_hz"]
+        and (
+            rh0["start_s"] < t_on - 1.0 / rh0["frequency_hz"]
+            # or less than a cycle before it, when the regular run goes on through the
+            # "stretch" and the foot fell by a good part of it just before: the stretch is one
+            # upswing of the rhythm (a recording starting mid-tremor, negatives seed 2)
+            or (
+                rh0["start_s"] < t_on
+                and rh0["end_s"] > t_pk
+                and drop is not None
+                and drop >= _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"]
+            )
+        )
         and abs(rh0["frequency_hz"] - f_check) <= 1.0
         and st["excursion_deg"] < _EARLY_STRETCH_RATIO * float(np.median(ba))
     ):
@@ -3490,6 +3530,12 @@ def _assess_motion(
             f"{cfg.clonus_run_min_beats} beats over {cfg.clonus_run_min_pp_deg:g} deg "
             "peak-to-peak (reflex-model section 8): a few small beats, not a clonus run"
         )
+        if small_irregular:
+            reason += (
+                f"; they are too irregular to count for their number (interval CV "
+                f"{metrics['small_beats_cv']:.2f} > {cfg.small_beats_max_cv:g}): noise or "
+                "tremor fluctuation at the beat threshold"
+            )
     elif len(bt) >= 2 and in_range and ratio_ok:
         cls = "clonus"
         sustained = bool(
