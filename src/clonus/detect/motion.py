@@ -130,6 +130,11 @@ _EARLY_MIN_ONSET_S = 0.03
 # shivering), not a push from rest. Simulated pushes (1200 reflex trials, 445 called clonus)
 # reached at most 0.15; tremor and shivering taken for clonus on the negatives 0.36-0.99
 _PRE_STRETCH_DROP_FRACTION = 0.3
+# the first this many beats all larger than the stretch excursion: not set off by it (unless
+# hand-bound). On our simulator (1200 trials) only one clonus trial had its first 3 beats over
+# 0.9 x the stretch, and the hand-bound check accepted it; the postural tremor taken for clonus
+# on the negatives had 1.1-1.4 x
+_FIRST_BEATS_OVER_STRETCH = 3
 # a rise faster than stretch_min_rise_s or with power above 20 Hz is still a push (a position
 # servo's ramp) when the foot stays up after it and the >20 Hz velocity stays under this
 # multiple of its peak: ramps of 10-30 ms gave 0.5-0.9 (2.0 for an implausible 800 deg/s
@@ -3456,6 +3461,23 @@ def _assess_motion(
             f"the same rhythm ({rh0['frequency_hz']:.1f} Hz) was already there from "
             f"{rh0['start_s']:.2f} s, before the stretch at {t_on:.2f} s: tremor, not "
             "stretch-triggered clonus"
+        )
+    elif (
+        len(ba) >= _FIRST_BEATS_OVER_STRETCH
+        and float(np.min(ba[:_FIRST_BEATS_OVER_STRETCH])) > st["excursion_deg"]
+        and not (metrics.get("hand_bound") or {}).get("accepted", False)
+    ):
+        # the beats answer the stretch: a reflex kick can exceed it once, but when the first
+        # beats all do, the "stretch" was a smaller cycle of an oscillation already building up
+        # (a postural tremor waxing as the foot is lifted, negatives seed 4), unless they hang
+        # from the examiner's hand (hand-bound check above)
+        cls, sustained = "rhythmic_not_clonus", False
+        first_amps = ", ".join(f"{a:.1f}" for a in ba[:_FIRST_BEATS_OVER_STRETCH])
+        reason = (
+            f"the first {_FIRST_BEATS_OVER_STRETCH} beats ({first_amps} deg) are all larger than "
+            f"the 'stretch' at {t_on:.2f} s ({st['excursion_deg']:.1f} deg) that should have set "
+            f"them off: an oscillation ({f_check:.1f} Hz) building up by itself, such as a "
+            "postural tremor, not stretch-triggered clonus"
         )
     elif upswing:
         cls, sustained = "rhythmic_not_clonus", False
