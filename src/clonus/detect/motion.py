@@ -257,13 +257,12 @@ class MotionConfig:
     small_beats_max_cv : float
         Beats that are all no larger than ``clonus_run_min_pp_deg`` are still ``clonus`` when
         there are as many as the bedside threshold (``grading.bedside_threshold_beats``), but
-        only if their intervals within runs vary by at most this coefficient of variation
-        (std/mean): clonus periods change gradually (Wallace 2012; clinical reference 1.1);
-        peaks of noise or of a tremor's envelope near the beat threshold are irregular. 0.25 is
-        the regularity ``_rhythm`` uses for an ongoing oscillation; on our simulator the
-        beats-by-number trials had CV <= 0.36 (the one true clonus at 0.35 has larger first
-        beats, to which the rule does not apply); the examiner-tremor negative it was made for
-        had 0.40. Tuned on our simulator and negatives, not on patient data.
+        only if their intervals (those the frequency is measured on: skipped cycles left out)
+        vary by at most this coefficient of variation (std/mean): clonus periods change
+        gradually (Wallace 2012; clinical reference 1.1), while peaks of noise or of a tremor's
+        envelope near the beat threshold come irregularly. 0.25 is the regularity ``_rhythm``
+        asks of an ongoing oscillation; the examiner-tremor negative it was made for had 0.40.
+        Tuned on our simulator and negatives (docs/motion.md), not on patient data.
     stretch_min_velocity_deg_s : float
         Dorsiflexion velocity that marks a brisk stretch, in deg/s. Examiner stretches run at
         100-300 deg/s (reflex-model section 7; Tardieu V3 "as fast as possible"). 60 deg/s keeps
@@ -3325,13 +3324,14 @@ def _assess_motion(
     # decides "pathological", and a long rhythmic run after a stretch is clonus even when small
     many = len(bt) >= cfg.grading.bedside_threshold_beats
     small_irregular = False
-    if many and len(iv) >= 2 and float(np.max(ba)) <= cfg.clonus_run_min_pp_deg:
+    if many and len(iv_f) >= 2 and float(np.max(ba)) <= cfg.clonus_run_min_pp_deg:
         # beats that are all small count for their number only when they keep a regular
         # rhythm: clonus periods change gradually (Wallace 2012; clinical reference 1.1), while
         # peaks of sensor noise or of a tremor's fluctuating envelope at the beat threshold come
         # at irregular intervals (negatives seed 6: five 0.56-0.7 deg peaks at intervals of
         # 0.115-0.265 s on a 0.3 deg goniometer under examiner hand tremor)
-        small_cv = float(np.std(iv) / np.mean(iv))
+        # (on the reported beats' intervals, skipped cycles left out, as for the frequency)
+        small_cv = float(np.std(iv_f) / np.mean(iv_f))
         small_irregular = small_cv > cfg.small_beats_max_cv
         metrics["small_beats_cv"] = small_cv
         many = not small_irregular
@@ -3435,18 +3435,7 @@ def _assess_motion(
         rh0 is not None
         and len(bt) >= 3
         and f_check is not None
-        and (
-            rh0["start_s"] < t_on - 1.0 / rh0["frequency_hz"]
-            # or less than a cycle before it, when the regular run goes on through the
-            # "stretch" and the foot fell by a good part of it just before: the stretch is one
-            # upswing of the rhythm (a recording starting mid-tremor, negatives seed 2)
-            or (
-                rh0["start_s"] < t_on
-                and rh0["end_s"] > t_pk
-                and drop is not None
-                and drop >= _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"]
-            )
-        )
+        and rh0["start_s"] < t_on - 1.0 / rh0["frequency_hz"]
         and abs(rh0["frequency_hz"] - f_check) <= 1.0
         and st["excursion_deg"] < _EARLY_STRETCH_RATIO * float(np.median(ba))
     ):
@@ -3461,23 +3450,6 @@ def _assess_motion(
             f"the same rhythm ({rh0['frequency_hz']:.1f} Hz) was already there from "
             f"{rh0['start_s']:.2f} s, before the stretch at {t_on:.2f} s: tremor, not "
             "stretch-triggered clonus"
-        )
-    elif (
-        len(ba) >= _FIRST_BEATS_OVER_STRETCH
-        and float(np.min(ba[:_FIRST_BEATS_OVER_STRETCH])) > st["excursion_deg"]
-        and not (metrics.get("hand_bound") or {}).get("accepted", False)
-    ):
-        # the beats answer the stretch: a reflex kick can exceed it once, but when the first
-        # beats all do, the "stretch" was a smaller cycle of an oscillation already building up
-        # (a postural tremor waxing as the foot is lifted, negatives seed 4), unless they hang
-        # from the examiner's hand (hand-bound check above)
-        cls, sustained = "rhythmic_not_clonus", False
-        first_amps = ", ".join(f"{a:.1f}" for a in ba[:_FIRST_BEATS_OVER_STRETCH])
-        reason = (
-            f"the first {_FIRST_BEATS_OVER_STRETCH} beats ({first_amps} deg) are all larger than "
-            f"the 'stretch' at {t_on:.2f} s ({st['excursion_deg']:.1f} deg) that should have set "
-            f"them off: an oscillation ({f_check:.1f} Hz) building up by itself, such as a "
-            "postural tremor, not stretch-triggered clonus"
         )
     elif upswing:
         cls, sustained = "rhythmic_not_clonus", False
@@ -3544,6 +3516,51 @@ def _assess_motion(
             f"the oscillation after the stretch is dominated by {fast['peak_hz']:.1f} Hz, above "
             "the "
             f"clonus range {lo:g}-{hi:g} Hz (tremor, of the patient or the examiner's hand?)"
+        )
+    elif (
+        (has_run or many)  # the two checks below only decline what would be called clonus
+        and rh0 is not None
+        and len(bt) >= 3
+        and f_check is not None
+        and rh0["start_s"] < t_on
+        and rh0["end_s"] > t_pk
+        and abs(rh0["frequency_hz"] - f_check) <= 1.0
+        and st["excursion_deg"] < _EARLY_STRETCH_RATIO * float(np.median(ba))
+        and drop is not None
+        and drop >= max(cfg.min_prominence_deg, _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"])
+    ):
+        # the beats' rhythm ran from the recording's start through the "stretch" (its first peak
+        # before the onset, less than a cycle before it, the regular run still going after the
+        # stretch peak), and the foot fell by a good part of the stretch just before it: the
+        # stretch is one upswing of the rhythm (a recording starting mid-tremor; also on an angle
+        # fitted to the accelerometer, where the fall alone is not trusted: negatives seed 2)
+        metrics["rhythm_before_stretch"] = rh0
+        cls, sustained = "rhythmic_not_clonus", False
+        rhythm_hz = rh0["frequency_hz"]
+        reason = (
+            f"the same rhythm ({rh0['frequency_hz']:.1f} Hz) ran from {rh0['start_s']:.2f} s "
+            f"through the 'stretch' at {t_on:.2f} s ({st['excursion_deg']:.1f} deg), which "
+            f"followed a fall of {drop:.1f} deg like the beats' downswings: one upswing of an "
+            "ongoing tremor, not stretch-triggered clonus"
+        )
+    elif (
+        (has_run or many)
+        and ratio_ok  # (beats larger than the stretch overall are declined by the ratio rule)
+        and len(ba) >= _FIRST_BEATS_OVER_STRETCH
+        and float(np.min(ba[:_FIRST_BEATS_OVER_STRETCH])) > st["excursion_deg"]
+        and not (metrics.get("hand_bound") or {}).get("accepted", False)
+    ):
+        # the beats answer the stretch: a reflex kick can exceed it once, but when the first
+        # beats all do, the "stretch" was a smaller cycle of an oscillation already building up
+        # (a postural tremor waxing as the foot is lifted, negatives seed 4), unless they hang
+        # from the examiner's hand (hand-bound check above)
+        cls, sustained = "rhythmic_not_clonus", False
+        first_amps = ", ".join(f"{a:.1f}" for a in ba[:_FIRST_BEATS_OVER_STRETCH])
+        reason = (
+            f"the first {_FIRST_BEATS_OVER_STRETCH} beats ({first_amps} deg) are all larger than "
+            f"the 'stretch' at {t_on:.2f} s ({st['excursion_deg']:.1f} deg) that should have set "
+            f"them off: an oscillation ({f_check:.1f} Hz) building up by itself, such as a "
+            "postural tremor, not stretch-triggered clonus"
         )
     elif len(bt) >= 2 and in_range and ratio_ok and not (has_run or many):
         cls, sustained = "no_clonus", False
