@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 import clonus
+from clonus.detect.motion import MotionConfig
+from clonus.exceptions import InvalidParameterError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "negatives"))
 from generators import case_seed, make_case  # noqa: E402
@@ -151,6 +153,17 @@ RULE_CASES = [
     pytest.param("foot_tapping", 275538141, "tapping the floor", id="tapping_gyro_60Hz"),
     pytest.param("foot_tapping", 2028023536, "tapping the floor", id="tapping_gonio_400Hz"),
     pytest.param("foot_tapping", 3251475668, "tapping the floor", id="tapping_imu_60Hz"),
+    # essential tremor in a recording that starts mid-tremor (accelerometer, 50 Hz): its first
+    # peak came 0.07 s before the "stretch" (one upswing of the tremor), less than the full
+    # cycle the rhythm-from-the-start rule asks for, and the fall before it was not judged on an
+    # accelerometer-fitted angle (negatives seed 2, index 12)
+    pytest.param("essential_tremor", 4211171800, "through the 'stretch'",
+                 id="et_recording_starts_mid_tremor"),
+    # postural essential tremor waxing as the foot is lifted (accelerometer, 400 Hz): the
+    # first three beats, 9.3, 8.4 and 7.3 deg, all exceed the 6.5 deg "stretch" (negatives
+    # seed 4, index 16)
+    pytest.param("essential_tremor", 2433972818, "are all larger than the 'stretch'",
+                 id="et_postural_first_beats_over_stretch"),
 ]
 
 
@@ -160,6 +173,42 @@ def test_rule_rejects_former_false_positive(category, seed, rule):
     a = _assess(rec)
     assert a.classification == "rhythmic_not_clonus", (params, a.reason)
     assert rule in a.reason, a.reason
+
+
+def test_late_plateau_top_does_not_make_late_tremor_stretch_locked():
+    """Re-emergent PD tremor (0.95 deg at 4.35 Hz, goniometer 60 Hz; negatives seed 4, index
+    27) started 1.4 s after the push. A top 1.2 s after the stretch peak, on a foot that had not
+    fallen by a beat's size, was taken as the end of the stretch's plateau and the first-beat
+    delay was counted from it: 20 small beats were called clonus. Plateau tops now lie within
+    ``max_first_beat_delay_s`` of the stretch peak."""
+    rec, params = make_case("pd_tremor_exam", 2211253851)
+    a = _assess(rec)
+    assert a.classification != "clonus", (params, a.reason)
+    t_pk = a.metrics["stretch"]["peak_s"]
+    tops = a.metrics.get("stretch_plateau_tops_s", [])
+    assert all(t - t_pk <= MotionConfig().max_first_beat_delay_s for t in tops), tops
+
+
+def test_irregular_small_beats_do_not_count_for_their_number():
+    """Examiner hand tremor (0.35 deg at 8.1 Hz) on a 0.3 deg goniometer at 200 Hz (negatives
+    seed 6, index 17): five 0.56-0.70 deg peaks at intervals of 0.115-0.265 s (CV 0.40) reached
+    the bedside threshold and were called clonus for their number. Beats that are all small must
+    keep a regular rhythm (``small_beats_max_cv``)."""
+    rec, params = make_case("examiner_tremor_push", 3361382715)
+    a = _assess(rec)
+    assert a.classification == "no_clonus", (params, a.reason)
+    assert "too irregular" in a.reason, a.reason
+    assert a.metrics["small_beats_cv"] > MotionConfig().small_beats_max_cv
+    # the threshold is the user's: allowing any irregularity restores the old verdict
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loose = clonus.assess(rec, config=MotionConfig(small_beats_max_cv=10.0))
+    assert loose.classification == "clonus", loose.reason
+
+
+def test_small_beats_max_cv_must_be_positive():
+    with pytest.raises(InvalidParameterError):
+        MotionConfig(small_beats_max_cv=0.0)
 
 
 @pytest.mark.requires_data

@@ -130,6 +130,11 @@ _EARLY_MIN_ONSET_S = 0.03
 # shivering), not a push from rest. Simulated pushes (1200 reflex trials, 445 called clonus)
 # reached at most 0.15; tremor and shivering taken for clonus on the negatives 0.36-0.99
 _PRE_STRETCH_DROP_FRACTION = 0.3
+# the first this many beats all larger than the stretch excursion: not set off by it (unless
+# hand-bound). On our simulator (1200 trials) only one clonus trial had its first 3 beats over
+# 0.9 x the stretch, and the hand-bound check accepted it; the postural tremor taken for clonus
+# on the negatives had 1.1-1.4 x
+_FIRST_BEATS_OVER_STRETCH = 3
 # a rise faster than stretch_min_rise_s or with power above 20 Hz is still a push (a position
 # servo's ramp) when the foot stays up after it and the >20 Hz velocity stays under this
 # multiple of its peak: ramps of 10-30 ms gave 0.5-0.9 (2.0 for an implausible 800 deg/s
@@ -249,6 +254,15 @@ class MotionConfig:
         larger than this peak-to-peak amplitude, in degrees (reflex-model section 8: >= 3
         consecutive beats with peak-to-peak > 1 deg; clinical reference 3: "abnormal if >= 3
         beats"). Fewer or smaller beats are reported as beats with ``no_clonus``.
+    small_beats_max_cv : float
+        Beats that are all no larger than ``clonus_run_min_pp_deg`` are still ``clonus`` when
+        there are as many as the bedside threshold (``grading.bedside_threshold_beats``), but
+        only if their intervals (those the frequency is measured on: skipped cycles left out)
+        vary by at most this coefficient of variation (std/mean): clonus periods change
+        gradually (Wallace 2012; clinical reference 1.1), while peaks of noise or of a tremor's
+        envelope near the beat threshold come irregularly. 0.25 is the regularity ``_rhythm``
+        asks of an ongoing oscillation; the examiner-tremor negative it was made for had 0.40.
+        Tuned on our simulator and negatives (docs/motion.md), not on patient data.
     stretch_min_velocity_deg_s : float
         Dorsiflexion velocity that marks a brisk stretch, in deg/s. Examiner stretches run at
         100-300 deg/s (reflex-model section 7; Tardieu V3 "as fast as possible"). 60 deg/s keeps
@@ -391,6 +405,7 @@ class MotionConfig:
     resumed_run_prominence_factor: float = 1.5
     clonus_run_min_beats: int = 3
     clonus_run_min_pp_deg: float = 1.0
+    small_beats_max_cv: float = 0.25
     stretch_min_velocity_deg_s: float = 60.0
     stretch_min_excursion_deg: float = 2.0
     stretch_to_beat_ratio: float = 1.5
@@ -457,6 +472,7 @@ class MotionConfig:
             "noise_factor",
             "fusion_crossover_hz",
             "clonus_run_min_pp_deg",
+            "small_beats_max_cv",
             "resumed_run_gap_s",
             "resumed_run_prominence_factor",
             "min_test_spacing_s",
@@ -3012,6 +3028,12 @@ def _assess_motion(
         i_k = int(pk.idx[n_plateau])
         if i_k <= ref_i or ref_v - float(amp_up[ref_i:i_k + 1].min()) >= prom:
             break
+        if pk.times_s[n_plateau] - t_pk > cfg.max_first_beat_delay_s:
+            # the hand creeps up while the first beats build, within the first (longest)
+            # clonus period; a top reached later on a foot that stayed up is no part of the
+            # stretch, and taking it as the reference let a rhythm starting 1.4 s after the
+            # push count as stretch-locked (negatives seed 4: re-emergent PD tremor)
+            break
         ref_v = max(ref_v, float(amp_up[i_k]))
         ref_i = i_k
         n_plateau += 1
@@ -3301,6 +3323,18 @@ def _assess_motion(
     # as many beats as the bedside threshold is clonus whatever their size: the count rule
     # decides "pathological", and a long rhythmic run after a stretch is clonus even when small
     many = len(bt) >= cfg.grading.bedside_threshold_beats
+    small_irregular = False
+    if many and len(iv_f) >= 2 and float(np.max(ba)) <= cfg.clonus_run_min_pp_deg:
+        # beats that are all small count for their number only when they keep a regular
+        # rhythm: clonus periods change gradually (Wallace 2012; clinical reference 1.1), while
+        # peaks of sensor noise or of a tremor's fluctuating envelope at the beat threshold come
+        # at irregular intervals (negatives seed 6: five 0.56-0.7 deg peaks at intervals of
+        # 0.115-0.265 s on a 0.3 deg goniometer under examiner hand tremor)
+        # (on the reported beats' intervals, skipped cycles left out, as for the frequency)
+        small_cv = float(np.std(iv_f) / np.mean(iv_f))
+        small_irregular = small_cv > cfg.small_beats_max_cv
+        metrics["small_beats_cv"] = small_cv
+        many = not small_irregular
     if hold_s != fast_hold_s:  # the hold was extended (apparent release overridden)
         fast = _fast_rhythm(ang, fs, pk_i, hold_s, on_i, cfg)
     metrics["post_stretch_fast_rhythm"] = fast
@@ -3483,6 +3517,51 @@ def _assess_motion(
             "the "
             f"clonus range {lo:g}-{hi:g} Hz (tremor, of the patient or the examiner's hand?)"
         )
+    elif (
+        (has_run or many)  # the two checks below only decline what would be called clonus
+        and rh0 is not None
+        and len(bt) >= 3
+        and f_check is not None
+        and rh0["start_s"] < t_on
+        and rh0["end_s"] > t_pk
+        and abs(rh0["frequency_hz"] - f_check) <= 1.0
+        and st["excursion_deg"] < _EARLY_STRETCH_RATIO * float(np.median(ba))
+        and drop is not None
+        and drop >= max(cfg.min_prominence_deg, _PRE_STRETCH_DROP_FRACTION * st["excursion_deg"])
+    ):
+        # the beats' rhythm ran from the recording's start through the "stretch" (its first peak
+        # before the onset, less than a cycle before it, the regular run still going after the
+        # stretch peak), and the foot fell by a good part of the stretch just before it: the
+        # stretch is one upswing of the rhythm (a recording starting mid-tremor; also on an angle
+        # fitted to the accelerometer, where the fall alone is not trusted: negatives seed 2)
+        metrics["rhythm_before_stretch"] = rh0
+        cls, sustained = "rhythmic_not_clonus", False
+        rhythm_hz = rh0["frequency_hz"]
+        reason = (
+            f"the same rhythm ({rh0['frequency_hz']:.1f} Hz) ran from {rh0['start_s']:.2f} s "
+            f"through the 'stretch' at {t_on:.2f} s ({st['excursion_deg']:.1f} deg), which "
+            f"followed a fall of {drop:.1f} deg like the beats' downswings: one upswing of an "
+            "ongoing tremor, not stretch-triggered clonus"
+        )
+    elif (
+        (has_run or many)
+        and ratio_ok  # (beats larger than the stretch overall are declined by the ratio rule)
+        and len(ba) >= _FIRST_BEATS_OVER_STRETCH
+        and float(np.min(ba[:_FIRST_BEATS_OVER_STRETCH])) > st["excursion_deg"]
+        and not (metrics.get("hand_bound") or {}).get("accepted", False)
+    ):
+        # the beats answer the stretch: a reflex kick can exceed it once, but when the first
+        # beats all do, the "stretch" was a smaller cycle of an oscillation already building up
+        # (a postural tremor waxing as the foot is lifted, negatives seed 4), unless they hang
+        # from the examiner's hand (hand-bound check above)
+        cls, sustained = "rhythmic_not_clonus", False
+        first_amps = ", ".join(f"{a:.1f}" for a in ba[:_FIRST_BEATS_OVER_STRETCH])
+        reason = (
+            f"the first {_FIRST_BEATS_OVER_STRETCH} beats ({first_amps} deg) are all larger than "
+            f"the 'stretch' at {t_on:.2f} s ({st['excursion_deg']:.1f} deg) that should have set "
+            f"them off: an oscillation ({f_check:.1f} Hz) building up by itself, such as a "
+            "postural tremor, not stretch-triggered clonus"
+        )
     elif len(bt) >= 2 and in_range and ratio_ok and not (has_run or many):
         cls, sustained = "no_clonus", False
         reason = (
@@ -3490,6 +3569,12 @@ def _assess_motion(
             f"{cfg.clonus_run_min_beats} beats over {cfg.clonus_run_min_pp_deg:g} deg "
             "peak-to-peak (reflex-model section 8): a few small beats, not a clonus run"
         )
+        if small_irregular:
+            reason += (
+                f"; they are too irregular to count for their number (interval CV "
+                f"{metrics['small_beats_cv']:.2f} > {cfg.small_beats_max_cv:g}): noise or "
+                "tremor fluctuation at the beat threshold"
+            )
     elif len(bt) >= 2 and in_range and ratio_ok:
         cls = "clonus"
         sustained = bool(
